@@ -1,0 +1,238 @@
+"""The `backoffice` command: the same capability functions the pages call.
+
+Writes run as the local operator (`system`, every role) unless `--as USER` names a user, whose
+roles are then checked. Errors print in plain language and exit 1.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from admin import modules
+from data import audit, backup, db, demo, schema
+from data.access import ROLES
+from data.cli import run_command
+from data.errors import BackofficeError
+from data.i18n import set_language, t
+
+
+run = run_command  # kept short for the commands below
+
+
+# --- db -------------------------------------------------------------------------------------------
+
+
+def cmd_db_upgrade(args) -> int:
+    schema.upgrade()
+    print(t("cli.db_upgraded"))
+    from data.registers import load_reference_data
+    from data.users import ensure_first_admin
+
+    def seed(session, actor):
+        added = load_reference_data(session, actor)
+        password = None if args.no_admin else ensure_first_admin(session)
+        return added, password
+
+    added, password = run(args, seed)
+    if any(added.values()):
+        print(t("cli.reference_loaded", **added))
+    if password:
+        print(t("cli.first_admin", password=password))
+    return 0
+
+
+def cmd_db_status(args) -> int:
+    current, head = schema.current_revisions(), schema.head_revisions()
+    print(f"current: {', '.join(sorted(current)) or '-'}   head: {', '.join(sorted(head))}")
+    if current != head:
+        print(t("db.out_of_date"))
+        return 1
+    return 0
+
+
+# --- users ------------------------------------------------------------------------------------------
+
+
+def cmd_users_add(args) -> int:
+    from data.users import create_user, generate_password
+
+    password = args.password or generate_password()
+    run(args, lambda s, a: create_user(s, a, {"username": args.username, "full_name": args.name or "",
+                                               "email": args.email, "roles": args.role, "password": password}))
+    print(t("cli.user_added", username=args.username))
+    if not args.password:
+        print(t("cli.password_once", password=password))
+    return 0
+
+
+def cmd_users_list(args) -> int:
+    from data.users import list_users
+
+    def show(session, _actor):
+        rows = [(u.username, u.full_name, ",".join(u.roles), "ja" if u.active else "nei") for u in list_users(session)]
+        width = max((len(r[0]) for r in rows), default=8)
+        for r in rows:
+            print(f"{r[0]:<{width}}  {r[2]:<30} {r[3]:<4} {r[1]}")
+
+    run(args, show)
+    return 0
+
+
+def cmd_users_set_password(args) -> int:
+    from data.users import generate_password, set_password
+
+    password = args.password
+    if password is None and sys.stdin.isatty():
+        password = getpass.getpass(t("cli.new_password"))
+    password = password or generate_password()
+    run(args, lambda s, a: set_password(s, a, args.username, password))
+    print(t("cli.password_set", username=args.username))
+    if not args.password and not sys.stdin.isatty():
+        print(t("cli.password_once", password=password))
+    return 0
+
+
+def cmd_users_deactivate(args) -> int:
+    from data.users import set_active
+
+    run(args, lambda s, a: set_active(s, a, args.username, False))
+    print(t("cli.user_deactivated", username=args.username))
+    return 0
+
+
+# --- audit, demo, backup, organisations ---------------------------------------------------------
+
+
+def cmd_audit_verify(args) -> int:
+    with db.session_scope() as session:
+        result = audit.verify(session)
+    if result.ok:
+        print(t("cli.audit_ok", count=result.checked))
+        return 0
+    print(t(f"cli.audit_bad_{result.reason}", seq=result.first_bad_seq, count=result.checked), file=sys.stderr)
+    return 1
+
+
+def cmd_demo(args) -> int:
+    eng = db.engine()
+    if args.reset:
+        schema.downgrade_to_base(eng)
+    schema.upgrade(eng)
+    if args.if_empty:
+        from data.users import User
+
+        with db.session_scope() as session:
+            if session.scalar(select(func.count()).select_from(User)):
+                print(t("cli.demo_skipped"))
+                return 0
+    run(args, lambda s, a: demo.load(s, a, modules.demo_loaders()))
+    print(t("cli.demo_loaded"))
+    for username, password, roles in demo.demo_sign_ins():
+        print(f"  {username:<12} {password:<14} {roles}")
+    return 0
+
+
+def cmd_backup(args) -> int:
+    path = backup.backup(Path(args.file))
+    print(t("cli.backup_written", path=str(path)))
+    return 0
+
+
+def cmd_restore(args) -> int:
+    if not args.yes and sys.stdin.isatty():
+        answer = input(t("cli.restore_confirm") + " [j/N] ")
+        if answer.strip().lower() not in ("j", "ja", "y", "yes"):
+            return 1
+    backup.restore(Path(args.file))
+    print(t("cli.restored", path=args.file))
+    return 0
+
+
+def cmd_orgs_import(args) -> int:
+    from data.registers import import_ssb_municipalities
+
+    content = Path(args.file).read_bytes()
+    counts = run(args, lambda s, a: import_ssb_municipalities(s, a, content))
+    print(t("cli.orgs_imported", **counts))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="backoffice", description=t("cli.description"))
+    parser.add_argument("--as", dest="as_user", metavar="USER", help=t("cli.help_as"))
+    parser.add_argument("--lang", choices=("nb", "en"), help=t("cli.help_lang"))
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_db = sub.add_parser("db", help=t("cli.help_db")).add_subparsers(dest="db_command", required=True)
+    p = p_db.add_parser("upgrade", help=t("cli.help_db_upgrade"))
+    p.add_argument("--no-admin", action="store_true", help=t("cli.help_no_admin"))
+    p.set_defaults(func=cmd_db_upgrade)
+    p_db.add_parser("status", help=t("cli.help_db_status")).set_defaults(func=cmd_db_status)
+
+    p_users = sub.add_parser("users", help=t("cli.help_users")).add_subparsers(dest="users_command", required=True)
+    p = p_users.add_parser("add", help=t("cli.help_users_add"))
+    p.add_argument("username")
+    p.add_argument("--role", action="append", required=True, choices=ROLES)
+    p.add_argument("--name")
+    p.add_argument("--email")
+    p.add_argument("--password", default=os.environ.get("BACKOFFICE_NEW_PASSWORD"))
+    p.set_defaults(func=cmd_users_add)
+    p_users.add_parser("list", help=t("cli.help_users_list")).set_defaults(func=cmd_users_list)
+    p = p_users.add_parser("set-password", help=t("cli.help_users_set_password"))
+    p.add_argument("username")
+    p.add_argument("--password")
+    p.set_defaults(func=cmd_users_set_password)
+    p = p_users.add_parser("deactivate", help=t("cli.help_users_deactivate"))
+    p.add_argument("username")
+    p.set_defaults(func=cmd_users_deactivate)
+
+    p_audit = sub.add_parser("audit", help=t("cli.help_audit")).add_subparsers(dest="audit_command", required=True)
+    p_audit.add_parser("verify", help=t("cli.help_audit_verify")).set_defaults(func=cmd_audit_verify)
+
+    p = sub.add_parser("demo", help=t("cli.help_demo"))
+    p.add_argument("--reset", action="store_true", help=t("cli.help_demo_reset"))
+    p.add_argument("--if-empty", action="store_true", help=t("cli.help_demo_if_empty"))
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("backup", help=t("cli.help_backup"))
+    p.add_argument("file")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", help=t("cli.help_restore"))
+    p.add_argument("file")
+    p.add_argument("--yes", action="store_true")
+    p.set_defaults(func=cmd_restore)
+
+    p_orgs = sub.add_parser("orgs", help=t("cli.help_orgs")).add_subparsers(dest="orgs_command", required=True)
+    p = p_orgs.add_parser("import-ssb", help=t("cli.help_orgs_import"))
+    p.add_argument("file")
+    p.set_defaults(func=cmd_orgs_import)
+
+    for module in modules.modules():
+        extend = getattr(module, "CLI", None)
+        if extend:
+            extend(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if "--lang" in argv:
+        index = argv.index("--lang")
+        if index + 1 < len(argv):
+            set_language(argv[index + 1])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except BackofficeError as error:
+        print(error.message, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

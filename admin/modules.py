@@ -1,0 +1,46 @@
+"""The one place that knows every package: collects PAGES, KPIS, SERVICE_FACTS and DEMO."""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from types import ModuleType
+
+from data.appspec import PageSpec
+
+# Order of sections in the navigation and of blocks on the overview.
+MODULE_NAMES = ("admin", "agreements", "pricing", "portfolio", "risk")
+
+
+def modules() -> list[ModuleType]:
+    found = []
+    for name in MODULE_NAMES:
+        if importlib.util.find_spec(name) is not None:
+            found.append(importlib.import_module(name))
+    return found
+
+
+def load_models() -> None:
+    """Import every package's models so Base.metadata knows all tables (migrations, tests)."""
+    import data.audit  # noqa: F401
+    import data.registers  # noqa: F401
+    import data.users  # noqa: F401
+
+    for name in ("data.metering", "data.support", *[f"{m}.models" for m in MODULE_NAMES]):
+        if importlib.util.find_spec(name.split(".")[0]) and importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
+
+
+def pages() -> list[PageSpec]:
+    return [page for module in modules() for page in getattr(module, "PAGES", [])]
+
+
+def kpi_providers():
+    return [(module.__name__, provider) for module in modules() for provider in getattr(module, "KPIS", [])]
+
+
+def fact_providers():
+    return [(module.__name__, provider) for module in modules() for provider in getattr(module, "SERVICE_FACTS", [])]
+
+
+def demo_loaders():
+    return [loader for module in modules() for loader in getattr(module, "DEMO", [])]

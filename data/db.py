@@ -1,0 +1,168 @@
+"""Settings, engine, session scope and the declarative Base shared by every package."""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import DateTime, Integer, MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm import DeclarativeBase, declared_attr, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    language: str
+    session_timeout_minutes: int
+    secret_dir: Path
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        default_db = PROJECT_ROOT / "var" / "backoffice.sqlite"
+        return cls(
+            database_url=os.environ.get("BACKOFFICE_DATABASE_URL", f"sqlite:///{default_db}"),
+            language=os.environ.get("BACKOFFICE_LANGUAGE", "nb"),
+            session_timeout_minutes=int(os.environ.get("BACKOFFICE_SESSION_TIMEOUT_MINUTES", "30")),
+            secret_dir=Path(os.environ.get("BACKOFFICE_VAR_DIR", PROJECT_ROOT / "var")),
+        )
+
+
+def settings() -> Settings:
+    """Read once per process; tests call `reset()` after changing the environment."""
+    return _settings()
+
+
+@lru_cache(maxsize=1)
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC timestamps on both SQLite (which drops the zone) and PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("timestamps must be timezone-aware")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Versioned:
+    """Mixin for editable rows: every update bumps `version`; a stale edit is refused."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.version}
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+_engines: dict[str, Engine] = {}
+
+
+def engine() -> Engine:
+    url = settings().database_url
+    if url not in _engines:
+        _engines[url] = make_engine(url)
+    return _engines[url]
+
+
+def reset() -> None:
+    """Forget cached settings and engines (after the environment changed)."""
+    for eng in _engines.values():
+        eng.dispose()
+    _engines.clear()
+    _sessionmakers.clear()
+    _settings.cache_clear()
+
+
+_sessionmakers: dict[int, sessionmaker] = {}
+
+
+def _maker(eng: Engine) -> sessionmaker:
+    maker = _sessionmakers.get(id(eng))
+    if maker is None:
+        maker = sessionmaker(bind=eng, expire_on_commit=False)
+        _sessionmakers[id(eng)] = maker
+    return maker
+
+
+@contextmanager
+def session_scope(actor=None, eng: Engine | None = None) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on any error.
+
+    `actor` is recorded in the audit log for every write made in this session.
+    """
+    from data import audit  # noqa: F401  (installs the audit hook)
+
+    session = _maker(eng or engine())()
+    session.info["actor"] = actor
+    try:
+        yield session
+        session.commit()
+    except StaleDataError as exc:
+        session.rollback()
+        from data.errors import ConflictError
+        from data.i18n import t
+
+        raise ConflictError(t("error.stale_generic")) from exc
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,151 @@
+"""Excel and CSV exports that look finished, and reading sheets back for all-or-nothing imports."""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from data.errors import BackofficeError
+from data.i18n import t
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+FORMATS = {
+    "money": '#,##0.00 "kr";-#,##0.00 "kr"',
+    "int": "#,##0",
+    "decimal": "#,##0.00",
+    "percent": "0.0 %",
+    "date": "DD.MM.YYYY",
+    "datetime": "DD.MM.YYYY HH:MM",
+    "text": "@",
+}
+
+
+def safe_text(value):
+    """User text is never run as a formula by a spreadsheet."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+@dataclass
+class Column:
+    header: str
+    kind: str = "text"      # one of FORMATS
+    width: int | None = None
+
+
+def _cell_value(value, kind: str):
+    if value is None:
+        return None
+    if kind == "money" and isinstance(value, int):
+        return Decimal(value) / 100   # øre -> kroner
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    if isinstance(value, str):
+        if kind != "text" and value.startswith("="):
+            return value  # a formula of our own
+        return safe_text(value)
+    return value
+
+
+def add_sheet(workbook: Workbook, title: str, columns: list[Column], rows: list[list], formulas: bool = True,
+              total_columns: tuple[int, ...] = ()):
+    """A styled sheet: header, frozen panes, autofilter, widths, number formats, optional SUM row.
+
+    Values that are strings starting with "=" in a non-text column are written as formulas (our own,
+    never user text: user text goes through text columns and is neutralised).
+    """
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append([c.header for c in columns])
+    for cell in sheet[1]:
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for row in rows:
+        sheet.append([_cell_value(v, c.kind) for v, c in zip(row, columns, strict=True)])
+    last = sheet.max_row
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        for cell in sheet[letter][1:]:
+            cell.number_format = FORMATS[column.kind]
+        longest = max([len(str(column.header))] + [len(str(r[index - 1] or "")) for r in rows[:500]])
+        sheet.column_dimensions[letter].width = column.width or min(max(10, longest + 2), 60)
+    if total_columns and rows:
+        total_row = last + 1
+        sheet.cell(row=total_row, column=1, value=t("export.total")).font = Font(bold=True)
+        for index in total_columns:
+            letter = get_column_letter(index)
+            cell = sheet.cell(row=total_row, column=index, value=f"=SUBTOTAL(9,{letter}2:{letter}{last})")
+            cell.font = Font(bold=True)
+            cell.number_format = FORMATS[columns[index - 1].kind]
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(last, 1)}"
+    return sheet
+
+
+def new_workbook() -> Workbook:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    return workbook
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_export(headers: list[str], rows: list[list]) -> bytes:
+    """Semicolon CSV in UTF-8 with BOM (opens right in Norwegian Excel), user text neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(["" if v is None else _csv_value(v) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_value(value):
+    if isinstance(value, Decimal | float):
+        return str(value).replace(".", ",")
+    if isinstance(value, datetime | date):
+        return value.strftime("%d.%m.%Y %H:%M") if isinstance(value, datetime) else value.strftime("%d.%m.%Y")
+    return safe_text(value) if isinstance(value, str) else value
+
+
+def read_sheet(content: bytes, sheet: str | None = None) -> tuple[list[str], list[tuple[int, dict]]]:
+    """Rows of a sheet as (row number in the sheet, {header: value}); blank rows skipped."""
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
+        raise BackofficeError(t("import.not_excel")) from exc
+    if sheet is not None and sheet not in workbook.sheetnames:
+        raise BackofficeError(t("import.missing_sheet", sheet=sheet))
+    ws = workbook[sheet] if sheet else workbook.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header_row = next(rows, None)
+    if header_row is None:
+        return [], []
+    headers = [str(h).strip() if h is not None else "" for h in header_row]
+    out = []
+    for number, values in enumerate(rows, start=2):
+        if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        record = {}
+        for header, value in zip(headers, values, strict=False):
+            if header:
+                if isinstance(value, str):
+                    value = value.strip()
+                    if value.startswith("'") and value[1:2] in FORMULA_PREFIXES:
+                        value = value[1:]
+                record[header] = value
+        out.append((number, record))
+    workbook.close()
+    return headers, out

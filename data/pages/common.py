@@ -1,0 +1,143 @@
+"""What every page shares: the signed-in actor, sessions, error display, formats and caching.
+
+Lives under data/pages/ so every package's pages may import it (pages -> data is an arrow) and
+streamlit stays out of the logic.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import func, select
+
+from data import db
+from data.access import Actor
+from data.audit import AuditEntry
+from data.errors import BackofficeError
+from data.i18n import get_language, set_language, t
+
+ACTOR_KEY = "actor"
+LAST_SEEN_KEY = "last_seen"
+LANGUAGE_KEY = "language"
+
+
+def apply_language() -> str:
+    """Set this script run's language from the user's choice (default: settings, bokmål)."""
+    language = st.session_state.get(LANGUAGE_KEY) or db.settings().language
+    set_language(language)
+    return get_language()
+
+
+def current_actor() -> Actor | None:
+    return st.session_state.get(ACTOR_KEY)
+
+
+def sign_in(actor: Actor) -> None:
+    st.session_state[ACTOR_KEY] = actor
+    st.session_state[LAST_SEEN_KEY] = db.utcnow()
+
+
+def sign_out() -> None:
+    for key in (ACTOR_KEY, LAST_SEEN_KEY):
+        st.session_state.pop(key, None)
+
+
+def touch_session() -> bool:
+    """False (and signed out) when the user has been idle longer than the session time-out."""
+    actor = current_actor()
+    if actor is None:
+        return False
+    now = db.utcnow()
+    last = st.session_state.get(LAST_SEEN_KEY) or now
+    if now - last > timedelta(minutes=db.settings().session_timeout_minutes):
+        sign_out()
+        st.session_state["timed_out"] = True
+        return False
+    st.session_state[LAST_SEEN_KEY] = now
+    return True
+
+
+def require_actor(roles: frozenset[str] | set[str] | None = None) -> Actor:
+    """The signed-in actor, or stop the page with a plain message (also when the role may not see it)."""
+    apply_language()
+    actor = current_actor()
+    if actor is None:
+        st.warning(t("ui.sign_in_first"))
+        st.stop()
+    if roles is not None and not (actor.roles & set(roles)):
+        st.error(t("ui.page_not_for_role"))
+        st.stop()
+    return actor
+
+
+def header(title_key: str, intro_key: str) -> None:
+    st.title(t(title_key))
+    st.caption(t(intro_key))
+
+
+@contextmanager
+def session():
+    """One transaction as the signed-in user (recorded in the audit log)."""
+    with db.session_scope(actor=current_actor()) as s:
+        yield s
+
+
+def write(fn: Callable, *args, success: str | None = None, **kwargs):
+    """Call a capability `fn(session, actor, *args)`; show its error in plain language, or success."""
+    actor = current_actor()
+    try:
+        with db.session_scope(actor=actor) as s:
+            result = fn(s, actor, *args, **kwargs)
+    except BackofficeError as error:
+        st.error(error.message)
+        return None
+    if success:
+        st.toast(success, icon=":material/check_circle:")
+    return result if result is not None else True
+
+
+def write_mark() -> int:
+    """The audit log's last sequence number: it moves on every write, so caches keyed on it refresh."""
+    with db.session_scope() as s:
+        return s.scalar(select(func.coalesce(func.max(AuditEntry.seq), 0)))
+
+
+def cached(fn: Callable, *args):
+    """Run a read `fn(session, *args)` through st.cache_data, keyed on the data and the language."""
+    return _cached_call(fn.__module__, fn.__qualname__, args, write_mark(), get_language(), db.settings().database_url)
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=500)
+def _cached_call(module: str, qualname: str, args: tuple, _mark: int, _language: str, _url: str):
+    import importlib
+
+    fn = importlib.import_module(module)
+    for part in qualname.split("."):
+        fn = getattr(fn, part)
+    set_language(_language)
+    with db.session_scope() as s:
+        return fn(s, *args)
+
+
+def empty_state(message_key: str, **values) -> None:
+    st.info(t(message_key, **values))
+
+
+def money_column(label: str) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(label, format="localized", help=t("ui.money_in_kroner"))
+
+
+def date_column(label: str) -> st.column_config.DateColumn:
+    return st.column_config.DateColumn(label, format="DD.MM.YYYY")
+
+
+def datetime_column(label: str) -> st.column_config.DatetimeColumn:
+    return st.column_config.DatetimeColumn(label, format="DD.MM.YYYY HH:mm")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV that Excel in Norway opens right: semicolons, decimal comma, UTF-8 with BOM."""
+    return frame.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")

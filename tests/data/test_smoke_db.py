@@ -1,0 +1,7 @@
+from sqlalchemy import func, select
+
+from data.registers import Organisation
+
+
+def test_template_has_all_municipalities(session):
+    assert session.scalar(select(func.count()).select_from(Organisation).where(Organisation.kind == "municipality")) == 357
