@@ -24,3 +24,5 @@ PAGES = [
 KPIS = [register_kpis]
 SERVICE_FACTS: list = []
 DEMO: list = []
+
+# --- change board and support pages (issue 10) ---

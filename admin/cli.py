@@ -20,7 +20,6 @@ from data.cli import run_command
 from data.errors import BackofficeError
 from data.i18n import set_language, t
 
-
 run = run_command  # kept short for the commands below
 
 

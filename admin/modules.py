@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import pkgutil
 from types import ModuleType
 
 from data.appspec import PageSpec
@@ -20,14 +21,21 @@ def modules() -> list[ModuleType]:
 
 
 def load_models() -> None:
-    """Import every package's models so Base.metadata knows all tables (migrations, tests)."""
+    """Import every `models` module (and data's table modules) so Base.metadata knows all tables."""
     import data.audit  # noqa: F401
     import data.registers  # noqa: F401
     import data.users  # noqa: F401
 
-    for name in ("data.metering", "data.support", *[f"{m}.models" for m in MODULE_NAMES]):
-        if importlib.util.find_spec(name.split(".")[0]) and importlib.util.find_spec(name) is not None:
+    for name in ("data.metering", "data.support"):
+        if importlib.util.find_spec(name) is not None:
             importlib.import_module(name)
+    for package_name in MODULE_NAMES:
+        if importlib.util.find_spec(package_name) is None:
+            continue
+        package = importlib.import_module(package_name)
+        for info in pkgutil.walk_packages(package.__path__, prefix=f"{package_name}."):
+            if info.name.rsplit(".", 1)[-1].endswith("models") and ".pages" not in info.name:
+                importlib.import_module(info.name)
 
 
 def pages() -> list[PageSpec]:

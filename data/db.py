@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import DateTime, Integer, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
-from sqlalchemy.orm import DeclarativeBase, declared_attr, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -13,9 +13,8 @@ LANGUAGES = ("nb", "en")
 DEFAULT_LANGUAGE = "nb"
 
 _CATALOG: dict[str, tuple[str, str]] = {}
-_language: contextvars.ContextVar[str] = contextvars.ContextVar(
-    "backoffice_language", default=os.environ.get("BACKOFFICE_LANGUAGE", DEFAULT_LANGUAGE)
-)
+_STARTUP_LANGUAGE = os.environ.get("BACKOFFICE_LANGUAGE", DEFAULT_LANGUAGE)
+_language: contextvars.ContextVar[str] = contextvars.ContextVar("backoffice_language", default=_STARTUP_LANGUAGE)
 
 
 def register(entries: dict[str, tuple[str, str]]) -> None:

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 from sqlalchemy import (
+    Column,
     Date,
     ForeignKey,
     Integer,
     String,
     Table,
-    Column,
     Text,
     UniqueConstraint,
     func,
@@ -23,8 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from data.access import Actor
-from data.db import Base, Versioned
 from data.audit import ensure_version
+from data.db import Base, Versioned
 from data.errors import BackofficeError, NotFound, RowError, ValidationFailed, validate
 from data.i18n import t
 

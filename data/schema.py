@@ -42,7 +42,7 @@ def require_up_to_date(eng: Engine | None = None) -> None:
         raise BackofficeError(t("db.out_of_date"))
 
 
-def upgrade(eng: Engine | None = None, revision: str = "head") -> None:
+def upgrade(eng: Engine | None = None, revision: str = "heads") -> None:
     eng = eng or default_engine()
     config = alembic_config(eng.url.render_as_string(hide_password=False))
     with eng.begin() as connection:

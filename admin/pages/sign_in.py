@@ -9,7 +9,6 @@ from data.pages import common
 from data.users import actor_for_sso, authenticate
 
 
-
 def sso_settings():
     try:
         return parse_sso_settings({k: st.secrets[k] for k in ("auth", "backoffice_sso") if k in st.secrets})

@@ -1,13 +1,13 @@
 """foundation: registers, users, audit log
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-29 01:15:09.733446
 """
-from alembic import op
 import sqlalchemy as sa
-import data.db
+from alembic import op
 
+import data.db
 
 revision = '0001'
 down_revision = None

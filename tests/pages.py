@@ -1,0 +1,23 @@
+"""Render a page as a signed-in user with streamlit's AppTest."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from data.access import Actor
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def render(path: str, actor: Actor | None, language: str = "nb", timeout: float = 30) -> AppTest:
+    app = AppTest.from_file(str(ROOT / path), default_timeout=timeout)
+    if actor is not None:
+        app.session_state["actor"] = actor
+    app.session_state["language"] = language
+    app.run()
+    return app
+
+
+def errors_of(app: AppTest) -> list[str]:
+    return [e.value for e in app.exception] + [e.value for e in app.error]
