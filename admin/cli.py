@@ -120,7 +120,7 @@ def cmd_audit_verify(args) -> int:
 def cmd_demo(args) -> int:
     eng = db.engine()
     if args.reset:
-        schema.downgrade_to_base(eng)
+        schema.drop_everything(eng)
     schema.upgrade(eng)
     if args.if_empty:
         from data.users import User

@@ -139,7 +139,11 @@ def _collect(session: Session) -> list[_Pending]:
         pending.append(_Pending(action, table, _row_id(obj), changes))
 
     for obj in session.new:
-        add(obj, "insert", {k: {"before": None, "after": v} for k, v in _column_values(obj).items()})
+        changes = {k: {"before": None, "after": v} for k, v in _column_values(obj).items()}
+        for key, change in _changes_of(obj).items():  # many-to-many links set on creation
+            if key not in changes and isinstance(change["after"], list):
+                changes[key] = change
+        add(obj, "insert", changes)
     for obj in session.dirty:
         if obj in session.deleted or not session.is_modified(obj):
             continue

@@ -7,6 +7,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import MetaData
 from sqlalchemy.engine import Engine
 
 from data.db import engine as default_engine
@@ -50,9 +51,10 @@ def upgrade(eng: Engine | None = None, revision: str = "heads") -> None:
         command.upgrade(config, revision)
 
 
-def downgrade_to_base(eng: Engine | None = None) -> None:
+def drop_everything(eng: Engine | None = None) -> None:
+    """Drop every table the database has (for `demo --reset`), whatever migrations made them."""
     eng = eng or default_engine()
-    config = alembic_config(eng.url.render_as_string(hide_password=False))
+    metadata = MetaData()
     with eng.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "base")
+        metadata.reflect(bind=connection)
+        metadata.drop_all(bind=connection)
