@@ -140,9 +140,11 @@ def _collect(session: Session) -> list[_Pending]:
 
     for obj in session.new:
         changes = {k: {"before": None, "after": v} for k, v in _column_values(obj).items()}
-        for key, change in _changes_of(obj).items():  # many-to-many links set on creation
-            if key not in changes and isinstance(change["after"], list):
-                changes[key] = change
+        state = inspect(obj)
+        for relationship in state.mapper.relationships:  # many-to-many links set on creation
+            if relationship.secondary is not None and state.attrs[relationship.key].history.added:
+                added = state.attrs[relationship.key].history.added
+                changes[relationship.key] = {"before": None, "after": sorted(_jsonable(list(added)), key=str)}
         add(obj, "insert", changes)
     for obj in session.dirty:
         if obj in session.deleted or not session.is_modified(obj):
