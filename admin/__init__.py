@@ -13,6 +13,8 @@ PAGES = [
              ":material/location_city:", url_path="virksomheter"),
     PageSpec("admin/pages/services.py", "page.services", "section.registers", ":material/apps:",
              url_path="tjenester"),
+    PageSpec("admin/pages/service_sheet.py", "page.service_sheet", "section.overview", ":material/description:",
+             url_path="tjenesteark"),
     PageSpec("admin/pages/users.py", "page.users", "section.admin", ":material/group:",
              roles=frozenset({"admin"}), url_path="brukere"),
     PageSpec("admin/pages/audit_log.py", "page.audit", "section.admin", ":material/history:",
