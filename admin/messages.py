@@ -28,6 +28,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sheet.components": ("Komponenter", "Components"),
     "sheet.unavailable": ("Opplysninger utilgjengelige", "Facts unavailable"),
     "sheet.what": ("Hva", "What"),
+    "sheet.section": ("Område", "Area"),
     "sheet.value": ("Verdi", "Value"),
     "sheet.printed": ("Utskrevet {date}", "Printed {date}"),
     "sheet.download": ("Last ned som Markdown", "Download as Markdown"),

@@ -2,7 +2,7 @@ from datetime import date
 
 import streamlit as st
 
-from admin.service_sheet import build_sheet, sheet_markdown
+from admin.service_sheet import build_sheet, sheet_markdown, sheet_workbook
 from data.errors import BackofficeError
 from data.i18n import t
 from data.pages import common
@@ -33,5 +33,9 @@ for title, facts in sheet.sections:
     st.markdown(f"**{title}**")
     st.table({t("sheet.what"): [f.label for f in facts], t("sheet.value"): [str(f.value) for f in facts]})
 
-st.download_button(t("sheet.download"), sheet_markdown(sheet, date.today()).encode("utf-8"),
-                   f"tjenesteark-{sheet.code}.md", mime="text/markdown", icon=":material/download:")
+left, right = st.columns(2)
+left.download_button(t("sheet.download"), sheet_markdown(sheet, date.today()).encode("utf-8"),
+                     f"tjenesteark-{sheet.code}.md", mime="text/markdown", icon=":material/download:")
+right.download_button(t("ui.download_excel"), sheet_workbook(sheet, date.today()), f"tjenesteark-{sheet.code}.xlsx",
+                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                      icon=":material/table:")

@@ -14,3 +14,19 @@ def test_sheet_collects_register_facts(session):
     text = sheet_markdown(sheet, date(2026, 11, 30))
     assert text.startswith("# SvarUt") and "Utskrevet 30.11.2026" in text
     assert "| Etablert | 2013 |" in text
+
+
+def test_sheet_as_excel(session):
+    import io
+
+    from openpyxl import load_workbook
+
+    from admin.service_sheet import sheet_workbook
+
+    sheet = build_sheet(session, "digisos")
+    workbook = load_workbook(io.BytesIO(sheet_workbook(sheet, date(2026, 11, 30))))
+    ws = workbook["Digisos"]
+    assert [c.value for c in ws[1]] == ["Område", "Hva", "Verdi"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    assert ["Tjenesten", "Etablert", "2019"] in rows
+    assert ws.freeze_panes == "A2"

@@ -153,3 +153,8 @@ def test_service_components_and_codes(session):
     with pytest.raises(ValidationFailed) as error:
         registers.save_service(session, make_actor("admin"), {"code": "Bad Code", "name": "X"})
     assert error.value.errors[0].field == "code"
+
+
+def test_names_with_norwegian_letters_are_found_case_insensitively(session):
+    assert registers.find_organisation(session, "ålesund").name == "Ålesund"
+    assert [r["name"] for r in registers.organisation_rows(session, "ØRLAND")] == ["Ørland"]
