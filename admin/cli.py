@@ -215,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
         extend = getattr(module, "CLI", None)
         if extend:
             extend(sub)
+    from data.metering_cli import register_cli as register_metering_cli  # issue 4: backoffice meter ...
+
+    register_metering_cli(sub)
     return parser
 
 

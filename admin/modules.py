@@ -50,5 +50,11 @@ def fact_providers():
     return [(module.__name__, provider) for module in modules() for provider in getattr(module, "SERVICE_FACTS", [])]
 
 
+# Demo data is loaded in dependency order: agreements before metering's usage (admin section), projects
+# before change items that link to them, and pricing last, as it prices appendices and metered usage.
+DEMO_ORDER = ("agreements", "portfolio", "risk", "admin", "pricing")
+
+
 def demo_loaders():
-    return [loader for module in modules() for loader in getattr(module, "DEMO", [])]
+    by_name = {module.__name__: module for module in modules()}
+    return [loader for name in DEMO_ORDER if name in by_name for loader in getattr(by_name[name], "DEMO", [])]

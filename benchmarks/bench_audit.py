@@ -13,7 +13,6 @@ from data.access import system_actor
 from data.registers import Organisation
 
 
-
 def main(rows: int) -> None:
     path = Path(tempfile.mkdtemp()) / "bench.sqlite"
     engine = db.make_engine(f"sqlite:///{path}")

@@ -12,5 +12,61 @@ SERVICE_FACTS: list = []
 DEMO: list = []
 
 # --- projects, staffing, capacity, scenarios (issue 9) ---
+from portfolio import messages as _pf_messages  # noqa: E402
+from portfolio.capacity import portfolio_kpis as _pf_kpis  # noqa: E402
+from portfolio.capacity import service_facts as _pf_facts  # noqa: E402
+from portfolio.cli import register_cli  # noqa: E402
+from portfolio.demo import load_demo as _pf_demo  # noqa: E402
+
+register(_pf_messages.MESSAGES)
+_PF_PLANNERS = frozenset({"leader", "portfolio"})
+PAGES += [
+    PageSpec("portfolio/pages/board.py", "pf.page.board", "pf.section", icon=":material/view_kanban:",
+             url_path="prosjekttavle"),
+    PageSpec("portfolio/pages/timeline.py", "pf.page.timeline", "pf.section", icon=":material/view_timeline:",
+             url_path="tidslinje"),
+    PageSpec("portfolio/pages/staffing.py", "pf.page.staffing", "pf.section", icon=":material/badge:",
+             roles=_PF_PLANNERS, url_path="bemanning"),
+    PageSpec("portfolio/pages/capacity.py", "pf.page.capacity", "pf.section", icon=":material/grid_on:",
+             roles=_PF_PLANNERS, url_path="kapasitet"),
+    PageSpec("portfolio/pages/scenarios.py", "pf.page.scenarios", "pf.section", icon=":material/alt_route:",
+             roles=_PF_PLANNERS, url_path="scenarioer"),
+]
+KPIS += [_pf_kpis]
+SERVICE_FACTS += [_pf_facts]
+DEMO += [_pf_demo]
+CLI_PARTS = [register_cli]
+
+
+def CLI(subparsers):  # noqa: N802  (the name admin/cli.py looks for)
+    for part in CLI_PARTS:
+        part(subparsers)
+
 
 # --- DigiOrden system map (issue 11) ---
+from portfolio import digiorden_messages as _digiorden_messages  # noqa: E402
+from portfolio.digiorden_analysis import kpis as _digiorden_kpis  # noqa: E402
+from portfolio.digiorden_analysis import service_facts as _digiorden_facts  # noqa: E402
+from portfolio.digiorden_cli import register_cli as _digiorden_cli  # noqa: E402
+from portfolio.digiorden_demo import load_demo as _digiorden_demo  # noqa: E402
+
+register(_digiorden_messages.MESSAGES)
+PAGES += [
+    PageSpec("portfolio/pages/digiorden_map.py", "do.page.map", "do.section",
+             icon=":material/hub:", url_path="digiorden-kart"),
+    PageSpec("portfolio/pages/digiorden_gaps.py", "do.page.gaps", "do.section",
+             icon=":material/checklist:", url_path="digiorden-mangler"),
+    PageSpec("portfolio/pages/digiorden_sector.py", "do.page.sector", "do.section",
+             icon=":material/account_tree:", url_path="digiorden-sektor"),
+    PageSpec("portfolio/pages/digiorden_exchange.py", "do.page.exchange", "do.section",
+             icon=":material/swap_vert:", url_path="digiorden-import-eksport"),
+]
+KPIS += [_digiorden_kpis]
+SERVICE_FACTS += [_digiorden_facts]
+DEMO += [_digiorden_demo]
+CLI_PARTS = globals().get("CLI_PARTS", [])
+CLI_PARTS.append(_digiorden_cli)
+if "CLI" not in globals():
+    def CLI(subparsers):  # noqa: N802  (the name admin/cli.py looks for)
+        for part in CLI_PARTS:
+            part(subparsers)

@@ -111,13 +111,15 @@ def cached(fn: Callable, *args):
 
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=500)
-def _cached_call(module: str, qualname: str, args: tuple, _mark: int, _language: str, _url: str):
+def _cached_call(module: str, qualname: str, args: tuple, mark: int, language: str, url: str):
+    # No leading underscores: st.cache_data leaves `_name` parameters out of the cache key, and the
+    # write mark, language and database must be part of it (a write shows at once).
     import importlib
 
     fn = importlib.import_module(module)
     for part in qualname.split("."):
         fn = getattr(fn, part)
-    set_language(_language)
+    set_language(language)
     with db.session_scope() as s:
         return fn(s, *args)
 

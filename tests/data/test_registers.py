@@ -118,11 +118,11 @@ def test_duplicate_org_number_is_refused(session):
 
 
 SSB_GOOD = (
-    "code;parentCode;level;name;shortName;presentationName;validFrom;validTo;notes\n"
-    "0301;;1;Oslo;;;;;\n"
-    "4601;;1;Bergen kommune;;;;;\n"
-    "9999;;1;Nykommune;;;01.01.2026;;\n"
-).encode("utf-8")
+    b"code;parentCode;level;name;shortName;presentationName;validFrom;validTo;notes\n"
+    b"0301;;1;Oslo;;;;;\n"
+    b"4601;;1;Bergen kommune;;;;;\n"
+    b"9999;;1;Nykommune;;;01.01.2026;;\n"
+)
 
 
 def test_ssb_import_updates_and_adds(session):
@@ -135,7 +135,7 @@ def test_ssb_import_updates_and_adds(session):
 
 
 def test_ssb_import_is_all_or_nothing_with_row_errors(session):
-    bad = SSB_GOOD + "12;;1;Feil;;;;;\n4602;;1;;;;;;\n4603;;1;Dato;;;32.13.2024;;\n".encode()
+    bad = SSB_GOOD + b"12;;1;Feil;;;;;\n4602;;1;;;;;;\n4603;;1;Dato;;;32.13.2024;;\n"
     before = _count(session, Organisation)
     with pytest.raises(ValidationFailed) as error:
         registers.import_ssb_municipalities(session, make_actor("admin"), bad)

@@ -1,0 +1,26 @@
+"""Agreements: main agreements and service appendices, adoption, user meetings and councils,
+change requests and roadmaps."""
+from agreements import messages as _messages
+from data.appspec import PageSpec
+from data.i18n import register
+
+register(_messages.MESSAGES)
+
+from agreements.cli import add_commands  # noqa: E402
+from agreements.demo import load_demo  # noqa: E402
+from agreements.overview import kpis, service_facts  # noqa: E402
+
+PAGES = [
+    PageSpec("agreements/pages/agreements.py", "agr.page.agreements", "agr.section", ":material/handshake:",
+             url_path="avtaler"),
+    PageSpec("agreements/pages/adoption.py", "agr.page.adoption", "agr.section", ":material/map:",
+             url_path="utbredelse"),
+    PageSpec("agreements/pages/councils.py", "agr.page.councils", "agr.section", ":material/groups:",
+             url_path="brukerrad"),
+    PageSpec("agreements/pages/change_requests.py", "agr.page.change_requests", "agr.section",
+             ":material/lightbulb:", url_path="endringsonsker"),
+]
+KPIS = [kpis]
+SERVICE_FACTS = [service_facts]
+DEMO = [load_demo]
+CLI = add_commands

@@ -1,0 +1,310 @@
+"""User meetings (brukermøte) and user councils (brukerråd).
+
+The user meeting of a service is derived: every organisation with an appendix in force. The council
+is 5–8 representatives from those organisations, elected for a term; it meets, and its meetings
+have an agenda, minutes and numbered decisions.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from agreements.agreements import RuleError, today
+from agreements.appendices import in_force_on, organisations_with_active_appendix
+from agreements.models import (
+    Council,
+    CouncilDecision,
+    CouncilMeeting,
+    CouncilMember,
+    MemberRole,
+    ServiceAppendix,
+)
+from agreements.schemas import CouncilIn, ElectionIn, MeetingIn, MemberIn, check
+from data.access import Actor
+from data.audit import ensure_version
+from data.errors import NotFound, RowError, ValidationFailed
+from data.formatting import day
+from data.i18n import t
+from data.registers import Organisation, Service, get_organisation, get_service
+
+MIN_MEMBERS = 5
+MAX_MEMBERS = 8
+
+
+def user_meeting(session: Session, service_code: str, on_date: date | None = None):
+    """The user meeting: every organisation with an appendix in force for the service."""
+    return organisations_with_active_appendix(session, service_code, on_date)
+
+
+def get_council(session: Session, service_code: str) -> Council | None:
+    return session.scalar(select(Council).join(Service, Service.id == Council.service_id)
+                          .where(Service.code == service_code))
+
+
+def require_council(session: Session, service_code: str) -> Council:
+    council = get_council(session, service_code)
+    if council is None:
+        service = get_service(session, service_code)
+        raise NotFound(t("agr.council.missing", service=service.name))
+    return council
+
+
+def save_council(session: Session, actor: Actor, payload, expected_version: int | None = None) -> Council:
+    data = check(CouncilIn, payload)
+    actor.require("agreements.write", service=data.service_code)
+    service = get_service(session, data.service_code)
+    council = get_council(session, service.code)
+    if council is None:
+        council = Council(service_id=service.id)
+        session.add(council)
+    else:
+        ensure_version(council, expected_version, council.name)
+    if council.name != data.name:
+        council.name = data.name
+    if council.mandate != data.mandate:
+        council.mandate = data.mandate
+    session.flush()
+    return council
+
+
+def _ensure_council(session: Session, service: Service) -> Council:
+    council = get_council(session, service.code)
+    if council is None:
+        council = Council(service_id=service.id, name=t("agr.council.default_name", service=service.name),
+                          mandate="")
+        session.add(council)
+        session.flush()
+    return council
+
+
+def _is_member_organisation(session: Session, service: Service, organisation_id: int, on_date: date) -> bool:
+    return session.scalar(select(func.count()).select_from(ServiceAppendix).where(
+        ServiceAppendix.service_id == service.id, ServiceAppendix.organisation_id == organisation_id,
+        in_force_on(on_date))) > 0
+
+
+def _overlapping(session: Session, council: Council, start: date, end: date | None, exclude: int | None = None):
+    query = select(CouncilMember).where(
+        CouncilMember.council_id == council.id, CouncilMember.term_from <= (end or date.max),
+        or_(CouncilMember.term_to.is_(None), CouncilMember.term_to >= start))
+    if exclude is not None:
+        query = query.where(CouncilMember.id != exclude)
+    return list(session.scalars(query))
+
+
+def _max_concurrent(members: list[CouncilMember], start: date, end: date | None) -> int:
+    """The largest number of these members sitting on the same day within [start, end]."""
+    points = {start} | {m.term_from for m in members if start <= m.term_from <= (end or date.max)}
+    return max(sum(1 for m in members if m.term_from <= p and (m.term_to is None or m.term_to >= p))
+               for p in points)
+
+
+def add_member(session: Session, actor: Actor, service_code: str, payload) -> CouncilMember:
+    """Add one representative; refused when the organisation is not in the user meeting or the
+    council would have more than 8 members."""
+    data = check(MemberIn, payload)
+    actor.require("agreements.write", service=service_code)
+    service = get_service(session, service_code)
+    council = _ensure_council(session, service)
+    org = get_organisation(session, data.organisation_id)
+    if not _is_member_organisation(session, service, org.id, data.term_from):
+        raise RuleError(t("agr.council.not_in_user_meeting", name=org.name, service=service.name,
+                          date=day(data.term_from)), "organisation_id")
+    others = _overlapping(session, council, data.term_from, data.term_to)
+    if any(m.person_name.lower() == data.person_name.lower() for m in others):
+        raise RuleError(t("agr.council.already_member", person=data.person_name), "person_name")
+    if others and _max_concurrent(others, data.term_from, data.term_to) >= MAX_MEMBERS:
+        raise RuleError(t("agr.council.too_many", max=MAX_MEMBERS), "person_name")
+    member = CouncilMember(council_id=council.id, person_name=data.person_name,
+                           email=str(data.email) if data.email else None, organisation_id=org.id,
+                           role=data.role.value, term_from=data.term_from, term_to=data.term_to)
+    session.add(member)
+    session.flush()
+    return member
+
+
+def end_membership(session: Session, actor: Actor, member_id: int, term_to: date,
+                   expected_version: int | None = None) -> CouncilMember:
+    member = session.get(CouncilMember, member_id)
+    if member is None:
+        raise NotFound(t("agr.council.member_not_found", id=member_id))
+    council = session.get(Council, member.council_id)
+    actor.require("agreements.write", service=council.service.code)
+    ensure_version(member, expected_version, member.person_name)
+    if term_to < member.term_from:
+        raise RuleError(t("error.end_before_start"), "term_to")
+    member.term_to = term_to
+    session.flush()
+    return member
+
+
+def elect_council(session: Session, actor: Actor, service_code: str, payload) -> list[CouncilMember]:
+    """The user meeting elects a whole council (5–8 members from member organisations) for a term;
+    the sitting members' terms end the day before. All or nothing: every problem is listed."""
+    actor.require("agreements.write", service=service_code)
+    data = check(ElectionIn, payload)
+    service = get_service(session, service_code)
+    errors: list[RowError] = []
+    if not MIN_MEMBERS <= len(data.members) <= MAX_MEMBERS:
+        errors.append(RowError(None, None, t("agr.council.size", count=len(data.members), min=MIN_MEMBERS,
+                                             max=MAX_MEMBERS)))
+    seen: dict[str, int] = {}
+    for number, member in enumerate(data.members, start=1):
+        org = session.get(Organisation, member.organisation_id)
+        if org is None:
+            errors.append(RowError(number, t("agr.field.organisation_id"), t("org.not_found",
+                                                                            id=member.organisation_id)))
+        elif not _is_member_organisation(session, service, org.id, data.term_from):
+            errors.append(RowError(number, t("agr.field.organisation_id"), t(
+                "agr.council.not_in_user_meeting", name=org.name, service=service.name, date=day(data.term_from))))
+        key = member.person_name.lower()
+        if key in seen:
+            errors.append(RowError(number, t("agr.field.person_name"),
+                                   t("agr.council.duplicate_person", person=member.person_name, other=seen[key])))
+        seen.setdefault(key, number)
+    chairs = sum(1 for m in data.members if m.role == MemberRole.CHAIR)
+    if chairs > 1:
+        errors.append(RowError(None, t("agr.field.role"), t("agr.council.one_chair")))
+    if errors:
+        raise ValidationFailed(errors)
+    council = _ensure_council(session, service)
+    for sitting in _overlapping(session, council, data.term_from, None):
+        if sitting.term_from >= data.term_from:
+            raise RuleError(t("agr.council.term_taken", person=sitting.person_name, date=day(sitting.term_from)),
+                            "term_from")
+        sitting.term_to = data.term_from - timedelta(days=1)
+    elected = []
+    for member in data.members:
+        row = CouncilMember(council_id=council.id, person_name=member.person_name,
+                            email=str(member.email) if member.email else None,
+                            organisation_id=member.organisation_id, role=member.role.value,
+                            term_from=data.term_from, term_to=data.term_to)
+        session.add(row)
+        elected.append(row)
+    session.flush()
+    return elected
+
+
+def member_rows(session: Session, service_code: str, on_date: date | None = None,
+                include_past: bool = False) -> list[dict]:
+    council = get_council(session, service_code)
+    if council is None:
+        return []
+    on = on_date or today()
+    service = get_service(session, service_code)
+    in_meeting = select(ServiceAppendix.organisation_id).where(ServiceAppendix.service_id == service.id,
+                                                               in_force_on(on))
+    query = (
+        select(CouncilMember.id, CouncilMember.person_name, CouncilMember.email, CouncilMember.role,
+               Organisation.name.label("organisation"), CouncilMember.organisation_id, CouncilMember.term_from,
+               CouncilMember.term_to, CouncilMember.version,
+               CouncilMember.organisation_id.in_(in_meeting).label("in_user_meeting"))
+        .join(Organisation, Organisation.id == CouncilMember.organisation_id)
+        .where(CouncilMember.council_id == council.id)
+        .order_by(CouncilMember.term_from.desc(), CouncilMember.role, CouncilMember.person_name)
+    )
+    if not include_past:
+        query = query.where(CouncilMember.term_from <= on,
+                            or_(CouncilMember.term_to.is_(None), CouncilMember.term_to >= on))
+    rows = []
+    for r in session.execute(query):
+        row = dict(r._mapping)
+        row["in_user_meeting"] = bool(row["in_user_meeting"])
+        row["sitting"] = row["term_from"] <= on and (row["term_to"] is None or row["term_to"] >= on)
+        rows.append(row)
+    return rows
+
+
+def council_problems(session: Session, service_code: str, on_date: date | None = None) -> list[str]:
+    """What is wrong with the sitting council today, in plain language (empty when all is well)."""
+    council = get_council(session, service_code)
+    if council is None:
+        return [t("agr.council.missing", service=get_service(session, service_code).name)]
+    sitting = member_rows(session, service_code, on_date)
+    problems = []
+    if not MIN_MEMBERS <= len(sitting) <= MAX_MEMBERS:
+        problems.append(t("agr.council.size", count=len(sitting), min=MIN_MEMBERS, max=MAX_MEMBERS))
+    for member in sitting:
+        if not member["in_user_meeting"]:
+            problems.append(t("agr.council.left_user_meeting", person=member["person_name"],
+                              name=member["organisation"]))
+    if sitting and not any(m["role"] == MemberRole.CHAIR.value for m in sitting):
+        problems.append(t("agr.council.no_chair"))
+    return problems
+
+
+# --- meetings -----------------------------------------------------------------------------------
+
+
+def save_meeting(session: Session, actor: Actor, service_code: str, payload, meeting_id: int | None = None,
+                 expected_version: int | None = None) -> CouncilMeeting:
+    """Create or update a council meeting; `decisions` replaces the meeting's numbered decisions."""
+    data = check(MeetingIn, payload)
+    actor.require("agreements.write", service=service_code)
+    council = require_council(session, service_code)
+    if meeting_id is None:
+        meeting = CouncilMeeting(council_id=council.id)
+        session.add(meeting)
+    else:
+        meeting = session.get(CouncilMeeting, meeting_id)
+        if meeting is None or meeting.council_id != council.id:
+            raise NotFound(t("agr.meeting.not_found", id=meeting_id))
+        ensure_version(meeting, expected_version, meeting.title)
+    for key in ("meeting_date", "title", "location", "agenda", "minutes"):
+        if getattr(meeting, key) != getattr(data, key):
+            setattr(meeting, key, getattr(data, key))
+    current = [d.text for d in meeting.decisions] if meeting_id is not None else []
+    if current != data.decisions:
+        meeting.decisions.clear()
+        session.flush()
+        for number, text in enumerate(data.decisions, start=1):
+            meeting.decisions.append(CouncilDecision(number=number, text=text))
+    session.flush()
+    return meeting
+
+
+def delete_meeting(session: Session, actor: Actor, service_code: str, meeting_id: int,
+                   expected_version: int | None = None) -> None:
+    actor.require("agreements.write", service=service_code)
+    council = require_council(session, service_code)
+    meeting = session.get(CouncilMeeting, meeting_id)
+    if meeting is None or meeting.council_id != council.id:
+        raise NotFound(t("agr.meeting.not_found", id=meeting_id))
+    ensure_version(meeting, expected_version, meeting.title)
+    session.delete(meeting)
+    session.flush()
+
+
+def meeting_rows(session: Session, service_code: str) -> list[dict]:
+    council = get_council(session, service_code)
+    if council is None:
+        return []
+    meetings = session.scalars(select(CouncilMeeting).where(CouncilMeeting.council_id == council.id)
+                               .order_by(CouncilMeeting.meeting_date.desc()))
+    return [{"id": m.id, "meeting_date": m.meeting_date, "title": m.title, "location": m.location,
+             "agenda": m.agenda, "minutes": m.minutes, "version": m.version,
+             "decisions": [d.text for d in m.decisions]} for m in meetings]
+
+
+def council_overview(session: Session) -> list[dict]:
+    """Per service with a council: sitting members today and the next/last meeting."""
+    on = today()
+    sitting = (select(CouncilMember.council_id, func.count().label("members"))
+               .where(CouncilMember.term_from <= on, or_(CouncilMember.term_to.is_(None), CouncilMember.term_to >= on))
+               .group_by(CouncilMember.council_id).subquery())
+    last = (select(CouncilMeeting.council_id, func.max(CouncilMeeting.meeting_date).label("last_meeting"))
+            .where(CouncilMeeting.meeting_date <= on).group_by(CouncilMeeting.council_id).subquery())
+    upcoming = (select(CouncilMeeting.council_id, func.min(CouncilMeeting.meeting_date).label("next_meeting"))
+                .where(CouncilMeeting.meeting_date > on).group_by(CouncilMeeting.council_id).subquery())
+    query = (
+        select(Service.code, Service.name.label("service"), Council.name,
+               func.coalesce(sitting.c.members, 0).label("members"), last.c.last_meeting, upcoming.c.next_meeting)
+        .join(Service, Service.id == Council.service_id)
+        .outerjoin(sitting, sitting.c.council_id == Council.id)
+        .outerjoin(last, last.c.council_id == Council.id)
+        .outerjoin(upcoming, upcoming.c.council_id == Council.id)
+        .order_by(Service.name)
+    )
+    return [dict(r._mapping) for r in session.execute(query)]

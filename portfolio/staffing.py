@@ -1,0 +1,295 @@
+"""People and roles, schedule changes, background load, demand and allocations of named people."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from data.access import Actor
+from data.audit import ensure_version
+from data.errors import BackofficeError, NotFound, validate
+from data.i18n import get_language, t
+from portfolio.models import (
+    Allocation,
+    BackgroundLoad,
+    Demand,
+    DeptRole,
+    Person,
+    PersonKind,
+    PersonRole,
+    Phase,
+    Project,
+    ScheduleChange,
+)
+from portfolio.schemas import (
+    BackgroundLoadIn,
+    NeedIn,
+    PersonIn,
+    RoleIn,
+    ScheduleChangeIn,
+    fte_of,
+    month_label,
+    month_range,
+    month_start,
+    to_pct,
+)
+
+# The department's roles (code, bokmål name, English name, competence areas).
+STANDARD_ROLES = (
+    ("department_leader", "Avdelingsleder", "Department leader", "ledelse, økonomi, strategi"),
+    ("support_adviser", "Brukerstøtterådgiver", "Support adviser", "brukerstøtte, opplæring"),
+    ("management_lead", "Forvaltningsleder", "Management lead", "forvaltning, drift, leverandørstyring"),
+    ("communication_adviser", "Kommunikasjonsrådgiver", "Communication adviser", "kommunikasjon, klarspråk"),
+    ("product_owner", "Produkteier", "Product owner", "produktstyring, tjenestedesign"),
+    ("project_manager", "Prosjektleder", "Project manager", "prosjektstyring, gevinstrealisering"),
+    ("tax_liaison", "Kontakt mot Skatteetaten", "Tax-authority liaison", "skatt, folkeregister"),
+    ("security_lead", "Sikkerhetsleder", "Security lead", "informasjonssikkerhet, personvern"),
+    ("development_lead", "Utviklingsleder", "Development lead", "arkitektur, teamledelse"),
+    ("enterprise_architect", "Virksomhetsarkitekt", "Enterprise architect", "arkitektur, integrasjon"),
+    ("finance_adviser", "Økonomirådgiver", "Finance adviser", "selvkost, budsjett"),
+    ("developer", "Utvikler", "Developer", "Java, Kotlin, TypeScript, skytjenester"),
+    ("tester", "Tester", "Tester", "testautomatisering, universell utforming"),
+    ("designer", "Designer", "Designer", "interaksjonsdesign, brukertesting"),
+)
+_ENGLISH = {code: en for code, _nb, en, _c in STANDARD_ROLES}
+
+
+def role_label(code: str, name: str) -> str:
+    """The stored (bokmål) name, or the English name of a standard role when English is chosen."""
+    return _ENGLISH.get(code, name) if get_language() == "en" else name
+
+
+def ensure_standard_roles(session: Session, actor: Actor) -> int:
+    """Add the department's standard roles that are missing; never overwrites edited ones."""
+    actor.require("portfolio.write")
+    existing = set(session.scalars(select(DeptRole.code)))
+    added = 0
+    for order, (code, name, _en, competence) in enumerate(STANDARD_ROLES, start=1):
+        if code not in existing:
+            session.add(DeptRole(code=code, name=name, competence=competence, sort_order=order * 10))
+            added += 1
+    session.flush()
+    return added
+
+
+def get_role(session: Session, code: str) -> DeptRole:
+    role = session.scalar(select(DeptRole).where(DeptRole.code == code))
+    if role is None:
+        raise NotFound(t("pf.role.not_found", code=code))
+    return role
+
+
+def roles(session: Session) -> list[DeptRole]:
+    return list(session.scalars(select(DeptRole).order_by(DeptRole.sort_order, DeptRole.name)))
+
+
+def role_choices(session: Session) -> dict[str, str]:
+    return {r.code: role_label(r.code, r.name) for r in roles(session)}
+
+
+def save_role(session: Session, actor: Actor, payload, expected_version: int | None = None) -> DeptRole:
+    actor.require("portfolio.write")
+    data = validate(RoleIn, payload)
+    role = session.scalar(select(DeptRole).where(DeptRole.code == data.code))
+    if role is None:
+        role = DeptRole(code=data.code)
+        session.add(role)
+    else:
+        ensure_version(role, expected_version, role.name)
+    for key, value in data.model_dump().items():
+        setattr(role, key, value)
+    session.flush()
+    return role
+
+
+# --- people ----------------------------------------------------------------------------------------
+
+
+def get_person(session: Session, person_id: int) -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(t("pf.person.not_found", id=person_id))
+    return person
+
+
+def save_person(session: Session, actor: Actor, payload, person_id: int | None = None,
+                expected_version: int | None = None) -> Person:
+    actor.require("portfolio.write")
+    data = validate(PersonIn, payload)
+    other = session.scalar(select(Person).where(func.lower(Person.name) == data.name.lower()))
+    if other is not None and other.id != person_id:
+        raise BackofficeError(t("pf.person.name_taken", name=data.name))
+    role_rows = [PersonRole(role_id=get_role(session, r.role_code).id, share_pct=r.share_pct) for r in data.roles]
+    if person_id is None:
+        person = Person()
+        session.add(person)
+    else:
+        person = get_person(session, person_id)
+        ensure_version(person, expected_version, person.name)
+    for key, value in data.model_dump(exclude={"roles"}).items():
+        setattr(person, key, value)
+    person.kind = data.kind.value
+    if sorted((r.role_id, r.share_pct) for r in person.role_rows) != sorted((r.role_id, r.share_pct)
+                                                                             for r in role_rows):
+        person.role_rows.clear()
+        session.flush()
+        person.role_rows.extend(role_rows)
+    session.flush()
+    return person
+
+
+def add_schedule_change(session: Session, actor: Actor, person_id: int, payload) -> ScheduleChange:
+    """From a month on the person works another FTE or availability; replaces a change in that month."""
+    actor.require("portfolio.write")
+    data = validate(ScheduleChangeIn, payload)
+    person = get_person(session, person_id)
+    if data.effective_from < month_start(person.start_date):
+        raise BackofficeError(t("pf.person.change_before_start", name=person.name))
+    change = next((c for c in person.changes if c.effective_from == data.effective_from), None)
+    if change is None:
+        change = ScheduleChange(effective_from=data.effective_from)
+        person.changes.append(change)
+    change.fte_pct, change.availability_pct, change.note = data.fte_pct, data.availability_pct, data.note
+    session.flush()
+    return change
+
+
+def remove_schedule_change(session: Session, actor: Actor, change_id: int) -> None:
+    actor.require("portfolio.write")
+    change = session.get(ScheduleChange, change_id)
+    if change is None:
+        raise NotFound(t("pf.person.change_not_found", id=change_id))
+    session.delete(change)
+    session.flush()
+
+
+def people_rows(session: Session) -> list[dict]:
+    people = session.scalars(select(Person).order_by(Person.name))
+    out = []
+    for p in people:
+        out.append(dict(
+            id=p.id, name=p.name, kind=p.kind, fte=fte_of(p.fte_pct), availability=p.availability_pct / 100,
+            roles=", ".join(f"{role_label(r.role.code, r.role.name)}"
+                            + (f" ({r.share_pct} %)" if r.share_pct != 100 else "") for r in p.role_rows),
+            role_codes=[(r.role.code, r.share_pct) for r in p.role_rows],
+            start_date=p.start_date, end_date=p.end_date, competence=p.competence, note=p.note,
+            changes=[dict(id=c.id, effective_from=c.effective_from, fte=fte_of(c.fte_pct),
+                          availability=c.availability_pct / 100, note=c.note) for c in p.changes],
+            version=p.version,
+        ))
+    return out
+
+
+# --- background load ------------------------------------------------------------------------------
+
+
+def save_background_load(session: Session, actor: Actor, payload, load_id: int | None = None,
+                         expected_version: int | None = None) -> BackgroundLoad:
+    actor.require("portfolio.write")
+    data = validate(BackgroundLoadIn, payload)
+    role = get_role(session, data.role_code)
+    if load_id is None:
+        load = BackgroundLoad()
+        session.add(load)
+    else:
+        load = session.get(BackgroundLoad, load_id)
+        if load is None:
+            raise NotFound(t("pf.load.not_found", id=load_id))
+        ensure_version(load, expected_version, load.description)
+    load.role_id, load.description, load.service_code = role.id, data.description, data.service_code or None
+    load.fte_pct, load.start_month, load.end_month = to_pct(data.fte), data.start_month, data.end_month
+    session.flush()
+    return load
+
+
+def remove_background_load(session: Session, actor: Actor, load_id: int) -> None:
+    actor.require("portfolio.write")
+    load = session.get(BackgroundLoad, load_id)
+    if load is None:
+        raise NotFound(t("pf.load.not_found", id=load_id))
+    session.delete(load)
+    session.flush()
+
+
+def background_rows(session: Session) -> list[dict]:
+    query = (select(BackgroundLoad.id, BackgroundLoad.description, BackgroundLoad.service_code,
+                    BackgroundLoad.fte_pct, BackgroundLoad.start_month, BackgroundLoad.end_month,
+                    BackgroundLoad.version, DeptRole.code, DeptRole.name)
+             .join(DeptRole, DeptRole.id == BackgroundLoad.role_id).order_by(DeptRole.sort_order, BackgroundLoad.id))
+    return [dict(id=r.id, role=role_label(r.code, r.name), role_code=r.code, description=r.description,
+                 service_code=r.service_code, fte=fte_of(r.fte_pct), start_month=r.start_month,
+                 end_month=r.end_month, version=r.version) for r in session.execute(query)]
+
+
+# --- demand and allocations -------------------------------------------------------------------------
+
+
+def set_need(session: Session, actor: Actor, payload) -> int:
+    """Set a project's open demand for a role (no person) or a person's allocation, for every month
+    in the range; 0 FTE removes it. Returns the number of months set."""
+    actor.require("portfolio.write")
+    data = validate(NeedIn, payload)
+    project = session.get(Project, data.project_id)
+    if project is None:
+        raise NotFound(t("pf.project.not_found", id=data.project_id))
+    if project.phase == Phase.HANDED_OVER.value:
+        raise BackofficeError(t("pf.project.closed", name=project.name))
+    role = get_role(session, data.role_code)
+    months = month_range(data.first_month, data.last_month)
+    first, last = month_start(project.start_date), month_start(project.end_date)
+    outside = [m for m in months if m < first or m > last]
+    if outside:
+        raise BackofficeError(t("pf.need.outside_project", project=project.name, first=month_label(first),
+                                last=month_label(last), months=", ".join(month_label(m) for m in outside[:6])))
+    pct = to_pct(data.fte)
+    if data.person_id is None:
+        model, match = Demand, (Demand.project_id == project.id, Demand.role_id == role.id)
+        extra = {}
+    else:
+        person = get_person(session, data.person_id)
+        if role.id not in {r.role_id for r in person.role_rows}:
+            raise BackofficeError(t("pf.need.person_lacks_role", name=person.name, role=role.name))
+        away = [m for m in months if m < person.start_date
+                or (person.end_date is not None and m > person.end_date)]
+        if away:
+            raise BackofficeError(t("pf.need.person_not_employed", name=person.name,
+                                    months=", ".join(month_label(m) for m in away[:6])))
+        model = Allocation
+        match = (Allocation.project_id == project.id, Allocation.role_id == role.id,
+                 Allocation.person_id == person.id)
+        extra = {"person_id": person.id}
+    existing = {row.month: row for row in session.scalars(select(model).where(*match, model.month.in_(months)))}
+    for month in months:
+        row = existing.get(month)
+        if pct == 0:
+            if row is not None:
+                session.delete(row)
+        elif row is None:
+            session.add(model(project_id=project.id, role_id=role.id, month=month, fte_pct=pct, **extra))
+        elif row.fte_pct != pct:
+            row.fte_pct = pct
+    session.flush()
+    return len(months)
+
+
+def need_rows(session: Session, project_id: int) -> list[dict]:
+    """A project's needs by role and month: open demand and named allocations (aggregates)."""
+    demand = session.execute(
+        select(DeptRole.code, DeptRole.name, Demand.month, func.sum(Demand.fte_pct))
+        .join(DeptRole, DeptRole.id == Demand.role_id).where(Demand.project_id == project_id)
+        .group_by(DeptRole.code, DeptRole.name, Demand.month))
+    allocations = session.execute(
+        select(DeptRole.code, DeptRole.name, Allocation.month, Person.name, Person.kind, Allocation.fte_pct)
+        .join(DeptRole, DeptRole.id == Allocation.role_id).join(Person, Person.id == Allocation.person_id)
+        .where(Allocation.project_id == project_id))
+    rows = [dict(role=role_label(code, name), person="", kind="", month=month, fte=fte_of(pct))
+            for code, name, month, pct in demand]
+    rows += [dict(role=role_label(code, name), person=person, kind=kind, month=month, fte=fte_of(pct))
+             for code, name, month, person, kind, pct in allocations]
+    return sorted(rows, key=lambda r: (r["role"], r["person"], r["month"]))
+
+
+def person_choices(session: Session) -> dict[int, str]:
+    rows = session.execute(select(Person.id, Person.name, Person.kind).order_by(Person.name))
+    return {i: name + (f" ({t('pf.kind.consultant').lower()})" if kind == PersonKind.CONSULTANT else "")
+            for i, name, kind in rows}
+

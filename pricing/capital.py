@@ -1,0 +1,196 @@
+"""Capital costs: linear depreciation and imputed interest on the year's average residual value.
+
+Rules (as in the Norwegian self-cost guidelines, H-3/2014):
+- depreciation is linear over the years of use and starts the year AFTER the asset was taken into use;
+- imputed interest = average of the residual value at the start and the end of the year × the
+  imputed rate, where the imputed rate is that year's average 5-year swap rate + 0.5 percentage points
+  (the finance adviser enters the swap rate per year).
+Everything is exact Decimal in øre; the price calculation rounds once, at the end.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.access import Actor
+from data.audit import ensure_version
+from data.errors import BackofficeError, NotFound, validate
+from data.i18n import t
+from data.registers import Service, get_service
+from pricing.models import InterestRate, Investment
+from pricing.schemas import InterestRateIn, InvestmentIn
+
+SWAP_MARKUP = Decimal("0.5")   # percentage points over the 5-year swap rate
+
+
+@dataclass
+class CapitalLine:
+    investment: str
+    amount_ore: int
+    year_in_use: int
+    years_of_use: int
+    counts: bool
+    depreciation: Decimal      # øre, exact
+    opening: Decimal           # residual value 1 January
+    closing: Decimal           # residual value 31 December
+    average: Decimal
+    rate_percent: Decimal      # imputed rate (swap + 0.5)
+    interest: Decimal          # øre, exact
+
+    @property
+    def total(self) -> Decimal:
+        return self.depreciation + self.interest
+
+    def as_dict(self) -> dict:
+        return {"investment": self.investment, "amount_ore": self.amount_ore, "year_in_use": self.year_in_use,
+                "years_of_use": self.years_of_use, "counts": self.counts,
+                "depreciation": str(self.depreciation), "opening": str(self.opening),
+                "closing": str(self.closing), "average": str(self.average),
+                "rate_percent": str(self.rate_percent), "interest": str(self.interest), "total": str(self.total)}
+
+
+def imputed_rate(swap_rate: Decimal) -> Decimal:
+    return Decimal(swap_rate) + SWAP_MARKUP
+
+
+def capital_cost(amount_ore: int, year_in_use: int, years_of_use: int, year: int,
+                 rate_percent: Decimal) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    """(depreciation, opening, closing, interest) for `year`, exact, in øre."""
+    amount = Decimal(amount_ore)
+    per_year = amount / years_of_use
+    k = year - year_in_use       # 1 in the first year of depreciation
+    if k < 1:
+        return Decimal(0), amount if k == 0 else Decimal(0), amount if k == 0 else Decimal(0), Decimal(0)
+    if k > years_of_use:
+        return Decimal(0), Decimal(0), Decimal(0), Decimal(0)
+    opening = amount - per_year * (k - 1)
+    closing = amount - per_year * k
+    interest = (opening + closing) / 2 * Decimal(rate_percent) / 100
+    return per_year, opening, closing, interest
+
+
+def rate_for(session: Session, year: int) -> Decimal | None:
+    row = session.get(InterestRate, year)
+    return None if row is None else imputed_rate(row.swap_rate)
+
+
+def capital_lines(session: Session, service_id: int, year: int) -> list[CapitalLine]:
+    lines = []
+    investments = session.scalars(select(Investment).where(Investment.service_id == service_id)
+                                  .order_by(Investment.year_in_use, Investment.id))
+    for inv in investments:
+        k = year - inv.year_in_use
+        if k < 1 or k > inv.years_of_use:
+            continue
+        rate = rate_for(session, year)
+        if rate is None:
+            raise BackofficeError(t("price.rate_missing", year=year))
+        dep, opening, closing, interest = capital_cost(inv.amount_ore, inv.year_in_use, inv.years_of_use, year, rate)
+        lines.append(CapitalLine(inv.name, inv.amount_ore, inv.year_in_use, inv.years_of_use,
+                                 inv.counts_toward_self_cost, dep, opening, closing, (opening + closing) / 2,
+                                 rate, interest))
+    return lines
+
+
+def schedule(session: Session, investment_id: int) -> list[dict]:
+    """Year by year for one investment: depreciation, residual values, rate and interest."""
+    inv = session.get(Investment, investment_id)
+    if inv is None:
+        raise NotFound(t("price.investment_not_found", id=investment_id))
+    out = []
+    for year in range(inv.year_in_use + 1, inv.year_in_use + inv.years_of_use + 1):
+        rate = rate_for(session, year)
+        dep, opening, closing, interest = capital_cost(inv.amount_ore, inv.year_in_use, inv.years_of_use, year,
+                                                       rate or Decimal(0))
+        out.append({"year": year, "depreciation": dep, "opening": opening, "closing": closing,
+                    "rate_percent": rate, "interest": interest if rate is not None else None})
+    return out
+
+
+# --- reads ------------------------------------------------------------------------------------------
+
+
+def investment_rows(session: Session, service: str | None = None) -> list[dict]:
+    query = (select(Investment, Service.code).join(Service, Service.id == Investment.service_id)
+             .order_by(Service.code, Investment.year_in_use, Investment.name))
+    if service:
+        query = query.where(Service.code == service)
+    rows = []
+    for inv, code in session.execute(query):
+        rows.append({"id": inv.id, "version": inv.version, "service": code, "name": inv.name,
+                     "amount_ore": inv.amount_ore, "year_in_use": inv.year_in_use,
+                     "years_of_use": inv.years_of_use, "last_year": inv.year_in_use + inv.years_of_use,
+                     "counts_toward_self_cost": inv.counts_toward_self_cost, "note": inv.note})
+    return rows
+
+
+def rate_rows(session: Session) -> list[dict]:
+    return [{"year": r.year, "swap_rate": r.swap_rate, "imputed_rate": imputed_rate(r.swap_rate),
+             "source": r.source, "version": r.version}
+            for r in session.scalars(select(InterestRate).order_by(InterestRate.year))]
+
+
+def capital_by_year(session: Session, service: str, years: list[int]) -> list[dict]:
+    """Capital cost per year for a service (for the investments page's chart); missing rates give None."""
+    svc = get_service(session, service)
+    out = []
+    for year in years:
+        try:
+            lines = capital_lines(session, svc.id, year)
+        except BackofficeError:
+            out.append({"year": year, "depreciation": None, "interest": None})
+            continue
+        out.append({"year": year, "depreciation": sum((x.depreciation for x in lines), Decimal(0)),
+                    "interest": sum((x.interest for x in lines), Decimal(0))})
+    return out
+
+
+# --- writes -----------------------------------------------------------------------------------------
+
+
+def save_investment(session: Session, actor: Actor, payload, investment_id: int | None = None,
+                    expected_version: int | None = None) -> Investment:
+    actor.require("pricing.write")
+    data = validate(InvestmentIn, payload)
+    service = get_service(session, data.service)
+    if investment_id is None:
+        inv = Investment()
+        session.add(inv)
+    else:
+        inv = session.get(Investment, investment_id)
+        if inv is None:
+            raise NotFound(t("price.investment_not_found", id=investment_id))
+        ensure_version(inv, expected_version, inv.name)
+    inv.service_id = service.id
+    for key in ("name", "amount_ore", "year_in_use", "years_of_use", "counts_toward_self_cost", "note"):
+        setattr(inv, key, getattr(data, key))
+    session.flush()
+    return inv
+
+
+def delete_investment(session: Session, actor: Actor, investment_id: int, expected_version: int | None = None):
+    actor.require("pricing.write")
+    inv = session.get(Investment, investment_id)
+    if inv is None:
+        raise NotFound(t("price.investment_not_found", id=investment_id))
+    ensure_version(inv, expected_version, inv.name)
+    session.delete(inv)
+    session.flush()
+
+
+def set_rate(session: Session, actor: Actor, payload, expected_version: int | None = None) -> InterestRate:
+    """Enter (or correct) a year's average 5-year swap rate, in percent."""
+    actor.require("pricing.write")
+    data = validate(InterestRateIn, payload)
+    row = session.get(InterestRate, data.year)
+    if row is None:
+        row = InterestRate(year=data.year)
+        session.add(row)
+    else:
+        ensure_version(row, expected_version, str(data.year))
+    row.swap_rate, row.source = data.swap_rate, data.source
+    session.flush()
+    return row

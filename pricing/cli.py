@@ -1,0 +1,151 @@
+"""`backoffice prices ...`: the same capability functions the pricing pages call."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from data.cli import run_command
+from data.errors import BackofficeError
+from data.formatting import money
+from data.i18n import t
+
+
+def _load_model(value: str | None):
+    if not value:
+        return None
+    path = Path(value)
+    text = path.read_text(encoding="utf-8") if path.exists() else value
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BackofficeError(t("price.cli_bad_model", error=str(exc))) from exc
+
+
+def _load_adopters(value: str | None):
+    """A CSV/semicolon file of `organisation;units` lines (header optional)."""
+    if not value:
+        return None
+    rows = []
+    for line in Path(value).read_text(encoding="utf-8-sig").splitlines():
+        parts = [p.strip() for p in line.replace(",", ";").split(";")]
+        if not parts or not parts[0] or parts[0].lower() in ("organisation", "virksomhet"):
+            continue
+        rows.append({"organisation": parts[0], "units": parts[1] if len(parts) > 1 and parts[1] else "0"})
+    return rows
+
+
+def cmd_calculate(args) -> int:
+    from pricing import exports, selfcost
+
+    def calculate(session, actor):
+        start = selfcost.starting_point(session, args.service, args.year) or {}
+        model = _load_model(args.model) or start.get("model")
+        if model is None:
+            raise BackofficeError(t("price.cli_model_needed", service=args.service))
+        adopters = _load_adopters(args.adopters)
+        if adopters is None and not args.from_agreements:
+            adopters = start.get("adopters")
+        payload = {"service": args.service, "year": args.year, "basis": args.basis, "model": model,
+                   "fund_use_ore": args.fund_use_ore if args.fund_use_ore is not None else start.get("fund_use_ore", 0),
+                   "adopters": adopters, "volume_growth_percent": args.growth, "note": args.note or ""}
+        if args.dry_run:
+            _inputs, result = selfcost.preview_price(session, actor, payload)
+            return None, result, None
+        calc = selfcost.calculate_price(session, actor, payload)
+        return calc.number, calc.result, exports.calculation_workbook(session, calc) if args.output else None
+
+    number, result, workbook = run_command(args, calculate)
+    if number is not None:
+        print(t("price.cli_saved", number=number, service=args.service, year=args.year))
+    print(t("price.cli_self_cost", amount=money(result["self_cost_ore"])))
+    for index, comp in enumerate(result["components"]):
+        prices = ", ".join(money(p) for p in comp["tier_prices_ore"])
+        model_label = t(f"price.model.{comp['basis']}")
+        print(f"  {index + 1}. {model_label}: {prices}"
+              + (f" ({t('price.col.minimum_fee')} {money(comp['minimum_fee_ore'])})" if comp.get("minimum_fee_ore")
+                 else ""))
+    print(t("price.cli_revenue", amount=money(result["expected_revenue_ore"]),
+            adopters=len(result["charges"]), diff=money(result["rounding_difference_ore"])))
+    if workbook is not None:
+        Path(args.output).write_bytes(workbook)
+        print(t("price.cli_written", path=args.output))
+    return 0
+
+
+def cmd_approve(args) -> int:
+    from pricing import pricelists
+
+    def approve(session, actor):
+        return pricelists.approve(session, actor, {"calculation_id": args.calculation, "comment": args.comment or ""}
+                                  ).number
+
+    number = run_command(args, approve)
+    print(t("price.cli_approved", number=number))
+    return 0
+
+
+def cmd_list(args) -> int:
+    from pricing import pricelists
+
+    rows = run_command(args, lambda s, a: pricelists.price_list_rows(s, args.year, args.service))
+    if not rows:
+        print(t("price.lists_empty"))
+    for row in rows:
+        if not row["in_force"] and not args.all:
+            continue
+        prices = " | ".join(", ".join(money(p) for p in c["tier_prices_ore"]) for c in row["components"])
+        print(f"{row['year']}  {row['service']:<14} v{row['number']}  {prices}  ({row['approved_by']})")
+    return 0
+
+
+def cmd_import_costs(args) -> int:
+    from pricing import costbase
+
+    content = Path(args.file).read_bytes()
+    counts = run_command(args, lambda s, a: costbase.import_cost_base(s, a, args.year, content))
+    print(t("price.imported", **counts))
+    return 0
+
+
+def cmd_rate(args) -> int:
+    from pricing import capital
+
+    run_command(args, lambda s, a: capital.set_rate(s, a, {"year": args.year, "swap_rate": args.swap_rate,
+                                                           "source": args.source or ""}))
+    print(t("price.cli_rate_set", year=args.year))
+    return 0
+
+
+def register(sub) -> None:
+    prices = sub.add_parser("prices", help=t("price.cli_help")).add_subparsers(dest="prices_command", required=True)
+    p = prices.add_parser("calculate", help=t("price.cli_help_calculate"))
+    p.add_argument("--service", required=True)
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("-o", "--output", help=t("price.cli_help_output"))
+    p.add_argument("--basis", choices=("budget", "actual"), default="budget")
+    p.add_argument("--model", help=t("price.cli_help_model"))
+    p.add_argument("--adopters", help=t("price.cli_help_adopters"))
+    p.add_argument("--from-agreements", action="store_true", help=t("price.cli_help_from_agreements"))
+    p.add_argument("--growth", default="0", help=t("price.cli_help_growth"))
+    p.add_argument("--fund-use-ore", type=int, help=t("price.cli_help_fund_use"))
+    p.add_argument("--note")
+    p.add_argument("--dry-run", action="store_true", help=t("price.cli_help_dry_run"))
+    p.set_defaults(func=cmd_calculate)
+    p = prices.add_parser("approve", help=t("price.cli_help_approve"))
+    p.add_argument("calculation", type=int)
+    p.add_argument("--comment")
+    p.set_defaults(func=cmd_approve)
+    p = prices.add_parser("list", help=t("price.cli_help_list"))
+    p.add_argument("--year", type=int)
+    p.add_argument("--service")
+    p.add_argument("--all", action="store_true", help=t("price.cli_help_all"))
+    p.set_defaults(func=cmd_list)
+    p = prices.add_parser("import-costs", help=t("price.cli_help_import"))
+    p.add_argument("file")
+    p.add_argument("--year", type=int, required=True)
+    p.set_defaults(func=cmd_import_costs)
+    p = prices.add_parser("rate", help=t("price.cli_help_rate"))
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--swap-rate", required=True)
+    p.add_argument("--source")
+    p.set_defaults(func=cmd_rate)

@@ -1,0 +1,178 @@
+"""Tables of the pricing package: cost base, cost pools and key figures, investments and imputed
+interest rates, Digifin loans, price calculations and approved price lists.
+
+Services and organisations are referred to by id into the shared registers (data.registers);
+nothing here points into agreements' tables, so this package's migration only needs the foundation.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from data.db import Base, UTCDateTime, Versioned, utcnow
+
+COST_TYPES = ("support", "operations", "management", "administration", "development", "other")
+BASES = ("budget", "actual")
+KEY_TYPES = ("usage", "fte", "tickets", "revenue", "fixed")
+
+
+class CostPool(Versioned, Base):
+    """Shared costs of one year, allocated to services by a key whose figures are stored."""
+
+    __tablename__ = "pricing_cost_pool"
+    __table_args__ = (UniqueConstraint("year", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    key_type: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    figures: Mapped[list[PoolKeyFigure]] = relationship(
+        back_populates="pool", cascade="all, delete-orphan", order_by="PoolKeyFigure.service_id")
+
+
+class PoolKeyFigure(Base):
+    """The key's figure for one service (usage, FTE, tickets, revenue, or a fixed percentage)."""
+
+    __tablename__ = "pricing_pool_key_figure"
+    __table_args__ = (UniqueConstraint("pool_id", "service_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pool_id: Mapped[int] = mapped_column(ForeignKey("pricing_cost_pool.id", ondelete="CASCADE"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
+    figure: Mapped[Decimal] = mapped_column(Numeric(20, 6))
+
+    pool: Mapped[CostPool] = relationship(back_populates="figures")
+
+
+class CostItem(Versioned, Base):
+    """One cost line: direct (a service) or shared (a pool), budget or actual, in øre."""
+
+    __tablename__ = "pricing_cost_item"
+    __table_args__ = (
+        CheckConstraint("(service_id IS NULL) <> (pool_id IS NULL)", name="one_target"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    basis: Mapped[str] = mapped_column(String(10))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"), index=True)
+    pool_id: Mapped[int | None] = mapped_column(ForeignKey("pricing_cost_pool.id", ondelete="CASCADE"), index=True)
+    cost_type: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(String(300))
+    amount_ore: Mapped[int] = mapped_column(BigInteger)
+    counts_toward_self_cost: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Investment(Versioned, Base):
+    """An asset whose capital cost (depreciation and imputed interest) enters the self-cost."""
+
+    __tablename__ = "pricing_investment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    amount_ore: Mapped[int] = mapped_column(BigInteger)
+    year_in_use: Mapped[int] = mapped_column(Integer)
+    years_of_use: Mapped[int] = mapped_column(Integer)
+    counts_toward_self_cost: Mapped[bool] = mapped_column(Boolean, default=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class InterestRate(Versioned, Base):
+    """The year's average 5-year swap rate, in percent; the imputed rate adds 0.5 points."""
+
+    __tablename__ = "pricing_interest_rate"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    swap_rate: Mapped[Decimal] = mapped_column(Numeric(8, 4))
+    source: Mapped[str] = mapped_column(String(300), default="")
+
+
+class DigifinLoan(Versioned, Base):
+    """A development loan, repaid by the adopting organisations after launch."""
+
+    __tablename__ = "pricing_digifin_loan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    interest_rate: Mapped[Decimal] = mapped_column(Numeric(8, 4))
+    first_repayment_year: Mapped[int] = mapped_column(Integer)
+    repayment_years: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    drawdowns: Mapped[list[DigifinDrawdown]] = relationship(
+        back_populates="loan", cascade="all, delete-orphan", order_by="DigifinDrawdown.on_date")
+
+
+class DigifinDrawdown(Base):
+    __tablename__ = "pricing_digifin_drawdown"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("pricing_digifin_loan.id", ondelete="CASCADE"), index=True)
+    on_date: Mapped[date] = mapped_column(Date)
+    amount_ore: Mapped[int] = mapped_column(BigInteger)
+
+    loan: Mapped[DigifinLoan] = relationship(back_populates="drawdowns")
+
+
+class PriceCalculation(Versioned, Base):
+    """One stored price calculation (priskalkyle) with every input it used and its result.
+
+    `number` counts the calculations of a service and year (1, 2, ...). A calculation a leader has
+    approved is part of a price list and can never change again.
+    """
+
+    __tablename__ = "pricing_calculation"
+    __table_args__ = (UniqueConstraint("service_id", "year", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    basis: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(Text, default="")
+    inputs: Mapped[dict] = mapped_column(JSON)
+    result: Mapped[dict] = mapped_column(JSON)
+    self_cost_ore: Mapped[int] = mapped_column(BigInteger)
+    expected_revenue_ore: Mapped[int] = mapped_column(BigInteger)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PriceList(Base):
+    """A leader's approval of one calculation as the year's price list. Never updated or deleted:
+    a change is a new approval with a higher `number`, which supersedes this one."""
+
+    __tablename__ = "pricing_price_list"
+    __table_args__ = (UniqueConstraint("service_id", "year", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    calculation_id: Mapped[int] = mapped_column(ForeignKey("pricing_calculation.id"), unique=True)
+    approved_by: Mapped[str] = mapped_column(String(120))
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    calculation: Mapped[PriceCalculation] = relationship()

@@ -1,0 +1,209 @@
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from data.i18n import t
+from data.pages import common
+from pricing import exports, pricelists, selfcost, sources
+from pricing.pages import shared, view
+from pricing.schemas import parse_tiers
+
+actor = common.require_actor(roles=shared.COST_ROLES)
+common.header("page.price_calculations", "price.calculations_intro")
+can_edit = actor.can("pricing.write")
+can_approve = actor.can("pricing.approve")
+
+with common.session() as session:
+    codes = shared.service_choices(session)
+top = st.columns([2, 1])
+service = top[0].selectbox(t("price.col.service"), list(codes), format_func=codes.get,
+                           index=list(codes).index("svarut") if "svarut" in codes else 0)
+year = top[1].number_input(t("price.col.year"), 2000, 2100, date.today().year + 1, key="calc-year")
+
+tabs = st.tabs([t("price.tab.saved"), t("price.tab.new")] if can_edit else [t("price.tab.saved")])
+
+with tabs[0]:
+    rows = common.cached(selfcost.calculation_rows, service, int(year))
+    if not rows:
+        common.empty_state("price.calculations_empty", service=codes.get(service, service), year=int(year))
+    else:
+        frame = pd.DataFrame(rows)
+        frame["status"] = frame["status"].map(lambda s: t(f"price.status.{s}"))
+        frame["basis"] = frame["basis"].map(lambda b: t(f"price.basis.{b}"))
+        frame["self_cost_ore"] = frame["self_cost_ore"] / 100
+        frame["expected_revenue_ore"] = frame["expected_revenue_ore"] / 100
+        st.dataframe(frame.drop(columns=["id", "service", "year"]), hide_index=True, width="stretch",
+                     column_config={
+                         "number": st.column_config.NumberColumn(t("price.col.calculation"), format="%d"),
+                         "status": t("price.col.status"), "basis": t("price.col.basis"),
+                         "self_cost_ore": common.money_column(t("price.sum.self_cost")),
+                         "expected_revenue_ore": common.money_column(t("price.sum.revenue")),
+                         "adopters": st.column_config.NumberColumn(t("price.doc.adopters"), format="%d"),
+                         "created_by": t("price.col.created_by"),
+                         "created_at": common.datetime_column(t("price.col.created_at")),
+                         "note": t("price.col.note"),
+                         "price_list": st.column_config.NumberColumn(t("price.col.list_version"), format="%d")})
+        by_id = {r["id"]: r for r in rows}
+        chosen = st.selectbox(t("price.choose_calculation"), list(by_id),
+                              format_func=lambda i: t("price.calc_label", number=by_id[i]["number"],
+                                                      status=t(f"price.status.{by_id[i]['status']}")))
+        with common.session() as session:
+            calc = selfcost.get_calculation(session, chosen)
+            inputs, result, status = calc.inputs, calc.result, calc.status
+            comparison = selfcost.side_by_side(session, calc)
+            workbook = exports.calculation_workbook(session, calc)
+            bills = exports.bills_workbook(calc)
+        view.show_summary(result)
+        if inputs["volume_source"] == "manual":
+            st.caption(t("price.source.manual_note"))
+        trace, prices, compare, bill_tab, sens = st.tabs(
+            [t("price.tab.trace"), t("price.tab.prices"), t("price.tab.compare"), t("price.tab.bills"),
+             t("price.tab.sensitivity")])
+        with trace:
+            view.show_trace(inputs, result)
+        with prices:
+            view.show_prices(result)
+        with compare:
+            frame = pd.DataFrame(comparison)
+            frame["item"] = frame["item"].map(lambda k: t(f"price.cmp.{k}"))
+            for column in ("this_ore", "last_ore", "change_ore"):
+                frame[column] = frame.apply(lambda r, c=column: r[c] if r["item"] == t("price.cmp.adopters")
+                                            or pd.isna(r[c]) else r[c] / 100, axis=1)
+            if comparison[0]["last_ore"] is None:
+                st.info(t("price.no_last_year", year=int(year) - 1))
+            st.dataframe(frame, hide_index=True, width="stretch", column_config={
+                "item": t("price.col.item"), "this_ore": st.column_config.NumberColumn(str(int(year)), format="localized"),
+                "last_ore": st.column_config.NumberColumn(str(int(year) - 1), format="localized"),
+                "change_ore": st.column_config.NumberColumn(t("price.col.change"), format="localized")})
+        with bill_tab:
+            view.show_bills(result)
+            st.download_button(t("price.download_bills"), bills, f"regninger-{service}-{int(year)}.xlsx",
+                               mime=shared.XLSX, icon=":material/download:")
+        with sens:
+            view.show_sensitivity(result)
+        st.download_button(t("price.download_sheet"), workbook,
+                           f"priskalkyle-{service}-{int(year)}-{by_id[chosen]['number']}.xlsx", mime=shared.XLSX,
+                           icon=":material/download:", type="primary")
+        if status == "draft":
+            if can_approve:
+                st.subheader(t("price.approve_title"))
+                comment = st.text_input(t("price.approval_comment"), key=f"comment-{chosen}")
+                confirm = st.checkbox(t("price.confirm_approve"), key=f"confirm-approve-{chosen}")
+                if st.button(t("price.approve"), type="primary", disabled=not confirm, key=f"approve-{chosen}"):
+                    if common.write(pricelists.approve, {"calculation_id": chosen, "comment": comment},
+                                    success=t("price.approved")):
+                        st.rerun()
+            if can_edit:
+                confirm = st.checkbox(t("price.confirm_delete_calc"), key=f"confirm-del-calc-{chosen}")
+                if st.button(t("price.delete"), disabled=not confirm, key=f"del-calc-{chosen}",
+                             icon=":material/delete:"):
+                    if common.write(selfcost.delete_calculation, chosen, success=t("price.deleted")):
+                        st.rerun()
+        else:
+            st.info(t("price.approved_info"))
+
+if can_edit:
+    with tabs[1]:
+        with common.session() as session:
+            start = selfcost.starting_point(session, service, int(year))
+        st.caption(t("price.new_help"))
+        model = (start or {}).get("model") or selfcost.default_model().model_dump(mode="json")
+        components = pd.DataFrame([{
+            "basis": c["basis"], "share": float(c["share"]), "tier_mode": c.get("tier_mode", "graduated"),
+            "tiers": shared.tiers_text(c.get("tiers", [])), "minimum_fee": (c.get("minimum_fee_ore") or 0) / 100,
+            "unit_label": c.get("unit_label", "")} for c in model["components"]])
+        st.markdown(t("price.model_title"))
+        edited = st.data_editor(components, num_rows="dynamic", hide_index=True, width="stretch",
+                                key=f"model-{service}-{int(year)}", column_config={
+            "basis": st.column_config.SelectboxColumn(t("price.col.model_basis"), required=True,
+                                                      options=["organisation", "inhabitant", "unit"]),
+            "share": st.column_config.NumberColumn(t("price.col.share_percent"), min_value=0, max_value=100),
+            "tier_mode": st.column_config.SelectboxColumn(t("price.col.tier_mode"), options=["graduated", "volume"]),
+            "tiers": st.column_config.TextColumn(t("price.col.tiers"), help=t("price.tiers_help")),
+            "minimum_fee": st.column_config.NumberColumn(t("price.col.minimum_fee"), min_value=0),
+            "unit_label": st.column_config.TextColumn(t("price.col.unit_label"))})
+        st.caption(t("price.model_help"))
+        c1, c2, c3 = st.columns(3)
+        basis = c1.selectbox(t("price.col.basis"), ["budget", "actual"], format_func=lambda b: t(f"price.basis.{b}"))
+        fund_use = c2.number_input(t("price.col.fund_use"), value=((start or {}).get("fund_use_ore") or 0) / 100,
+                                   step=10000.0, format="%.2f", help=t("price.fund_use_help"))
+        note = c3.text_input(t("price.col.note"), key="calc-note")
+        agreements_ok = sources.agreements_available()
+        source_options = (["agreements"] if agreements_ok else []) + ["previous", "municipalities", "empty"]
+        source = st.radio(t("price.adopter_source"), source_options, horizontal=True,
+                          format_func=lambda s: t(f"price.adopter_source.{s}"),
+                          index=source_options.index("previous") if start else 0)
+        if not agreements_ok:
+            st.caption(t("price.agreements_missing_note"))
+        growth = 0.0
+        adopters = None
+        meter = None
+        if source == "agreements":
+            with common.session() as session:
+                meter_choices = dict(sources.meters(session, service))
+            m1, m2 = st.columns(2)
+            meter = m1.selectbox(t("price.col.meter"), list(meter_choices) or [None],
+                                 format_func=lambda m: meter_choices.get(m, "–"))
+            growth = m2.number_input(t("price.col.growth"), -90.0, 500.0, 0.0, step=1.0,
+                                     help=t("price.growth_help"))
+        else:
+            with common.session() as session:
+                if source == "previous":
+                    initial = (start or {}).get("adopters", [])
+                elif source == "municipalities":
+                    initial = selfcost.municipality_adopters(session)
+                else:
+                    initial = []
+            frame = pd.DataFrame(initial or [], columns=["org_id", "organisation", "name", "units"])
+            adopters_edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, width="stretch",
+                                             key=f"adopters-{service}-{int(year)}-{source}",
+                                             column_order=["organisation", "name", "units"], column_config={
+                "organisation": st.column_config.TextColumn(t("price.col.organisation_key"), required=True,
+                                                            help=t("price.organisation_key_help")),
+                "name": st.column_config.TextColumn(t("price.col.organisation"), disabled=True),
+                "units": st.column_config.NumberColumn(t("price.col.units"), min_value=0)})
+            by_key = {str(r["organisation"]): r["org_id"] for r in initial or []}
+            adopters = [{"organisation": shared.text_or(r.get("organisation"), ""),
+                         # unchanged rows keep their register id
+                         "org_id": by_key.get(shared.text_or(r.get("organisation"), "")),
+                         "units": shared.number_or_zero(r["units"])}
+                        for r in adopters_edited.to_dict("records") if shared.text_or(r.get("organisation"), "")]
+
+        def request():
+            model_rows = edited.to_dict("records")
+            comps = []
+            for row in model_rows:
+                if not isinstance(row.get("basis"), str):
+                    continue
+                comps.append({"basis": row["basis"], "share": str(shared.number_or_zero(row.get("share"))),
+                              "tier_mode": shared.text_or(row.get("tier_mode"), "graduated"),
+                              "tiers": parse_tiers(shared.text_or(row.get("tiers"), "")),
+                              "minimum_fee_ore": shared.to_ore(shared.number_or_zero(row.get("minimum_fee"))),
+                              "unit_label": shared.text_or(row.get("unit_label"), "")})
+            return {"service": service, "year": int(year), "basis": basis, "fund_use_ore": shared.to_ore(fund_use),
+                    "model": {"components": comps}, "adopters": adopters, "volume_growth_percent": str(growth),
+                    "meter": meter, "note": note}
+
+        b1, b2 = st.columns(2)
+        preview = b1.button(t("price.preview"), icon=":material/calculate:")
+        save = b2.button(t("price.save_calculation"), type="primary", icon=":material/save:")
+        try:
+            payload = request() if (preview or save) else None
+        except ValueError as error:
+            st.error(str(error))
+            payload = None
+        if payload and preview:
+            shown = common.write(selfcost.preview_price, payload)
+            if shown:
+                inputs, result = shown
+                view.show_summary(result)
+                view.show_prices(result)
+                view.show_trace(inputs, result)
+        if payload and save:
+            calc = common.write(selfcost.calculate_price, payload)
+            if calc:
+                st.success(t("price.calculation_saved", number=calc.number))
+
+if not can_edit and not can_approve:
+    st.info(t("price.read_only"))

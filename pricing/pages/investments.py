@@ -1,0 +1,123 @@
+from decimal import Decimal
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from data.i18n import t
+from data.pages import common
+from pricing import capital
+from pricing.pages import shared
+
+actor = common.require_actor(roles=shared.COST_ROLES)
+common.header("page.price_investments", "price.investments_intro")
+can_edit = actor.can("pricing.write")
+
+with common.session() as session:
+    codes = shared.service_choices(session)
+service = st.selectbox(t("price.col.service"), [None] + list(codes),
+                       format_func=lambda c: t("ui.all") if c is None else codes[c])
+
+invest_tab, rate_tab = st.tabs([t("price.tab.investments"), t("price.tab.rates")])
+
+with invest_tab:
+    rows = common.cached(capital.investment_rows, service)
+    if not rows:
+        common.empty_state("price.investments_empty")
+    else:
+        frame = pd.DataFrame(rows)
+        frame["amount"] = frame["amount_ore"] / 100
+        st.dataframe(frame[["service", "name", "amount", "year_in_use", "years_of_use", "last_year",
+                            "counts_toward_self_cost", "note"]], hide_index=True, width="stretch", column_config={
+            "service": t("price.col.service"), "name": t("price.col.investment"),
+            "amount": common.money_column(t("price.col.amount")),
+            "year_in_use": st.column_config.NumberColumn(t("price.col.year_in_use"), format="%d"),
+            "years_of_use": st.column_config.NumberColumn(t("price.col.years_of_use"), format="%d"),
+            "last_year": st.column_config.NumberColumn(t("price.col.last_year"), format="%d"),
+            "counts_toward_self_cost": st.column_config.CheckboxColumn(t("price.col.counts")),
+            "note": t("price.col.note")})
+        by_id = {r["id"]: r for r in rows}
+        chosen = st.selectbox(t("price.choose_investment"), list(by_id), index=None,
+                              format_func=lambda i: f"{by_id[i]['service']}: {by_id[i]['name']}")
+        if chosen is not None:
+            with common.session() as session:
+                plan = capital.schedule(session, chosen)
+            frame = pd.DataFrame(plan)
+            for column in ("depreciation", "opening", "closing", "interest"):
+                frame[column] = frame[column].map(lambda v: None if v is None else float(Decimal(v) / 100))
+            frame["rate_percent"] = frame["rate_percent"].map(lambda v: None if v is None else float(v) / 100)
+            st.dataframe(frame, hide_index=True, width="stretch", column_config={
+                "year": st.column_config.NumberColumn(t("price.col.year"), format="%d"),
+                "depreciation": common.money_column(t("price.col.depreciation")),
+                "opening": common.money_column(t("price.col.opening")),
+                "closing": common.money_column(t("price.col.closing")),
+                "rate_percent": st.column_config.NumberColumn(t("price.col.imputed_rate"), format="percent"),
+                "interest": common.money_column(t("price.col.interest"))})
+            if frame["interest"].isna().any():
+                st.warning(t("price.rates_missing_some"))
+            chart = frame.melt(id_vars="year", value_vars=["depreciation", "interest"], var_name="kind",
+                               value_name="kr")
+            chart["kind"] = chart["kind"].map({"depreciation": t("price.col.depreciation"),
+                                               "interest": t("price.col.interest")})
+            figure = px.bar(chart, x="year", y="kr", color="kind", title=t("price.capital_chart_title"),
+                            labels={"year": t("price.col.year"), "kr": t("price.axis_kr"), "kind": ""})
+            st.plotly_chart(figure, width="stretch")
+
+    if can_edit:
+        by_id = {r["id"]: r for r in rows}
+        edit_id = st.selectbox(t("price.edit_investment"), [None] + list(by_id), key="edit-investment",
+                               format_func=lambda i: t("price.new_investment") if i is None else by_id[i]["name"])
+        current = by_id.get(edit_id, {})
+        with st.form(f"investment-{edit_id}-{current.get('version')}", clear_on_submit=edit_id is None):
+            c1, c2, c3 = st.columns(3)
+            inv_service = c1.selectbox(t("price.col.service"), list(codes), format_func=codes.get,
+                                       index=list(codes).index(current["service"]) if current else 0)
+            name = c2.text_input(t("price.col.investment"), current.get("name", ""))
+            amount = c3.number_input(t("price.col.amount"), min_value=0.0, step=10000.0, format="%.2f",
+                                     value=current.get("amount_ore", 0) / 100)
+            year_in_use = c1.number_input(t("price.col.year_in_use"), 2000, 2100,
+                                          current.get("year_in_use", shared.date.today().year))
+            years_of_use = c2.number_input(t("price.col.years_of_use"), 1, 100, current.get("years_of_use", 5))
+            counts = c3.checkbox(t("price.col.counts"), current.get("counts_toward_self_cost", True))
+            note = st.text_input(t("price.col.note"), current.get("note", ""))
+            st.caption(t("price.depreciation_rule"))
+            if st.form_submit_button(t("ui.save"), type="primary"):
+                payload = {"service": inv_service, "name": name, "amount_ore": shared.to_ore(amount),
+                           "year_in_use": year_in_use, "years_of_use": years_of_use,
+                           "counts_toward_self_cost": counts, "note": note}
+                if common.write(capital.save_investment, payload, investment_id=edit_id,
+                                expected_version=current.get("version"), success=t("ui.saved")):
+                    st.rerun()
+        if edit_id is not None:
+            confirm = st.checkbox(t("price.confirm_delete_investment"), key=f"confirm-inv-{edit_id}")
+            if st.button(t("price.delete"), disabled=not confirm, key=f"del-inv-{edit_id}", icon=":material/delete:"):
+                if common.write(capital.delete_investment, edit_id, expected_version=current.get("version"),
+                                success=t("price.deleted")):
+                    st.rerun()
+
+with rate_tab:
+    st.caption(t("price.rates_help"))
+    rates = common.cached(capital.rate_rows)
+    if not rates:
+        common.empty_state("price.rates_empty")
+    else:
+        frame = pd.DataFrame(rates)
+        frame["swap_rate"] = frame["swap_rate"].map(lambda v: float(v) / 100)
+        frame["imputed_rate"] = frame["imputed_rate"].map(lambda v: float(v) / 100)
+        st.dataframe(frame.drop(columns=["version"]), hide_index=True, width="stretch", column_config={
+            "year": st.column_config.NumberColumn(t("price.col.year"), format="%d"),
+            "swap_rate": st.column_config.NumberColumn(t("price.col.swap_rate"), format="percent"),
+            "imputed_rate": st.column_config.NumberColumn(t("price.col.imputed_rate"), format="percent"),
+            "source": t("price.col.source")})
+    if can_edit:
+        with st.form("rate", clear_on_submit=True):
+            c1, c2, c3 = st.columns([1, 1, 2])
+            rate_year = c1.number_input(t("price.col.year"), 2000, 2100, shared.date.today().year)
+            swap = c2.number_input(t("price.col.swap_rate_percent"), -5.0, 30.0, 3.5, step=0.01, format="%.4f")
+            source = c3.text_input(t("price.col.source"))
+            if st.form_submit_button(t("ui.save"), type="primary"):
+                known = {r["year"]: r["version"] for r in rates}
+                if common.write(capital.set_rate, {"year": rate_year, "swap_rate": str(round(swap, 4)),
+                                                   "source": source},
+                                expected_version=known.get(rate_year), success=t("ui.saved")):
+                    st.rerun()

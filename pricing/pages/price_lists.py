@@ -1,0 +1,104 @@
+import pandas as pd
+import streamlit as st
+
+from data.i18n import t
+from data.pages import common
+from pricing import exports, pricelists
+from pricing.pages import shared, view
+
+actor = common.require_actor()
+common.header("page.price_lists", "price.price_lists_intro")
+
+with common.session() as session:
+    codes = shared.service_choices(session)
+filters = st.columns([1, 2, 1])
+year = filters[0].selectbox(t("price.col.year"), [None] + shared.year_choices([]),
+                            format_func=lambda y: t("ui.all") if y is None else str(y))
+service = filters[1].selectbox(t("price.col.service"), [None] + list(codes),
+                               format_func=lambda c: t("ui.all") if c is None else codes[c])
+only_in_force = filters[2].toggle(t("price.only_in_force"), value=True)
+
+rows = common.cached(pricelists.price_list_rows, year, service)
+if only_in_force:
+    rows = [r for r in rows if r["in_force"]]
+if not rows:
+    common.empty_state("price.lists_empty")
+else:
+    table = []
+    for row in rows:
+        for index, comp in enumerate(row["components"]):
+            prices = ", ".join(shared.kr(p) for p in comp["tier_prices_ore"])
+            table.append({"service": row["service_name"], "year": row["year"], "number": row["number"],
+                          "in_force": row["in_force"], "component": view.component_name(index, comp),
+                          "prices": prices, "minimum": (comp.get("minimum_fee_ore") or 0) / 100,
+                          "approved_by": row["approved_by"], "approved_at": row["approved_at"]})
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", column_config={
+        "service": t("price.col.service"), "year": st.column_config.NumberColumn(t("price.col.year"), format="%d"),
+        "number": st.column_config.NumberColumn(t("price.col.list_version"), format="%d"),
+        "in_force": st.column_config.CheckboxColumn(t("price.col.in_force")),
+        "component": t("price.col.component"), "prices": t("price.col.tier_prices"),
+        "minimum": common.money_column(t("price.col.minimum_fee")),
+        "approved_by": t("price.col.approved_by"), "approved_at": common.datetime_column(t("price.col.approved_at"))})
+    st.caption(t("price.lists_help"))
+    st.download_button(t("ui.download_excel"), exports.price_list_workbook(rows), "prislister.xlsx",
+                       mime=shared.XLSX, icon=":material/download:")
+    by_id = {r["id"]: r for r in rows}
+    chosen = st.selectbox(t("price.choose_list"), list(by_id), index=None,
+                          format_func=lambda i: f"{by_id[i]['service_name']} {by_id[i]['year']} "
+                                                f"({t('price.list_version', number=by_id[i]['number'])})")
+    if chosen is not None:
+        with common.session() as session:
+            from pricing.selfcost import get_calculation
+
+            calc = get_calculation(session, by_id[chosen]["calculation_id"])
+            result = calc.result
+        view.show_summary(result)
+        view.show_prices(result)
+        if actor.has_role("finance", "leader"):
+            view.show_bills(result)
+
+if actor.has_role("finance", "leader"):
+    bills_year = st.selectbox(t("price.bills_year"), shared.year_choices([]), key="bills-year",
+                              index=shared.year_choices([]).index(shared.date.today().year))
+    st.subheader(t("price.org_bills_title", year=bills_year))
+    codes_in_force, bills = common.cached(pricelists.bills_by_organisation, bills_year)
+    if not bills:
+        common.empty_state("price.org_bills_empty", year=bills_year)
+    else:
+        frame = pd.DataFrame(bills)
+        for column in [*codes_in_force, "total_ore", "previous_ore", "change_ore"]:
+            frame[column] = frame[column] / 100
+        frame["change_pct"] = frame["change_ore"] / frame["previous_ore"].where(frame["previous_ore"] != 0)
+        search = st.text_input(t("ui.search"), key="org-bill-search", placeholder=t("price.bill_search"))
+        if search:
+            frame = frame[frame["name"].str.contains(search, case=False, regex=False)]
+        st.dataframe(frame.drop(columns=["org_id", "new_services"]), hide_index=True, width="stretch",
+                     column_config={
+                         "name": t("price.col.organisation"), "org_number": t("price.col.org_number"),
+                         "population": st.column_config.NumberColumn(t("price.col.population"), format="localized"),
+                         **{code: common.money_column(codes.get(code, code)) for code in codes_in_force},
+                         "total_ore": common.money_column(t("price.col.total_bill")),
+                         "previous_ore": common.money_column(t("price.col.previous_bill")),
+                         "change_ore": common.money_column(t("price.col.change")),
+                         "change_pct": st.column_config.NumberColumn(t("price.col.change_pct"), format="percent")})
+        st.caption(t("price.org_bills_help", new=sum(1 for b in bills if b["new_services"])))
+        st.download_button(t("ui.download_excel"),
+                           exports.organisation_bills_workbook(bills_year, codes_in_force, bills),
+                           f"regninger-{bills_year}.xlsx", mime=shared.XLSX, icon=":material/download:",
+                           key="org-bills-download")
+
+if actor.can("pricing.approve"):
+    st.subheader(t("price.drafts_title"))
+    drafts = [r for r in common.cached(pricelists.drafts_awaiting) if not service or r["service"] == service]
+    if not drafts:
+        common.empty_state("price.drafts_empty")
+    else:
+        frame = pd.DataFrame(drafts)
+        frame["self_cost_ore"] = frame["self_cost_ore"] / 100
+        st.dataframe(frame.drop(columns=["id"]), hide_index=True, width="stretch", column_config={
+            "service": t("price.col.service"), "year": st.column_config.NumberColumn(t("price.col.year"), format="%d"),
+            "number": st.column_config.NumberColumn(t("price.col.calculation"), format="%d"),
+            "self_cost_ore": common.money_column(t("price.sum.self_cost")),
+            "created_by": t("price.col.created_by"), "created_at": common.datetime_column(t("price.col.created_at")),
+            "note": t("price.col.note")})
+        st.caption(t("price.drafts_help"))

@@ -1,0 +1,190 @@
+"""Approved price lists: a leader approves one calculation as a service's price list for a year.
+
+An approved list and its calculation never change (a guard refuses any update or delete at flush);
+a change is a new calculation, approved as a new version, which supersedes the earlier one.
+
+For invoicing (issue 6) and anyone else who needs the price in force:
+
+    from pricing.pricelists import approved_price
+    price = approved_price(session, "svarut", 2025)      # None when no list is approved
+    price.charge(population=12_345, units=40_000)        # øre this organisation pays for the year
+    price.components                                     # basis, tiers, tier prices in øre, minimum fee
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import event, func, inspect, select
+from sqlalchemy.orm import Session
+
+from data.access import Actor
+from data.db import utcnow
+from data.errors import BackofficeError, validate
+from data.i18n import t
+from data.registers import Service, get_service
+from pricing.models import PriceCalculation, PriceList
+from pricing.schemas import ApprovalIn
+from pricing.selfcost import charge, get_calculation
+
+
+@dataclass(frozen=True)
+class ApprovedPrice:
+    service: str
+    year: int
+    number: int                 # price-list version for the service and year
+    calculation_id: int
+    approved_by: str
+    approved_at: datetime
+    components: tuple[dict, ...]
+
+    def charge(self, population: int | None = None, units: Decimal | int | None = None) -> int:
+        """The year's charge for one organisation, in øre, under this list."""
+        return sum(charge(c, population, units) for c in self.components)
+
+    def charge_by_component(self, population: int | None = None, units: Decimal | int | None = None) -> list[int]:
+        return [charge(c, population, units) for c in self.components]
+
+    def as_dict(self) -> dict:
+        return {"service": self.service, "year": self.year, "number": self.number,
+                "calculation_id": self.calculation_id, "approved_by": self.approved_by,
+                "approved_at": self.approved_at.isoformat(), "components": list(self.components)}
+
+
+def _published(components: list[dict]) -> tuple[dict, ...]:
+    keep = ("basis", "share", "tiers", "tier_mode", "tier_prices_ore", "minimum_fee_ore", "fee_ore", "unit_label")
+    return tuple({k: c.get(k) for k in keep} for c in components)
+
+
+def _to_price(price_list: PriceList, code: str) -> ApprovedPrice:
+    calc = price_list.calculation
+    return ApprovedPrice(code, price_list.year, price_list.number, calc.id, price_list.approved_by,
+                         price_list.approved_at, _published(calc.result["components"]))
+
+
+def approved_price(session: Session, service_code: str, year: int) -> ApprovedPrice | None:
+    """The price list in force for a service and year: the latest approved version, or None."""
+    price_list = session.scalar(
+        select(PriceList).join(Service, Service.id == PriceList.service_id)
+        .where(Service.code == service_code, PriceList.year == year)
+        .order_by(PriceList.number.desc()).limit(1))
+    return None if price_list is None else _to_price(price_list, service_code)
+
+
+def approved_prices(session: Session, year: int) -> dict[str, ApprovedPrice]:
+    """Every service's price list in force for a year (service code -> price)."""
+    latest = (select(PriceList.service_id, func.max(PriceList.number).label("number"))
+              .where(PriceList.year == year).group_by(PriceList.service_id).subquery())
+    rows = session.execute(
+        select(PriceList, Service.code).join(latest, (latest.c.service_id == PriceList.service_id)
+                                             & (latest.c.number == PriceList.number))
+        .join(Service, Service.id == PriceList.service_id).where(PriceList.year == year))
+    return {code: _to_price(pl, code) for pl, code in rows}
+
+
+def approve(session: Session, actor: Actor, payload) -> PriceList:
+    """A leader approves a calculation as the year's price list (a new version if one exists)."""
+    actor.require("pricing.approve")
+    data = validate(ApprovalIn, payload)
+    calc = get_calculation(session, data.calculation_id)
+    if calc.status != "draft":
+        raise BackofficeError(t("price.already_approved", number=calc.number))
+    number = (session.scalar(select(func.max(PriceList.number)).where(
+        PriceList.service_id == calc.service_id, PriceList.year == calc.year)) or 0) + 1
+    calc.status = "approved"
+    price_list = PriceList(service_id=calc.service_id, year=calc.year, number=number, calculation_id=calc.id,
+                           approved_by=actor.username, approved_at=utcnow(), comment=data.comment,
+                           calculation=calc)
+    session.add(price_list)
+    session.flush()
+    return price_list
+
+
+def price_list_rows(session: Session, year: int | None = None, service: str | None = None) -> list[dict]:
+    """Every approved version (newest first), with whether it is the one in force."""
+    query = (select(PriceList, Service.code, Service.name).join(Service, Service.id == PriceList.service_id)
+             .order_by(PriceList.year.desc(), Service.code, PriceList.number.desc()))
+    if year:
+        query = query.where(PriceList.year == year)
+    if service:
+        query = query.where(Service.code == service)
+    rows, seen = [], set()
+    for pl, code, name in session.execute(query):
+        in_force = (code, pl.year) not in seen
+        seen.add((code, pl.year))
+        calc = pl.calculation
+        rows.append({"id": pl.id, "service": code, "service_name": name, "year": pl.year, "number": pl.number,
+                     "calculation_id": calc.id, "calculation_number": calc.number, "in_force": in_force,
+                     "self_cost_ore": calc.self_cost_ore, "approved_by": pl.approved_by,
+                     "approved_at": pl.approved_at, "comment": pl.comment,
+                     "components": calc.result["components"], "adopters": len(calc.result["charges"])})
+    return rows
+
+
+def price_history(session: Session, service_code: str) -> list[dict]:
+    """The price in force per year for a service: its components' prices (for the service sheet)."""
+    service = get_service(session, service_code)
+    years = sorted(set(session.scalars(select(PriceList.year).where(PriceList.service_id == service.id))))
+    out = []
+    for year in years:
+        price = approved_price(session, service_code, year)
+        calc = session.get(PriceCalculation, price.calculation_id)
+        charges = [c["total_ore"] for c in calc.result["charges"]]
+        out.append({"year": year, "number": price.number, "components": price.components,
+                    "self_cost_ore": calc.self_cost_ore, "adopters": len(charges),
+                    "average_bill_ore": round(sum(charges) / len(charges)) if charges else 0})
+    return out
+
+
+# --- immutability guard -------------------------------------------------------------------------
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes_to_approved(session: Session, _context, _instances) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, PriceList) and (obj in session.deleted or session.is_modified(obj)):
+            raise BackofficeError(t("price.approved_immutable"))
+        if isinstance(obj, PriceCalculation):
+            state = inspect(obj)
+            history = state.attrs.status.history
+            was = history.deleted[0] if history.deleted else obj.status
+            if was == "approved" and (obj in session.deleted or session.is_modified(obj)):
+                raise BackofficeError(t("price.approved_immutable"))
+
+
+def drafts_awaiting(session: Session) -> list[dict]:
+    """Draft calculations a leader may approve (newest first)."""
+    query = (select(PriceCalculation, Service.code).join(Service, Service.id == PriceCalculation.service_id)
+             .where(PriceCalculation.status == "draft")
+             .order_by(PriceCalculation.year.desc(), Service.code, PriceCalculation.number.desc()))
+    return [{"id": c.id, "service": code, "year": c.year, "number": c.number, "self_cost_ore": c.self_cost_ore,
+             "created_by": c.created_by, "created_at": c.created_at, "note": c.note}
+            for c, code in session.execute(query)]
+
+
+def bills_by_organisation(session: Session, year: int) -> tuple[list[str], list[dict]]:
+    """What each organisation pays in `year` for every service with a list in force (expected volumes of
+    the approved calculations), against the same volumes under the year before's lists.
+
+    Returns (service codes, rows of {org_id, name, org_number, population, <code>: øre, total_ore,
+    previous_ore, change_ore}) sorted by name."""
+    prices = approved_prices(session, year)
+    codes = sorted(prices)
+    rows: dict[int, dict] = {}
+    for code in codes:
+        calc = session.get(PriceCalculation, prices[code].calculation_id)
+        for charge_row in calc.result["charges"]:
+            row = rows.setdefault(charge_row["org_id"], {
+                "org_id": charge_row["org_id"], "name": charge_row["name"], "org_number": charge_row.get("org_number"),
+                "population": charge_row.get("population"), "total_ore": 0, "previous_ore": 0, "new_services": 0})
+            row[code] = charge_row["total_ore"]
+            row["total_ore"] += charge_row["total_ore"]
+            if charge_row.get("previous_ore") is None:
+                row["new_services"] += 1
+            else:
+                row["previous_ore"] += charge_row["previous_ore"]
+    out = sorted(rows.values(), key=lambda r: r["name"])
+    for row in out:
+        row["change_ore"] = row["total_ore"] - row["previous_ore"]
+    return codes, out

@@ -1,0 +1,93 @@
+"""`backoffice risk export|template|list|overdue|review-due` (issue 7).
+
+`register_cli(risk_sub)` adds these under the `backoffice risk` command that risk/__init__.py makes.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from data.cli import run_command
+from data.errors import BackofficeError
+from data.formatting import day
+from data.i18n import t
+from risk import exports, measures, ros
+
+
+def _write(path: str, content: bytes) -> None:
+    try:
+        Path(path).write_bytes(content)
+    except OSError as exc:
+        raise BackofficeError(t("ros.cli.cannot_write", path=path, error=exc.strerror or str(exc))) from exc
+
+
+def cmd_export(args) -> int:
+    content = run_command(args, lambda s, a: exports.register_workbook(s, a, args.service))
+    _write(args.output, content)
+    print(t("ros.cli.written", path=args.output))
+    return 0
+
+
+def cmd_template(args) -> int:
+    if args.output.lower().endswith((".html", ".htm")):
+        content = run_command(args, lambda s, a: exports.template_html(s, args.service).encode("utf-8"))
+    else:
+        content = run_command(args, lambda s, a: exports.template_workbook(s, args.service))
+    _write(args.output, content)
+    print(t("ros.cli.written", path=args.output))
+    return 0
+
+
+def cmd_list(args) -> int:
+    def show(session, _actor):
+        rows = ros.assessment_rows(session, args.service, current_only=not args.all)
+        if not rows:
+            print(t("ros.empty"))
+        for r in rows:
+            print(f"{r['id']:>4}  {(r['service_code'] or t('ros.department')):<18} v{r['revision']:<3} "
+                  f"{t('ros.status.' + r['status']):<16} {r['risks']:>3} / {r['above']:>2}  {r['title']}")
+
+    run_command(args, show)
+    return 0
+
+
+def cmd_overdue(args) -> int:
+    def show(session, _actor):
+        rows = measures.measure_rows(session, args.service, overdue_only=True)
+        if not rows:
+            print(t("ros.measures.none_overdue"))
+        for r in rows:
+            print(f"{r['service_code'] or '-':<18} {r['key']:<6} {day(r['due_date']):<11} "
+                  f"{r['days_overdue']:>4}  {r['owner']:<24} {r['title']}")
+
+    run_command(args, show)
+    return 0
+
+
+def cmd_review_due(args) -> int:
+    trigger = run_command(args, lambda s, a: ros.mark_review_due(s, a, args.service, args.reason, args.kind))
+    print(t("ros.cli.review_marked", service=trigger.service_code))
+    return 0
+
+
+def register_cli(risk_sub) -> None:
+    """Add the ROS and DPIA register commands to `backoffice risk`."""
+    p = risk_sub.add_parser("export", help=t("ros.cli.help_export"))
+    p.add_argument("--service", metavar="CODE", help=t("ros.cli.help_service_all"))
+    p.add_argument("-o", "--output", required=True, metavar="FILE")
+    p.set_defaults(func=cmd_export)
+    p = risk_sub.add_parser("template", help=t("ros.cli.help_template"))
+    p.add_argument("--service", metavar="CODE", required=True)
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help=t("ros.cli.help_template_file"))
+    p.set_defaults(func=cmd_template)
+    p = risk_sub.add_parser("list", help=t("ros.cli.help_list"))
+    p.add_argument("--service", metavar="CODE")
+    p.add_argument("--all", action="store_true", help=t("ros.cli.help_all"))
+    p.set_defaults(func=cmd_list)
+    p = risk_sub.add_parser("overdue", help=t("ros.cli.help_overdue"))
+    p.add_argument("--service", metavar="CODE")
+    p.set_defaults(func=cmd_overdue)
+    p = risk_sub.add_parser("review-due", help=t("ros.cli.help_review_due"))
+    p.add_argument("--service", metavar="CODE", required=True)
+    p.add_argument("--reason", required=True)
+    p.add_argument("--kind", choices=("change", "incident", "periodic", "other"), default="change")
+    p.set_defaults(func=cmd_review_due)

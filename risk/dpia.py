@@ -1,0 +1,353 @@
+"""DPIA (personvernkonsekvensvurdering) per processing in a service.
+
+Screening against the nine criteria of the EDPB guidelines (WP248 rev.01: two or more -> a DPIA is
+required) and the Norwegian data protection authority's list of processing that always needs one;
+then the description, necessity and proportionality, risks to the data subjects (likelihood and
+severity 1-4, before and after measures), the data protection officer's opinion and the conclusion:
+prior consultation (art. 36) is needed when a residual risk stays high. Versioned and frozen like ROS.
+
+Drafts (and DPIAs in review) are readable only by the security officer and the product owner of the
+service; approved DPIAs are readable by everyone signed in.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from data.access import Actor
+from data.audit import ensure_version
+from data.db import utcnow
+from data.errors import BackofficeError, NotFound, PermissionDenied, RowError, ValidationFailed, validate
+from data.formatting import day
+from data.i18n import t
+from data.registers import Service, get_service
+from risk.models import Dpia, DpiaRisk
+from risk.schemas import FROZEN, DpiaIn, DpiaRiskIn, Status
+
+# The EDPB guidelines' nine criteria (WP248 rev.01); two or more: a DPIA is required.
+EDPB_CRITERIA = ("evaluation", "automated_decision", "monitoring", "sensitive", "large_scale", "matching",
+                 "vulnerable", "innovative", "prevents_rights")
+# The Norwegian data protection authority's list of processing that always needs a DPIA (simplified).
+DATATILSYNET_LIST = ("biometric", "genetic", "location", "innovative_tech", "employee_monitoring",
+                     "school_evaluation", "profiling_marketing", "large_scale_third_party", "credit_scoring",
+                     "public_monitoring", "special_large_scale", "children_services")
+ART6 = ("a", "b", "c", "d", "e", "f")
+ART9 = ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j")
+SEVERITY_LEVELS = (1, 2, 3, 4)
+
+
+# --- screening and levels (pure) ----------------------------------------------------------------------
+
+
+def screening(criteria: list[str], listed: list[str]) -> dict:
+    """Is a DPIA required? Two or more EDPB criteria, or any item on Datatilsynet's list."""
+    count = len(set(criteria))
+    required = count >= 2 or bool(listed)
+    if listed:
+        reason = t("dpia.screening.listed", items=", ".join(t(f"dpia.listed.{code}") for code in listed))
+    elif count >= 2:
+        reason = t("dpia.screening.two_or_more", count=count)
+    elif count == 1:
+        reason = t("dpia.screening.one", criterion=t(f"dpia.criterion.{next(iter(criteria))}"))
+    else:
+        reason = t("dpia.screening.none")
+    return {"criteria_count": count, "listed_count": len(set(listed)), "required": required, "reason": reason}
+
+
+def risk_level(likelihood: int, severity: int) -> str:
+    """Low / medium / high on a 4 x 4 grid (likelihood x severity): high from 9, medium from 4."""
+    value = likelihood * severity
+    if value >= 9:
+        return "high"
+    if value >= 4:
+        return "medium"
+    return "low"
+
+
+def worst(levels) -> str:
+    order = ("low", "medium", "high")
+    return max(levels, key=order.index, default="low")
+
+
+# --- access ---------------------------------------------------------------------------------------------
+
+
+def can_read(actor: Actor, dpia: Dpia) -> bool:
+    if dpia.status in FROZEN:
+        return True
+    return actor.has_role("security") or dpia.service_code in actor.owned_services
+
+
+def _require_read(actor: Actor, dpia: Dpia) -> None:
+    if not can_read(actor, dpia):
+        raise PermissionDenied(t("dpia.draft_restricted"))
+
+
+def get_dpia(session: Session, actor: Actor, dpia_id: int) -> Dpia:
+    dpia = session.get(Dpia, dpia_id)
+    if dpia is None:
+        raise NotFound(t("dpia.not_found", id=dpia_id))
+    _require_read(actor, dpia)
+    return dpia
+
+
+def label(dpia: Dpia) -> str:
+    return t("dpia.label", processing=dpia.processing, revision=dpia.revision)
+
+
+def _require_editable(dpia: Dpia) -> None:
+    if dpia.status in FROZEN:
+        raise BackofficeError(t("ros.frozen", what=label(dpia), status=t(f"ros.status.{dpia.status}")))
+
+
+def _check(data: DpiaIn) -> None:
+    problems = []
+    for field, values, known, prefix in (
+        ("screening_criteria", data.screening_criteria, EDPB_CRITERIA, ""),
+        ("screening_listed", data.screening_listed, DATATILSYNET_LIST, ""),
+        ("legal_basis_art6", data.legal_basis_art6, ART6, "6(1)"),
+        ("legal_basis_art9", data.legal_basis_art9, ART9, "9(2)"),
+    ):
+        unknown = [v for v in values if v not in known]
+        if unknown:
+            problems.append(RowError(None, field, t("dpia.unknown_codes", codes=", ".join(unknown),
+                                                    known=", ".join(prefix + k for k in known))))
+    if data.special_categories.strip() and not data.legal_basis_art9:
+        problems.append(RowError(None, "legal_basis_art9", t("dpia.art9_needed")))
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def _fill(dpia: Dpia, data: DpiaIn) -> None:
+    values = data.model_dump(mode="python")
+    for key in ("screening_criteria", "screening_listed", "legal_basis_art6", "legal_basis_art9"):
+        values[key] = sorted(set(values[key]))
+    for key, value in values.items():
+        setattr(dpia, key, value)
+
+
+def _recompute(dpia: Dpia) -> None:
+    dpia.residual_level = worst(r.residual_level for r in dpia.risks)
+    dpia.prior_consultation = dpia.residual_level == "high"
+
+
+# --- capabilities -------------------------------------------------------------------------------------
+
+
+def create_dpia(session: Session, actor: Actor, payload) -> Dpia:
+    actor.require("risk.write")
+    data = validate(DpiaIn, payload)
+    _check(data)
+    get_service(session, data.service_code)
+    dpia = Dpia(status=Status.DRAFT.value, revision=1, is_current=True, created_by=actor.username)
+    _fill(dpia, data)
+    session.add(dpia)
+    session.flush()
+    dpia.series_id = dpia.id
+    session.flush()
+    return dpia
+
+
+def update_dpia(session: Session, actor: Actor, dpia_id: int, payload, expected_version: int | None = None) -> Dpia:
+    actor.require("risk.write")
+    data = validate(DpiaIn, payload)
+    _check(data)
+    dpia = get_dpia(session, actor, dpia_id)
+    ensure_version(dpia, expected_version, label(dpia))
+    _require_editable(dpia)
+    get_service(session, data.service_code)
+    _fill(dpia, data)
+    session.flush()
+    return dpia
+
+
+def _next_key(session: Session, dpia: Dpia) -> str:
+    keys = session.scalars(select(DpiaRisk.key).join(Dpia, Dpia.id == DpiaRisk.dpia_id)
+                           .where(Dpia.series_id == dpia.series_id))
+    numbers = [int(m.group(1)) for k in keys if (m := re.search(r"(\d+)$", k or ""))]
+    return f"P-{(max(numbers, default=0) + 1):02d}"
+
+
+def add_risk(session: Session, actor: Actor, dpia_id: int, payload) -> DpiaRisk:
+    actor.require("risk.write")
+    data = validate(DpiaRiskIn, payload)
+    dpia = get_dpia(session, actor, dpia_id)
+    _require_editable(dpia)
+    risk = DpiaRisk(dpia=dpia, key=data.key or _next_key(session, dpia))
+    _fill_risk(risk, data)
+    session.add(risk)
+    session.flush()
+    _recompute(dpia)
+    session.flush()
+    return risk
+
+
+def _fill_risk(risk: DpiaRisk, data: DpiaRiskIn) -> None:
+    risk.description, risk.measures = data.description, data.measures
+    risk.likelihood, risk.severity = data.likelihood, data.severity
+    risk.residual_likelihood = data.residual_likelihood or data.likelihood
+    risk.residual_severity = data.residual_severity or data.severity
+    risk.residual_level = risk_level(risk.residual_likelihood, risk.residual_severity)
+
+
+def update_risk(session: Session, actor: Actor, risk_id: int, payload, expected_version: int | None = None) -> DpiaRisk:
+    actor.require("risk.write")
+    data = validate(DpiaRiskIn, payload)
+    risk = session.get(DpiaRisk, risk_id)
+    if risk is None:
+        raise NotFound(t("dpia.risk_not_found", id=risk_id))
+    _require_read(actor, risk.dpia)
+    ensure_version(risk, expected_version, risk.key)
+    _require_editable(risk.dpia)
+    _fill_risk(risk, data)
+    session.flush()
+    _recompute(risk.dpia)
+    session.flush()
+    return risk
+
+
+def delete_risk(session: Session, actor: Actor, risk_id: int) -> None:
+    actor.require("risk.write")
+    risk = session.get(DpiaRisk, risk_id)
+    if risk is None:
+        raise NotFound(t("dpia.risk_not_found", id=risk_id))
+    dpia = risk.dpia
+    _require_editable(dpia)
+    dpia.risks.remove(risk)
+    session.flush()
+    _recompute(dpia)
+    session.flush()
+
+
+def set_status(session: Session, actor: Actor, dpia_id: int, status: str, expected_version: int | None = None,
+               approver: str | None = None) -> Dpia:
+    actor.require("risk.write")
+    dpia = get_dpia(session, actor, dpia_id)
+    ensure_version(dpia, expected_version, label(dpia))
+    _require_editable(dpia)
+    if status not in (Status.DRAFT.value, Status.IN_REVIEW.value, Status.APPROVED.value):
+        raise BackofficeError(t("ros.bad_status", status=status))
+    if status == Status.APPROVED.value:
+        problems = [RowError(None, field, t("dpia.required_field"))
+                    for field in ("purposes", "data_categories", "data_subjects", "retention", "necessity",
+                                  "conclusion") if not getattr(dpia, field).strip()]
+        if not dpia.legal_basis_art6:
+            problems.append(RowError(None, "legal_basis_art6", t("dpia.required_field")))
+        if not dpia.dpo_opinion.strip():
+            problems.append(RowError(None, "dpo_opinion", t("dpia.dpo_needed")))
+        if problems:
+            raise ValidationFailed(problems, t("dpia.approve_incomplete", count=len(problems)))
+        for other in session.scalars(select(Dpia).where(Dpia.series_id == dpia.series_id, Dpia.id != dpia.id)):
+            if other.status == Status.APPROVED.value:
+                other.status = Status.SUPERSEDED.value
+            other.is_current = False
+        dpia.is_current = True
+        dpia.approved_by = approver or actor.label
+        dpia.approved_at = utcnow()
+    dpia.status = status
+    session.flush()
+    return dpia
+
+
+def start_revision(session: Session, actor: Actor, dpia_id: int) -> Dpia:
+    actor.require("risk.write")
+    source = get_dpia(session, actor, dpia_id)
+    if source.status not in FROZEN:
+        raise BackofficeError(t("ros.revision_needs_approved", what=label(source)))
+    if session.scalar(select(Dpia.id).where(Dpia.series_id == source.series_id,
+                                            Dpia.status.in_((Status.DRAFT.value, Status.IN_REVIEW.value)))):
+        raise BackofficeError(t("ros.revision_exists", what=label(source)))
+    latest = session.scalar(select(func.max(Dpia.revision)).where(Dpia.series_id == source.series_id))
+    skip = {"id", "version", "series_id", "revision", "previous_id", "is_current", "status", "approved_by",
+            "approved_at", "created_at", "created_by", "assessed_on"}
+    copy = Dpia(series_id=source.series_id, revision=latest + 1, previous_id=source.id, is_current=False,
+                status=Status.DRAFT.value, assessed_on=date.today(), created_by=actor.username,
+                **{c.key: getattr(source, c.key) for c in Dpia.__table__.columns if c.key not in skip})
+    session.add(copy)
+    session.flush()
+    for risk in source.risks:
+        copy.risks.append(DpiaRisk(key=risk.key, description=risk.description, likelihood=risk.likelihood,
+                                   severity=risk.severity, measures=risk.measures,
+                                   residual_likelihood=risk.residual_likelihood,
+                                   residual_severity=risk.residual_severity, residual_level=risk.residual_level))
+    session.flush()
+    return copy
+
+
+# --- reads --------------------------------------------------------------------------------------------
+
+
+def dpia_rows(session: Session, actor: Actor, service_code: str | None = None, statuses: tuple = (),
+              current_only: bool = False) -> list[dict]:
+    """DPIAs this actor may read (drafts only for security and the service's product owner)."""
+    query = (select(Dpia, Service.name).join(Service, Service.code == Dpia.service_code)
+             .options(selectinload(Dpia.risks)).order_by(Service.name, Dpia.processing, Dpia.revision.desc()))
+    if service_code:
+        query = query.where(Dpia.service_code == service_code)
+    if statuses:
+        query = query.where(Dpia.status.in_(statuses))
+    if current_only:
+        query = query.where(Dpia.is_current.is_(True))
+    if not actor.has_role("security"):
+        visible = list(actor.owned_services)
+        query = query.where((Dpia.status.in_(FROZEN)) | (Dpia.service_code.in_(visible)))
+    rows = []
+    for dpia, service_name in session.execute(query):
+        result = screening(dpia.screening_criteria or [], dpia.screening_listed or [])
+        rows.append({
+            "id": dpia.id, "version": dpia.version, "series_id": dpia.series_id, "revision": dpia.revision,
+            "service_code": dpia.service_code, "service": service_name, "processing": dpia.processing,
+            "status": dpia.status, "is_current": dpia.is_current, "assessed_on": dpia.assessed_on,
+            "required": result["required"], "criteria_count": result["criteria_count"],
+            "residual_level": dpia.residual_level, "prior_consultation": dpia.prior_consultation,
+            "approved_by": dpia.approved_by, "approved_on": dpia.approved_at.date() if dpia.approved_at else None,
+            "risks": len(dpia.risks),
+        })
+    return rows
+
+
+def dpia_payload(dpia: Dpia) -> dict:
+    return {field: getattr(dpia, field) for field in DpiaIn.model_fields}
+
+
+def latest_approved(session: Session, service_code: str) -> list[Dpia]:
+    """The approved DPIAs in force for a service (what may be shared with municipalities)."""
+    return list(session.scalars(select(Dpia).where(Dpia.service_code == service_code, Dpia.is_current.is_(True),
+                                                   Dpia.status == Status.APPROVED.value).order_by(Dpia.processing)))
+
+
+def compare(session: Session, actor: Actor, first_id: int, second_id: int) -> list[dict]:
+    first, second = get_dpia(session, actor, first_id), get_dpia(session, actor, second_id)
+    if first.series_id != second.series_id:
+        raise BackofficeError(t("ros.compare_other_series"))
+    older, newer = sorted((first, second), key=lambda d: d.revision)
+    rows = []
+    for field in DpiaIn.model_fields:
+        before, after = getattr(older, field), getattr(newer, field)
+        if before != after:
+            rows.append({"key": "", "change": t("ros.compare.changed"), "field": t(f"dpia.field.{field}"),
+                         "before": _fmt(before), "after": _fmt(after)})
+    old_risks, new_risks = {r.key: r for r in older.risks}, {r.key: r for r in newer.risks}
+    for key in sorted(set(old_risks) | set(new_risks)):
+        old, new = old_risks.get(key), new_risks.get(key)
+        if old is None or new is None:
+            rows.append({"key": key, "change": t("ros.compare.added" if old is None else "ros.compare.removed"),
+                         "field": "", "before": "", "after": (new or old).description})
+            continue
+        for field in ("description", "likelihood", "severity", "measures", "residual_likelihood",
+                      "residual_severity", "residual_level"):
+            if getattr(old, field) != getattr(new, field):
+                rows.append({"key": key, "change": t("ros.compare.changed"), "field": t(f"dpia.risk.{field}"),
+                             "before": _fmt(getattr(old, field)), "after": _fmt(getattr(new, field))})
+    return rows
+
+
+def _fmt(value) -> str:
+    if isinstance(value, date):
+        return day(value)
+    if isinstance(value, list):
+        return ", ".join(value)
+    return "" if value is None else str(value)

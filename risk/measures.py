@@ -1,0 +1,154 @@
+"""Measures (tiltak): owner, due date, status, cost, effect, linked to the risks they treat.
+
+Adding, changing and removing measures follows the assessment (not once it is approved); following a
+measure up (status, new due date, done) stays possible on an approved assessment, because that is
+what the follow-up of an approved ROS is.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from data.access import Actor
+from data.audit import ensure_version
+from data.errors import BackofficeError, NotFound, RowError, ValidationFailed, validate
+from data.i18n import t
+from risk import ros
+from risk.models import Measure, Risk, RosAssessment, measure_risk
+from risk.schemas import OPEN_MEASURE, MeasureIn, MeasureProgressIn, MeasureStatus
+
+
+def get_measure(session: Session, measure_id: int) -> Measure:
+    measure = session.get(Measure, measure_id)
+    if measure is None:
+        raise NotFound(t("ros.measure.not_found", id=measure_id))
+    return measure
+
+
+def _linked_risks(session: Session, assessment: RosAssessment, keys: list[str]) -> list[Risk]:
+    by_key = {r.key: r for r in assessment.risks}
+    missing = [k for k in keys if k not in by_key]
+    if missing:
+        raise ValidationFailed([RowError(None, "risk_keys", t("ros.measure.unknown_risk", keys=", ".join(missing)))])
+    return [by_key[k] for k in dict.fromkeys(keys)]
+
+
+def _fill(measure: Measure, data: MeasureIn) -> None:
+    for field in ("title", "description", "owner", "due_date", "cost_ore", "effect", "completed_on"):
+        setattr(measure, field, getattr(data, field))
+    measure.status = data.status.value
+    if measure.status != MeasureStatus.DONE.value:
+        measure.completed_on = None
+
+
+def add_measure(session: Session, actor: Actor, assessment_id: int, payload) -> Measure:
+    actor.require("risk.write")
+    data = validate(MeasureIn, payload)
+    assessment = ros.get_assessment(session, assessment_id)
+    ros.require_editable(assessment)
+    key = data.key or ros._next_key(session, Measure, assessment.series_id, assessment.id, "T")
+    if session.scalar(select(Measure.id).where(Measure.assessment_id == assessment.id, Measure.key == key)):
+        raise BackofficeError(t("ros.measure.key_taken", key=key))
+    measure = Measure(assessment_id=assessment.id, key=key)
+    _fill(measure, data)
+    measure.risks = _linked_risks(session, assessment, data.risk_keys)
+    session.add(measure)
+    session.flush()
+    return measure
+
+
+def update_measure(session: Session, actor: Actor, measure_id: int, payload,
+                   expected_version: int | None = None) -> Measure:
+    actor.require("risk.write")
+    data = validate(MeasureIn, payload)
+    measure = get_measure(session, measure_id)
+    ensure_version(measure, expected_version, f"{measure.key} {measure.title}")
+    ros.require_editable(measure.assessment)
+    _fill(measure, data)
+    measure.risks = _linked_risks(session, measure.assessment, data.risk_keys)
+    session.flush()
+    return measure
+
+
+def record_progress(session: Session, actor: Actor, measure_id: int, payload,
+                    expected_version: int | None = None) -> Measure:
+    """Status, due date, owner and completion: allowed on approved assessments too (follow-up)."""
+    actor.require("risk.write")
+    data = validate(MeasureProgressIn, payload)
+    measure = get_measure(session, measure_id)
+    ensure_version(measure, expected_version, f"{measure.key} {measure.title}")
+    if measure.assessment.status == "superseded":
+        ros.require_editable(measure.assessment)
+    measure.status = data.status.value
+    if data.due_date is not None:
+        measure.due_date = data.due_date
+    if data.owner is not None:
+        measure.owner = data.owner
+    if data.status == MeasureStatus.DONE:
+        measure.completed_on = data.completed_on or date.today()
+    else:
+        measure.completed_on = None
+    if measure.status in OPEN_MEASURE and not measure.owner:
+        raise ValidationFailed([RowError(None, "owner", t("ros.measure.needs_owner"))])
+    session.flush()
+    return measure
+
+
+def delete_measure(session: Session, actor: Actor, measure_id: int) -> None:
+    actor.require("risk.write")
+    measure = get_measure(session, measure_id)
+    ros.require_editable(measure.assessment)
+    measure.risks = []
+    measure.assessment.measures.remove(measure)
+    session.flush()
+
+
+MEASURE_COLUMNS = (Measure.id, Measure.version, Measure.key, Measure.title, Measure.description, Measure.owner,
+                   Measure.due_date, Measure.status, Measure.cost_ore, Measure.effect, Measure.completed_on)
+
+
+def measure_rows(session: Session, service_code: str | None = None, statuses: tuple = (), owner: str | None = None,
+                 overdue_only: bool = False, current_only: bool = True, assessment_id: int | None = None) -> list[dict]:
+    """The measure register (a column select). Overdue: open (planned / in progress) and past its due date."""
+    today = date.today()
+    query = (select(*MEASURE_COLUMNS, RosAssessment.id.label("assessment_id"), RosAssessment.title.label("a_title"),
+                    RosAssessment.revision, RosAssessment.status.label("assessment_status"), RosAssessment.service_code)
+             .join(RosAssessment, RosAssessment.id == Measure.assessment_id)
+             .order_by(Measure.due_date.is_(None), Measure.due_date, RosAssessment.service_code, Measure.key))
+    query = ros._scope_filters(query, service_code, current_only, assessment_id)
+    if statuses:
+        query = query.where(Measure.status.in_(statuses))
+    if owner:
+        query = query.where(func.lower(Measure.owner).contains(owner.lower()))
+    if overdue_only:
+        query = query.where(Measure.status.in_(OPEN_MEASURE), Measure.due_date < today)
+    records = session.execute(query).mappings().all()
+    links: dict[int, list[str]] = {}
+    if records:
+        link_query = (select(measure_risk.c.measure_id, Risk.key).join(Risk, Risk.id == measure_risk.c.risk_id)
+                      .join(RosAssessment, RosAssessment.id == Risk.assessment_id).order_by(Risk.key))
+        link_query = ros._scope_filters(link_query, service_code, current_only, assessment_id)
+        for measure_id, key in session.execute(link_query):
+            links.setdefault(measure_id, []).append(key)
+    rows = []
+    for r in records:
+        overdue = r["status"] in OPEN_MEASURE and r["due_date"] is not None and r["due_date"] < today
+        row = {c.key: r[c.key] for c in MEASURE_COLUMNS}
+        keys = links.get(r["id"], [])
+        row.update({
+            "risks": ", ".join(keys), "risk_keys": keys, "assessment_id": r["assessment_id"],
+            "assessment": t("ros.label", title=r["a_title"], revision=r["revision"]),
+            "assessment_status": r["assessment_status"], "service_code": r["service_code"] or "",
+            "overdue": overdue, "days_overdue": (today - r["due_date"]).days if overdue else 0,
+        })
+        rows.append(row)
+    return rows
+
+
+def measure_payload(measure: Measure) -> dict:
+    return {"key": measure.key, "title": measure.title, "description": measure.description, "owner": measure.owner,
+            "due_date": measure.due_date, "status": measure.status, "cost_ore": measure.cost_ore,
+            "effect": measure.effect, "completed_on": measure.completed_on,
+            "risk_keys": [r.key for r in measure.risks]}

@@ -1,0 +1,99 @@
+"""The security officer's risk picture: above acceptance, heatmaps before/after, overdue, due reviews."""
+import pandas as pd
+import streamlit as st
+
+from data.formatting import number
+from data.i18n import t
+from data.pages import common
+from risk import measures, ros
+from risk.pages.ros_common import heatmap_figure, level_text, service_filter
+
+actor = common.require_actor()
+common.header("ros.page.overview", "ros.page.overview_intro")
+
+counts = common.cached(ros.kpi_counts)
+k1, k2, k3 = st.columns(3)
+k1.metric(t("ros.kpi.above"), number(counts["above"]), help=t("ros.kpi.above_help"), border=True)
+k2.metric(t("ros.kpi.overdue"), number(counts["overdue_measures"]), help=t("ros.kpi.overdue_help"), border=True)
+k3.metric(t("ros.kpi.reviews"), number(counts["reviews_due"]), help=t("ros.kpi.reviews_help"), border=True)
+
+service = service_filter(st, "ros-overview-service")
+
+left, right = st.columns(2)
+before = common.cached(ros.heatmap, "inherent", service)
+after = common.cached(ros.heatmap, "residual", service)
+left.plotly_chart(heatmap_figure(before, t("ros.heatmap.before")), width="stretch")
+right.plotly_chart(heatmap_figure(after, t("ros.heatmap.after")), width="stretch")
+if before["skipped"]:
+    st.caption(t("ros.heatmap.skipped", count=before["skipped"]))
+
+st.subheader(t("ros.overview.above"))
+above = common.cached(ros.risk_rows, service, (), None, (), True, None, True)
+if not above:
+    common.empty_state("ros.overview.none_above")
+else:
+    frame = pd.DataFrame(above)
+    frame["service_code"] = frame["service_code"].replace("", t("ros.department"))
+    frame["current_level"] = frame["current_level"].map(level_text)
+    frame["residual_level"] = frame["residual_level"].map(level_text)
+    frame["treatment"] = frame["treatment"].map(lambda v: t(f"ros.treatment.{v}"))
+    st.dataframe(
+        frame[["service_code", "key", "title", "current_level", "current_score", "residual_level", "owner",
+               "treatment", "measures", "accepted_until", "next_review"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "service_code": t("ros.field.service"), "key": t("ros.field.key"), "title": t("ros.field.title"),
+            "current_level": t("ros.field.current_level"),
+            "current_score": st.column_config.NumberColumn(t("ros.field.current_score"), format="%d"),
+            "residual_level": t("ros.field.residual_level"), "owner": t("ros.field.owner"),
+            "treatment": t("ros.field.treatment"), "measures": t("ros.field.measures"),
+            "accepted_until": common.date_column(t("ros.field.accepted_until")),
+            "next_review": common.date_column(t("ros.field.next_review")),
+        })
+
+st.subheader(t("ros.overview.overdue"))
+overdue = common.cached(measures.measure_rows, service, (), None, True)
+if not overdue:
+    common.empty_state("ros.measures.none_overdue")
+else:
+    frame = pd.DataFrame(overdue)
+    frame["service_code"] = frame["service_code"].replace("", t("ros.department"))
+    frame["status"] = frame["status"].map(lambda v: t(f"ros.measure.status.{v}"))
+    st.dataframe(
+        frame[["service_code", "key", "title", "owner", "due_date", "days_overdue", "status", "risks"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "service_code": t("ros.field.service"), "key": t("ros.field.key"), "title": t("ros.field.title"),
+            "owner": t("ros.field.owner"), "due_date": common.date_column(t("ros.field.due_date")),
+            "days_overdue": st.column_config.NumberColumn(t("ros.field.days_overdue"), format="%d"),
+            "status": t("ros.field.status"), "risks": t("ros.field.risks"),
+        })
+
+st.subheader(t("ros.overview.reviews"))
+st.caption(t("ros.overview.reviews_help"))
+reviews = common.cached(ros.due_reviews, None if service == "-" else service, 30)
+if not reviews:
+    common.empty_state("ros.overview.no_reviews")
+else:
+    frame = pd.DataFrame(reviews)
+    frame["kind"] = frame["kind"].map(lambda v: t(f"ros.due.kind.{v}"))
+    frame["service_code"] = frame["service_code"].replace("", t("ros.department"))
+    frame["overdue"] = frame["overdue"].map(lambda v: "⚠️" if v else "")
+    st.dataframe(
+        frame[["overdue", "due", "kind", "service_code", "what", "detail", "by"]], hide_index=True, width="stretch",
+        column_config={
+            "overdue": st.column_config.TextColumn("", width="small"), "due": common.date_column(t("ros.export.due")),
+            "kind": t("ros.export.kind"), "service_code": t("ros.field.service"), "what": t("ros.field.title"),
+            "detail": t("ros.field.description"), "by": t("ros.overview.by"),
+        })
+    triggers = [r for r in reviews if r["kind"] == "trigger"]
+    if triggers and actor.can("risk.write"):
+        with st.form("ros-resolve-trigger"):
+            st.markdown(f"**{t('ros.overview.resolve')}**")
+            by_id = {r["id"]: r for r in triggers}
+            chosen = st.selectbox(t("ros.overview.request"), list(by_id),
+                                  format_func=lambda i: f"{by_id[i]['service_code']}: {by_id[i]['detail'][:80]}")
+            resolution = st.text_input(t("ros.overview.resolution"), help=t("ros.overview.resolution_help"))
+            if st.form_submit_button(t("ros.overview.resolve_button")):
+                if common.write(ros.resolve_trigger, chosen, resolution, success=t("ui.saved")):
+                    st.rerun()

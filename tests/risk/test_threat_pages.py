@@ -1,0 +1,82 @@
+"""The threat model and NSM pages render for every role, with the demo data, and their forms work."""
+import pytest
+
+import risk
+from data import db, demo
+from data.access import ROLES
+from risk import threats
+from tests.conftest import make_actor
+from tests.pages import errors_of, render
+
+PAGES = ("risk/pages/threat_models.py", "risk/pages/nsm_maturity.py")
+
+
+@pytest.fixture
+def demo_data(db_url, system):
+    with db.session_scope(actor=system) as session:
+        demo.load(session, system, risk.DEMO)
+    return db_url
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_render_for_every_role(demo_data, page, role):
+    app = render(page, make_actor(role, owned=("svarut",)))
+    assert not errors_of(app), errors_of(app)
+    assert app.title
+
+
+def test_pages_render_on_an_empty_database(db_url):
+    for page in PAGES:
+        app = render(page, make_actor("security"))
+        assert not errors_of(app)
+        assert app.info, page           # the empty state says what to do first
+
+
+def test_demo_has_three_models_and_two_assessments_a_year_apart(demo_data):
+    from risk import nsm
+
+    with db.session_scope() as session:
+        models = [r for r in threats.model_rows(session) if r["model_id"]]
+        assert {r["service"] for r in models} == {"svarut", "digisos", "fiks-io"}
+        assert next(r for r in models if r["service"] == "svarut")["in_ros"] == 2
+        rows = nsm.assessment_rows(session)
+        assert len(rows) == 2
+        assert (rows[0]["assessed_on"] - rows[1]["assessed_on"]).days == 365
+        gaps = [g for g in nsm.gaps(session, rows[0]["id"], limit=None) if g["ros_risk_id"]]
+        assert len(gaps) == 2
+        assert rows[0]["average"] > rows[1]["average"]
+
+
+def test_security_officer_decides_a_threat_on_the_page(demo_data):
+    app = render("risk/pages/threat_models.py", make_actor("security", username="sikkerhet"))
+    app.selectbox[0].select("svarut").run()
+    assert not errors_of(app)
+    chooser = next(s for s in app.selectbox if s.label == "Trussel")
+    with db.session_scope() as session:
+        target = next(r for r in threats.model_detail(session, "svarut")["threats"] if r["status"] == "open")
+    chooser.select(target["id"]).run()
+    status = next(s for s in app.selectbox if s.label == "Status")
+    status.select("accepted")
+    form_button = next(b for b in app.button if b.label == "Lagre" and b.form_id.startswith("decide-"))
+    form_button.click()
+    app.run()
+    assert not errors_of(app), errors_of(app)
+    with db.session_scope() as session:
+        rows = {r["id"]: r for r in threats.model_detail(session, "svarut")["threats"]}
+        assert rows[target["id"]]["status"] == "accepted"
+        assert rows[target["id"]]["decided_by"] == "sikkerhet"
+
+
+def test_nsm_page_shows_the_change_since_last_year(demo_data):
+    app = render("risk/pages/nsm_maturity.py", make_actor("leader"))
+    assert not errors_of(app)
+    overall = app.metric[0]
+    assert overall.delta and overall.delta.startswith("+")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_render_in_english(demo_data, page):
+    app = render(page, make_actor("security"), language="en")
+    assert not errors_of(app), errors_of(app)
+    assert app.title[0].value in ("Threat models", "NSM maturity")
