@@ -61,4 +61,4 @@ with st.sidebar:
             st.logout()
         st.rerun()
 
-st.navigation(sections).run()
+st.navigation(sections, expanded=True).run()

@@ -58,3 +58,25 @@ DEMO_ORDER = ("agreements", "portfolio", "risk", "admin", "pricing")
 def demo_loaders():
     by_name = {module.__name__: module for module in modules()}
     return [loader for name in DEMO_ORDER if name in by_name for loader in getattr(by_name[name], "DEMO", [])]
+
+
+# Headings on the overview and the service sheet: by the module a provider lives in (first match).
+AREAS = (
+    ("admin.overview", "module.admin"),
+    ("data.support", "area.support"),
+    ("admin.changeboard", "area.changeboard"),
+    ("data.metering", "area.metering"),
+    ("portfolio.digiorden", "area.digiorden"),
+    ("agreements", "module.agreements"),
+    ("pricing", "module.pricing"),
+    ("portfolio", "area.portfolio"),
+    ("risk", "module.risk"),
+)
+
+
+def area_key(provider) -> str:
+    name = getattr(provider, "__module__", "") or ""
+    for prefix, key in AREAS:
+        if name == prefix or name.startswith(prefix):
+            return key
+    return f"module.{name.split('.')[0]}"

@@ -30,13 +30,14 @@ def register_kpis(session: Session, _actor: Actor) -> list[Kpi]:
 
 
 def overview(session: Session, actor: Actor) -> list[tuple[str, list[Kpi]]]:
-    """(module name, KPIs) for every module; a module whose KPIs fail is shown as unavailable."""
+    """(area heading, KPIs) for every module; a module whose KPIs fail is shown as unavailable."""
     blocks: dict[str, list[Kpi]] = {}
-    for module_name, provider in modules.kpi_providers():
+    for _module_name, provider in modules.kpi_providers():
+        area = t(modules.area_key(provider))
         try:
             with session.begin_nested():
-                blocks.setdefault(module_name, []).extend(provider(session, actor))
+                blocks.setdefault(area, []).extend(provider(session, actor))
         except Exception:  # one broken module must not take the leader's overview down
             log.exception("KPI provider %s failed", provider)
-            blocks.setdefault(module_name, []).append(Kpi(t("kpi.unavailable"), "–"))
+            blocks.setdefault(area, []).append(Kpi(t("kpi.unavailable"), "–"))
     return list(blocks.items())

@@ -34,6 +34,7 @@ def build_sheet(session: Session, service_code: str) -> ServiceSheet:
         Fact(t("sheet.components"), ", ".join(sorted(c.name for c in service.components)) or "–"),
     ]
     sections = [(t("module.registers"), basics)]
+    by_area: dict[str, list[Fact]] = {}
     for module_name, provider in modules.fact_providers():
         try:
             with session.begin_nested():
@@ -42,7 +43,8 @@ def build_sheet(session: Session, service_code: str) -> ServiceSheet:
             log.exception("service facts from %s failed", module_name)
             facts = [Fact(t("sheet.unavailable"), "–")]
         if facts:
-            sections.append((t(f"module.{module_name}"), list(facts)))
+            by_area.setdefault(t(modules.area_key(provider)), []).extend(facts)
+    sections += list(by_area.items())
     return ServiceSheet(service.code, service.name, service.description, sections)
 
 

@@ -1,7 +1,6 @@
 import streamlit as st
 
 from admin.overview import overview
-from data.i18n import t
 from data.pages import common
 
 actor = common.require_actor()
@@ -12,8 +11,8 @@ with common.session() as session:
 
 if not blocks:
     common.empty_state("overview.empty")
-for module_name, kpis in blocks:
-    st.subheader(t(f"module.{module_name}"))
+for area, kpis in blocks:
+    st.subheader(area)
     for start in range(0, len(kpis), 4):
         columns = st.columns(4)
         for column, kpi in zip(columns, kpis[start:start + 4], strict=False):
