@@ -234,9 +234,12 @@ def find_organisation(session: Session, key: str) -> Organisation | None:
             .where(Organisation.municipality_number == digits.zfill(4), Organisation.valid_to.is_(None))
             .order_by(Organisation.id)
         )
-    return session.scalar(
-        select(Organisation).where(func.lower(Organisation.name) == key.lower()).order_by(Organisation.id)
-    )
+    # Names are compared in Python: SQL lower() leaves Æ/Ø/Å alone under a C locale (SQLite, some PostgreSQL).
+    wanted = key.casefold()
+    for org_id, name in session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.id)):
+        if name.casefold() == wanted:
+            return session.get(Organisation, org_id)
+    return None
 
 
 def _check_unique_org_number(session: Session, org_number: str | None, own_id: int | None = None):
@@ -554,20 +557,18 @@ def organisation_rows(session: Session, search: str = "", kinds: list[str] | Non
         .outerjoin(County, County.number == Organisation.county_number)
         .order_by(Organisation.name)
     )
-    if search.strip():
-        like = f"%{search.strip().lower()}%"
-        query = query.where(
-            func.lower(Organisation.name).like(like)
-            | Organisation.org_number.like(like)
-            | Organisation.municipality_number.like(like)
-        )
     if kinds:
         query = query.where(Organisation.kind.in_(kinds))
     if county:
         query = query.where(Organisation.county_number == county)
     if not include_history:
         query = query.where(Organisation.valid_to.is_(None))
-    return [dict(row._mapping) for row in session.execute(query)]
+    rows = [dict(row._mapping) for row in session.execute(query)]
+    needle = search.strip().casefold()
+    if needle:  # in Python, so Æ/Ø/Å match whatever the database's locale (the register is a few hundred rows)
+        rows = [r for r in rows if needle in r["name"].casefold() or needle in (r["org_number"] or "")
+                or needle in (r["municipality_number"] or "")]
+    return rows
 
 
 def county_choices(session: Session) -> list[tuple[str, str]]:
