@@ -134,6 +134,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # shared user interface
     "ui.all": ("Alle", "All"),
     "ui.none": ("Ingen", "None"),
+    "ui.choose_one": ("Velg …", "Choose …"),
+    "ui.choose_many": ("Velg én eller flere …", "Choose one or more …"),
     "ui.search": ("Søk", "Search"),
     "ui.save": ("Lagre", "Save"),
     "ui.saved": ("Lagret.", "Saved."),

@@ -5,6 +5,7 @@ streamlit stays out of the logic.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import timedelta
@@ -12,6 +13,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 from sqlalchemy import func, select
+from streamlit.delta_generator import DeltaGenerator
 
 from data import db
 from data.access import Actor
@@ -20,6 +22,27 @@ from data.errors import BackofficeError
 from data.i18n import get_language, set_language, t
 
 ACTOR_KEY = "actor"
+
+
+def _translated_placeholder(widget, key: str):
+    """Streamlit's frontend says "Choose an option" in English unless a placeholder is given."""
+    if getattr(widget, "_backoffice_placeholder", False):
+        return widget
+
+    @functools.wraps(widget)
+    def with_placeholder(*args, **kwargs):
+        if kwargs.get("placeholder") is None:
+            kwargs["placeholder"] = t(key)
+        return widget(*args, **kwargs)
+
+    with_placeholder._backoffice_placeholder = True
+    return with_placeholder
+
+
+DeltaGenerator.selectbox = _translated_placeholder(DeltaGenerator.selectbox, "ui.choose_one")
+DeltaGenerator.multiselect = _translated_placeholder(DeltaGenerator.multiselect, "ui.choose_many")
+st.selectbox = _translated_placeholder(st.selectbox, "ui.choose_one")
+st.multiselect = _translated_placeholder(st.multiselect, "ui.choose_many")
 LAST_SEEN_KEY = "last_seen"
 LANGUAGE_KEY = "language"
 
