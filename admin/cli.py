@@ -20,9 +20,6 @@ from data.cli import run_command
 from data.errors import BackofficeError
 from data.i18n import set_language, t
 
-run = run_command  # kept short for the commands below
-
-
 # --- db -------------------------------------------------------------------------------------------
 
 
@@ -37,7 +34,7 @@ def cmd_db_upgrade(args) -> int:
         password = None if args.no_admin else ensure_first_admin(session)
         return added, password
 
-    added, password = run(args, seed)
+    added, password = run_command(args, seed)
     if any(added.values()):
         print(t("cli.reference_loaded", **added))
     if password:
@@ -61,7 +58,7 @@ def cmd_users_add(args) -> int:
     from data.users import create_user, generate_password
 
     password = args.password or generate_password()
-    run(args, lambda s, a: create_user(s, a, {"username": args.username, "full_name": args.name or "",
+    run_command(args, lambda s, a: create_user(s, a, {"username": args.username, "full_name": args.name or "",
                                                "email": args.email, "roles": args.role, "password": password}))
     print(t("cli.user_added", username=args.username))
     if not args.password:
@@ -78,7 +75,7 @@ def cmd_users_list(args) -> int:
         for r in rows:
             print(f"{r[0]:<{width}}  {r[2]:<30} {r[3]:<4} {r[1]}")
 
-    run(args, show)
+    run_command(args, show)
     return 0
 
 
@@ -89,7 +86,7 @@ def cmd_users_set_password(args) -> int:
     if password is None and sys.stdin.isatty():
         password = getpass.getpass(t("cli.new_password"))
     password = password or generate_password()
-    run(args, lambda s, a: set_password(s, a, args.username, password))
+    run_command(args, lambda s, a: set_password(s, a, args.username, password))
     print(t("cli.password_set", username=args.username))
     if not args.password and not sys.stdin.isatty():
         print(t("cli.password_once", password=password))
@@ -99,7 +96,7 @@ def cmd_users_set_password(args) -> int:
 def cmd_users_deactivate(args) -> int:
     from data.users import set_active
 
-    run(args, lambda s, a: set_active(s, a, args.username, False))
+    run_command(args, lambda s, a: set_active(s, a, args.username, False))
     print(t("cli.user_deactivated", username=args.username))
     return 0
 
@@ -129,7 +126,7 @@ def cmd_demo(args) -> int:
             if session.scalar(select(func.count()).select_from(User)):
                 print(t("cli.demo_skipped"))
                 return 0
-    run(args, lambda s, a: demo.load(s, a, modules.demo_loaders()))
+    run_command(args, lambda s, a: demo.load(s, a, modules.demo_loaders()))
     print(t("cli.demo_loaded"))
     for username, password, roles in demo.demo_sign_ins():
         print(f"  {username:<12} {password:<14} {roles}")
@@ -156,7 +153,7 @@ def cmd_orgs_import(args) -> int:
     from data.registers import import_ssb_municipalities
 
     content = Path(args.file).read_bytes()
-    counts = run(args, lambda s, a: import_ssb_municipalities(s, a, content))
+    counts = run_command(args, lambda s, a: import_ssb_municipalities(s, a, content))
     print(t("cli.orgs_imported", **counts))
     return 0
 

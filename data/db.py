@@ -31,7 +31,6 @@ class Settings:
     database_url: str
     language: str
     session_timeout_minutes: int
-    secret_dir: Path
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -40,7 +39,6 @@ class Settings:
             database_url=os.environ.get("BACKOFFICE_DATABASE_URL", f"sqlite:///{default_db}"),
             language=os.environ.get("BACKOFFICE_LANGUAGE", "nb"),
             session_timeout_minutes=int(os.environ.get("BACKOFFICE_SESSION_TIMEOUT_MINUTES", "30")),
-            secret_dir=Path(os.environ.get("BACKOFFICE_VAR_DIR", PROJECT_ROOT / "var")),
         )
 
 

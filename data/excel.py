@@ -120,16 +120,17 @@ def _csv_value(value):
     return safe_text(value) if isinstance(value, str) else value
 
 
-def read_sheet(content: bytes, sheet: str | None = None) -> tuple[list[str], list[tuple[int, dict]]]:
-    """Rows of a sheet as (row number in the sheet, {header: value}); blank rows skipped."""
+def open_workbook(content: bytes):
+    """A read-only workbook, or a plain-language error when the file is not one."""
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
         raise BackofficeError(t("import.not_excel")) from exc
-    if sheet is not None and sheet not in workbook.sheetnames:
-        raise BackofficeError(t("import.missing_sheet", sheet=sheet))
-    ws = workbook[sheet] if sheet else workbook.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+
+
+def sheet_rows(worksheet) -> tuple[list[str], list[tuple[int, dict]]]:
+    """Rows of an open sheet as (row number in the sheet, {header: value}); blank rows skipped."""
+    rows = worksheet.iter_rows(values_only=True)
     header_row = next(rows, None)
     if header_row is None:
         return [], []
@@ -147,5 +148,15 @@ def read_sheet(content: bytes, sheet: str | None = None) -> tuple[list[str], lis
                         value = value[1:]
                 record[header] = value
         out.append((number, record))
-    workbook.close()
     return headers, out
+
+
+def read_sheet(content: bytes, sheet: str | None = None) -> tuple[list[str], list[tuple[int, dict]]]:
+    """Rows of one sheet (the first when not named) as (row number, {header: value})."""
+    workbook = open_workbook(content)
+    try:
+        if sheet is not None and sheet not in workbook.sheetnames:
+            raise BackofficeError(t("import.missing_sheet", sheet=sheet))
+        return sheet_rows(workbook[sheet] if sheet else workbook.worksheets[0])
+    finally:
+        workbook.close()

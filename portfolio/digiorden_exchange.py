@@ -8,18 +8,16 @@ one is updated and a row no longer in the workbook is removed.
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
-from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
 from data.db import utcnow
-from data.errors import BackofficeError, RowError, ValidationFailed, errors_from_pydantic
-from data.excel import FORMULA_PREFIXES, Column, add_sheet, new_workbook, workbook_bytes
+from data.errors import RowError, ValidationFailed, errors_from_pydantic
+from data.excel import Column, add_sheet, new_workbook, open_workbook, sheet_rows, workbook_bytes
 from data.i18n import catalog, t
 from data.registers import Service
 from portfolio import digiorden
@@ -165,46 +163,16 @@ class ImportResult:
         return "; ".join(parts)
 
 
-def _open(content: bytes):
-    try:
-        return load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise BackofficeError(t("import.not_excel")) from exc
-
-
 def _find_sheet(names: list[str], kind: str) -> str | None:
     wanted = _both(f"do.sheet.{kind}")
     return next((n for n in names if n.strip().casefold() in wanted), None)
-
-
-def _sheet_rows(sheet) -> tuple[list[str], list[tuple[int, dict]]]:
-    """Like data.excel.read_sheet, on an already opened sheet (the workbook is parsed once, not per sheet)."""
-    rows = sheet.iter_rows(values_only=True)
-    header_row = next(rows, None)
-    if header_row is None:
-        return [], []
-    headers = [str(h).strip() if h is not None else "" for h in header_row]
-    out = []
-    for number, values in enumerate(rows, start=2):
-        if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-            continue
-        record = {}
-        for header, value in zip(headers, values, strict=False):
-            if header:
-                if isinstance(value, str):
-                    value = value.strip()
-                    if value.startswith("'") and value[1:2] in FORMULA_PREFIXES:
-                        value = value[1:]
-                record[header] = value
-        out.append((number, record))
-    return headers, out
 
 
 def read_workbook(content: bytes) -> tuple[dict[str, list[tuple[int, dict]]], list[RowError]]:
     """Each kind's rows as (row number, {field: value}), plus errors for missing sheets and columns.
 
     Sheets and headers are found in either language, so a file exported in English imports in Norwegian."""
-    workbook = _open(content)
+    workbook = open_workbook(content)
     out: dict[str, list[tuple[int, dict]]] = {}
     errors: list[RowError] = []
     try:
@@ -213,7 +181,7 @@ def read_workbook(content: bytes) -> tuple[dict[str, list[tuple[int, dict]]], li
             if sheet is None:
                 errors.append(RowError(None, None, t("import.missing_sheet", sheet=sheet_title(kind))))
                 continue
-            headers, rows = _sheet_rows(workbook[sheet])
+            headers, rows = sheet_rows(workbook[sheet])
             by_header = {}
             for name, _ in SHEET_COLUMNS[kind]:
                 match = next((h for h in headers if h.strip().casefold() in _both(f"do.col.{name}")), None)
