@@ -35,6 +35,7 @@ from data.errors import BackofficeError, NotFound, validate
 from data.formatting import day
 from data.i18n import t
 from data.registers import Component, Service
+from data.textsearch import contains_folded
 from portfolio.models import Project
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -640,10 +641,10 @@ def item_rows(session: Session, statuses: tuple[str, ...] = (), types: tuple[str
     if service_codes:
         query = query.where(ChangeItem.services.any(Service.code.in_(service_codes)))
     if search.strip():
-        like = f"%{search.strip().lower()}%"
-        query = query.where(or_(func.lower(ChangeItem.title).like(like),
-                                func.lower(ChangeItem.description).like(like),
-                                func.lower(ChangeItem.project_ref).like(like)))
+        term = search.strip()
+        query = query.where(or_(contains_folded(ChangeItem.title, term),
+                                contains_folded(ChangeItem.description, term),
+                                contains_folded(ChangeItem.project_ref, term)))
     return [item_dict(i) for i in session.scalars(query)]
 
 

@@ -15,6 +15,7 @@ from data.errors import BackofficeError, NotFound
 from data.formatting import day
 from data.i18n import t
 from data.registers import County, Organisation, get_organisation
+from data.textsearch import contains_folded
 
 ACTIVE_STATUSES = (AgreementStatus.SIGNED.value, AgreementStatus.TERMINATED.value)
 CANCELLED = "cancelled"
@@ -162,10 +163,10 @@ def main_agreement_rows(session: Session, search: str = "", statuses: tuple[str,
         .order_by(Organisation.name)
     )
     if search.strip():
-        like = f"%{search.strip().lower()}%"
-        query = query.where(or_(func.lower(Organisation.name).like(like), Organisation.org_number.like(like),
-                                func.lower(func.coalesce(MainAgreement.signatory, "")).like(like),
-                                func.lower(func.coalesce(MainAgreement.document_ref, "")).like(like)))
+        term = search.strip()
+        query = query.where(or_(contains_folded(Organisation.name, term), contains_folded(Organisation.org_number, term),
+                                contains_folded(func.coalesce(MainAgreement.signatory, ""), term),
+                                contains_folded(func.coalesce(MainAgreement.document_ref, ""), term)))
     if statuses:
         query = query.where(status.in_(statuses))
     if county:

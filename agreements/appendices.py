@@ -34,6 +34,7 @@ from data.errors import NotFound
 from data.formatting import day
 from data.i18n import t
 from data.registers import County, Organisation, Service, get_organisation, get_service
+from data.textsearch import contains_folded
 
 
 @dataclass(frozen=True)
@@ -370,8 +371,8 @@ def appendix_rows(session: Session, service_code: str | None = None, search: str
     if service_code:
         query = query.where(Service.code == service_code)
     if search.strip():
-        like = f"%{search.strip().lower()}%"
-        query = query.where(or_(func.lower(Organisation.name).like(like), Organisation.org_number.like(like)))
+        term = search.strip()
+        query = query.where(or_(contains_folded(Organisation.name, term), contains_folded(Organisation.org_number, term)))
     if statuses:
         query = query.where(ServiceAppendix.status.in_(statuses))
     if county:

@@ -14,6 +14,7 @@ from data.audit import ensure_version
 from data.errors import NotFound
 from data.i18n import t
 from data.registers import Organisation, Service, get_organisation, get_service
+from data.textsearch import contains_folded
 
 OPEN_STATUSES = (ChangeRequestStatus.NEW.value, ChangeRequestStatus.ASSESSED.value,
                  ChangeRequestStatus.PLANNED.value)
@@ -95,11 +96,11 @@ def change_request_rows(session: Session, service_code: str | None = None, statu
     if statuses:
         query = query.where(ChangeRequest.status.in_(statuses))
     if search.strip():
-        like = f"%{search.strip().lower()}%"
-        query = query.where(or_(func.lower(ChangeRequest.title).like(like),
-                                func.lower(ChangeRequest.description).like(like),
-                                func.lower(ChangeRequest.submitted_by).like(like),
-                                func.lower(func.coalesce(Organisation.name, "")).like(like)))
+        term = search.strip()
+        query = query.where(or_(contains_folded(ChangeRequest.title, term),
+                                contains_folded(ChangeRequest.description, term),
+                                contains_folded(ChangeRequest.submitted_by, term),
+                                contains_folded(func.coalesce(Organisation.name, ""), term)))
     rows = []
     for r in session.execute(query):
         row = dict(r._mapping)

@@ -15,6 +15,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapp
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
 
+from data import textsearch
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 NAMING_CONVENTION = {
@@ -97,7 +99,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-    # SQLite's own lower() folds ASCII only; names like "Ålesund" must match "ålesund" as on PostgreSQL.
+    # SQLite's own lower() folds ASCII only; names like "Ålesund" must match "ålesund" (data/textsearch.py).
     dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
 
 
@@ -113,7 +115,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    textsearch.prepare_engine(engine)
+    return engine
 
 
 _engines: dict[str, Engine] = {}

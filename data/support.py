@@ -44,6 +44,7 @@ from data.errors import BackofficeError, ConflictError, NotFound, RowError, Vali
 from data.formatting import number
 from data.i18n import register, t
 from data.registers import Organisation, Service
+from data.textsearch import contains_folded
 
 register(messages_support.MESSAGES)
 
@@ -696,9 +697,9 @@ def ticket_rows(session: Session, service_codes: tuple[str, ...] = (), statuses:
     if security_only:
         query = query.where(SupportTicket.security_incident.is_(True))
     if search.strip():
-        like = f"%{search.strip().lower()}%"
-        conditions = [func.lower(SupportTicket.subject).like(like), func.lower(SupportTicket.tags).like(like),
-                      func.lower(SupportTicket.requester_organisation).like(like)]
+        term = search.strip()
+        conditions = [contains_folded(SupportTicket.subject, term), contains_folded(SupportTicket.tags, term),
+                      contains_folded(SupportTicket.requester_organisation, term)]
         if search.strip().lstrip("#").isdigit():
             conditions.append(SupportTicket.ticket_number == int(search.strip().lstrip("#")))
         query = query.where(or_(*conditions))

@@ -17,6 +17,7 @@ from data.audit import ensure_version
 from data.db import Base, UTCDateTime, Versioned, utcnow
 from data.errors import BackofficeError, NotFound, validate
 from data.i18n import t
+from data.textsearch import equals_folded
 
 MAX_FAILED_SIGN_INS = 5
 LOCK_OUT = timedelta(minutes=15)
@@ -97,7 +98,7 @@ def generate_password() -> str:
 
 
 def get_user(session: Session, username: str) -> User:
-    user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    user = session.scalar(select(User).where(equals_folded(User.username, username)))
     if user is None:
         raise NotFound(t("user.not_found", username=username))
     return user
@@ -110,7 +111,7 @@ def list_users(session: Session) -> list[User]:
 def create_user(session: Session, actor: Actor, payload) -> User:
     actor.require("users.write")
     data = validate(UserIn, payload)
-    if session.scalar(select(User.id).where(func.lower(User.username) == data.username.lower())):
+    if session.scalar(select(User.id).where(equals_folded(User.username, data.username))):
         raise BackofficeError(t("user.exists", username=data.username))
     user = User(
         username=data.username,
@@ -189,7 +190,7 @@ def authenticate(session: Session, username: str, password: str, now: datetime |
     """
     now = now or utcnow()
     generic = t("signin.failed")
-    user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    user = session.scalar(select(User).where(equals_folded(User.username, username.strip())))
     if user is None or user.password_hash is None:
         _hasher_dummy_verify(password)
         return SignIn(None, generic)
@@ -254,7 +255,7 @@ def actor_for_sso(session: Session, claims: dict, mapping: dict[str, list[str]],
     username = str(claims.get("preferred_username") or claims.get("email") or claims.get("sub") or "")
     if not username:
         raise BackofficeError(t("signin.sso_no_identity"))
-    user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    user = session.scalar(select(User).where(equals_folded(User.username, username)))
     if user is not None and not user.active:
         raise BackofficeError(t("signin.deactivated"))
     owned: frozenset[str] = frozenset()

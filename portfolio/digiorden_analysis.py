@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from data.i18n import t
 from data.registers import Organisation, Service
+from data.textsearch import folded
 from portfolio import digiorden
 from portfolio.digiorden_models import (
     SENSITIVE,
@@ -209,7 +210,7 @@ def _vendor_keys():
     """(vendor_id, vendor_key, name, org_number) for every vendor row. The key matches the same vendor across
     organisations: its organisation number, or the number another organisation recorded for the same name,
     or else the name itself."""
-    lowered = func.lower(DoVendor.name)
+    lowered = folded(DoVendor.name)
     numbers = (select(lowered.label("lname"), func.max(DoVendor.org_number).label("number"))
                .group_by(lowered).subquery())
     return (

@@ -18,6 +18,7 @@ from data.audit import ensure_version
 from data.errors import BackofficeError, NotFound, validate
 from data.i18n import t
 from data.registers import Service, ServiceStatus
+from data.textsearch import equals_folded
 from data.users import User
 from portfolio.models import PHASES, DocumentKind, Phase, PhaseChange, Project, ProjectDocument
 from portfolio.schemas import DocumentIn, GateIn, ProjectIn
@@ -58,7 +59,7 @@ def _check_people(session: Session, data: ProjectIn) -> None:
 
 
 def _check_unique_name(session: Session, name: str, own_id: int | None = None) -> None:
-    other = session.scalar(select(Project).where(func.lower(Project.name) == name.lower()))
+    other = session.scalar(select(Project).where(equals_folded(Project.name, name)))
     if other is not None and other.id != own_id:
         raise BackofficeError(t("pf.project.name_taken", name=name))
 

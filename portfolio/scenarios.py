@@ -30,6 +30,7 @@ from data.audit import ensure_version
 from data.db import utcnow
 from data.errors import BackofficeError, ConflictError, NotFound, validate
 from data.i18n import t
+from data.textsearch import equals_folded
 from portfolio.capacity import capacity_grid, project_needs, shifted
 from portfolio.models import (
     Allocation,
@@ -394,7 +395,7 @@ def get_scenario(session: Session, scenario_id: int) -> Scenario:
 
 
 def find_scenario(session: Session, name: str) -> Scenario:
-    scenario = session.scalar(select(Scenario).where(func.lower(Scenario.name) == name.strip().lower()))
+    scenario = session.scalar(select(Scenario).where(equals_folded(Scenario.name, name.strip())))
     if scenario is None:
         raise NotFound(t("pf.scenario.not_found", name=name))
     return scenario
@@ -410,7 +411,7 @@ def create_scenario(session: Session, actor: Actor, payload) -> Scenario:
     """Copy the live priorities and dates of every active project into a new draft scenario."""
     _require_writer(actor)
     data = validate(ScenarioIn, payload)
-    if session.scalar(select(Scenario).where(func.lower(Scenario.name) == data.name.lower())):
+    if session.scalar(select(Scenario).where(equals_folded(Scenario.name, data.name))):
         raise BackofficeError(t("pf.scenario.name_taken", name=data.name))
     projects = active_projects(session)
     if not projects:
@@ -563,7 +564,7 @@ def create_baseline(session: Session, actor: Actor, payload, first: date | None 
     """Freeze the live plan (projects, needs, free capacity) under a name; it never changes."""
     _require_writer(actor)
     data = validate(BaselineIn, payload)
-    if session.scalar(select(Baseline).where(func.lower(Baseline.name) == data.name.lower())):
+    if session.scalar(select(Baseline).where(equals_folded(Baseline.name, data.name))):
         raise BackofficeError(t("pf.baseline.name_taken", name=data.name))
     plan = live_plan(session, first)
     baseline = Baseline(name=data.name, note=data.note, created_by=actor.username,

@@ -8,6 +8,7 @@ from data.access import Actor
 from data.audit import ensure_version
 from data.errors import BackofficeError, NotFound, validate
 from data.i18n import get_language, t
+from data.textsearch import equals_folded
 from portfolio.models import (
     Allocation,
     BackgroundLoad,
@@ -115,7 +116,7 @@ def save_person(session: Session, actor: Actor, payload, person_id: int | None =
                 expected_version: int | None = None) -> Person:
     actor.require("portfolio.write")
     data = validate(PersonIn, payload)
-    other = session.scalar(select(Person).where(func.lower(Person.name) == data.name.lower()))
+    other = session.scalar(select(Person).where(equals_folded(Person.name, data.name)))
     if other is not None and other.id != person_id:
         raise BackofficeError(t("pf.person.name_taken", name=data.name))
     role_rows = [PersonRole(role_id=get_role(session, r.role_code).id, share_pct=r.share_pct) for r in data.roles]

@@ -356,3 +356,16 @@ def test_real_risk_trigger_when_the_module_is_there(session):
     walk(session, change, "assessed", "approved")
     trigger = session.scalar(select(ReviewTrigger).where(ReviewTrigger.reference == f"EB-{change.id}"))
     assert trigger is not None and trigger.service_code == "svarut" and trigger.requested_by == "pia"
+
+
+def test_item_search_folds_norwegian_letters_and_takes_underscore_literally(session):
+    first = item(session, title="Ny SvarUt-adapter for Ørland", description="Flytt kø_tabell")
+    second = item(session, title="Oppgrader database", description="Kø-tabell i Tromsø")
+
+    def found(search):
+        return sorted(r["id"] for r in cb.item_rows(session, search=search))
+
+    assert found("ØRLAND") == [first.id]
+    assert found("tromsø") == [second.id]
+    assert found("KØ") == [first.id, second.id]
+    assert found("kø_") == [first.id]

@@ -207,3 +207,24 @@ def test_facts_and_kpis_for_the_overview(session, supporter, system):
     assert kpis["Åpne henvendelser"] == "1"
     facts = {f.label: f.value for f in support.support_facts(session, "svarut")}
     assert facts["Åpne henvendelser nå"] == "1"
+
+
+def test_ticket_search_folds_norwegian_letters_and_takes_percent_literally(session, supporter):
+    support.import_tickets(session, supporter, csv(
+        "301,Brev til Ørland ble ikke levert,Open,High,Email,Incident,Brukerstøtte,Kari,2026-03-02 09:00:00,,,"
+        "2026-03-02 10:00:00,Tromsø,svarut",
+        "302,Sjekk 100% av forsendelsene,Open,Low,Email,Question,Brukerstøtte,Kari,2026-03-03 09:00:00,,,"
+        "2026-03-03 10:00:00,Bergen,ÆØÅ-tegn",
+        "303,Sjekk 100 prosent av forsendelsene,Open,Low,Email,Question,Brukerstøtte,Kari,2026-03-04 09:00:00,,,"
+        "2026-03-04 10:00:00,Bergen,svarut",
+    ))
+
+    def found(search):
+        return sorted(r["ticket_number"] for r in support.ticket_rows(session, search=search))
+
+    assert found("ørland") == [301]          # subject
+    assert found("TROMSØ") == [301]          # requester organisation
+    assert found("  æøå ") == [302]          # tags, trimmed
+    assert found("100%") == [302]            # not a wildcard
+    assert found("prosent") == [303]
+    assert found("#303") == [303]

@@ -1,0 +1,92 @@
+"""Case-insensitive text matching that folds æ, ø, å (and é, ü, ...) on every database.
+
+`lower()` in SQL is only as good as the database's locale: SQLite's own folds ASCII only (data/db.py
+registers a Unicode one), and PostgreSQL with a C locale leaves "Ø" as "Ø", so "ørland" would not find
+"Ørland". Every free-text search and case-insensitive look-up goes through this module instead:
+
+- `folded(expr)`: `expr` lower-cased, Unicode-correct whatever the database locale. SQLite:
+  `lower(expr)` (our registered Python `str.lower`). PostgreSQL: `lower((expr) COLLATE "und-x-icu")`,
+  ICU's case mapping; on a server built without ICU, a `translate()` of the Latin, Greek and Cyrillic
+  capitals before `lower()` (checked once per engine, see `prepare_engine`).
+- `contains_folded(expr, term)`: `folded(expr) LIKE folded('%term%')`, with `%`, `_` and the escape
+  character in `term` matched literally.
+- `equals_folded(expr, value)`: `folded(expr) = folded(value)`.
+
+The user's term is folded in SQL by the same function as the column, so both sides always agree.
+"""
+from __future__ import annotations
+
+from sqlalchemy import String, event, literal
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+
+ICU_COLLATION = "und-x-icu"
+ESCAPE = "\\"
+
+# For PostgreSQL without ICU: capitals of Latin-1, Latin Extended-A and the basic Greek and Cyrillic
+# alphabets whose lower case is one character. lower() then handles ASCII.
+_CAPITALS = "".join(chr(c) for c in (*range(0xC0, 0x180), *range(0x391, 0x3AA), *range(0x400, 0x430))
+                    if chr(c).isupper() and len(chr(c).lower()) == 1)
+_SMALL = "".join(c.lower() for c in _CAPITALS)
+DIALECT_FLAG = "backoffice_icu_collation"  # set on the engine's dialect: True, False, or absent (not checked)
+
+
+class folded(FunctionElement):  # noqa: N801  (reads like the SQL function it stands for)
+    """`expr` lower-cased for case-insensitive comparison, compiled per dialect."""
+
+    type = String()
+    name = "folded"
+    inherit_cache = True
+
+
+@compiles(folded)
+def _folded_default(element, compiler, **kw):
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(folded, "postgresql")
+def _folded_postgresql(element, compiler, **kw):
+    argument = compiler.process(element.clauses, **kw)
+    if getattr(compiler.dialect, DIALECT_FLAG, True):
+        return f'lower(({argument}) COLLATE "{ICU_COLLATION}")'
+    return f"lower(translate({argument}, '{_CAPITALS}', '{_SMALL}'))"
+
+
+def _escape_like(term: str) -> str:
+    return term.replace(ESCAPE, ESCAPE * 2).replace("%", ESCAPE + "%").replace("_", ESCAPE + "_")
+
+
+def contains_folded(expr, term: str) -> ColumnElement[bool]:
+    """`expr` contains `term`, ignoring case; `%` and `_` in `term` are literal. `term` is used as given
+    (callers strip it)."""
+    pattern = literal(f"%{_escape_like(term)}%", String())
+    return folded(expr).like(folded(pattern), escape=ESCAPE)
+
+
+def equals_folded(expr, value: str) -> ColumnElement[bool]:
+    """`expr` equals `value`, ignoring case."""
+    return folded(expr) == folded(literal(value, String()))
+
+
+def _check_icu(dialect, dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SELECT 1 FROM pg_collation WHERE collname = %s", (ICU_COLLATION,))
+        setattr(dialect, DIALECT_FLAG, cursor.fetchone() is not None)
+    finally:
+        cursor.close()
+        dbapi_connection.rollback()
+
+
+def prepare_engine(engine: Engine) -> None:
+    """On PostgreSQL, check once (first connection) whether the ICU collation exists; without the
+    check `folded` assumes it does (PostgreSQL is built with ICU on Debian, and by default since 16)."""
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "first_connect", lambda conn, record: _check_icu(engine.dialect, conn, record))
+
+
+def icu_collation_in_use(engine: Engine) -> bool:
+    """Whether `folded` uses the ICU collation on this engine (for tests and diagnostics)."""
+    return engine.dialect.name == "postgresql" and getattr(engine.dialect, DIALECT_FLAG, True)
