@@ -42,7 +42,9 @@ class CloudEvent(BaseModel):
     """A usage event in CloudEvents 1.0 structured mode (for the OpenAPI description)."""
 
     specversion: str = Field("1.0", description="Always \"1.0\".")
-    id: str = Field(description="Chosen by the sender; (source, id) makes a retried event count once.",
+    id: str = Field(description="Chosen by the sender, unique per source; (source, id) makes a retried event "
+                                "count once. Prefer time-ordered ids (UUIDv7, ULID or a sequence): the key "
+                                "index then grows at one end, and ingest is markedly faster than with random UUIDv4.",
                     max_length=200)
     source: str = Field(description="The reporting service; must be the API key's source.", max_length=200)
     type: str = Field(description="The meter code, e.g. svarut.shipment.", max_length=200)

@@ -375,3 +375,67 @@ def test_odd_json_values_are_rejected_not_crashing(metered):
         times = dict(s.execute(select(UsageEvent.event_id, UsageEvent.occurred_at)).all())
     assert times["d"] == datetime(2025, 3, 4, 10, 15, tzinfo=UTC) == times["e"]
     assert times["f"] == datetime(2025, 3, 4, 9, 15, 0, 500000, tzinfo=UTC)
+
+
+# --- property: the column-wise path gives exactly the rows of the per-event path --------------------
+
+def _mostly(ordinary, odd):
+    """Ordinary values 19 times in 20, so that whole chunks of ordinary events are common too."""
+    return st.integers(0, 19).flatmap(lambda roll: odd if roll == 0 else ordinary)
+
+
+_time_strategy = _mostly(
+    st.builds(lambda moment, fraction: moment.strftime("%Y-%m-%dT%H:%M:%S") + fraction + "Z",
+              st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2026, 1, 1)),
+              st.sampled_from(["", ".123", ".123456"])),
+    st.sampled_from(["2025-01-31T22:30:00Z", "2025-03-31T23:59:59.999999Z", "2025-10-31T22:00:00.000Z",
+                     "2025-06-30T21:59:59Z", "2025-12-31T23:00:00Z", "2025-02-30T10:00:00Z", "2025-03-04T24:00:00Z",
+                     "2025-03-04 10:15:00Z", "2025-03-04T10:15:00+00:00", "2025-03-04T10:15:00.5Z",
+                     "2025-03-04t10:15:00z", "2099-01-01T00:00:00Z"]),
+)
+_odd_event_strategy = st.fixed_dictionaries({
+    "id": _mostly(st.uuids().map(str), st.sampled_from([" ", "", "x" * 201, 7, "same"])),
+    "type": _mostly(st.sampled_from(["svarut.shipment", "digisos.application"]), st.sampled_from(["nope", None])),
+    "subject": _mostly(st.sampled_from([OSLO_NUMBER, BERGEN_NUMBER, ORG_NUMBER]), st.sampled_from(["0000", "03 01", 301])),
+    "time": _time_strategy,
+    "quantity": _mostly(st.integers(0, 10**12), st.sampled_from([-1, 1.0, True, "3", 10**13, None])),
+})
+_fast_path_taken = []
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(chunk=st.lists(_odd_event_strategy, min_size=1, max_size=6))
+def test_column_wise_path_agrees_with_the_per_event_path(metered, chunk):
+    from data.metering_ingest import _fast_rows, _load_context, _Reject, check_event
+
+    events = [event(e["id"], type=e["type"], subject=e["subject"], time=e["time"], quantity=e["quantity"])
+              for e in chunk]
+    with db.session_scope() as s:
+        ctx = _load_context(s, None, None)
+        fast_meters = {code: meter_id for code, (meter_id, active, _sid) in ctx.meters.items() if active}
+        fast = _fast_rows(ctx, fast_meters, list(enumerate(events, 1)))
+        careful = []
+        for e in events:
+            try:
+                careful.append(check_event(ctx, e))
+            except _Reject:
+                careful.append(None)
+    if fast is not None:       # taken only when every event is fine and no key repeats
+        _fast_path_taken.append(len(fast))
+        assert fast == careful
+        assert len({(row[0], row[1]) for row in fast}) == len(fast)
+
+
+def test_ordinary_events_take_the_column_wise_path(metered):
+    from data.metering_ingest import _fast_rows, _load_context
+
+    events = [event("a", time="2025-03-04T10:15:00Z"), event("b", time="2025-01-31T23:30:00.250Z", quantity=0),
+              event("c", subject=BERGEN_NUMBER, time="2025-03-04T10:15:00.123456Z")]
+    with db.session_scope() as s:
+        ctx = _load_context(s, None, None)
+        fast_meters = {code: meter_id for code, (meter_id, active, _sid) in ctx.meters.items() if active}
+        rows = _fast_rows(ctx, fast_meters, list(enumerate(events, 1)))
+    assert [(r[1], r[4], r[5], r[6]) for r in rows] == [
+        ("a", "2025-03-04 10:15:00.000000", "2025-03-01", 3),
+        ("b", "2025-01-31 23:30:00.250000", "2025-02-01", 0),   # 1 February in Oslo
+        ("c", "2025-03-04 10:15:00.123456", "2025-03-01", 3)]

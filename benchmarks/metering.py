@@ -1,13 +1,19 @@
 """Metering benchmark: ingest throughput, roll-up cost, dashboard query time, ingest memory.
 
-    .venv/bin/python benchmarks/bench_metering.py                 # SQLite (+ PostgreSQL if initdb is here)
-    .venv/bin/python benchmarks/bench_metering.py --events 200000 --large 10000000 --memory-lines 10000000
+    .venv/bin/python benchmarks/metering.py                 # SQLite (+ PostgreSQL if initdb is here)
+    .venv/bin/python benchmarks/metering.py --events 200000 --large 10000000 --memory-lines 100000,1000000,10000000
+
+Workload: events as a platform service reports them: in time order (N events cover N / 27 400 days,
+the rate of 10 million events a year), organisations weighted by population, a mix of meters. Each
+workload is run twice: with time-ordered event ids (UUIDv7, what the API documentation recommends to
+senders) and with random ids (UUIDv4). A last run spreads random-id events evenly over twelve months:
+the worst case for the roll-ups, since every batch then touches most (organisation, meter, month) rows.
 
 For each database it reports:
 - our ingest path (validation, idempotency, roll-ups, audit) in events/s, in batches of --batch events;
 - side by side, on the same rows: a plain executemany into a bare table (no indexes: the floor), and
   pandas.DataFrame.to_sql (what a user would otherwise write); on PostgreSQL also a bare COPY;
-- the roll-up cost per batch (the INSERT ... ON CONFLICT DO UPDATE of the batch's deltas);
+- the roll-up cost per batch (one INSERT ... SELECT ... GROUP BY ... ON CONFLICT DO UPDATE);
 - the dashboard queries (monthly totals for 12 months, top users, one month per organisation) with
   --medium and --large events in the table. The first --medium events go through our ingest path;
   the table is then filled up to --large with set-based SQL (same distribution) and the roll-ups
@@ -30,7 +36,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,7 +63,7 @@ def setup_database(url: str) -> dict:
     with db.session_scope(ACTOR) as s:
         load_reference_data(s, ACTOR)
         metering.load_default_meters(s, ACTOR)
-        orgs = s.execute(select(Organisation.id, Organisation.municipality_number)
+        orgs = s.execute(select(Organisation.id, Organisation.municipality_number, Organisation.population)
                          .where(Organisation.municipality_number.is_not(None))).all()
         meters = s.execute(select(Meter.id, Meter.code, Meter.aggregation)).all()
     return {"orgs": orgs, "meters": [m for m in meters if m.aggregation == "sum"]}
@@ -68,19 +74,40 @@ _TABLES = {"county", "organisation", "service", "component", "service_component"
            "metering_api_key"}
 
 
-def make_events(n: int, ref: dict, rng: random.Random) -> list[dict]:
-    today = date.today()
-    start = today.replace(day=1) - timedelta(days=365)
-    span = (today - start).days - 1
+EVENTS_PER_DAY = 10_000_000 / 365
+METER_WEIGHTS = {"svarut.shipment": 40, "svarut.printed-page": 15, "minside.login": 20, "fiks-io.message": 10,
+                 "fiks-arkiv.request": 5, "kjoretoy-api.lookup": 5, "folkeregister.lookup": 5}
+
+
+def uuid7(moment: datetime, rng: random.Random) -> str:
+    """An RFC 9562 version-7 UUID: 48 bits of Unix milliseconds, then random bits."""
+    millis = int(moment.timestamp() * 1000)
+    value = (millis << 80) | (0x7 << 76) | (rng.getrandbits(12) << 64) | (0b10 << 62) | rng.getrandbits(62)
+    return str(uuid.UUID(int=value))
+
+
+def make_events(n: int, ref: dict, rng: random.Random, *, ids: str = "uuid7", spread: str = "stream") -> list[dict]:
+    """n events ending an hour ago: `stream` in time order at 10 M events a year, `year` evenly over 12 months."""
+    end = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    if spread == "stream":
+        span = timedelta(days=max(n / EVENTS_PER_DAY, 1 / 24))
+        offsets = [span * (i / n) for i in range(n)]
+    else:
+        span = timedelta(days=365)
+        offsets = sorted(span * rng.random() for _ in range(n))
+    start = end - span
     codes = [m.code for m in ref["meters"]]
+    meter_weights = [METER_WEIGHTS.get(code, 1) for code in codes]
     subjects = [o.municipality_number for o in ref["orgs"]]
+    populations = [o.population or 1000 for o in ref["orgs"]]
+    chosen_subjects = rng.choices(subjects, weights=populations, k=n)
+    chosen_codes = rng.choices(codes, weights=meter_weights, k=n)
     events = []
-    for _ in range(n):
-        day = start + timedelta(days=rng.randrange(span))
-        events.append({"specversion": "1.0", "id": str(uuid.uuid4()), "source": "bench",
-                       "type": rng.choice(codes), "subject": rng.choice(subjects),
-                       "time": f"{day:%Y-%m-%d}T{rng.randrange(22):02d}:{rng.randrange(60):02d}:"
-                               f"{rng.randrange(60):02d}Z",
+    for i, offset in enumerate(offsets):
+        moment = start + offset
+        event_id = uuid7(moment, rng) if ids == "uuid7" else str(uuid.UUID(int=rng.getrandbits(128), version=4))
+        events.append({"specversion": "1.0", "id": event_id, "source": "bench", "type": chosen_codes[i],
+                       "subject": chosen_subjects[i], "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
                        "data": {"quantity": rng.randrange(1, 50)}})
     return events
 
@@ -107,10 +134,11 @@ def ingest_ours(events: list[dict], batch: int) -> tuple[float, list[float]]:
     rollup_times: list[float] = []
     original = _Writer.add_to_rollups
 
-    def timed(self, deltas):
+    def timed(self, batch_id, after_id):
         started = time.perf_counter()
-        original(self, deltas)
+        touched = original(self, batch_id, after_id)
         rollup_times.append(time.perf_counter() - started)
+        return touched
 
     _Writer.add_to_rollups = timed
     try:
@@ -253,43 +281,49 @@ def bench_database(name: str, url: str, args) -> None:
     print(f"\n=== {name} ===")
     ref = setup_database(url)
     rng = random.Random(42)
-    events = make_events(args.events, ref, rng)
-    rows = bare_rows(events, ref)
-    file_sized = make_events(args.events, ref, rng)
+    workloads = {
+        "time-ordered ids (UUIDv7)": make_events(args.events, ref, rng, ids="uuid7"),
+        "random ids (UUIDv4)": make_events(args.events, ref, rng, ids="uuid4"),
+    }
+    as_files = {label: make_events(args.events, ref, rng, ids=kind) for label, kind in
+                (("time-ordered ids", "uuid7"), ("random ids", "uuid4"))}
+    worst = make_events(args.events, ref, rng, ids="uuid4", spread="year")
+    first = next(iter(workloads.values()))
+    rows = bare_rows(first, ref)
     # The benchmark's own millions of test objects are not the ingest path's: keep them out of the
     # garbage collector's walks, as a server process (which holds no such lists) would be.
     gc.collect()
     gc.freeze()
-    ours, rollups = ingest_ours(events, args.batch)
-    print(f"our ingest (validation, idempotency, roll-ups, audit): {ours:>10,.0f} events/s "
-          f"({args.events:,} events in batches of {args.batch:,})")
+    days = args.events / EVENTS_PER_DAY
+    print(f"workload: {args.events:,} events in time order (about {days:.1f} days of traffic at 10 million a "
+          f"year), batches of {args.batch:,}")
     if name == "SQLite":
         bare = bare_sqlite(rows, args.batch)
-        print(f"bare sqlite3.executemany, no indexes:                  {bare:>10,.0f} rows/s  "
-              f"(ours = {ours / bare:.0%} of it)")
+        print(f"  bare sqlite3.executemany, no indexes:       {bare:>10,.0f} rows/s")
     else:
         bare = bare_postgres(url, rows, args.batch, copy=False)
-        print(f"bare psycopg executemany, no indexes:                  {bare:>10,.0f} rows/s  "
-              f"(ours = {ours / bare:.0%} of it)")
+        print(f"  bare psycopg executemany, no indexes:       {bare:>10,.0f} rows/s")
         copy = bare_postgres(url, rows, args.batch, copy=True)
-        print(f"bare COPY, no indexes:                                 {copy:>10,.0f} rows/s  "
-              f"(ours = {ours / copy:.0%} of it)")
+        print(f"  bare COPY, no indexes:                      {copy:>10,.0f} rows/s")
     to_sql = pandas_to_sql(url, rows, args.batch)
-    print(f"pandas.DataFrame.to_sql:                               {to_sql:>10,.0f} rows/s  "
-          f"(ours = {ours / to_sql:.1f}x)")
-    print(f"roll-up update per batch of {args.batch:,}: median {statistics.median(rollups) * 1000:.1f} ms "
-          f"({len(rollups)} batches)")
-    one_batch, rollups = ingest_ours(file_sized, len(file_sized))
-    print(f"our ingest, the same number of events as one batch (a file): {one_batch:>10,.0f} events/s  "
-          f"(= {one_batch / bare:.0%} of bare, {one_batch / to_sql:.1f}x to_sql; roll-up update "
-          f"{rollups[0] * 1000:.0f} ms)")
-    # a retried batch: all duplicates
+    print(f"  pandas.DataFrame.to_sql:                    {to_sql:>10,.0f} rows/s")
+    for label, events in workloads.items():
+        ours, rollups = ingest_ours(events, args.batch)
+        print(f"  our ingest, {label:<31}{ours:>10,.0f} events/s  = {ours / bare:.0%} of bare executemany, "
+              f"{ours / to_sql:.1f}x to_sql; roll-up per batch median {statistics.median(rollups) * 1000:.1f} ms")
+    for label, events in as_files.items():
+        one_batch, rollups = ingest_ours(events, len(events))
+        print(f"  our ingest as one batch (a file), {label:<17}{one_batch:>10,.0f} events/s  = "
+              f"{one_batch / bare:.0%} of bare, {one_batch / to_sql:.1f}x to_sql; roll-up {rollups[0] * 1000:.0f} ms")
+    ours, rollups = ingest_ours(worst, args.batch)
+    print(f"  worst case, random ids spread over 12 months: {ours:>8,.0f} events/s  = {ours / bare:.0%} of bare, "
+          f"{ours / to_sql:.1f}x to_sql; roll-up per batch median {statistics.median(rollups) * 1000:.1f} ms")
     started = time.perf_counter()
     with db.session_scope(ACTOR) as s:
         from data import metering
 
-        result = metering.ingest_events(s, ACTOR, events[:args.batch])
-    print(f"retried batch of {args.batch:,} (all duplicates): {time.perf_counter() - started:.2f} s, "
+        result = metering.ingest_events(s, ACTOR, first[:args.batch])
+    print(f"  retried batch of {args.batch:,} (all duplicates): {time.perf_counter() - started:.2f} s, "
           f"{result.duplicates:,} duplicates")
 
     for target in (args.medium, args.large):
