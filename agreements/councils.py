@@ -2,7 +2,8 @@
 
 The user meeting of a service is derived: every organisation with an appendix in force. The council
 is 5–8 representatives from those organisations, elected for a term; it meets, and its meetings
-have an agenda, minutes and numbered decisions.
+have an agenda, minutes and numbered decisions. A decision may name the change request it decides and
+move it along its status path; the change requests awaiting the council are offered for the agenda.
 """
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from agreements.agreements import RuleError, today
 from agreements.appendices import in_force_on, organisations_with_active_appendix
+from agreements.change_requests import change_request_rows, save_change_request
 from agreements.models import (
+    ChangeRequest,
+    ChangeRequestStatus,
     Council,
     CouncilDecision,
     CouncilMeeting,
@@ -21,10 +26,10 @@ from agreements.models import (
     MemberRole,
     ServiceAppendix,
 )
-from agreements.schemas import CouncilIn, ElectionIn, MeetingIn, MemberIn, check
+from agreements.schemas import CouncilIn, DecisionIn, ElectionIn, MeetingIn, MemberIn, check
 from data.access import Actor
 from data.audit import ensure_version
-from data.errors import NotFound, RowError, ValidationFailed
+from data.errors import BackofficeError, NotFound, PermissionDenied, RowError, ValidationFailed
 from data.formatting import day
 from data.i18n import t
 from data.registers import Organisation, Service, get_organisation, get_service
@@ -240,29 +245,117 @@ def council_problems(session: Session, service_code: str, on_date: date | None =
 
 def save_meeting(session: Session, actor: Actor, service_code: str, payload, meeting_id: int | None = None,
                  expected_version: int | None = None) -> CouncilMeeting:
-    """Create or update a council meeting; `decisions` replaces the meeting's numbered decisions."""
-    data = check(MeetingIn, payload)
+    """Create or update a council meeting; `decisions` replaces the meeting's numbered decisions.
+
+    A decision may name the change request it decides (one of the council's own service) and a status to
+    move that request to. The move goes through `change_requests.save_change_request`, so the status
+    path, its rules and the permission check apply and the audit log records it. All or nothing: a
+    refused link or move leaves the meeting, its decisions and every change request as they were.
+    """
     actor.require("agreements.write", service=service_code)
+    data = check(MeetingIn, payload)
     council = require_council(session, service_code)
-    if meeting_id is None:
-        meeting = CouncilMeeting(council_id=council.id)
-        session.add(meeting)
-    else:
+    requests = _linked_requests(session, council, data.decisions)
+    if meeting_id is not None:
         meeting = session.get(CouncilMeeting, meeting_id)
         if meeting is None or meeting.council_id != council.id:
             raise NotFound(t("agr.meeting.not_found", id=meeting_id))
         ensure_version(meeting, expected_version, meeting.title)
-    for key in ("meeting_date", "title", "location", "agenda", "minutes"):
-        if getattr(meeting, key) != getattr(data, key):
-            setattr(meeting, key, getattr(data, key))
-    current = [d.text for d in meeting.decisions] if meeting_id is not None else []
-    if current != data.decisions:
-        meeting.decisions.clear()
+    savepoint = session.begin_nested()
+    try:
+        if meeting_id is None:
+            meeting = CouncilMeeting(council_id=council.id)
+            session.add(meeting)
+        for key in ("meeting_date", "title", "location", "agenda", "minutes"):
+            if getattr(meeting, key) != getattr(data, key):
+                setattr(meeting, key, getattr(data, key))
+        if _replace_decisions(meeting, data.decisions) and meeting_id is not None:
+            flag_modified(meeting, "title")  # decisions are child rows: move the meeting's version too
         session.flush()
-        for number, text in enumerate(data.decisions, start=1):
-            meeting.decisions.append(CouncilDecision(number=number, text=text))
-    session.flush()
+        for number, decision in enumerate(data.decisions, start=1):
+            if decision.new_status is not None:
+                _move_request(session, actor, meeting, number, decision, requests[number])
+    except BaseException:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
     return meeting
+
+
+def _linked_requests(session: Session, council: Council, decisions: list[DecisionIn]) -> dict[int, ChangeRequest]:
+    """The change request each decision names, by decision number; every problem listed, nothing written."""
+    errors: list[RowError] = []
+    found: dict[int, ChangeRequest] = {}
+    request_field = t("agr.field.change_request_id")
+    for number, decision in enumerate(decisions, start=1):
+        if not decision.text:
+            errors.append(RowError(None, t("agr.field.decisions"), t("agr.decision.text_missing", number=number)))
+        if decision.change_request_id is None:
+            if decision.new_status is not None:
+                errors.append(RowError(None, request_field, t("agr.decision.status_needs_request", number=number)))
+            continue
+        request = session.get(ChangeRequest, decision.change_request_id)
+        if request is None:
+            errors.append(RowError(None, request_field, t("agr.decision.request_not_found", number=number,
+                                                          id=decision.change_request_id)))
+        elif request.service_id != council.service_id:
+            errors.append(RowError(None, request_field, t(
+                "agr.decision.request_other_service", number=number, id=request.id, title=request.title,
+                other=request.service.name, service=council.service.name)))
+        else:
+            found[number] = request
+    if errors:
+        raise ValidationFailed(errors)
+    return found
+
+
+def _replace_decisions(meeting: CouncilMeeting, decisions: list[DecisionIn]) -> bool:
+    """Number the decisions 1, 2, ...; rows whose number stays are updated in place, extra rows removed.
+    True when anything changed."""
+    existing = {d.number: d for d in meeting.decisions}
+    changed = False
+    for number, decision in enumerate(decisions, start=1):
+        row = existing.pop(number, None)
+        if row is None:
+            meeting.decisions.append(CouncilDecision(number=number, text=decision.text,
+                                                     change_request_id=decision.change_request_id))
+            changed = True
+            continue
+        if row.text != decision.text:
+            row.text, changed = decision.text, True
+        if row.change_request_id != decision.change_request_id:
+            row.change_request_id, changed = decision.change_request_id, True
+    for row in existing.values():
+        meeting.decisions.remove(row)
+        changed = True
+    return changed
+
+
+def _move_request(session: Session, actor: Actor, meeting: CouncilMeeting, number: int, decision: DecisionIn,
+                  request: ChangeRequest) -> None:
+    """Move the change request to the decided status through the change requests' own door.
+
+    A rejection needs a reason; when the request has no assessment yet, the decision is the reason."""
+    status = decision.new_status.value
+    if request.status == status:
+        return
+    assessment = request.assessment
+    if status == ChangeRequestStatus.REJECTED.value and not (assessment or "").strip():
+        assessment = t("agr.decision.rejection_reason", date=day(meeting.meeting_date), number=number,
+                       text=decision.text)
+    payload = {"service_code": request.service.code, "organisation_id": request.organisation_id,
+               "title": request.title, "description": request.description, "submitted_by": request.submitted_by,
+               "submitted_on": request.submitted_on, "status": status, "council_priority": request.council_priority,
+               "assessment": assessment, "roadmap_item_id": request.roadmap_item_id}
+    try:
+        save_change_request(session, actor, payload, request_id=request.id, expected_version=request.version)
+    except PermissionDenied:
+        raise
+    except BackofficeError as error:
+        reason = ("; ".join(e.message for e in error.errors) if isinstance(error, ValidationFailed)
+                  else error.message)
+        raise RuleError(t("agr.decision.move_refused", number=number, id=request.id, title=request.title,
+                          reason=reason), "decisions") from error
 
 
 def delete_meeting(session: Session, actor: Actor, service_code: str, meeting_id: int,
@@ -278,14 +371,84 @@ def delete_meeting(session: Session, actor: Actor, service_code: str, meeting_id
 
 
 def meeting_rows(session: Session, service_code: str) -> list[dict]:
+    """The council's meetings, newest first; `decisions` are the texts, `decision_rows` carry the linked
+    change request (id, title, status) as well."""
     council = get_council(session, service_code)
     if council is None:
         return []
     meetings = session.scalars(select(CouncilMeeting).where(CouncilMeeting.council_id == council.id)
                                .order_by(CouncilMeeting.meeting_date.desc()))
-    return [{"id": m.id, "meeting_date": m.meeting_date, "title": m.title, "location": m.location,
-             "agenda": m.agenda, "minutes": m.minutes, "version": m.version,
-             "decisions": [d.text for d in m.decisions]} for m in meetings]
+    rows = {m.id: {"id": m.id, "meeting_date": m.meeting_date, "title": m.title, "location": m.location,
+                   "agenda": m.agenda, "minutes": m.minutes, "version": m.version, "decisions": [],
+                   "decision_rows": []} for m in meetings}
+    decisions = session.execute(
+        select(CouncilDecision.meeting_id, CouncilDecision.number, CouncilDecision.text,
+               CouncilDecision.change_request_id, ChangeRequest.title.label("change_request_title"),
+               ChangeRequest.status.label("change_request_status"))
+        .join(CouncilMeeting, CouncilMeeting.id == CouncilDecision.meeting_id)
+        .outerjoin(ChangeRequest, ChangeRequest.id == CouncilDecision.change_request_id)
+        .where(CouncilMeeting.council_id == council.id)
+        .order_by(CouncilDecision.meeting_id, CouncilDecision.number))
+    for d in decisions:
+        row = dict(d._mapping)
+        rows[row.pop("meeting_id")]["decision_rows"].append(row)
+    for row in rows.values():
+        row["decisions"] = [d["text"] for d in row["decision_rows"]]
+    return list(rows.values())
+
+
+def decisions_for_change_request(session: Session, request_id: int) -> list[dict]:
+    """The council decisions that dealt with one change request, oldest first."""
+    query = (
+        select(CouncilMeeting.meeting_date, CouncilMeeting.title.label("meeting_title"), CouncilDecision.number,
+               CouncilDecision.text)
+        .join(CouncilMeeting, CouncilMeeting.id == CouncilDecision.meeting_id)
+        .where(CouncilDecision.change_request_id == request_id)
+        .order_by(CouncilMeeting.meeting_date, CouncilDecision.number)
+    )
+    return [dict(r._mapping) for r in session.execute(query)]
+
+
+def decision_references(session: Session, request_ids: tuple[int, ...]) -> dict[int, str]:
+    """For each change request with council decisions: "12.03.2025 (2); 17.09.2025 (1)" (date, decision number)."""
+    if not request_ids:
+        return {}
+    query = (
+        select(CouncilDecision.change_request_id, CouncilMeeting.meeting_date, CouncilDecision.number)
+        .join(CouncilMeeting, CouncilMeeting.id == CouncilDecision.meeting_id)
+        .where(CouncilDecision.change_request_id.in_(request_ids))
+        .order_by(CouncilMeeting.meeting_date, CouncilDecision.number)
+    )
+    references: dict[int, list[str]] = {}
+    for request_id, meeting_date, number in session.execute(query):
+        references.setdefault(request_id, []).append(t("agr.decision.reference", date=day(meeting_date),
+                                                       number=number))
+    return {request_id: "; ".join(refs) for request_id, refs in references.items()}
+
+
+# Change requests wait for the council once the product team has assessed them: the council then
+# prioritises them and decides whether they are planned on the roadmap or rejected.
+AWAITING_COUNCIL = (ChangeRequestStatus.ASSESSED.value,)
+
+
+def awaiting_council(session: Session, service_code: str) -> list[dict]:
+    """The service's open change requests awaiting the council, most important first."""
+    return change_request_rows(session, service_code, AWAITING_COUNCIL)
+
+
+def agenda_suggestion(session: Session, service_code: str) -> str:
+    """An agenda item listing the change requests awaiting the council ("" when there are none)."""
+    rows = awaiting_council(session, service_code)
+    if not rows:
+        return ""
+    lines = [t("agr.agenda.heading")]
+    for row in rows:
+        details = [row["organisation"]] if row["organisation"] else []
+        if row["council_priority"]:
+            details.append(t("agr.agenda.priority", priority=row["council_priority"]))
+        line = t("agr.agenda.item", id=row["id"], title=row["title"])
+        lines.append(f"- {line} ({', '.join(details)})" if details else f"- {line}")
+    return "\n".join(lines)
 
 
 def council_overview(session: Session) -> list[dict]:

@@ -1,6 +1,7 @@
 """Deterministic demo data: main agreements for most organisations, appendices whose adoption differs
 by service (larger municipalities first, an S-curve after launch), re-signed versions, terminations,
-user councils for SvarUt and Digisos, meetings, a roadmap and change requests."""
+user councils for SvarUt and Digisos, meetings, a roadmap and change requests, some of them decided by
+numbered council decisions."""
 from __future__ import annotations
 
 import random
@@ -77,6 +78,8 @@ def load_demo(session: Session, actor: Actor, rng: random.Random) -> None:
     session.flush()
     _councils(session, local, services)
     _roadmap_and_requests(session, local, services)
+    session.flush()
+    _decisions_on_requests(session, services)
     session.flush()
 
 
@@ -334,3 +337,44 @@ def _roadmap_and_requests(session: Session, rng: random.Random, services: dict[s
                 assessment="Passer ikke med tjenestens formål." if status == "rejected" else
                 ("Vurdert av produktteamet: middels innsats." if status != "new" else ""),
                 roadmap_item_id=item.id if item is not None and status in ("planned", "done") else None))
+
+
+# council decisions that dealt with a change request: service -> [(meeting date, request title, decision)]
+DECISIONS = {
+    "svarut": [
+        (date(2025, 3, 12), "Varsel når mottaker ikke har åpnet brevet",
+         "Varsel når mottaker ikke har åpnet brevet planlegges i veikartet som prioritet 1."),
+        (date(2025, 3, 12), "Masseutsendelse fra Excel",
+         "Masseutsendelse fra Excel avvises: passer ikke med tjenestens formål."),
+        (date(2025, 9, 17), "Sporing per forsendelse i fagsystemet",
+         "Sporing per forsendelse i fagsystemet planlegges sammen med bedre sporing av forsendelser."),
+        (date(2026, 3, 11), "Bedre søk i sendte forsendelser",
+         "Bedre søk i sendte forsendelser får prioritet 2; produktteamet legger fram et estimat i neste møte."),
+    ],
+    "digisos": [
+        (date(2025, 3, 12), "Søknad om nødhjelp utenom åpningstid",
+         "Søknad om nødhjelp utenom åpningstid planlegges som prioritet 1."),
+        (date(2025, 9, 17), "Opplasting av vedlegg fra mobilen",
+         "Opplasting av vedlegg fra mobilen planlegges i veikartet."),
+        (date(2026, 3, 11), "Innsyn i forventet saksbehandlingstid",
+         "Innsyn i forventet saksbehandlingstid planlegges for 2027."),
+    ],
+}
+
+
+def _decisions_on_requests(session: Session, services: dict[str, Service]) -> None:
+    """Add the decisions above to the councils' meetings, each linked to the change request it decided."""
+    for code, rows in DECISIONS.items():
+        service = services.get(code)
+        council = service and session.scalar(select(Council).where(Council.service_id == service.id))
+        if council is None:
+            continue
+        for meeting_date, title, text in rows:
+            meeting = session.scalar(select(CouncilMeeting).where(CouncilMeeting.council_id == council.id,
+                                                                  CouncilMeeting.meeting_date == meeting_date))
+            request = session.scalar(select(ChangeRequest).where(ChangeRequest.service_id == service.id,
+                                                                 ChangeRequest.title == title))
+            if meeting is None or request is None:
+                continue
+            meeting.decisions.append(CouncilDecision(number=len(meeting.decisions) + 1, text=text,
+                                                     change_request_id=request.id))

@@ -182,20 +182,41 @@ class ElectionIn(_In):
         return self
 
 
+class DecisionIn(_In):
+    """One numbered decision of a council meeting. It may name the change request it decides and the
+    status that request moves to (along the change requests' own status path)."""
+
+    text: str = ""
+    change_request_id: int | None = None
+    new_status: ChangeRequestStatus | None = None
+
+    _blanks = field_validator("change_request_id", "new_status", mode="before")(_blank_to_none)
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.text and self.change_request_id is None and self.new_status is None
+
+
 class MeetingIn(_In):
     meeting_date: date
     title: str = Field(min_length=1, max_length=200)
     location: str = Field(default="", max_length=200)
     agenda: str = ""
     minutes: str = ""
-    decisions: list[str] = Field(default_factory=list)
+    decisions: list[DecisionIn] = Field(default_factory=list)
 
     _dates = field_validator("meeting_date", mode="before")(_to_date)
+
+    @field_validator("decisions", mode="before")
+    @classmethod
+    def _lines(cls, values):
+        """A plain line of text is a decision without a link."""
+        return [{"text": v} if isinstance(v, str) else v for v in values or []]
 
     @field_validator("decisions")
     @classmethod
     def _no_blank(cls, values):
-        return [v.strip() for v in values if v and v.strip()]
+        return [v for v in values if not v.is_blank]
 
 
 class ChangeRequestIn(_In):

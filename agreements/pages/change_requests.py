@@ -41,11 +41,12 @@ with tab_requests:
         common.empty_state("agr.cr.empty")
     else:
         frame = pd.DataFrame(rows)
+        decided_in = common.cached(councils.decision_references, tuple(int(i) for i in frame["id"]))
         st.caption(t("agr.cr.count", count=number(len(frame))))
         st.dataframe(
-            frame.assign(status=frame["status"].map(cr_label))[
+            frame.assign(status=frame["status"].map(cr_label), decided_in=frame["id"].map(decided_in))[
                 ["id", "service", "title", "organisation", "submitted_by", "submitted_on", "status",
-                 "council_priority", "roadmap", "description", "assessment"]],
+                 "council_priority", "decided_in", "roadmap", "description", "assessment"]],
             hide_index=True, width="stretch",
             column_config={
                 "id": st.column_config.NumberColumn(t("agr.cr.id"), format="%d"), "service": t("agr.col.service"),
@@ -54,10 +55,30 @@ with tab_requests:
                 "submitted_on": common.date_column(t("agr.cr.submitted_on")), "status": t("agr.cr.status"),
                 "council_priority": st.column_config.NumberColumn(t("agr.cr.priority"), format="%d",
                                                                   help=t("agr.cr.priority_help")),
+                "decided_in": st.column_config.TextColumn(t("agr.cr.decided_in"), help=t("agr.cr.decided_in_help")),
                 "roadmap": t("agr.cr.roadmap"),
                 "description": st.column_config.TextColumn(t("agr.cr.description"), width="medium"),
                 "assessment": st.column_config.TextColumn(t("agr.cr.assessment"), width="medium")})
         xlsx_button("ui.download_excel", exports.change_requests_workbook(rows), "endringsonsker.xlsx", key="cr-xlsx")
+
+        # which council decisions dealt with a change request (read-only; decisions are recorded on the
+        # council page)
+        st.subheader(t("agr.cr.decisions_title"))
+        st.caption(t("agr.cr.decisions_help"))
+        listed = {r["id"]: r for r in rows}
+        shown_id = st.selectbox(t("agr.cr.choose"), list(listed), key="cr-decisions-choose",
+                                format_func=lambda i: f"#{i} {listed[i]['title']} ({listed[i]['service']})")
+        decided = common.cached(councils.decisions_for_change_request, shown_id)
+        if not decided:
+            common.empty_state("agr.cr.decisions_empty")
+        else:
+            st.dataframe(
+                pd.DataFrame(decided)[["meeting_date", "number", "text", "meeting_title"]], hide_index=True,
+                width="stretch",
+                column_config={"meeting_date": common.date_column(t("agr.meeting.date")),
+                               "number": st.column_config.NumberColumn(t("agr.cr.decision_number"), format="%d"),
+                               "text": st.column_config.TextColumn(t("agr.meeting.decision_text"), width="large"),
+                               "meeting_title": t("agr.cr.decision_meeting")})
 
     writable = [c for c in names if actor.can("agreements.write", service=c)]
     if actor.can("agreements.write") and writable:

@@ -3,9 +3,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from agreements import councils
+from agreements import change_requests, councils
 from agreements.exports import contacts_workbook
-from agreements.models import MemberRole
+from agreements.models import ChangeRequestStatus, MemberRole
 from agreements.pages.widgets import call, pick_service, service_names, xlsx_button
 from data.formatting import number
 from data.i18n import t
@@ -158,6 +158,23 @@ with tab_council:
                         st.rerun()
 
 # --- meetings -------------------------------------------------------------------------------------
+CR_STATUSES = [s.value for s in ChangeRequestStatus]
+
+
+def cr_status_label(status: str) -> str:
+    return t(f"agr.cr_status.{status}")
+
+
+def blank(value) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value)) or not str(value).strip()
+
+
+def request_id_of(label: str) -> int | str:
+    """The id from a "#12 Title" choice (the title may have changed since the page was drawn)."""
+    head = str(label).split(" ", 1)[0].lstrip("#")
+    return int(head) if head.isdigit() else label
+
+
 with tab_meetings:
     meetings = common.cached(councils.meeting_rows, code)
     if not meetings:
@@ -173,8 +190,16 @@ with tab_meetings:
             st.markdown(f"**{t('agr.meeting.minutes')}**")
             st.text(meeting["minutes"] or "–")
             st.markdown(f"**{t('agr.meeting.decisions')}**")
-            if meeting["decisions"]:
-                st.markdown("\n".join(f"{i}. {text}" for i, text in enumerate(meeting["decisions"], 1)))
+            if meeting["decision_rows"]:
+                lines = []
+                for d in meeting["decision_rows"]:
+                    line = f"{d['number']}. {d['text']}"
+                    if d["change_request_id"] is not None:
+                        link = t("agr.decision.linked", id=d["change_request_id"], title=d["change_request_title"],
+                                 status=cr_status_label(d["change_request_status"]).lower())
+                        line += f" → *{link}*"
+                    lines.append(line)
+                st.markdown("\n".join(lines))
             else:
                 st.caption(t("agr.meeting.no_decisions"))
     if can_edit:
@@ -184,24 +209,72 @@ with tab_meetings:
         if not has_council:
             common.empty_state("agr.meeting.needs_council")
         else:
-            by_id = {m["id"]: m for m in meetings}
-            choice = st.selectbox(t("agr.meeting.choose"), ["new"] + list(by_id), key="meeting-choose",
+            meetings_by_id = {m["id"]: m for m in meetings}  # own name: format_func closures bind late
+            choice = st.selectbox(t("agr.meeting.choose"), ["new"] + list(meetings_by_id), key="meeting-choose",
                                   format_func=lambda i: t("agr.meeting.new") if i == "new" else
-                                  f"{by_id[i]['meeting_date']:%d.%m.%Y} – {by_id[i]['title']}")
-            current = by_id.get(choice)
-            with st.form(f"meeting-{choice}-{current['version'] if current else 0}"):
+                                  f"{meetings_by_id[i]['meeting_date']:%d.%m.%Y} – {meetings_by_id[i]['title']}")
+            current = meetings_by_id.get(choice)
+            form_id = f"{choice}-{current['version'] if current else 0}"
+            agenda_key = f"meeting-agenda-{form_id}"
+            if agenda_key not in st.session_state:
+                st.session_state[agenda_key] = current["agenda"] if current else ""
+
+            # the change requests awaiting the council, offered for the agenda
+            suggestion = common.cached(councils.agenda_suggestion, code)
+            with st.expander(t("agr.agenda.title"), icon=":material/playlist_add:", expanded=bool(suggestion)):
+                st.caption(t("agr.agenda.help"))
+                if not suggestion:
+                    common.empty_state("agr.agenda.empty", service=service_name)
+                else:
+                    st.code(suggestion, language=None)
+
+                    def add_suggestion(key: str = agenda_key, text: str = suggestion) -> None:
+                        agenda_text = (st.session_state.get(key) or "").rstrip()
+                        st.session_state[key] = f"{agenda_text}\n{text}" if agenda_text else text
+
+                    st.button(t("agr.agenda.add"), key=f"agenda-add-{form_id}", on_click=add_suggestion,
+                              help=t("agr.agenda.add_help"), icon=":material/add:")
+
+            requests = {r["id"]: r for r in common.cached(change_requests.change_request_rows, code, (), "")}
+            request_labels = {i: f"#{i} {r['title']}" for i, r in requests.items()}
+            status_ids = {cr_status_label(s): s for s in CR_STATUSES}
+            decision_rows = current["decision_rows"] if current else []
+            decisions_frame = pd.DataFrame({
+                "text": pd.Series([d["text"] for d in decision_rows], dtype="object"),
+                "change_request": pd.Series([request_labels.get(d["change_request_id"]) for d in decision_rows],
+                                            dtype="object"),
+                "new_status": pd.Series([None] * len(decision_rows), dtype="object")})
+            with st.form(f"meeting-{form_id}"):
                 f1, f2 = st.columns(2)
                 meeting_date = f1.date_input(t("agr.meeting.date"), current["meeting_date"] if current else today,
                                              format="DD.MM.YYYY")
                 location = f2.text_input(t("agr.meeting.location"), current["location"] if current else "")
                 title = st.text_input(t("agr.meeting.title"), current["title"] if current else "")
-                agenda = st.text_area(t("agr.meeting.agenda"), current["agenda"] if current else "")
+                agenda = st.text_area(t("agr.meeting.agenda"), key=agenda_key)
                 minutes = st.text_area(t("agr.meeting.minutes"), current["minutes"] if current else "")
-                decisions = st.text_area(t("agr.meeting.decisions"), "\n".join(current["decisions"]) if current else "",
-                                         help=t("agr.meeting.decisions_help"))
+                st.markdown(f"**{t('agr.meeting.decisions')}**")
+                st.caption(t("agr.meeting.decisions_table_help"))
+                if not requests:
+                    st.caption(t("agr.meeting.no_requests", service=service_name))
+                decisions = st.data_editor(
+                    decisions_frame, num_rows="dynamic", hide_index=True, width="stretch",
+                    key=f"meeting-decisions-{form_id}",
+                    column_config={
+                        "text": st.column_config.TextColumn(t("agr.meeting.decision_text"), width="large"),
+                        "change_request": st.column_config.SelectboxColumn(
+                            t("agr.meeting.decision_request"), options=list(request_labels.values()), width="medium",
+                            help=t("agr.meeting.decision_request_help")),
+                        "new_status": st.column_config.SelectboxColumn(
+                            t("agr.meeting.decision_status"), options=list(status_ids),
+                            help=t("agr.meeting.decision_status_help"))})
                 if st.form_submit_button(t("ui.save"), type="primary"):
+                    rows = [{"text": "" if blank(r.get("text")) else str(r["text"]),
+                             "change_request_id": None if blank(r.get("change_request")) else
+                             request_id_of(r["change_request"]),
+                             "new_status": None if blank(r.get("new_status")) else status_ids.get(r["new_status"])}
+                            for r in decisions.to_dict("records")]
                     payload = {"meeting_date": meeting_date, "title": title, "location": location, "agenda": agenda,
-                               "minutes": minutes, "decisions": decisions.splitlines()}
+                               "minutes": minutes, "decisions": rows}
                     if call(councils.save_meeting, code, payload, meeting_id=current["id"] if current else None,
                             expected_version=current["version"] if current else None, success=t("ui.saved")):
                         st.rerun()
