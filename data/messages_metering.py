@@ -172,6 +172,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # reasons an event is rejected
     "meter.reason.missing": ("mangler", "is missing"),
     "meter.reason.not_text": ("må være en tekst som ikke er tom", "must be a non-empty text"),
+    "meter.reason.nul_character": ("inneholder et nulltegn (\\u0000), som ikke kan lagres",
+                                   "contains a NUL character (\\u0000), which cannot be stored"),
     "meter.reason.too_long": ("er lengre enn {max} tegn", "is longer than {max} characters"),
     "meter.reason.not_object": ("hendelsen er ikke et JSON-objekt", "the event is not a JSON object"),
     "meter.reason.malformed_json": ("linjen er ikke gyldig JSON ({problem})", "the line is not valid JSON ({problem})"),

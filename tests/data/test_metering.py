@@ -439,3 +439,23 @@ def test_ordinary_events_take_the_column_wise_path(metered):
         ("a", "2025-03-04 10:15:00.000000", "2025-03-01", 3),
         ("b", "2025-01-31 23:30:00.250000", "2025-02-01", 0),   # 1 February in Oslo
         ("c", "2025-03-04 10:15:00.123456", "2025-03-01", 3)]
+
+
+def test_keys_repeated_across_chunks_and_batches_count_once(metered, monkeypatch):
+    monkeypatch.setattr("data.metering_ingest.CHUNK_SIZE", 3)
+    first = [event(f"c{i}", quantity=i + 1) for i in range(7)]
+    result = ingest(metered, [*first, event("c1", quantity=2), event("c0", quantity=1)])   # chunk 3 repeats chunk 1
+    assert (result.accepted, result.duplicates) == (7, 2)
+    retried = ingest(metered, [event("c6", quantity=7), event("new", quantity=100), *first[:2]])
+    assert (retried.accepted, retried.duplicates) == (1, 3)
+    error = rejected(metered, [event("x1"), event("x2"), event("x3"), event("c2", quantity=99)])  # other content
+    assert [(r.index, r.event_id, r.field) for r in error.result.rejections] == [(4, "c2", "id")]
+    with db.session_scope() as s:
+        assert [r.quantity for r in metering.usage_by_month(s)] == [sum(range(1, 8)) + 100]
+        assert s.scalar(select(func.count()).select_from(UsageEvent)) == 8
+
+
+def test_nul_character_in_a_text_field_is_rejected(metered):
+    error = rejected(metered, [event("ok"), event("bad\x00id"), event("ok2", source="svar\x00ut")])
+    assert [(r.index, r.field) for r in error.result.rejections] == [(2, "id"), (3, "source")]
+    assert "nulltegn" in error.result.rejections[0].reason
