@@ -8,7 +8,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.excel import Column, add_sheet, new_workbook, safe_text, workbook_bytes
+from data.excel import Column, add_sheet, fill_cells, new_workbook, safe_text, workbook_bytes
 from data.formatting import day, money
 from data.i18n import t
 from data.registers import get_service
@@ -25,10 +25,9 @@ def _level(level: str | None) -> str:
 
 
 def _colour_levels(sheet, column_indexes: list[int], levels_by_row: list[list[str | None]]) -> None:
-    for row_number, levels in enumerate(levels_by_row, start=2):
-        for index, level in zip(column_indexes, levels, strict=True):
-            if level in LEVEL_FILLS:
-                sheet.cell(row=row_number, column=index).fill = PatternFill("solid", fgColor=LEVEL_FILLS[level])
+    fill_cells(sheet, ((row_number, index, LEVEL_FILLS[level])
+                       for row_number, levels in enumerate(levels_by_row, start=2)
+                       for index, level in zip(column_indexes, levels, strict=True) if level in LEVEL_FILLS))
 
 
 def risk_sheet(workbook, rows: list[dict], title: str | None = None):

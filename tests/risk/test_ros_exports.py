@@ -104,3 +104,88 @@ def test_cli_export_template_and_review(db_url, tmp_path, capsys):
     assert "Mottakerkontroll" in capsys.readouterr().out
     with session_scope() as session:
         assert ros.open_triggers(session, "svarut")[0].kind == "incident"
+
+
+def _cells(sheet, row):
+    return [c.value for c in sheet[row]]
+
+
+def _fill(cell):
+    return cell.fill.fgColor.rgb if cell.fill.fill_type == "solid" else None
+
+
+def test_register_workbook_content(session):
+    """The full register export, value by value: the cells, their number formats and the level colours."""
+    assessment, _draft = build(session)
+    book = load_workbook(io.BytesIO(exports.register_workbook(session, SECURITY, "svarut")))
+    today = date.today()
+
+    analyses = book["ROS-analyser"]
+    assert _cells(analyses, 1) == ["Tjeneste", "Omfang", "Tittel", "Versjon", "Status", "Dato", "Godkjent av",
+                                   "Godkjent", "Neste revurdering", "Risikoer", "Over akseptgrensen"]
+    row = _cells(analyses, 2)
+    assert row[:5] == ["svarut", "Tjeneste", "ROS svarut", 1, "Godkjent"]
+    assert row[5].date() == today and row[6] == "security" and row[7].date() == today
+    assert row[8].date() == assessment.next_review and row[9:] == [2, 1]
+    assert [c.number_format for c in analyses[2]] == ["@", "@", "@", "#,##0", "@", "DD.MM.YYYY", "@",
+                                                      "DD.MM.YYYY", "DD.MM.YYYY", "#,##0", "#,##0"]
+    assert _cells(analyses, 3)[0] == "Sum" and _cells(analyses, 3)[9:] == ["=SUBTOTAL(9,J2:J2)",
+                                                                          "=SUBTOTAL(9,K2:K2)"]
+    assert analyses["J3"].number_format == "#,##0" and analyses["J3"].font.b
+    assert analyses["A1"].font.b and analyses["A1"].fill.fgColor.rgb == "001F4E79"
+    assert analyses.freeze_panes == "A2" and analyses.auto_filter.ref == "A1:K2"
+
+    risks = book["Risikoregister"]
+    assert _cells(risks, 1)[:12] == ["Tjeneste", "Analyse", "Nr.", "Tittel", "Trussel eller årsak", "Sårbarhet",
+                                     "Konsekvens", "Nivå (iboende)", "Risikotall (nå)", "Nivå (nå)",
+                                     "Nivå (etter tiltak)", "Over akseptgrensen"]
+    reviews = {r["key"]: r["next_review"] for r in ros.risk_rows(session, "svarut")}
+    first, second = _cells(risks, 2), _cells(risks, 3)
+    assert first[:16] == ["svarut", "ROS svarut (versjon 1)", "R-01", "Brev til feil mottaker", None, None, None,
+                          "Rød", 16, "Rød", "Gul", "Ja", "Middels", "Per Produkt", "Redusere", "T-01"]
+    assert first[16].date() == reviews["R-01"] and first[17:] == [None, None, "Kontroller mottaker i fagsystemet"]
+    assert second[:16] == ["svarut", "ROS svarut (versjon 1)", "R-02", "'=HYPERLINK(\"x\")", None, None, None,
+                           "Grønn", 2, "Grønn", "Grønn", "Nei", "Middels", "Per Produkt", "Redusere", None]
+    assert second[16].date() == reviews["R-02"] and second[17:] == [None, None, None]
+    formats = ["@"] * 8 + ["#,##0"] + ["@"] * 7 + ["DD.MM.YYYY"] * 3 + ["@"]
+    assert [c.number_format for c in risks[2]] == formats and [c.number_format for c in risks[3]] == formats
+    assert [_fill(c) for c in risks[2]] == [None] * 7 + ["00FFC7CE", None, "00FFC7CE", "00FFEB9C"] + [None] * 9
+    assert [_fill(c) for c in risks[3]] == [None] * 7 + ["00C6EFCE", None, "00C6EFCE", "00C6EFCE"] + [None] * 9
+    assert risks.max_row == 3 and risks.auto_filter.ref == "A1:T3"
+
+    measures_sheet = book["Tiltak"]
+    row = _cells(measures_sheet, 2)
+    assert row[:6] == ["svarut", "ROS svarut (versjon 1)", "T-01", "Mottakerkontroll", None, "Kari"]
+    assert row[6].date() == today - timedelta(days=3)
+    assert row[7:] == ["Pågår", "Ja", 3, 12500.5, None, "R-01", None]
+    assert measures_sheet["K2"].number_format == '#,##0.00 "kr";-#,##0.00 "kr"'
+    assert measures_sheet["G2"].number_format == "DD.MM.YYYY" and measures_sheet["J2"].number_format == "#,##0"
+    assert measures_sheet["K3"].value == "=SUBTOTAL(9,K2:K2)"
+
+    dpia = book["DPIA"]
+    assert [r[:7] for r in dpia.iter_rows(min_row=2, values_only=True)] == [
+        ("svarut", "Hemmelig utkast", 1, "Utkast", "Nei", "Lav", "Nei"),
+        ("svarut", "Utsendelse av brev", 1, "Godkjent", "Nei", "Lav", "Nei")]
+    assert book["Aksepter"].max_row == 1 and book["Revurderinger"].max_row == 1
+
+
+def test_risk_sheet_colours_every_row_by_its_own_level(session):
+    """Level colours are styled once per colour and copied; each row still gets the colour of its level."""
+    assessment = new_ros(session, SECURITY)
+    for n in range(1, 26):
+        risk(session, SECURITY, assessment.id, f"Risiko {n}",
+             inherent=stage(n % 5 + 1, availability=(n * 3) % 5 + 1), residual=stage(1, availability=n % 4 + 1))
+    book = load_workbook(io.BytesIO(exports.register_workbook(session, SECURITY, "svarut")))
+    sheet = book["Risikoregister"]
+    colours = {"Grønn": "00C6EFCE", "Gul": "00FFEB9C", "Rød": "00FFC7CE"}
+    rows = list(sheet.iter_rows(min_row=2))
+    assert len(rows) == 25
+    seen = set()
+    for row in rows:
+        for index in (7, 9, 10):                             # inherent, current and residual level
+            seen.add(row[index].value)
+            assert _fill(row[index]) == colours[row[index].value], (row[2].value, index)
+            assert row[index].number_format == "@"
+        assert _fill(row[8]) is None and row[8].number_format == "#,##0"
+        assert isinstance(row[8].value, int)
+    assert seen == {"Grønn", "Gul", "Rød"}
