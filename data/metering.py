@@ -622,6 +622,20 @@ def rollup_differences(session: Session) -> list[dict]:
     return differences
 
 
+def orphan_events(session: Session) -> dict[str, int]:
+    """Events whose meter, organisation or batch does not exist (usage_event has no foreign keys, so
+    this is where a broken reference shows; a full scan, for checks). Only non-zero counts are returned."""
+    counts = {}
+    for name, column, parent in (("meter", UsageEvent.meter_id, Meter.id),
+                                 ("organisation", UsageEvent.organisation_id, Organisation.id),
+                                 ("batch", UsageEvent.batch_id, UsageBatch.id)):
+        missing = session.scalar(select(func.count()).select_from(UsageEvent).where(
+            ~select(parent).where(parent == column).exists()))
+        if missing:
+            counts[name] = missing
+    return counts
+
+
 def rebuild_rollups(session: Session, actor: Actor) -> int:
     """Recompute every roll-up row from the raw events (repair after manual changes). Returns the row count."""
     actor.require("metering.write")

@@ -156,10 +156,12 @@ def cmd_check(args) -> int:
         count = run_command(args, lambda s, a: metering.rebuild_rollups(s, a))
         print(t("meter.cli_rebuilt", count=number(count)))
         return 0
-    differences = run_command(args, lambda s, a: metering.rollup_differences(s))
+    differences, orphans = run_command(args, lambda s, a: (metering.rollup_differences(s), metering.orphan_events(s)))
+    for parent, count in orphans.items():
+        print(t("meter.cli_check_orphans", count=number(count), parent=t(f"meter.parent.{parent}")), file=sys.stderr)
     if not differences:
         print(t("meter.cli_check_ok"))
-        return 0
+        return 1 if orphans else 0
     for d in differences[:50]:
         print(f"{d['organisation_id']} {d['meter_id']} {d['month']}: {d['rollup']} != {d['recount']}")
     print(t("meter.cli_check_bad", count=len(differences)), file=sys.stderr)

@@ -171,3 +171,9 @@ def test_cli_keys_usage_and_close_month(db_url, tmp_path, capsys):
     content = target.read_text(encoding="utf-8-sig").splitlines()
     assert content[1].startswith("2025-01;") and content[1].endswith(";3;1;3")
     assert meter_cli(["meter", "check"]) == 0
+    capsys.readouterr()
+    with db.session_scope() as s:   # usage_event has no foreign keys: a broken reference shows in the check
+        s.execute(UsageEvent.__table__.update().values(organisation_id=999_999))
+        assert metering.orphan_events(s) == {"organisation": 1}
+    assert meter_cli(["meter", "check"]) == 1
+    assert "Hendelser som viser til en organisasjon som ikke finnes: 1." in capsys.readouterr().err
