@@ -425,9 +425,10 @@ class _Writer:
 
 # --- the common case, checked a column at a time ----------------------------------------------------
 
-_FAST_TIME = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{3}|\.[0-9]{6})?Z"
+_FAST_TIME = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{3}|\.[0-9]{6})?Z"
 _FAST_TIMES = re.compile(rf"(?:{_FAST_TIME}\n)*{_FAST_TIME}")   # a whole column, joined by newlines: one C call
 _FRACTION = {20: ".000000", 24: "000", 27: ""}       # what turns a time of that length into stored UTC text
+_DAY, _MONTH = itemgetter(slice(0, 10)), itemgetter(slice(0, 7))
 
 
 def _all_text(values: list, limit: int = MAX_TEXT) -> bool:
@@ -477,11 +478,12 @@ def _fast_rows(ctx: _Context, fast_meters: dict[str, int], items: list[tuple[int
     if set(map(type, times)) != {str}:
         return None
     column = "\n".join(times)
-    if not _FAST_TIMES.fullmatch(column):
+    if not _FAST_TIMES.fullmatch(column):   # the shape, and hours, minutes and seconds within range
         return None
+    days = set(map(_DAY, times))
     try:
-        parsed = list(map(datetime.fromisoformat, times))   # checks that the date and time exist
-    except ValueError:
+        month_ends = {day for day in days if (date.fromisoformat(day) + timedelta(days=1)).day == 1}
+    except ValueError:   # a day that does not exist, such as 2025-02-30
         return None
     lengths = set(map(len, times))
     if len(lengths) == 1:   # the usual case: one way of writing times in a chunk, rewritten in one go
@@ -490,12 +492,13 @@ def _fast_rows(ctx: _Context, fast_meters: dict[str, int], items: list[tuple[int
         occurred = [t[:10] + " " + t[11:-1] + _FRACTION[len(t)] for t in times]
     if max(occurred) > ctx.latest:
         return None
-    month_of = {prefix: prefix + "-01" for prefix in set(map(itemgetter(slice(0, 7)), times))}
-    months = list(map(month_of.__getitem__, map(itemgetter(slice(0, 7)), times)))
+    month_of = {prefix: prefix + "-01" for prefix in set(map(_MONTH, times))}
+    months = list(map(month_of.__getitem__, map(_MONTH, times)))
     # Norwegian time is UTC+1 or +2: the local month differs from the UTC one only from 22:00 UTC on a month's last day.
-    for position in [i for i, moment in enumerate(parsed) if moment.hour >= 22]:
-        local = parsed[position].astimezone(OSLO)
-        months[position] = f"{local.year:04d}-{local.month:02d}-01"
+    if month_ends:
+        for position in [i for i, t in enumerate(times) if t[11:13] >= "22" and t[:10] in month_ends]:
+            local = datetime.fromisoformat(times[position]).astimezone(OSLO)
+            months[position] = f"{local.year:04d}-{local.month:02d}-01"
     lates = list(map(ctx.closed.__contains__, months)) if ctx.closed else [False] * n
     if len(set(zip(sources, ids, strict=True))) != n:
         return None
