@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
 from data.audit import ensure_version
 from data.errors import BackofficeError, NotFound, RowError, ValidationFailed, validate
 from data.i18n import t
+from data.textsearch import contains_folded
 from risk import ros
 from risk.models import Measure, Risk, RosAssessment, measure_risk
 from risk.schemas import OPEN_MEASURE, MeasureIn, MeasureProgressIn, MeasureStatus
@@ -121,7 +122,7 @@ def measure_rows(session: Session, service_code: str | None = None, statuses: tu
     if statuses:
         query = query.where(Measure.status.in_(statuses))
     if owner:
-        query = query.where(func.lower(Measure.owner).contains(owner.lower()))
+        query = query.where(contains_folded(Measure.owner, owner))
     if overdue_only:
         query = query.where(Measure.status.in_(OPEN_MEASURE), Measure.due_date < today)
     records = session.execute(query).mappings().all()

@@ -24,6 +24,7 @@ from data.errors import BackofficeError, NotFound, PermissionDenied, RowError, V
 from data.formatting import day
 from data.i18n import t
 from data.registers import Component, Service, get_service
+from data.textsearch import contains_folded
 from risk import matrix as matrices
 from risk.models import Measure, ReviewTrigger, Risk, RiskAcceptance, RosAssessment, measure_risk
 from risk.schemas import (
@@ -655,7 +656,7 @@ def risk_rows(session: Session, service_code: str | None = None, levels: tuple =
     if levels:
         query = query.where(Risk.current_level.in_(levels))
     if owner:
-        query = query.where(func.lower(Risk.owner).contains(owner.lower()))
+        query = query.where(contains_folded(Risk.owner, owner))
     if statuses:
         query = query.where(RosAssessment.status.in_(statuses))
     if above_only:

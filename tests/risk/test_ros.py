@@ -217,3 +217,14 @@ def test_discard_draft_restores_current(session):
     ros.discard_draft(session, SECURITY, v2.id)
     assert session.get(RosAssessment, v2.id) is None
     assert session.get(RosAssessment, v1.id).is_current
+
+
+def test_owner_filters_ignore_case_with_norwegian_letters(session):
+    assessment = new_ros(session, SECURITY)
+    risk(session, SECURITY, assessment.id, "Feil i utsending", owner="Ørjan Ås")
+    risk(session, SECURITY, assessment.id, "Tregt oppslag", owner="Kari")
+    measures.add_measure(session, SECURITY, assessment.id, {"title": "Overvåking", "owner": "ÆSE ØVREBØ"})
+    measures.add_measure(session, SECURITY, assessment.id, {"title": "Lasttest", "owner": "Ola"})
+    assert [r["title"] for r in ros.risk_rows(session, owner="ørjan å", current_only=False)] == ["Feil i utsending"]
+    assert [m["title"] for m in measures.measure_rows(session, owner="øvrebø", current_only=False)] == ["Overvåking"]
+    assert ros.risk_rows(session, owner="50%", current_only=False) == []
