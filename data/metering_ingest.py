@@ -302,7 +302,6 @@ class _Writer:
     """
 
     def __init__(self, session: Session, batch_id: int, received_at: datetime):
-        self.session = session
         connection = session.connection()
         self.postgres = connection.dialect.name == "postgresql"
         self.raw = connection.connection.driver_connection
@@ -317,6 +316,16 @@ class _Writer:
             size = self.raw.execute("PRAGMA cache_size").fetchone()[0]
             if size > -SQLITE_CACHE_KIB:
                 self.raw.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+        # Every row this batch inserts gets a higher id: the roll-up at the end reads the rows above it.
+        self.after_id = self._max_id()
+
+    def _max_id(self) -> int:
+        cur = self.raw.cursor()
+        try:
+            cur.execute("SELECT coalesce(max(id), 0) FROM usage_event")
+            return cur.fetchone()[0]
+        finally:
+            cur.close()
 
     def write(self, rows: list[tuple]) -> dict[tuple[str, str], tuple]:
         """Insert the rows whose key is new; return the stored content of the keys that already existed,
@@ -325,9 +334,9 @@ class _Writer:
             return {}
         if self.postgres:
             return self._lookup_and_copy(rows)
+        before = self._max_id()
         cur = self.raw.cursor()
         try:
-            before = cur.execute("SELECT coalesce(max(id), 0) FROM usage_event").fetchone()[0]
             # The batch's received-at and id are values we made, not input: written into the statement once,
             # so each row is bound exactly as check_event built it.
             cur.executemany(
@@ -340,13 +349,13 @@ class _Writer:
         finally:
             cur.close()
         # SQLite has one writer: the rows this statement inserted are exactly those above `before`.
-        return self._stored([(row[0], row[1]) for row in rows], "id <= ?", (before,))
+        return self._stored([(row[0], row[1]) for row in rows], before)
 
     def _lookup_and_copy(self, rows: list[tuple]) -> dict[tuple[str, str], tuple]:
         keys = [(row[0], row[1]) for row in rows]
         for source in {source for source, _event_id in keys}:
             self._lock_source(source)
-        stored = self._stored(keys, "true", ())
+        stored = self._stored(keys)
         new = [row for row in rows if (row[0], row[1]) not in stored] if stored else rows
         received, batch_id = self.received_at, self.batch_id
         with self.raw.cursor() as cur, cur.copy(f"COPY usage_event ({', '.join(_EVENT_COLUMNS)}) FROM STDIN") as copy:
@@ -362,7 +371,8 @@ class _Writer:
             with self.raw.cursor() as cur:
                 cur.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_PG_LOCK_NAMESPACE, source))
 
-    def _stored(self, keys: list[tuple[str, str]], condition: str, arguments: tuple) -> dict[tuple[str, str], tuple]:
+    def _stored(self, keys: list[tuple[str, str]], before: int | None = None) -> dict[tuple[str, str], tuple]:
+        """The stored content of those `keys` that exist (on SQLite: with an id at or below `before`)."""
         by_source: dict[str, list[str]] = {}
         for source, event_id in keys:
             by_source.setdefault(source, []).append(event_id)
@@ -380,23 +390,15 @@ class _Writer:
                 for start in range(0, len(ids), 30000):
                     part = ids[start:start + 30000]
                     cur.execute("SELECT event_id, meter_id, organisation_id, occurred_at, quantity FROM usage_event "
-                                f"WHERE source = ? AND event_id IN ({','.join('?' * len(part))}) AND {condition}",
-                                (source, *part, *arguments))
+                                f"WHERE source = ? AND event_id IN ({','.join('?' * len(part))}) AND id <= ?",
+                                (source, *part, before if before is not None else 2**62))
                     for event_id, meter_id, org_id, occurred, quantity in cur:
                         found[(source, event_id)] = (meter_id, org_id, occurred, quantity)
         finally:
             cur.close()
         return found
 
-    def last_id(self) -> int:
-        """The highest usage_event id so far: every row this batch inserts gets a higher one."""
-        if self.postgres:
-            with self.raw.cursor() as cur:
-                cur.execute("SELECT coalesce(max(id), 0) FROM usage_event")
-                return cur.fetchone()[0]
-        return self.raw.execute("SELECT coalesce(max(id), 0) FROM usage_event").fetchone()[0]
-
-    def add_to_rollups(self, batch_id: int, after_id: int) -> int:
+    def add_to_rollups(self) -> int:
         """Add the batch's own rows to usage_monthly in one set-based statement; returns the roll-up rows touched.
 
         The batch's rows are the ids above `after_id` with its batch id: a range scan of rows just
@@ -417,7 +419,7 @@ class _Writer:
             "late_events = usage_monthly.late_events + excluded.late_events")
         cur = self.raw.cursor()
         try:
-            cur.execute(statement, (after_id, batch_id))
+            cur.execute(statement, (self.after_id, self.batch_id))
             return max(cur.rowcount, 0)
         finally:
             cur.close()
@@ -431,10 +433,10 @@ _FRACTION = {20: ".000000", 24: "000", 27: ""}       # what turns a time of that
 _DAY, _MONTH = itemgetter(slice(0, 10)), itemgetter(slice(0, 7))
 
 
-def _all_text(values: list, limit: int = MAX_TEXT) -> bool:
-    """Every value a non-blank string of at most `limit` characters."""
-    return (set(map(type, values)) == {str} and min(map(len, values)) > 0 and max(map(len, values)) <= limit
-            and not any(map(str.isspace, values)))
+def _all_text(values: list) -> bool:
+    """Every value a non-blank string of at most MAX_TEXT characters, without NUL (PostgreSQL cannot store it)."""
+    return (set(map(type, values)) == {str} and min(map(len, values)) > 0 and max(map(len, values)) <= MAX_TEXT
+            and not any(map(str.isspace, values)) and "\x00" not in "".join(values))
 
 
 def _fast_rows(ctx: _Context, fast_meters: dict[str, int], items: list[tuple[int, object]]) -> list[tuple] | None:
@@ -456,7 +458,7 @@ def _fast_rows(ctx: _Context, fast_meters: dict[str, int], items: list[tuple[int
         return None
     sources = list(map(get, events, repeat("source")))
     ids = list(map(get, events, repeat("id")))
-    if not (_all_text(sources) and _all_text(ids)) or "\x00" in "".join(ids) or "\x00" in "".join(sources):
+    if not (_all_text(sources) and _all_text(ids)):
         return None
     if ctx.source is not None and set(sources) != {ctx.source}:
         return None
@@ -530,7 +532,6 @@ class Batch:
         ).inserted_primary_key[0]
         self.result.batch_id = self.batch_id
         self.writer = _Writer(session, self.batch_id, self.received_at)
-        self.after_id = self.writer.last_id()
 
     def _reject(self, index: int, event, field_name: str | None, reason: str) -> None:
         event_id = event.get("id") if isinstance(event, dict) and isinstance(event.get("id"), str) else None
@@ -563,8 +564,6 @@ class Batch:
 
     def flush(self, items: list[tuple[int, object]]) -> None:
         """Check and write one chunk: column-wise when it is all ordinary, else event by event."""
-        if not items:
-            return
         candidates = None
         rows = _fast_rows(self.ctx, self.fast_meters, items)
         if rows is None:
@@ -595,7 +594,7 @@ class Batch:
         if result.rejected:
             result.accepted = 0
             raise BatchRejected(result)
-        rollup_rows = self.writer.add_to_rollups(self.batch_id, self.after_id) if result.accepted else 0
+        rollup_rows = self.writer.add_to_rollups() if result.accepted else 0
         self.session.execute(update(UsageBatch).where(UsageBatch.id == self.batch_id).values(
             accepted=result.accepted, duplicates=result.duplicates, late=result.late))
         audit.record_batch(self.session, "usage_event", "insert", {

@@ -27,6 +27,7 @@ from data.audit import ensure_version
 from data.db import Base, Versioned
 from data.errors import BackofficeError, NotFound, RowError, ValidationFailed, validate
 from data.i18n import t
+from data.textsearch import contains_folded, equals_folded
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 ORG_NUMBER_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
@@ -234,12 +235,7 @@ def find_organisation(session: Session, key: str) -> Organisation | None:
             .where(Organisation.municipality_number == digits.zfill(4), Organisation.valid_to.is_(None))
             .order_by(Organisation.id)
         )
-    # Names are compared in Python: SQL lower() leaves Æ/Ø/Å alone under a C locale (SQLite, some PostgreSQL).
-    wanted = key.casefold()
-    for org_id, name in session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.id)):
-        if name.casefold() == wanted:
-            return session.get(Organisation, org_id)
-    return None
+    return session.scalar(select(Organisation).where(equals_folded(Organisation.name, key)).order_by(Organisation.id))
 
 
 def _check_unique_org_number(session: Session, org_number: str | None, own_id: int | None = None):
@@ -557,18 +553,17 @@ def organisation_rows(session: Session, search: str = "", kinds: list[str] | Non
         .outerjoin(County, County.number == Organisation.county_number)
         .order_by(Organisation.name)
     )
+    if search.strip():
+        term = search.strip()
+        query = query.where(contains_folded(Organisation.name, term) | contains_folded(Organisation.org_number, term)
+                            | contains_folded(Organisation.municipality_number, term))
     if kinds:
         query = query.where(Organisation.kind.in_(kinds))
     if county:
         query = query.where(Organisation.county_number == county)
     if not include_history:
         query = query.where(Organisation.valid_to.is_(None))
-    rows = [dict(row._mapping) for row in session.execute(query)]
-    needle = search.strip().casefold()
-    if needle:  # in Python, so Æ/Ø/Å match whatever the database's locale (the register is a few hundred rows)
-        rows = [r for r in rows if needle in r["name"].casefold() or needle in (r["org_number"] or "")
-                or needle in (r["municipality_number"] or "")]
-    return rows
+    return [dict(row._mapping) for row in session.execute(query)]
 
 
 def county_choices(session: Session) -> list[tuple[str, str]]:
