@@ -261,8 +261,7 @@ def save_meeting(session: Session, actor: Actor, service_code: str, payload, mee
         if meeting is None or meeting.council_id != council.id:
             raise NotFound(t("agr.meeting.not_found", id=meeting_id))
         ensure_version(meeting, expected_version, meeting.title)
-    savepoint = session.begin_nested()
-    try:
+    with session.begin_nested():   # a refused status move undoes the meeting's changes too
         if meeting_id is None:
             meeting = CouncilMeeting(council_id=council.id)
             session.add(meeting)
@@ -275,10 +274,6 @@ def save_meeting(session: Session, actor: Actor, service_code: str, payload, mee
         for number, decision in enumerate(data.decisions, start=1):
             if decision.new_status is not None:
                 _move_request(session, actor, meeting, number, decision, requests[number])
-    except BaseException:
-        savepoint.rollback()
-        raise
-    savepoint.commit()
     return meeting
 
 

@@ -97,6 +97,27 @@ def _label(element):
     return element["name"] if _NAME_COUNTS.get(element["name"], 0) < 2 else f"{element['name']} (#{element['id']})"
 
 
+def save_element(current, payload) -> None:
+    """Add an element or flow, or update `current`, then redraw."""
+    if current:
+        done = common.write(threats.update_element, current["id"], payload,
+                            expected_version=current["version"], success=t("ui.saved"))
+    else:
+        done = common.write(threats.add_element, service, payload, success=t("ui.saved"))
+    if done:
+        st.rerun()
+
+
+def delete_controls(current, label_key: str, key_prefix: str) -> None:
+    """A confirm box and a delete button for an element or flow."""
+    confirm = st.checkbox(t("threat.confirm_delete", name=current["name"]), key=f"{key_prefix}-{current['id']}")
+    if st.button(t(label_key), disabled=not confirm, key=f"{key_prefix}-btn-{current['id']}"):
+        result = common.write(threats.delete_element, current["id"])
+        if result:
+            st.success(t("threat.deleted", **result))
+            st.rerun()
+
+
 # --- diagram -------------------------------------------------------------------------------------------
 with tab_diagram:
     if not nodes:
@@ -190,20 +211,9 @@ with tab_elements:
                        "boundary_id": zone, "holds_logs": holds_logs and (current or {"kind": kind})["kind"]
                        == "data_store", "stores_credentials": stores_credentials, "out_of_scope": out_of_scope,
                        "out_of_scope_reason": reason}
-            if current:
-                done = common.write(threats.update_element, current["id"], payload,
-                                    expected_version=current["version"], success=t("ui.saved"))
-            else:
-                done = common.write(threats.add_element, service, payload, success=t("ui.saved"))
-            if done:
-                st.rerun()
+            save_element(current, payload)
         if current:
-            confirm = st.checkbox(t("threat.confirm_delete", name=current["name"]), key=f"del-{current['id']}")
-            if st.button(t("threat.delete_element"), disabled=not confirm, key=f"del-btn-{current['id']}"):
-                result = common.write(threats.delete_element, current["id"])
-                if result:
-                    st.success(t("threat.deleted", **result))
-                    st.rerun()
+            delete_controls(current, "threat.delete_element", "del")
 
 # --- flows ------------------------------------------------------------------------------------------------
 with tab_flows:
@@ -289,20 +299,9 @@ with tab_flows:
                            "data_carried": data_carried, "protocol": protocol, "encrypted": encrypted,
                            "crosses_boundary": crosses, "public_network": public, "bidirectional": both_ways,
                            "out_of_scope": out_of_scope}
-                if current:
-                    done = common.write(threats.update_element, current["id"], payload,
-                                        expected_version=current["version"], success=t("ui.saved"))
-                else:
-                    done = common.write(threats.add_element, service, payload, success=t("ui.saved"))
-                if done:
-                    st.rerun()
+                save_element(current, payload)
             if current:
-                confirm = st.checkbox(t("threat.confirm_delete", name=current["name"]), key=f"fdel-{current['id']}")
-                if st.button(t("threat.delete_flow"), disabled=not confirm, key=f"fdel-btn-{current['id']}"):
-                    result = common.write(threats.delete_element, current["id"])
-                    if result:
-                        st.success(t("threat.deleted", **result))
-                        st.rerun()
+                delete_controls(current, "threat.delete_flow", "fdel")
 
 # --- threats ----------------------------------------------------------------------------------------------
 with tab_threats:
