@@ -38,6 +38,14 @@ def hosting_options():
     return [h.value for h in Hosting]
 
 
+def delete_controls(confirm_label: str, delete, chosen: int, version: int, key_prefix: str) -> None:
+    """A confirm box and a delete button for the chosen system, dataset, integration or vendor."""
+    sure = st.checkbox(confirm_label, key=f"{key_prefix}-del-{chosen}")
+    if st.button(t("do.ui.delete"), disabled=not sure, key=f"{key_prefix}-delete-{chosen}", icon=":material/delete:"):
+        if common.write(delete, chosen, expected_version=version, success=t("do.ui.deleted")):
+            st.rerun()
+
+
 # --- systems ------------------------------------------------------------------------------------------------
 with tabs[0]:
     systems = data["systems"]
@@ -105,12 +113,8 @@ with tabs[0]:
                                 expected_version=current.get("version"), success=t("ui.saved")):
                     st.rerun()
             if chosen is not None:
-                sure = st.checkbox(t("do.map.confirm_delete_system", name=current["name"]), key=f"do-sys-del-{chosen}")
-                if st.button(t("do.ui.delete"), disabled=not sure, key=f"do-sys-delete-{chosen}",
-                             icon=":material/delete:"):
-                    if common.write(digiorden.delete_system, chosen, expected_version=current["version"],
-                                    success=t("do.ui.deleted")):
-                        st.rerun()
+                delete_controls(t("do.map.confirm_delete_system", name=current["name"]), digiorden.delete_system, chosen,
+                                current["version"], "do-sys")
 
 # --- datasets -----------------------------------------------------------------------------------------------
 with tabs[1]:
@@ -171,12 +175,8 @@ with tabs[1]:
                                 expected_version=current.get("version"), success=t("ui.saved")):
                     st.rerun()
             if chosen is not None:
-                sure = st.checkbox(t("do.map.confirm_delete", name=current["name"]), key=f"do-ds-del-{chosen}")
-                if st.button(t("do.ui.delete"), disabled=not sure, key=f"do-ds-delete-{chosen}",
-                             icon=":material/delete:"):
-                    if common.write(digiorden.delete_dataset, chosen, expected_version=current["version"],
-                                    success=t("do.ui.deleted")):
-                        st.rerun()
+                delete_controls(t("do.map.confirm_delete", name=current["name"]), digiorden.delete_dataset, chosen,
+                                current["version"], "do-ds")
 
 # --- integrations -------------------------------------------------------------------------------------------
 with tabs[2]:
@@ -227,12 +227,8 @@ with tabs[2]:
                                 expected_version=current.get("version"), success=t("ui.saved")):
                     st.rerun()
             if chosen is not None:
-                sure = st.checkbox(t("do.map.confirm_delete_integration"), key=f"do-int-del-{chosen}")
-                if st.button(t("do.ui.delete"), disabled=not sure, key=f"do-int-delete-{chosen}",
-                             icon=":material/delete:"):
-                    if common.write(digiorden.delete_integration, chosen, expected_version=current["version"],
-                                    success=t("do.ui.deleted")):
-                        st.rerun()
+                delete_controls(t("do.map.confirm_delete_integration"), digiorden.delete_integration, chosen,
+                                current["version"], "do-int")
 
 # --- vendors ------------------------------------------------------------------------------------------------
 with tabs[3]:
@@ -269,12 +265,8 @@ with tabs[3]:
                                 vendor_id=chosen, expected_version=current.get("version"), success=t("ui.saved")):
                     st.rerun()
             if chosen is not None:
-                sure = st.checkbox(t("do.map.confirm_delete_vendor", name=current["name"]), key=f"do-v-del-{chosen}")
-                if st.button(t("do.ui.delete"), disabled=not sure, key=f"do-v-delete-{chosen}",
-                             icon=":material/delete:"):
-                    if common.write(digiorden.delete_vendor, chosen, expected_version=current["version"],
-                                    success=t("do.ui.deleted")):
-                        st.rerun()
+                delete_controls(t("do.map.confirm_delete_vendor", name=current["name"]), digiorden.delete_vendor, chosen,
+                                current["version"], "do-v")
 
 # --- integration graph --------------------------------------------------------------------------------------
 with tabs[4]:

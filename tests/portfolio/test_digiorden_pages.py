@@ -73,3 +73,24 @@ def test_architect_adds_a_vendor_through_the_form(db_url):
     with db.session_scope() as session:
         vendor = session.scalar(select(DoVendor).where(DoVendor.name == "Ny Leverandør AS"))
         assert vendor is not None and vendor.org_number == "923456783"
+
+
+def test_architect_deletes_a_vendor_after_confirming(db_url):
+    from sqlalchemy import func, select
+
+    from portfolio.digiorden_models import DoVendor
+
+    _demo()
+    app = render("portfolio/pages/digiorden_map.py", make_actor("architect"))
+    app.selectbox(key="do_vendor_pick").select_index(1).run()
+    chosen = app.selectbox(key="do_vendor_pick").value
+    with db.session_scope() as session:
+        before = session.scalar(select(func.count()).select_from(DoVendor))
+    delete = app.button(key=f"do-v-delete-{chosen}")
+    assert delete.disabled                       # not before the box is ticked
+    app.checkbox(key=f"do-v-del-{chosen}").check().run()
+    app.button(key=f"do-v-delete-{chosen}").click().run()
+    assert errors_of(app) == []
+    with db.session_scope() as session:
+        assert session.scalar(select(func.count()).select_from(DoVendor)) == before - 1
+        assert session.get(DoVendor, chosen) is None
