@@ -473,14 +473,15 @@ class _Writer:
 _FAST_TIME = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{3}|\.[0-9]{6})?Z"
 _FAST_TIMES = re.compile(rf"(?:{_FAST_TIME}\n)*{_FAST_TIME}")   # a whole column, joined by newlines: one C call
 _FRACTION = {20: ".000000", 24: "000", 27: ""}       # what turns a time of that length into stored UTC text
-_DAY, _MONTH = itemgetter(slice(0, 10)), itemgetter(slice(0, 7))
+_DAY = itemgetter(slice(0, 10))
 _ROLLUP_KEY, _QUANTITY, _LATE = itemgetter(5, 2, 3), itemgetter(6), itemgetter(7)   # of an event row
 
 
 def _all_text(values: list) -> bool:
     """Every value a non-blank string of at most MAX_TEXT characters, without NUL (PostgreSQL cannot store it)."""
-    return (set(map(type, values)) == {str} and min(map(len, values)) > 0 and max(map(len, values)) <= MAX_TEXT
-            and not any(map(str.isspace, values)) and "\x00" not in "".join(values))
+    lengths = set(map(len, values)) if set(map(type, values)) == {str} else {0}
+    return (min(lengths) > 0 and max(lengths) <= MAX_TEXT and not any(map(str.isspace, values))
+            and "\x00" not in "".join(values))
 
 
 def _fast_rows(ctx: _Context, fast_meters: dict[str, int], items: list[tuple[int, object]]) -> list[tuple] | None:
@@ -502,16 +503,16 @@ def _fast_rows(ctx: _Context, fast_meters: dict[str, int], items: list[tuple[int
         return None
     sources = list(map(get, events, repeat("source")))
     ids = list(map(get, events, repeat("id")))
-    if not (_all_text(sources) and _all_text(ids)):
+    distinct_sources = list(set(sources)) if set(map(type, sources)) == {str} else [None]
+    if not (_all_text(distinct_sources) and _all_text(ids)):
         return None
-    if ctx.source is not None and set(sources) != {ctx.source}:
+    if ctx.source is not None and distinct_sources != [ctx.source]:
         return None
-    codes = list(map(get, events, repeat("type")))
-    subjects = list(map(get, events, repeat("subject")))
-    if set(map(type, codes)) != {str} or set(map(type, subjects)) != {str}:
+    try:   # a code or subject that is not a string finds nothing (None), or cannot be hashed (TypeError)
+        meter_ids = list(map(fast_meters.get, map(get, events, repeat("type"))))
+        organisation_ids = list(map(ctx.unbounded.get, map(get, events, repeat("subject"))))
+    except TypeError:
         return None
-    meter_ids = list(map(fast_meters.get, codes))
-    organisation_ids = list(map(ctx.unbounded.get, subjects))
     if None in meter_ids or None in organisation_ids:
         return None
     datas = list(map(get, events, repeat("data")))
@@ -526,9 +527,10 @@ def _fast_rows(ctx: _Context, fast_meters: dict[str, int], items: list[tuple[int
     column = "\n".join(times)
     if not _FAST_TIMES.fullmatch(column):   # the shape, and hours, minutes and seconds within range
         return None
-    days = set(map(_DAY, times))
+    day_of_each = list(map(_DAY, times))
+    month_of_day = {day: day[:7] + "-01" for day in set(day_of_each)}
     try:
-        month_ends = {day for day in days if (date.fromisoformat(day) + timedelta(days=1)).day == 1}
+        month_ends = {day for day in month_of_day if (date.fromisoformat(day) + timedelta(days=1)).day == 1}
     except ValueError:   # a day that does not exist, such as 2025-02-30
         return None
     lengths = set(map(len, times))
@@ -538,15 +540,14 @@ def _fast_rows(ctx: _Context, fast_meters: dict[str, int], items: list[tuple[int
         occurred = [t[:10] + " " + t[11:-1] + _FRACTION[len(t)] for t in times]
     if max(occurred) > ctx.latest:
         return None
-    month_of = {prefix: prefix + "-01" for prefix in set(map(_MONTH, times))}
-    months = list(map(month_of.__getitem__, map(_MONTH, times)))
+    months = list(map(month_of_day.__getitem__, day_of_each))
     # Norwegian time is UTC+1 or +2: the local month differs from the UTC one only from 22:00 UTC on a month's last day.
     if month_ends:
         for position in [i for i, t in enumerate(times) if t[11:13] >= "22" and t[:10] in month_ends]:
             local = datetime.fromisoformat(times[position]).astimezone(OSLO)
             months[position] = f"{local.year:04d}-{local.month:02d}-01"
     lates = list(map(ctx.closed.__contains__, months)) if ctx.closed else [False] * n
-    if len(set(zip(sources, ids, strict=True))) != n:
+    if (len(set(ids)) if len(distinct_sources) == 1 else len(set(zip(sources, ids, strict=True)))) != n:
         return None
     return list(zip(sources, ids, meter_ids, organisation_ids, occurred, months, quantities, lates, strict=True))
 

@@ -342,7 +342,8 @@ _event_strategy = st.fixed_dictionaries({
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(batches=st.lists(st.lists(_event_strategy, min_size=1, max_size=8), min_size=1, max_size=5),
        close=st.integers(0, 4))
-def test_rollups_equal_a_full_recount_after_random_batches(metered, batches, close):
+def test_rollups_equal_a_full_recount_after_random_batches(metered, monkeypatch, batches, close):
+    monkeypatch.setattr("data.metering_ingest.SQLITE_ROWS_PER_STATEMENT", 3)   # several INSERT statements per batch
     with db.session_scope() as s:
         s.execute(UsageEvent.__table__.delete())
         s.execute(UsageMonthly.__table__.delete())
@@ -459,3 +460,34 @@ def test_nul_character_in_a_text_field_is_rejected(metered):
     error = rejected(metered, [event("ok"), event("bad\x00id"), event("ok2", source="svar\x00ut")])
     assert [(r.index, r.field) for r in error.result.rejections] == [(2, "id"), (3, "source")]
     assert "nulltegn" in error.result.rejections[0].reason
+
+
+def test_retry_mixed_with_new_events_over_many_insert_statements(metered, monkeypatch):
+    """On SQLite many events go into one INSERT statement; duplicates spread over statement boundaries
+    must still be found, reported once each, and never counted in the roll-ups."""
+    monkeypatch.setattr("data.metering_ingest.SQLITE_ROWS_PER_STATEMENT", 4)
+    monkeypatch.setattr("data.metering_ingest.CHUNK_SIZE", 10)
+    first = [event(f"m{i}", quantity=i + 1, time=f"2025-03-{i % 28 + 1:02d}T10:00:00Z") for i in range(13)]
+    assert ingest(metered, first).accepted == 13
+    retried = [*first[3:12], *[event(f"n{i}", quantity=100, subject=BERGEN_NUMBER) for i in range(21)]]
+    random.Random(5).shuffle(retried)
+    result = ingest(metered, retried)
+    assert (result.accepted, result.duplicates, result.rejected) == (21, 9, 0)
+    with db.session_scope() as s:
+        assert s.scalar(select(func.count()).select_from(UsageEvent)) == 34
+        totals = {}
+        for r in metering.usage_by_month(s):
+            totals[r.organisation_id] = totals.get(r.organisation_id, 0) + r.quantity
+        assert metering.rollup_differences(s) == []
+    assert sorted(totals.values()) == [sum(range(1, 14)), 2100]
+
+
+def test_a_batch_of_thousands_rolls_up_exactly(metered):
+    events = [event(f"big{i}", quantity=i % 7, subject=(OSLO_NUMBER, BERGEN_NUMBER)[i % 2],
+                    time=f"2025-0{1 + i % 3}-1{i % 10}T0{i % 10}:00:00Z") for i in range(2345)]
+    assert ingest(metered, events).accepted == 2345
+    again = ingest(metered, [*events[1000:1500], event("extra", quantity=5)])
+    assert (again.accepted, again.duplicates) == (1, 500)
+    with db.session_scope() as s:
+        assert metering.rollup_differences(s) == []
+        assert sum(r.quantity for r in metering.usage_by_month(s)) == sum(i % 7 for i in range(2345)) + 5
