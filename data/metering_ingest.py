@@ -373,6 +373,7 @@ class _Writer:
         many = head + ",".join([values] * SQLITE_ROWS_PER_STATEMENT) + tail
         whole = len(rows) - len(rows) % SQLITE_ROWS_PER_STATEMENT
         inserted = 0
+        rows = sorted(rows)
         cur = self.raw.cursor()
         try:
             for start in range(0, whole, SQLITE_ROWS_PER_STATEMENT):
