@@ -6,13 +6,15 @@ written in chunks so memory stays flat for a file of any length:
 1. a chunk of the common, well-formed kind is checked a column at a time (`_fast_rows`); any
    chunk with something unusual in it goes through `check_event` one event at a time, which names
    each rejected event's field and reason, against meters, organisations and closed months loaded once;
-2. new rows are bulk-inserted: on SQLite with INSERT ... ON CONFLICT (source, event_id) DO NOTHING,
-   on PostgreSQL with COPY after looking the chunk's keys up under a per-source lock. A key that
-   exists with the same content is a duplicate (counted once, not an error), with other content a
-   conflict (rejected); keys repeated inside the batch are caught the same way;
-3. at the end one INSERT ... SELECT ... GROUP BY ... ON CONFLICT DO UPDATE adds the batch's own rows
-   to `usage_monthly`, and one audit entry summarises the batch. If any event was rejected, the
-   caller gets `BatchRejected` (listing every rejected event and why) and the transaction is rolled back.
+2. new rows are bulk-inserted: on SQLite in key order, 100 rows to an INSERT ... ON CONFLICT
+   (source, event_id) DO NOTHING statement, on PostgreSQL with COPY after looking the chunk's keys
+   up under a per-source lock. A key that exists with the same content is a duplicate (counted
+   once, not an error), with other content a conflict (rejected); keys repeated inside the batch
+   are caught the same way. The rows actually inserted are added to the batch's roll-up totals;
+3. at the end the totals go into `usage_monthly` with INSERT ... ON CONFLICT DO UPDATE (one
+   statement per 100 roll-up rows on SQLite, one over arrays on PostgreSQL), and one audit entry
+   summarises the batch. If any event was rejected, the caller gets `BatchRejected` (listing every
+   rejected event and why) and the transaction is rolled back.
 """
 from __future__ import annotations
 
@@ -296,10 +298,12 @@ def check_event(ctx: _Context, event) -> tuple:
 class _Writer:
     """Bulk reads and writes on the session's own DBAPI connection (same transaction).
 
-    SQLite: sqlite3 executemany with INSERT ... ON CONFLICT (source, event_id) DO NOTHING; only when
-    fewer rows went in than were sent are the others looked up. PostgreSQL: the chunk's keys are
-    looked up under a per-source lock and the new rows go in with COPY. (Measured alternatives, one
-    INSERT ... SELECT over a JSON array or over unnest() arrays, were slower on both databases.)
+    SQLite: INSERT ... ON CONFLICT (source, event_id) DO NOTHING with many VALUES rows to a
+    statement; only when fewer rows went in than were sent are the others looked up. PostgreSQL: the
+    chunk's keys are looked up under a per-source lock and the new rows go in with COPY. (Measured
+    alternatives, one INSERT ... SELECT over a JSON array or over unnest() arrays, were slower on
+    both databases. A WITHOUT ROWID events table keyed by (source, event_id) saved SQLite about
+    0.5 us per time-ordered event but cost a third more with random ids: not taken.)
     """
 
     def __init__(self, session: Session, batch_id: int, received_at: datetime):

@@ -5,10 +5,11 @@ Scale notes (see also the README section of issue 4):
   indexes: the primary key and the idempotency key (source, event_id), plus a small partial index
   on late events, and no foreign keys (see the column comment). Reads never scan it: dashboards and
   pricing read `usage_monthly`.
-- `usage_monthly` is kept up to date incrementally in the same transaction as each batch
-  (INSERT ... ON CONFLICT DO UPDATE quantity = quantity + excluded.quantity).
-- Both are written with bulk SQL (executemany on SQLite, COPY on PostgreSQL) and audited once per
-  batch (`__audit__ = "batch"`; the ingest path calls `audit.record_batch`).
+- `usage_monthly` is kept up to date incrementally in the same transaction as each batch: the
+  batch's totals, counted from the rows it inserted, are added with
+  INSERT ... ON CONFLICT DO UPDATE quantity = quantity + excluded.quantity.
+- Both are written with bulk SQL (multi-row INSERT on SQLite, COPY on PostgreSQL) and audited once
+  per batch (`__audit__ = "batch"`; the ingest path calls `audit.record_batch`).
 """
 from __future__ import annotations
 
