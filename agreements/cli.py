@@ -1,21 +1,49 @@
-"""`backoffice agreements ...`: import and export the agreement register, who must re-sign, the user meeting."""
+"""`backoffice agreements ...`: import and export the agreement register, who must re-sign, the user meeting,
+the user council, its meetings and the agenda suggestion."""
 from __future__ import annotations
 
+import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from data.cli import run_command
-from data.errors import BackofficeError
+from data.errors import BackofficeError, PermissionDenied
+from data.formatting import day
 from data.i18n import t
+
+
+def _read_bytes(name: str) -> bytes:
+    path = Path(name)
+    if not path.is_file():
+        raise BackofficeError(t("agr.cli.no_file", path=str(path)))
+    return path.read_bytes()
+
+
+def _read_text(name: str | None) -> str:
+    """The text of a UTF-8 file, or "" when no file is named."""
+    if not name:
+        return ""
+    try:
+        return _read_bytes(name).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BackofficeError(t("agr.cli.not_text", path=name)) from exc
+
+
+def _table(heads: list[str], rows: list[list]) -> list[str]:
+    """Plain-text columns, left-aligned, padded to the widest cell."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(heads, *rows, strict=True)]
+
+    def line(cells) -> str:
+        return "  ".join(str(cell).ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+
+    return [line(heads), line(["-" * width for width in widths])] + [line(row) for row in rows]
 
 
 def cmd_import(args) -> int:
     from agreements.imports import import_register
 
-    path = Path(args.file)
-    if not path.is_file():
-        raise BackofficeError(t("agr.cli.no_file", path=str(path)))
-    content = path.read_bytes()
+    content = _read_bytes(args.file)
     counts = run_command(args, lambda s, a: import_register(s, a, content, dry_run=args.dry_run))
     print(t("agr.cli.dry_run" if args.dry_run else "agr.cli.imported", **counts))
     return 0
@@ -54,6 +82,219 @@ def cmd_user_meeting(args) -> int:
     return 0
 
 
+# --- the user council ----------------------------------------------------------------------------
+
+
+def _on_date(text: str | None) -> date:
+    from agreements.agreements import today
+    from agreements.schemas import parse_date
+
+    if not text:
+        return today()
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise BackofficeError(str(exc)) from exc
+
+
+def _term(row: dict) -> str:
+    if row["term_to"] is None:
+        return t("agr.cli.term_open", start=day(row["term_from"]))
+    return f"{day(row['term_from'])}–{day(row['term_to'])}"
+
+
+def council_lines(session, service_code: str, on_date: date) -> list[str]:
+    """Members sitting on `on_date` as a table, then what needs fixing (or that nothing does)."""
+    from agreements.councils import council_problems, get_council, member_rows
+    from data.registers import get_service
+
+    service = get_service(session, service_code)
+    council = get_council(session, service.code)
+    if council is None:
+        return [t("agr.cli.no_council", service=service.name)]
+    members = member_rows(session, service.code, on_date)
+    lines = [t("agr.cli.council_title", council=council.name, date=day(on_date))]
+    if members:
+        lines += _table([t("agr.field.person_name"), t("agr.field.organisation_id"), t("agr.field.role"),
+                         t("agr.cli.col_term")],
+                        [[m["person_name"], m["organisation"], t(f"agr.role.{m['role']}"), _term(m)]
+                         for m in members])
+    else:
+        lines.append(t("agr.cli.no_members", date=day(on_date)))
+    problems = council_problems(session, service.code, on_date)
+    if not problems:
+        return lines + ["", t("agr.cli.no_problems")]
+    return lines + ["", t("agr.cli.problems")] + [f"- {problem}" for problem in problems]
+
+
+def cmd_council(args) -> int:
+    on = _on_date(args.date)
+    for line in run_command(args, lambda s, a: council_lines(s, args.service, on)):
+        print(line)
+    return 0
+
+
+def _status_label(status: str) -> str:
+    return t(f"agr.cr_status.{status}")
+
+
+def _decision_line(decision: dict) -> str:
+    line = f"  {decision['number']}. {decision['text']}"
+    if decision["change_request_id"] is None:
+        return line
+    return line + " → " + t("agr.decision.linked", id=decision["change_request_id"],
+                            title=decision["change_request_title"],
+                            status=_status_label(decision["change_request_status"]).lower())
+
+
+def _meeting_lines(meeting: dict, on: date) -> list[str]:
+    head = f"{day(meeting['meeting_date'])}  {meeting['title']}"
+    if meeting["location"]:
+        head += f" ({meeting['location']})"
+    if meeting["meeting_date"] > on:
+        head += f" {t('agr.meeting.upcoming')}"
+    decisions = [_decision_line(d) for d in meeting["decision_rows"]] or [f"  {t('agr.meeting.no_decisions')}"]
+    return ["", head] + decisions
+
+
+def meeting_lines(session, service_code: str) -> list[str]:
+    """The council's meetings, newest first, each with its numbered decisions and linked change requests."""
+    from agreements.agreements import today
+    from agreements.councils import get_council, meeting_rows
+    from data.registers import get_service
+
+    service = get_service(session, service_code)
+    council = get_council(session, service.code)
+    if council is None:
+        return [t("agr.cli.no_council", service=service.name)]
+    meetings = meeting_rows(session, service.code)
+    if not meetings:
+        return [t("agr.cli.no_meetings", council=council.name)]
+    lines = [t("agr.cli.meetings_title", council=council.name, count=len(meetings))]
+    for meeting in meetings:
+        lines += _meeting_lines(meeting, today())
+    return lines
+
+
+def cmd_meetings(args) -> int:
+    for line in run_command(args, lambda s, a: meeting_lines(s, args.service)):
+        print(line)
+    return 0
+
+
+def agenda_lines(session, service_code: str) -> list[str]:
+    """The change requests awaiting the council, then the agenda text to paste into the meeting notice."""
+    from agreements.councils import agenda_suggestion, awaiting_council
+    from data.registers import get_service
+
+    service = get_service(session, service_code)
+    rows = awaiting_council(session, service.code)
+    if not rows:
+        return [t("agr.agenda.empty", service=service.name)]
+    lines = [t("agr.cli.awaiting_title", service=service.name, count=len(rows))]
+    lines += _table([t("agr.cli.col_number"), t("agr.field.title"), t("agr.field.organisation_id"),
+                     t("agr.field.council_priority"), t("agr.field.submitted_on")],
+                    [[r["id"], r["title"], r["organisation"] or "–", r["council_priority"] or "–",
+                      day(r["submitted_on"])] for r in rows])
+    return lines + ["", t("agr.cli.suggestion_title"), agenda_suggestion(session, service.code)]
+
+
+def cmd_agenda(args) -> int:
+    for line in run_command(args, lambda s, a: agenda_lines(s, args.service)):
+        print(line)
+    return 0
+
+
+def _status_code(text: str) -> str | None:
+    """`planned`, `Planlagt` or `planlagt` -> "planned"; "-" or "" -> None (link only). Anything else is
+    passed on for the validation to name the valid values."""
+    from agreements.models import ChangeRequestStatus
+
+    wanted = text.strip().lower()
+    if wanted in ("", "-"):
+        return None
+    for status in ChangeRequestStatus:
+        if wanted in (status.value, _status_label(status.value).lower()):
+            return status.value
+    return text
+
+
+class DecisionAction(argparse.Action):
+    """`--decision TEXT` and `--decide ID STATUS TEXT` into one list, in the order given."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        decisions = list(getattr(namespace, self.dest, None) or [])
+        decisions.append(self._decision(values))
+        setattr(namespace, self.dest, decisions)
+
+    def _decision(self, values) -> dict:
+        if isinstance(values, str):
+            return {"text": values}
+        request_id, status, text = values
+        if not request_id.strip().isdigit():
+            raise argparse.ArgumentError(self, t("agr.cli.bad_request_id", value=request_id))
+        return {"text": text, "change_request_id": int(request_id), "new_status": _status_code(status)}
+
+
+def record_meeting(session, actor, service_code: str, payload: dict) -> dict:
+    """Save the meeting through `save_meeting`; report it and the change requests whose status moved."""
+    from sqlalchemy import select
+
+    from agreements.councils import save_meeting
+    from agreements.models import ChangeRequest
+    from data.registers import get_service
+
+    linked = [d["change_request_id"] for d in payload["decisions"] if d.get("new_status")]
+    before = dict(session.execute(select(ChangeRequest.id, ChangeRequest.status)
+                                  .where(ChangeRequest.id.in_(linked))).all())
+    meeting = save_meeting(session, actor, service_code, payload)
+    requests = session.scalars(select(ChangeRequest).where(ChangeRequest.id.in_(before))
+                               .order_by(ChangeRequest.id))
+    moved = [{"id": r.id, "title": r.title, "old": _status_label(before[r.id]), "new": _status_label(r.status)}
+             for r in requests if r.status != before[r.id]]
+    return {"id": meeting.id, "date": day(meeting.meeting_date), "title": meeting.title,
+            "service": get_service(session, service_code).name, "count": len(meeting.decisions), "moved": moved}
+
+
+def cmd_record_meeting(args) -> int:
+    payload = {"meeting_date": args.date, "title": args.title, "location": args.location,
+               "agenda": _read_text(args.agenda_file), "minutes": _read_text(args.minutes_file),
+               "decisions": args.decisions or []}
+    try:
+        result = run_command(args, lambda s, a: record_meeting(s, a, args.service, payload))
+    except PermissionDenied as error:
+        if getattr(args, "as_user", None):
+            raise
+        raise PermissionDenied(f"{error.message}\n{t('agr.cli.use_as', service=args.service)}") from error
+    print(t("agr.cli.recorded", **{k: v for k, v in result.items() if k != "moved"}))
+    for request in result["moved"]:
+        print(t("agr.cli.moved", **request))
+    if not result["moved"]:
+        print(t("agr.cli.none_moved"))
+    return 0
+
+
+def _add_council_commands(commands) -> None:
+    for name, func in (("council", cmd_council), ("meetings", cmd_meetings), ("agenda", cmd_agenda)):
+        p = commands.add_parser(name, help=t(f"agr.cli.help_{name}"))
+        p.add_argument("--service", required=True, help=t("agr.cli.help_service_code"))
+        if name == "council":
+            p.add_argument("--date", help=t("agr.cli.help_on_date"))
+        p.set_defaults(func=func)
+    p = commands.add_parser("record-meeting", help=t("agr.cli.help_record_meeting"))
+    p.add_argument("--service", required=True, help=t("agr.cli.help_service_code"))
+    p.add_argument("--date", help=t("agr.cli.help_meeting_date"))   # checked by MeetingIn, in plain language
+    p.add_argument("--title", default="", help=t("agr.cli.help_title"))
+    p.add_argument("--location", default="", help=t("agr.cli.help_location"))
+    p.add_argument("--agenda-file", metavar="PATH", help=t("agr.cli.help_agenda_file"))
+    p.add_argument("--minutes-file", metavar="PATH", help=t("agr.cli.help_minutes_file"))
+    p.add_argument("--decision", dest="decisions", action=DecisionAction, metavar="TEXT",
+                   help=t("agr.cli.help_decision"))
+    p.add_argument("--decide", dest="decisions", action=DecisionAction, nargs=3,
+                   metavar=("REQUEST_ID", "STATUS", "TEXT"), help=t("agr.cli.help_decide"))
+    p.set_defaults(func=cmd_record_meeting)
+
+
 def add_commands(subparsers) -> None:
     parser = subparsers.add_parser("agreements", help=t("agr.cli.help"))
     commands = parser.add_subparsers(dest="agreements_command", required=True)
@@ -71,3 +312,4 @@ def add_commands(subparsers) -> None:
     p = commands.add_parser("user-meeting", help=t("agr.cli.help_user_meeting"))
     p.add_argument("--service", required=True)
     p.set_defaults(func=cmd_user_meeting)
+    _add_council_commands(commands)

@@ -561,4 +561,63 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "agr.cli.exported": ("Avtaleregisteret er skrevet til {path}.", "The agreement register was written to {path}."),
     "agr.cli.resign_count": ("{count} virksomheter må signere på nytt.", "{count} organisations must sign again."),
     "agr.cli.user_meeting_count": ("{count} virksomheter i brukermøtet.", "{count} organisations in the user meeting."),
+    # CLI: the council, its meetings, the agenda suggestion, recording a meeting
+    "agr.cli.help_council": ("medlemmene i brukerrådet og hva som må rettes", "the council's members and what needs fixing"),
+    "agr.cli.help_meetings": ("brukerrådets møter og vedtak, nyeste først", "the council's meetings and decisions, newest first"),
+    "agr.cli.help_agenda": ("endringsønsker som venter på brukerrådet, og forslag til saksliste",
+                            "change requests awaiting the council, and a suggested agenda"),
+    "agr.cli.help_record_meeting": ("registrer et møte i brukerrådet med vedtak (alt eller ingenting)",
+                                    "record a council meeting with its decisions (all or nothing)"),
+    "agr.cli.help_service_code": ("tjenesten (kode, for eksempel svarut)", "the service (code, e.g. svarut)"),
+    "agr.cli.help_on_date": ("vis rådet slik det var denne dagen (standard: i dag)",
+                             "show the council as it was on this day (default: today)"),
+    "agr.cli.help_meeting_date": ("møtedato, for eksempel 2025-03-12 eller 12.03.2025",
+                                  "meeting date, e.g. 2025-03-12 or 12.03.2025"),
+    "agr.cli.help_title": ("tittel på møtet", "title of the meeting"),
+    "agr.cli.help_location": ("hvor møtet var", "where the meeting was held"),
+    "agr.cli.help_agenda_file": ("tekstfil med sakslisten", "text file with the agenda"),
+    "agr.cli.help_minutes_file": ("tekstfil med referatet", "text file with the minutes"),
+    "agr.cli.help_decision": ("et vedtak (kan gjentas; nummereres i rekkefølgen du skriver dem)",
+                              "a decision (repeatable; numbered in the order given)"),
+    "agr.cli.help_decide": (
+        "et vedtak om et endringsønske: nummeret, ny status (ny, vurdert, planlagt, gjennomført eller avvist; "
+        "«-» for å bare knytte vedtaket til ønsket) og teksten. Kan gjentas.",
+        "a decision on a change request: its number, the new status (new, assessed, planned, done or rejected; "
+        "“-” to only link the decision to the request) and the text. Repeatable."),
+    "agr.cli.not_text": ("Filen {path} er ikke en tekstfil (UTF-8).", "The file {path} is not a text file (UTF-8)."),
+    "agr.cli.bad_request_id": ("«{value}» er ikke et nummer på et endringsønske. Skriv for eksempel 12.",
+                               "“{value}” is not a change request number. Write, for example, 12."),
+    "agr.cli.no_council": (
+        "{service} har ikke noe brukerråd ennå. Velg rådet på siden «Brukermøte og brukerråd» i appen.",
+        "{service} has no user council yet. Elect the council on the “User meeting and council” page in the app."),
+    "agr.cli.council_title": ("{council}, medlemmer {date}:", "{council}, members on {date}:"),
+    "agr.cli.col_term": ("Periode", "Term"),
+    "agr.cli.col_number": ("Nr.", "No."),
+    "agr.cli.term_open": ("fra {start}", "from {start}"),
+    "agr.cli.no_members": ("Ingen sitter i brukerrådet {date}.", "Nobody sits on the council on {date}."),
+    "agr.cli.problems": ("Dette må rettes:", "To be fixed:"),
+    "agr.cli.no_problems": (
+        "Ingenting å rette: rådet har riktig antall medlemmer og en leder, og alle er med i brukermøtet.",
+        "Nothing to fix: the council has the right number of members and a chair, and all are in the user "
+        "meeting."),
+    "agr.cli.meetings_title": ("{council} – møter, nyeste først ({count}):",
+                               "{council} – meetings, newest first ({count}):"),
+    "agr.cli.no_meetings": (
+        "{council} har ingen møter ennå. Registrer et med «backoffice agreements record-meeting».",
+        "{council} has no meetings yet. Record one with “backoffice agreements record-meeting”."),
+    "agr.cli.awaiting_title": ("Endringsønsker for {service} som venter på brukerrådet ({count}):",
+                               "Change requests for {service} awaiting the council ({count}):"),
+    "agr.cli.suggestion_title": ("Forslag til saksliste (kan limes inn i innkallingen):",
+                                 "Suggested agenda (paste it into the meeting notice):"),
+    "agr.cli.recorded": ("Møtet {date} «{title}» er registrert for {service} (møte-id {id}, {count} vedtak).",
+                         "The meeting on {date} “{title}” is recorded for {service} (meeting id {id}, "
+                         "decisions: {count})."),
+    "agr.cli.moved": ("Endringsønske nr. {id} «{title}» er flyttet fra {old} til {new}.",
+                      "Change request no. {id} “{title}” moved from {old} to {new}."),
+    "agr.cli.use_as": (
+        "Møter i brukerrådet registreres av produktansvarlig for tjenesten. Oppgi brukernavnet ditt: "
+        "backoffice --as BRUKERNAVN agreements record-meeting --service {service} ...",
+        "Council meetings are recorded by the service's product owner. Give your user name: "
+        "backoffice --as USERNAME agreements record-meeting --service {service} ..."),
+    "agr.cli.none_moved": ("Ingen endringsønsker har fått ny status.", "No change request changed status."),
 }
