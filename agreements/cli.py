@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from data.cli import run_command
-from data.errors import BackofficeError, PermissionDenied
+from data.errors import BackofficeError
 from data.formatting import day
 from data.i18n import t
 
@@ -260,12 +260,7 @@ def cmd_record_meeting(args) -> int:
     payload = {"meeting_date": args.date, "title": args.title, "location": args.location,
                "agenda": _read_text(args.agenda_file), "minutes": _read_text(args.minutes_file),
                "decisions": args.decisions or []}
-    try:
-        result = run_command(args, lambda s, a: record_meeting(s, a, args.service, payload))
-    except PermissionDenied as error:
-        if getattr(args, "as_user", None):
-            raise
-        raise PermissionDenied(f"{error.message}\n{t('agr.cli.use_as', service=args.service)}") from error
+    result = run_command(args, lambda s, a: record_meeting(s, a, args.service, payload))
     print(t("agr.cli.recorded", **{k: v for k, v in result.items() if k != "moved"}))
     for request in result["moved"]:
         print(t("agr.cli.moved", **request))

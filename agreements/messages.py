@@ -614,10 +614,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "decisions: {count})."),
     "agr.cli.moved": ("Endringsønske nr. {id} «{title}» er flyttet fra {old} til {new}.",
                       "Change request no. {id} “{title}” moved from {old} to {new}."),
-    "agr.cli.use_as": (
-        "Møter i brukerrådet registreres av produktansvarlig for tjenesten. Oppgi brukernavnet ditt: "
-        "backoffice --as BRUKERNAVN agreements record-meeting --service {service} ...",
-        "Council meetings are recorded by the service's product owner. Give your user name: "
-        "backoffice --as USERNAME agreements record-meeting --service {service} ..."),
     "agr.cli.none_moved": ("Ingen endringsønsker har fått ny status.", "No change request changed status."),
 }

@@ -41,6 +41,7 @@ class Actor:
     full_name: str = ""
     user_id: int | None = None
     owned_services: frozenset[str] = field(default_factory=frozenset)
+    owns_every_service: bool = False   # the local operator only: its product-owner rights reach every service
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
@@ -50,7 +51,8 @@ class Actor:
         if granting is None:
             raise KeyError(f"unknown permission: {permission}")
         for role in self.roles & granting:
-            if role not in SERVICE_SCOPED_ROLES or service is None or service in self.owned_services:
+            if (role not in SERVICE_SCOPED_ROLES or service is None or self.owns_every_service
+                    or service in self.owned_services):
                 return True
         return False
 
@@ -69,5 +71,5 @@ class Actor:
 
 
 def system_actor(name: str = "system") -> Actor:
-    """The local operator (CLI, migrations, demo loader): every role, recorded under `name`."""
-    return Actor(username=name, roles=frozenset(ROLES), full_name=name)
+    """The local operator (CLI, migrations, demo loader): every role, for every service, recorded under `name`."""
+    return Actor(username=name, roles=frozenset(ROLES), full_name=name, owns_every_service=True)

@@ -153,13 +153,20 @@ def test_a_request_number_that_is_not_a_number_is_refused_by_the_parser(svarut, 
     assert _meeting_count() == 0
 
 
-def test_without_as_the_operator_is_told_to_name_the_product_owner(svarut, capsys):
+def test_the_local_operator_may_record_for_any_service_and_a_plain_user_may_not(svarut, system, capsys):
     assert main(["agreements", "record-meeting", "--service", "svarut", "--date", "2025-03-12",
-                 "--title", "Møte"]) == 1
-    err = capsys.readouterr().err
-    assert "ikke «svarut». Ingenting er endret." in err
-    assert "backoffice --as BRUKERNAVN agreements record-meeting --service svarut" in err
-    assert _meeting_count() == 0
+                 "--title", "Møte"]) == 0
+    assert _meeting_count() == 1
+    with db.session_scope() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.table_name == "agreement_council_meeting")).one()
+    assert entry.actor.startswith("cli:")
+    capsys.readouterr()
+    with db.session_scope() as session:   # a product owner, but of no service
+        create_user(session, system, {"username": "lars", "full_name": "Lars Holm", "roles": ["product_owner"]})
+    assert main(["--as", "lars", "agreements", "record-meeting", "--service", "svarut", "--date", "2025-03-13",
+                 "--title", "Møte 2"]) == 1
+    assert "Ingenting er endret." in capsys.readouterr().err
+    assert _meeting_count() == 1
 
 
 def test_council_lists_the_sitting_members_and_what_needs_fixing(svarut, capsys):

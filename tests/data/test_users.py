@@ -115,3 +115,15 @@ def test_sso_sign_in_without_mapped_role_is_refused(session):
     assert "ingen rolle" in error.value.message
     actor = actor_for_sso(session, {"preferred_username": "ola", "groups": ["bo"], "name": "Ola"}, {"bo": ["admin"]})
     assert actor.roles == {"admin"} and actor.full_name == "Ola"
+
+
+def test_product_owner_rights_reach_only_owned_services_except_for_the_local_operator():
+    from data.access import system_actor
+
+    owner = make_actor("product_owner", owned=("svarut",))
+    assert owner.can("agreements.write", "svarut") and not owner.can("agreements.write", "digisos")
+    with pytest.raises(PermissionDenied, match="digisos"):
+        owner.require("agreements.write", "digisos")
+    operator = system_actor("cli:test")
+    assert operator.can("agreements.write", "digisos") and operator.can("agreements.write", "svarut")
+    assert not make_actor("leader").can("agreements.write", "svarut")
