@@ -5,9 +5,11 @@
 
 Workload: events as a platform service reports them: in time order (N events cover N / 27 400 days,
 the rate of 10 million events a year), organisations weighted by population, a mix of meters. Each
-workload is run twice: with time-ordered event ids (UUIDv7, what the API documentation recommends to
-senders) and with random ids (UUIDv4). A last run spreads random-id events evenly over twelve months:
-the worst case for the roll-ups, since every batch then touches most (organisation, meter, month) rows.
+workload is one source. It is run with time-ordered event ids (UUIDv7, what the API documentation
+recommends to senders) and with random ids (UUIDv4). The headline pairs are one source's stream
+continuing in time from pair to pair, as a service's reports do. A last run spreads random-id events
+evenly over twelve months: the worst case for the roll-ups, since every batch then touches most
+(organisation, meter, month) rows.
 
 For each database it reports:
 - our ingest path (validation, idempotency, roll-ups, audit) in events/s, in batches of --batch events;
