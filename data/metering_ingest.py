@@ -363,31 +363,17 @@ class _Writer:
                 entry[3] += 1
 
     def _insert_sqlite(self, rows: list[tuple]) -> int:
-        """INSERT ... ON CONFLICT DO NOTHING, SQLITE_ROWS_PER_STATEMENT rows to a statement; returns the rows inserted.
-
-        One statement with many VALUES rows costs the sqlite3 module one bind-step-reset round instead
-        of one per row: measured about 1.7 us less per event than executemany of single rows.
-        """
+        """INSERT ... ON CONFLICT DO NOTHING in key order; returns the rows inserted."""
         # The batch's received-at and id are values we made, not input: written into the statement once,
         # so each row is bound exactly as check_event built it.
-        values = f"(?,?,?,?,?,?,?,?,'{self.received_text}',{int(self.batch_id)})"
-        head = f"INSERT INTO usage_event ({', '.join(_EVENT_COLUMNS)}) VALUES "
-        tail = " ON CONFLICT (source, event_id) DO NOTHING"
-        many = head + ",".join([values] * SQLITE_ROWS_PER_STATEMENT) + tail
-        whole = len(rows) - len(rows) % SQLITE_ROWS_PER_STATEMENT
-        inserted = 0
-        rows = sorted(rows)
         cur = self.raw.cursor()
         try:
-            for start in range(0, whole, SQLITE_ROWS_PER_STATEMENT):
-                cur.execute(many, list(chain.from_iterable(rows[start:start + SQLITE_ROWS_PER_STATEMENT])))
-                inserted += cur.rowcount
-            if whole < len(rows):
-                cur.executemany(head + values + tail, rows[whole:])
-                inserted += cur.rowcount
+            return _sqlite_insert_many(
+                cur, f"INSERT INTO usage_event ({', '.join(_EVENT_COLUMNS)}) VALUES ",
+                f"(?,?,?,?,?,?,?,?,'{self.received_text}',{int(self.batch_id)})",
+                " ON CONFLICT (source, event_id) DO NOTHING", sorted(rows))
         finally:
             cur.close()
-        return inserted
 
     def _lookup_and_copy(self, rows: list[tuple]) -> dict[tuple[str, str], tuple]:
         keys = [(row[0], row[1]) for row in rows]
@@ -441,8 +427,9 @@ class _Writer:
         (SQLite) or one over arrays (PostgreSQL); returns the roll-up rows touched.
 
         The totals were counted from the rows actually inserted: duplicates and conflicts never were,
-        so they are never counted. Reads never need the raw events (measured: summing in Python as
-        chunks are written costs about a third of reading the batch's rows back and grouping them in SQL).
+        so they are never counted, and the raw events are never read back (measured on SQLite: summing
+        as chunks are written and this upsert take 1.0 us an event; reading the batch's rows back and
+        grouping them in SQL took 1.5 us).
         """
         rows = [(*key, *values) for key, values in sorted(self.totals.items())]
         if not rows:
@@ -459,17 +446,27 @@ class _Writer:
                 cur.execute(head + "SELECT * FROM unnest(%s::date[], %s::int[], %s::int[], %s::bigint[], %s::bigint[], "
                             "%s::bigint[], %s::bigint[])" + upsert, [list(column) for column in zip(*rows, strict=True)])
             else:
-                per = SQLITE_ROWS_PER_STATEMENT
-                values = "(?,?,?,?,?,?,?)"
-                many = head + "VALUES " + ",".join([values] * per) + upsert
-                whole = len(rows) - len(rows) % per
-                for start in range(0, whole, per):
-                    cur.execute(many, list(chain.from_iterable(rows[start:start + per])))
-                if whole < len(rows):
-                    cur.executemany(head + "VALUES " + values + upsert, rows[whole:])
+                _sqlite_insert_many(cur, head + "VALUES ", "(?,?,?,?,?,?,?)", upsert, rows)
         finally:
             cur.close()
         return len(rows)
+
+
+def _sqlite_insert_many(cur, head: str, values: str, tail: str, rows: list[tuple]) -> int:
+    """Run `head values,values,... tail` over `rows`, SQLITE_ROWS_PER_STATEMENT rows to a statement; returns
+    the rows changed. One statement with many VALUES rows costs the sqlite3 module one bind-step-reset
+    round instead of one per row: measured about 1.7 us less per event than executemany of single rows."""
+    per = SQLITE_ROWS_PER_STATEMENT
+    whole = len(rows) - len(rows) % per
+    changed = 0
+    many = head + ",".join([values] * per) + tail
+    for start in range(0, whole, per):
+        cur.execute(many, list(chain.from_iterable(rows[start:start + per])))
+        changed += cur.rowcount
+    if whole < len(rows):
+        cur.executemany(head + values + tail, rows[whole:])
+        changed += cur.rowcount
+    return changed
 
 
 # --- the common case, checked a column at a time ----------------------------------------------------
