@@ -56,8 +56,8 @@ with freeze_tab:
                             success=t("ui.saved")):
                 st.rerun()
         if choice is not None:
-            confirm = st.checkbox(t("cb.settings.freeze_delete_confirm", name=current["name"]))
-            if st.button(t("cb.settings.freeze_delete"), disabled=not confirm) and common.write(
+            if common.confirmed_button(t("cb.settings.freeze_delete_confirm", name=current["name"]),
+                                       t("cb.settings.freeze_delete"), key=f"freeze-del-{choice}") and common.write(
                     cb.delete_freeze, choice, success=t("cb.settings.deleted")):
                 st.rerun()
 

@@ -68,8 +68,9 @@ with edit:
             if common.write(set_password, chosen, password):
                 st.success(t("users.password_reset", username=chosen, password=password))
         if user["active"]:
-            confirm = c2.checkbox(t("users.confirm_deactivate", username=chosen))
-            if c2.button(t("users.deactivate"), disabled=not confirm, icon=":material/person_off:"):
+            if common.confirmed_button(t("users.confirm_deactivate", username=chosen), t("users.deactivate"),
+                                       key=f"users-deactivate-{chosen}", container=c2,
+                                       icon=":material/person_off:"):
                 if common.write(set_active, chosen, False, success=t("ui.saved")):
                     st.rerun()
         elif c2.button(t("users.reactivate"), icon=":material/person_check:"):

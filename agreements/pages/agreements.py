@@ -97,8 +97,8 @@ with tab_main:
                     st.caption(t("agr.main.terminate_help", count=row["appendices"]))
                     last_day = st.date_input(t("agr.col.main_terminated"), date.today(), format="DD.MM.YYYY",
                                              key=f"term-{chosen}")
-                    sure = st.checkbox(t("agr.main.terminate_confirm", name=row["name"]), key=f"term-ok-{chosen}")
-                    if st.button(t("agr.main.terminate"), disabled=not sure, key=f"term-btn-{chosen}"):
+                    if common.confirmed_button(t("agr.main.terminate_confirm", name=row["name"]),
+                                               t("agr.main.terminate"), key=f"term-{chosen}"):
                         ended = call(agreements.terminate_main_agreement, chosen, {"terminated_date": last_day},
                                      expected_version=row["version"])
                         if ended is not None:
@@ -198,8 +198,8 @@ with tab_appendix:
                                 expected_version=existing["version"], success=t("ui.saved")):
                             st.rerun()
             elif existing is not None:
-                sure = st.checkbox(t("agr.appendix.delete_confirm"), key=f"app-del-ok-{choice}")
-                if st.button(t("agr.appendix.delete"), disabled=not sure, key=f"app-del-{choice}"):
+                if common.confirmed_button(t("agr.appendix.delete_confirm"), t("agr.appendix.delete"),
+                                           key=f"app-del-{choice}"):
                     if call(appendices.delete_appendix, existing["id"], expected_version=existing["version"],
                             success=t("agr.appendix.deleted")):
                         st.rerun()

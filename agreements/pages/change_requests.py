@@ -183,8 +183,7 @@ with tab_roadmap:
                         expected_version=current["version"] if current else None, success=t("ui.saved")):
                     st.rerun()
         if current is not None:
-            sure = st.checkbox(t("agr.rm.delete_confirm"), key=f"rm-del-ok-{choice}")
-            if st.button(t("agr.rm.delete"), disabled=not sure, key=f"rm-del-{choice}"):
+            if common.confirmed_button(t("agr.rm.delete_confirm"), t("agr.rm.delete"), key=f"rm-del-{choice}"):
                 if call(roadmap.delete_roadmap_item, current["id"], expected_version=current["version"],
                         success=t("agr.rm.deleted")):
                     st.rerun()

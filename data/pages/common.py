@@ -122,6 +122,19 @@ def write(fn: Callable, *args, success: str | None = None, **kwargs):
     return result if result is not None else True
 
 
+def confirmed_button(confirm_label: str, button_label: str, *, key: str, container=st, **button_kwargs) -> bool:
+    """A box to tick and a button that stays disabled until it is ticked (for what cannot be undone).
+
+    Draws both in `container` (a column, an expander, ...) under the keys f"{key}-ok" and f"{key}-go",
+    passes `button_kwargs` (type, icon, help, ...) on to the button, and returns True in the run where
+    the button was pressed with the box ticked. Put the chosen entity's id in `key`: a ticked box
+    keeps its tick for as long as its key is drawn.
+    """
+    sure = container.checkbox(confirm_label, key=f"{key}-ok")
+    pressed = container.button(button_label, key=f"{key}-go", disabled=not sure, **button_kwargs)
+    return bool(pressed and sure)
+
+
 def write_mark() -> int:
     """The audit log's last sequence number: it moves on every write, so caches keyed on it refresh."""
     with db.session_scope() as s:

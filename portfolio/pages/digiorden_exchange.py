@@ -87,8 +87,8 @@ if preview.changed == 0:
     st.stop()
 if deleted:
     st.warning(t("do.exchange.will_delete", count=deleted, name=org["name"]))
-sure = st.checkbox(t("do.exchange.confirm", name=org["name"]), key=f"do_confirm_{org_id}")
-if st.button(t("do.exchange.import_button"), type="primary", disabled=not sure, icon=":material/upload:"):
+if common.confirmed_button(t("do.exchange.confirm", name=org["name"]), t("do.exchange.import_button"),
+                           key=f"do_confirm_{org_id}", type="primary", icon=":material/upload:"):
     result = run_import(dry_run=False)
     if result is not None:
         st.success(t("do.exchange.imported", name=org["name"]))

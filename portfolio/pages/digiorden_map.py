@@ -40,8 +40,8 @@ def hosting_options():
 
 def delete_controls(confirm_label: str, delete, chosen: int, version: int, key_prefix: str) -> None:
     """A confirm box and a delete button for the chosen system, dataset, integration or vendor."""
-    sure = st.checkbox(confirm_label, key=f"{key_prefix}-del-{chosen}")
-    if st.button(t("do.ui.delete"), disabled=not sure, key=f"{key_prefix}-delete-{chosen}", icon=":material/delete:"):
+    if common.confirmed_button(confirm_label, t("do.ui.delete"), key=f"{key_prefix}-del-{chosen}",
+                               icon=":material/delete:"):
         if common.write(delete, chosen, expected_version=version, success=t("do.ui.deleted")):
             st.rerun()
 

@@ -161,8 +161,8 @@ if chosen is not None and by_id[chosen]["status"] == "draft":
     decide = st.columns(2)
     with decide[0]:
         if can_apply:
-            sure = st.checkbox(t("pf.scenarios.apply_confirm", name=scenario["name"]))
-            if st.button(t("pf.scenarios.apply"), type="primary", disabled=not sure, icon=":material/done_all:"):
+            if common.confirmed_button(t("pf.scenarios.apply_confirm", name=scenario["name"]), t("pf.scenarios.apply"),
+                                       key=f"scenario-apply-{chosen}", type="primary", icon=":material/done_all:"):
                 moved = common.write(scenarios.apply_scenario, chosen, expected_version=scenario["version"],
                                      success=t("pf.scenarios.applied"))
                 if moved is not None:

@@ -89,15 +89,14 @@ with tabs[0]:
             if can_approve:
                 st.subheader(t("price.approve_title"))
                 comment = st.text_input(t("price.approval_comment"), key=f"comment-{chosen}")
-                confirm = st.checkbox(t("price.confirm_approve"), key=f"confirm-approve-{chosen}")
-                if st.button(t("price.approve"), type="primary", disabled=not confirm, key=f"approve-{chosen}"):
+                if common.confirmed_button(t("price.confirm_approve"), t("price.approve"), key=f"approve-{chosen}",
+                                           type="primary"):
                     if common.write(pricelists.approve, {"calculation_id": chosen, "comment": comment},
                                     success=t("price.approved")):
                         st.rerun()
             if can_edit:
-                confirm = st.checkbox(t("price.confirm_delete_calc"), key=f"confirm-del-calc-{chosen}")
-                if st.button(t("price.delete"), disabled=not confirm, key=f"del-calc-{chosen}",
-                             icon=":material/delete:"):
+                if common.confirmed_button(t("price.confirm_delete_calc"), t("price.delete"), key=f"del-calc-{chosen}",
+                                           icon=":material/delete:"):
                     if common.write(selfcost.delete_calculation, chosen, success=t("price.deleted")):
                         st.rerun()
         else:

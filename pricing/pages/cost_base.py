@@ -112,8 +112,8 @@ with items_tab:
                             expected_version=current.get("version"), success=t("ui.saved")):
                 st.rerun()
         if chosen is not None:
-            confirm = st.checkbox(t("price.confirm_delete_item"), key=f"confirm-del-{chosen}")
-            if st.button(t("price.delete"), disabled=not confirm, icon=":material/delete:", key=f"del-{chosen}"):
+            if common.confirmed_button(t("price.confirm_delete_item"), t("price.delete"), key=f"del-{chosen}",
+                                       icon=":material/delete:"):
                 if common.write(costbase.delete_cost_item, chosen, expected_version=current.get("version"),
                                 success=t("price.deleted")):
                     st.rerun()

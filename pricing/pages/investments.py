@@ -89,8 +89,8 @@ with invest_tab:
                                 expected_version=current.get("version"), success=t("ui.saved")):
                     st.rerun()
         if edit_id is not None:
-            confirm = st.checkbox(t("price.confirm_delete_investment"), key=f"confirm-inv-{edit_id}")
-            if st.button(t("price.delete"), disabled=not confirm, key=f"del-inv-{edit_id}", icon=":material/delete:"):
+            if common.confirmed_button(t("price.confirm_delete_investment"), t("price.delete"), key=f"del-inv-{edit_id}",
+                                       icon=":material/delete:"):
                 if common.write(capital.delete_investment, edit_id, expected_version=current.get("version"),
                                 success=t("price.deleted")):
                     st.rerun()

@@ -92,10 +92,9 @@ with tab_new:
             _show_lines(preview.lines, "preview")
             if preview.lines:
                 reason = st.text_input(t("inv.col.reason"), key="inv-reason")
-                sure = st.checkbox(t("inv.confirm_approve", period=preview.period.label,
-                                     amount=shared.kr(preview.total_ore)), key="inv-sure")
-                if st.button(t("inv.approve"), type="primary", icon=":material/verified:", disabled=not sure,
-                             key="inv-approve"):
+                if common.confirmed_button(t("inv.confirm_approve", period=preview.period.label,
+                                             amount=shared.kr(preview.total_ore)), t("inv.approve"),
+                                           key="inv-approve", type="primary", icon=":material/verified:"):
                     number = common.write(lambda s, a, p: invoicing.approve_run(s, a, p).number,
                                           {**chosen, "expected_total_ore": preview.total_ore, "reason": reason},
                                           success=t("inv.approved_toast"))
@@ -151,8 +150,8 @@ with tab_runs:
                     if result not in (None, True):
                         st.info(t("inv.cli_credit_preview", credit=shared.kr(result.credit_total_ore),
                                   rebill=shared.kr(result.rebill_total_ore), difference=shared.kr(result.difference_ore)))
-                sure = st.checkbox(t("inv.confirm_credit"), key="inv-credit-sure")
-                if st.button(t("inv.credit"), type="primary", disabled=not sure, key="inv-credit"):
+                if common.confirmed_button(t("inv.confirm_credit"), t("inv.credit"), key="inv-credit",
+                                           type="primary"):
                     result = common.write(_credit, payload, success=t("inv.credited_toast"))
                     if result not in (None, True):
                         st.success(t("inv.cli_credited", credit=result[0], rebill=result[1] or "-"))

@@ -170,8 +170,8 @@ with tab_assess:
                 if common.write(nsm.set_status, chosen, "final", expected_version=current["version"],
                                 success=t("ui.saved")):
                     st.rerun()
-            confirm = c2.checkbox(t("nsm.confirm_delete"), key=f"nsm-del-{chosen}")
-            if c2.button(t("nsm.delete"), disabled=not confirm):
+            if common.confirmed_button(t("nsm.confirm_delete"), t("nsm.delete"), key=f"nsm-del-{chosen}",
+                                       container=c2):
                 if common.write(nsm.delete_assessment, chosen, success=t("ui.saved")):
                     st.rerun()
         elif c1.button(t("nsm.reopen")):

@@ -110,8 +110,8 @@ def save_element(current, payload) -> None:
 
 def delete_controls(current, label_key: str, key_prefix: str) -> None:
     """A confirm box and a delete button for an element or flow."""
-    confirm = st.checkbox(t("threat.confirm_delete", name=current["name"]), key=f"{key_prefix}-{current['id']}")
-    if st.button(t(label_key), disabled=not confirm, key=f"{key_prefix}-btn-{current['id']}"):
+    if common.confirmed_button(t("threat.confirm_delete", name=current["name"]), t(label_key),
+                               key=f"{key_prefix}-{current['id']}"):
         result = common.write(threats.delete_element, current["id"])
         if result:
             st.success(t("threat.deleted", **result))

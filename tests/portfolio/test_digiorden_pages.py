@@ -86,10 +86,10 @@ def test_architect_deletes_a_vendor_after_confirming(db_url):
     chosen = app.selectbox(key="do_vendor_pick").value
     with db.session_scope() as session:
         before = session.scalar(select(func.count()).select_from(DoVendor))
-    delete = app.button(key=f"do-v-delete-{chosen}")
+    delete = app.button(key=f"do-v-del-{chosen}-go")
     assert delete.disabled                       # not before the box is ticked
-    app.checkbox(key=f"do-v-del-{chosen}").check().run()
-    app.button(key=f"do-v-delete-{chosen}").click().run()
+    app.checkbox(key=f"do-v-del-{chosen}-ok").check().run()
+    app.button(key=f"do-v-del-{chosen}-go").click().run()
     assert errors_of(app) == []
     with db.session_scope() as session:
         assert session.scalar(select(func.count()).select_from(DoVendor)) == before - 1

@@ -49,8 +49,8 @@ def test_finance_previews_and_approves_a_quarter_then_credits_it(small_case):
     app.text_input(key="inv-credit-reason").set_value("Feil startdato").run(timeout=60)
     next(b for b in app.button if b.label == "Forhåndsvis" and b.key == "inv-credit-preview").click().run(timeout=60)
     assert any("Kreditering -21" in i.value.replace("\xa0", " ") for i in app.info), [i.value for i in app.info]
-    app.checkbox(key="inv-credit-sure").check().run(timeout=60)
-    app.button(key="inv-credit").click().run(timeout=60)
+    app.checkbox(key="inv-credit-ok").check().run(timeout=60)
+    app.button(key="inv-credit-go").click().run(timeout=60)
     assert errors_of(app) == []
     with db.session_scope() as session:
         kinds = session.scalars(select(InvoiceRun.kind).order_by(InvoiceRun.number)).all()

@@ -80,3 +80,20 @@ def test_pages_render_in_english(demo_data, page):
     app = render(page, make_actor("security"), language="en")
     assert not errors_of(app), errors_of(app)
     assert app.title[0].value in ("Threat models", "NSM maturity")
+
+
+def test_security_officer_deletes_a_draft_assessment_after_confirming(demo_data):
+    from risk import nsm
+
+    with db.session_scope() as session:
+        draft = next(r for r in nsm.assessment_rows(session) if r["status"] == "draft")
+    app = render("risk/pages/nsm_maturity.py", make_actor("security", username="sikkerhet"))
+    app.selectbox[0].select(draft["id"]).run()
+    assert not errors_of(app), errors_of(app)
+    assert next(b for b in app.button if b.label == "Slett vurdering").disabled     # not before the box is ticked
+    next(c for c in app.checkbox if c.label == "Ja, slett utkastet").check().run()
+    next(b for b in app.button if b.label == "Slett vurdering").click().run()
+    assert not errors_of(app), errors_of(app)
+    with db.session_scope() as session:
+        assert [r["id"] for r in nsm.assessment_rows(session) if r["id"] == draft["id"]] == []
+        assert len(nsm.assessment_rows(session)) == 1
