@@ -34,10 +34,10 @@ with freeze_tab:
     else:
         common.empty_state("cb.settings.no_freezes")
     if can_write:
-        by_id = {f["id"]: f for f in freezes}
-        choice = st.selectbox(t("cb.settings.freeze_choose"), [None, *by_id],
-                              format_func=lambda i: t("cb.settings.freeze_new") if i is None else by_id[i]["name"])
-        current = by_id.get(choice, {})
+        freezes_by_id = {f["id"]: f for f in freezes}
+        choice = st.selectbox(t("cb.settings.freeze_choose"), [None, *freezes_by_id],
+                              format_func=lambda i: t("cb.settings.freeze_new") if i is None else freezes_by_id[i]["name"])
+        current = freezes_by_id.get(choice, {})
         with st.form(f"freeze-{choice}-{current.get('version')}"):
             name = st.text_input(t("cb.col.name"), current.get("name", ""))
             c1, c2, c3 = st.columns(3)
@@ -109,10 +109,10 @@ with template_tab:
     else:
         common.empty_state("cb.settings.no_templates")
     if can_write:
-        by_id = {tp["id"]: tp for tp in templates}
-        choice = st.selectbox(t("cb.settings.template_choose"), [None, *by_id],
-                              format_func=lambda i: t("cb.settings.template_new") if i is None else by_id[i]["name"])
-        current = by_id.get(choice, {})
+        templates_by_id = {tp["id"]: tp for tp in templates}
+        choice = st.selectbox(t("cb.settings.template_choose"), [None, *templates_by_id],
+                              format_func=lambda i: t("cb.settings.template_new") if i is None else templates_by_id[i]["name"])
+        current = templates_by_id.get(choice, {})
         with st.form(f"template-{choice}-{current.get('version')}"):
             name = st.text_input(t("cb.col.name"), current.get("name", ""))
             description = st.text_area(t("cb.col.description"), current.get("description", ""))

@@ -77,10 +77,10 @@ with tabs[0]:
             })
     if can_edit:
         with st.expander(t("do.map.edit_system"), icon=":material/edit:"):
-            by_id = {s["id"]: s for s in systems}
-            chosen = st.selectbox(t("do.map.choose_system"), [None] + list(by_id), key="do_sys_pick",
-                                  format_func=lambda i: t("do.ui.new") if i is None else by_id[i]["name"])
-            current = by_id.get(chosen, {})
+            systems_by_id = {s["id"]: s for s in systems}
+            chosen = st.selectbox(t("do.map.choose_system"), [None] + list(systems_by_id), key="do_sys_pick",
+                                  format_func=lambda i: t("do.ui.new") if i is None else systems_by_id[i]["name"])
+            current = systems_by_id.get(chosen, {})
             vendor_names = [v["name"] for v in data["vendors"]]
             with st.form(f"do-system-{chosen}-{current.get('version')}"):
                 c1, c2 = st.columns(2)
@@ -141,11 +141,11 @@ with tabs[1]:
         common.empty_state("do.map.no_datasets")
     if can_edit and data["systems"]:
         with st.expander(t("do.map.edit_dataset"), icon=":material/edit:"):
-            by_id = {d["id"]: d for d in datasets}
-            chosen = st.selectbox(t("do.map.choose_dataset"), [None] + list(by_id), key="do_ds_pick",
+            datasets_by_id = {d["id"]: d for d in datasets}
+            chosen = st.selectbox(t("do.map.choose_dataset"), [None] + list(datasets_by_id), key="do_ds_pick",
                                   format_func=lambda i: t("do.ui.new") if i is None
-                                  else f"{by_id[i]['name']} ({by_id[i]['system']})")
-            current = by_id.get(chosen, {})
+                                  else f"{datasets_by_id[i]['name']} ({datasets_by_id[i]['system']})")
+            current = datasets_by_id.get(chosen, {})
             system_names = [s["name"] for s in data["systems"]]
             personal_options = [p.value for p in PersonalData]
             with st.form(f"do-dataset-{chosen}-{current.get('version')}"):
@@ -195,12 +195,12 @@ with tabs[2]:
         common.empty_state("do.map.no_integrations")
     if can_edit and data["systems"]:
         with st.expander(t("do.map.edit_integration"), icon=":material/edit:"):
-            by_id = {i["id"]: i for i in integrations}
-            chosen = st.selectbox(t("do.map.choose_integration"), [None] + list(by_id), key="do_int_pick",
+            integrations_by_id = {i["id"]: i for i in integrations}
+            chosen = st.selectbox(t("do.map.choose_integration"), [None] + list(integrations_by_id), key="do_int_pick",
                                   format_func=lambda i: t("do.ui.new") if i is None else
-                                  f"{by_id[i]['from_system']} → {by_id[i]['to_system'] or by_id[i]['to_service_name']}"
-                                  f" ({by_id[i]['data_carried'] or '-'})")
-            current = by_id.get(chosen, {})
+                                  f"{integrations_by_id[i]['from_system']} → {integrations_by_id[i]['to_system'] or integrations_by_id[i]['to_service_name']}"
+                                  f" ({integrations_by_id[i]['data_carried'] or '-'})")
+            current = integrations_by_id.get(chosen, {})
             system_names = [s["name"] for s in data["systems"]]
             services = common.cached(digiorden.platform_services)
             service_names = dict(services)
@@ -250,10 +250,10 @@ with tabs[3]:
         common.empty_state("do.map.no_vendors")
     if can_edit:
         with st.expander(t("do.map.edit_vendor"), icon=":material/edit:"):
-            by_id = {v["id"]: v for v in vendors}
-            chosen = st.selectbox(t("do.map.choose_vendor"), [None] + list(by_id), key="do_vendor_pick",
-                                  format_func=lambda i: t("do.ui.new") if i is None else by_id[i]["name"])
-            current = by_id.get(chosen, {})
+            vendors_by_id = {v["id"]: v for v in vendors}
+            chosen = st.selectbox(t("do.map.choose_vendor"), [None] + list(vendors_by_id), key="do_vendor_pick",
+                                  format_func=lambda i: t("do.ui.new") if i is None else vendors_by_id[i]["name"])
+            current = vendors_by_id.get(chosen, {})
             with st.form(f"do-vendor-{chosen}-{current.get('version')}"):
                 c1, c2 = st.columns(2)
                 name = c1.text_input(t("do.col.name"), current.get("name", ""))

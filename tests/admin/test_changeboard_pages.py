@@ -102,3 +102,25 @@ def test_demo_is_deterministic_and_covers_every_status(db_url, system):
     first = support.demo_freshdesk_csv(rng, ["Bergen", "Oslo"], support.datetime.now().date(), count=20)
     again = support.demo_freshdesk_csv(random.Random(1), ["Bergen", "Oslo"], support.datetime.now().date(), count=20)
     assert first == again
+
+
+def _delete_freeze(app, name: str):
+    choose = next(s for s in app.selectbox if s.label == "Frysperiode")
+    choose.select_index(next(i for i, o in enumerate(choose.options) if o == name)).run()
+    assert errors_of(app) == []
+    delete = next(b for b in app.button if b.key and b.key.startswith("freeze-del-"))
+    assert delete.disabled
+    next(c for c in app.checkbox if c.key == delete.key.replace("-go", "-ok")).check().run()
+    next(b for b in app.button if b.key == delete.key).click().run()
+
+
+def test_a_freeze_is_deleted_only_after_ticking_the_confirm_box(demo_data):
+    from admin.changeboard_models import FreezeWindow
+
+    app = render("admin/pages/changeboard_settings.py", make_actor("portfolio"))
+    _delete_freeze(app, "Julefrys")   # the leader has approved changes inside it
+    assert errors_of(app) == ["«Julefrys» har overstyringer fra leder og kan ikke slettes. Endre datoene i stedet."]
+    _delete_freeze(app, "Utbetalingsdager i Digisos")
+    assert errors_of(app) == []
+    with db.session_scope() as session:
+        assert set(session.scalars(select(FreezeWindow.name))) == {"Julefrys"}
