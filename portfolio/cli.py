@@ -8,11 +8,11 @@ from data.cli import run_command
 from data.errors import BackofficeError
 from data.formatting import number, percent
 from data.i18n import t
-from portfolio import exports, scenarios
+from portfolio import exports, scenarios, staffing
 from portfolio.schemas import add_months, month_label, month_start, parse_month
 
 
-def _month(value: str | None, default: date) -> date:
+def _month(value: str | None, default: date | None) -> date | None:
     if not value:
         return default
     try:
@@ -106,6 +106,28 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_demand_export(args) -> int:
+    first, last = _month(args.from_month, None), _month(args.to_month, None)
+    if first and last and last < first:
+        raise BackofficeError(t("pf.error.end_before_start"))
+    content = run_command(args, lambda s, _a: exports.demand_workbook(s, first, last))
+    Path(args.file).write_bytes(content)
+    print(t("pf.cli.demand_exported", path=args.file))
+    return 0
+
+
+def cmd_demand_import(args) -> int:
+    try:
+        content = Path(args.file).read_bytes()
+    except OSError:
+        raise BackofficeError(t("backup.no_file", path=args.file)) from None
+    counts = run_command(args, lambda s, a: staffing.import_demand(s, a, content, dry_run=args.dry_run))
+    print(t("pf.demand.counts", **counts))
+    if args.dry_run:
+        print(t("pf.cli.dry_run"))
+    return 0
+
+
 def cmd_baseline(args) -> int:
     baseline = run_command(args, lambda s, a: scenarios.create_baseline(s, a, {"name": args.name,
                                                                               "note": args.note or ""}))
@@ -131,6 +153,15 @@ def register_cli(sub) -> None:
     p.add_argument("--from", dest="from_month", metavar="YYYY-MM")
     p.add_argument("--to", dest="to_month", metavar="YYYY-MM")
     p.set_defaults(func=cmd_export)
+    p = commands.add_parser("demand-export", help=t("pf.cli.help_demand_export"))
+    p.add_argument("file")
+    p.add_argument("--from", dest="from_month", metavar="YYYY-MM")
+    p.add_argument("--to", dest="to_month", metavar="YYYY-MM")
+    p.set_defaults(func=cmd_demand_export)
+    p = commands.add_parser("demand-import", help=t("pf.cli.help_demand_import"))
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help=t("pf.cli.help_dry_run"))
+    p.set_defaults(func=cmd_demand_import)
     p = commands.add_parser("baseline", help=t("pf.cli.help_baseline"))
     p.add_argument("name")
     p.add_argument("--note")

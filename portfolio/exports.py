@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data.db import utcnow
 from data.excel import Column, add_sheet, new_workbook, workbook_bytes
 from data.i18n import t
 from portfolio import capacity, projects, staffing
@@ -87,4 +88,26 @@ def plan_workbook(session: Session, first: date, last: date) -> bytes:
         Column(t("pf.col.fte"), "decimal")], needs, total_columns=(7,))
     _capacity_sheet(workbook, session, first, last)
     _flag_sheets(workbook, session, first, last)
+    return workbook_bytes(workbook)
+
+
+def demand_workbook(session: Session, first: date | None = None, last: date | None = None) -> bytes:
+    """Open demand in the import layout (the sheet «Behov»: project, role, one FTE column per month),
+    with a guide sheet listing the roles and each active project's period. Import it back unchanged and
+    nothing changes."""
+    months, rows = staffing.demand_grid(session, first, last)
+    workbook = new_workbook()
+    columns = ([Column(t("pf.col.project"), width=40), Column(t("pf.col.role"), width=26)]
+               + [Column(month_label(m), "decimal", width=9) for m in months])
+    add_sheet(workbook, t(staffing.DEMAND_SHEET), columns, rows)
+    workbook[t(staffing.DEMAND_SHEET)].freeze_panes = "C2"
+    guide = [[t("pf.demand.guide_how"), t("pf.demand.guide_how_text")],
+             [t("pf.demand.guide_exported"), utcnow().strftime("%d.%m.%Y %H:%M UTC")],
+             [t("pf.demand.guide_roles"), ", ".join(staffing.role_label(r.code, r.name)
+                                                    for r in staffing.roles(session))]]
+    guide += [[t("pf.demand.guide_project", name=p.name),
+               t("pf.demand.guide_period", first=month_label(p.start_date), last=month_label(p.end_date))]
+              for p in staffing.active_projects(session)]
+    add_sheet(workbook, t("pf.sheet.demand_guide"), [Column(t("pf.demand.guide_what"), width=40),
+                                                    Column(t("pf.demand.guide_value"), width=100)], guide)
     return workbook_bytes(workbook)

@@ -232,3 +232,28 @@ class ScenarioRowIn(_In):
 class BaselineIn(_In):
     name: str = Field(min_length=2, max_length=120)
     note: str = ""
+
+
+class DemandCellIn(_In):
+    """One cell of the demand sheet: open demand in FTE for a project, role and month (blank = none)."""
+
+    fte: Decimal
+
+    @field_validator("fte", mode="before")
+    @classmethod
+    def _fte(cls, value):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return Decimal(0)
+        if isinstance(value, bool):
+            raise ValueError(t("pf.demand.bad_fte", value=value))
+        try:
+            amount = _decimal(value) if isinstance(value, str | float) else Decimal(value)
+        except (ValueError, TypeError, ArithmeticError):
+            raise ValueError(t("pf.demand.bad_fte", value=value)) from None
+        if not amount.is_finite():
+            raise ValueError(t("pf.demand.bad_fte", value=value))
+        if amount < 0:
+            raise ValueError(t("pf.demand.negative", value=value))
+        if amount > 100:
+            raise ValueError(t("pf.demand.too_large", value=value))
+        return amount

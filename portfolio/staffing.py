@@ -1,13 +1,23 @@
-"""People and roles, schedule changes, background load, demand and allocations of named people."""
+"""People and roles, schedule changes, background load, demand and allocations of named people.
+
+Open demand can also be kept in a spreadsheet: `demand_grid` gives it in the import layout (the sheet
+«Behov»/"Demand": one row per project and role, columns «Prosjekt», «Rolle», then one column per month
+headed `YYYY-MM`, each cell the FTE wanted that month) and `import_demand` reads such a sheet back,
+all or nothing. The sheet names only open demand (no person); allocations of named people stay as they are.
+"""
 from __future__ import annotations
 
+from datetime import date
+
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
 from data.audit import ensure_version
-from data.errors import BackofficeError, NotFound, validate
-from data.i18n import get_language, t
+from data.errors import BackofficeError, NotFound, RowError, ValidationFailed, errors_from_pydantic, validate
+from data.excel import open_workbook, sheet_rows
+from data.i18n import catalog, get_language, t
 from data.textsearch import equals_folded
 from portfolio.models import (
     Allocation,
@@ -23,14 +33,17 @@ from portfolio.models import (
 )
 from portfolio.schemas import (
     BackgroundLoadIn,
+    DemandCellIn,
     NeedIn,
     PersonIn,
     RoleIn,
     ScheduleChangeIn,
+    add_months,
     fte_of,
     month_label,
     month_range,
     month_start,
+    parse_month,
     to_pct,
 )
 
@@ -294,3 +307,196 @@ def person_choices(session: Session) -> dict[int, str]:
     return {i: name + (f" ({t('pf.kind.consultant').lower()})" if kind == PersonKind.CONSULTANT else "")
             for i, name, kind in rows}
 
+
+
+# --- open demand to and from a spreadsheet ---------------------------------------------------------
+
+DEMAND_SHEET = "pf.sheet.demand"
+DEMAND_LEAD = ("pf.col.project", "pf.col.role")
+
+
+def _both(key: str) -> set[str]:
+    """A label in both languages, casefolded: a sheet exported in English imports in Norwegian."""
+    return {text.strip().casefold() for text in catalog().get(key, (key,))}
+
+
+def active_projects(session: Session) -> list[Project]:
+    return list(session.scalars(select(Project).where(Project.phase != Phase.HANDED_OVER.value)
+                                .order_by(Project.priority, Project.name)))
+
+
+def demand_grid(session: Session, first: date | None = None,
+                last: date | None = None) -> tuple[list[date], list[list]]:
+    """Open demand of the active projects in the import layout: the month columns, and one row
+    [project, role, FTE or None per month] per project and role with demand in those months.
+
+    Without `first`/`last` the months span every active project's period (this month and the next
+    eleven when there is no active project), so the sheet holds all open demand there is."""
+    active = active_projects(session)
+    if first is None:
+        first = min((month_start(p.start_date) for p in active), default=month_start(date.today()))
+    if last is None:
+        last = max((month_start(p.end_date) for p in active), default=add_months(first, 11))
+    months = month_range(first, last) if last >= first else []
+    query = (select(Project.priority, Project.name, DeptRole.sort_order, DeptRole.code, DeptRole.name,
+                    Demand.month, Demand.fte_pct)
+             .join(Project, Project.id == Demand.project_id).join(DeptRole, DeptRole.id == Demand.role_id)
+             .where(Project.phase != Phase.HANDED_OVER.value, Demand.month >= first, Demand.month <= last))
+    grid: dict[tuple, dict[date, int]] = {}
+    for priority, project, order, code, name, month, pct in session.execute(query):
+        grid.setdefault((priority, project, order, code, name), {})[month] = pct
+    rows = []
+    for (_priority, project, _order, code, name), cells in sorted(grid.items()):
+        rows.append([project, role_label(code, name)]
+                    + [fte_of(cells[m]) if cells.get(m) else None for m in months])
+    return months, rows
+
+
+def _demand_sheet(workbook) -> str:
+    names = list(workbook.sheetnames)
+    wanted = _both(DEMAND_SHEET)
+    match = next((n for n in names if n.strip().casefold() in wanted), None)
+    if match is None and len(names) == 1:
+        match = names[0]
+    if match is None:
+        raise BackofficeError(t("import.missing_sheet", sheet=t(DEMAND_SHEET)))
+    return match
+
+
+def read_demand(session: Session, content: bytes) -> tuple[list[date], list[dict]]:
+    """Check a demand workbook completely. Returns the month columns and, per row, the project, the role
+    and {month: hundredths of FTE (0 for a blank cell)}; raises ValidationFailed naming every bad cell."""
+    workbook = open_workbook(content)
+    try:
+        sheet = _demand_sheet(workbook)
+        headers, records = sheet_rows(workbook[sheet])
+    finally:
+        workbook.close()
+
+    def where(header: str) -> str:
+        return f"{sheet} / {header}"
+
+    errors: list[RowError] = []
+    lead: dict[str, str] = {}
+    months: dict[str, date] = {}
+    seen_months: dict[date, str] = {}
+    for header in headers:
+        if not header:
+            continue
+        folded = header.casefold()
+        key = next((k for k in DEMAND_LEAD if folded in _both(k)), None)
+        if key is not None:
+            if key in lead:
+                errors.append(RowError(1, where(header), t("pf.demand.duplicate_column", other=lead[key])))
+            lead[key] = header
+            continue
+        try:
+            month = parse_month(header)
+        except ValueError:
+            errors.append(RowError(1, where(header), t("pf.demand.bad_month_header", value=header)))
+            continue
+        if month in seen_months:
+            errors.append(RowError(1, where(header), t("pf.demand.duplicate_column", other=seen_months[month])))
+            continue
+        seen_months[month] = header
+        months[header] = month
+    for key in DEMAND_LEAD:
+        if key not in lead:
+            errors.append(RowError(1, where(t(key)), t("import.missing_column", column=t(key))))
+    if not months and not errors:
+        errors.append(RowError(1, sheet, t("pf.demand.no_months")))
+    if errors:
+        raise ValidationFailed(errors)
+
+    projects_by_name = {p.name.strip().casefold(): p for p in session.scalars(select(Project))}
+    roles_by_name: dict[str, DeptRole] = {}
+    for role in roles(session):
+        for text in (role.code, role.name, _ENGLISH.get(role.code, role.name)):
+            roles_by_name.setdefault(text.strip().casefold(), role)
+    project_header, role_header = lead["pf.col.project"], lead["pf.col.role"]
+    rows: list[dict] = []
+    seen_rows: dict[tuple[int, int], int] = {}
+    for number, record in records:
+        project_text = str(record.get(project_header) or "").strip()
+        role_text = str(record.get(role_header) or "").strip()
+        project = role = None
+        if not project_text:
+            errors.append(RowError(number, where(project_header), t("import.required")))
+        else:
+            project = projects_by_name.get(project_text.casefold())
+            if project is None:
+                errors.append(RowError(number, where(project_header),
+                                       t("pf.demand.unknown_project", name=project_text)))
+            elif project.phase == Phase.HANDED_OVER.value:
+                errors.append(RowError(number, where(project_header), t("pf.project.closed", name=project.name)))
+                project = None
+        if not role_text:
+            errors.append(RowError(number, where(role_header), t("import.required")))
+        else:
+            role = roles_by_name.get(role_text.casefold())
+            if role is None:
+                errors.append(RowError(number, where(role_header), t("pf.demand.unknown_role", name=role_text)))
+        cells: dict[date, int] = {}
+        for header, month in months.items():
+            try:
+                pct = to_pct(DemandCellIn.model_validate({"fte": record.get(header)}).fte)
+            except ValidationError as exc:
+                errors.extend(RowError(number, where(header), e.message) for e in errors_from_pydantic(exc))
+                continue
+            if pct and project is not None and not (month_start(project.start_date) <= month
+                                                    <= month_start(project.end_date)):
+                errors.append(RowError(number, where(header), t(
+                    "pf.demand.outside_project", project=project.name, month=month_label(month),
+                    first=month_label(month_start(project.start_date)),
+                    last=month_label(month_start(project.end_date)))))
+                continue
+            cells[month] = pct
+        if project is None or role is None:
+            continue
+        other = seen_rows.setdefault((project.id, role.id), number)
+        if other != number:
+            errors.append(RowError(number, f"{where(project_header)}, {role_header}",
+                                   t("import.duplicate_row", other=other)))
+            continue
+        rows.append(dict(row=number, project_id=project.id, role_id=role.id, cells=cells))
+    if errors:
+        raise ValidationFailed(errors)
+    return sorted(months.values()), rows
+
+
+def import_demand(session: Session, actor: Actor, content: bytes, *, dry_run: bool = False) -> dict:
+    """Set the open demand a workbook names (every project and role row, in every month column), all
+    or nothing: a blank or 0 cell removes demand in that month; projects, roles and months the sheet does
+    not name are left alone. Returns counts of demand months added, changed, unchanged and removed;
+    `dry_run` checks and counts the same way but writes nothing."""
+    actor.require("portfolio.write")
+    months, rows = read_demand(session, content)
+    counts = dict(added=0, changed=0, unchanged=0, removed=0, rows=len(rows), dry_run=dry_run)
+    if not rows:
+        return counts
+    project_ids = {r["project_id"] for r in rows}
+    existing = {(d.project_id, d.role_id, d.month): d for d in session.scalars(
+        select(Demand).where(Demand.project_id.in_(project_ids), Demand.month >= months[0],
+                             Demand.month <= months[-1]))}
+    for row in rows:
+        for month, pct in row["cells"].items():
+            current = existing.get((row["project_id"], row["role_id"], month))
+            if current is None:
+                if pct:
+                    counts["added"] += 1
+                    if not dry_run:
+                        session.add(Demand(project_id=row["project_id"], role_id=row["role_id"], month=month,
+                                           fte_pct=pct))
+            elif not pct:
+                counts["removed"] += 1
+                if not dry_run:
+                    session.delete(current)
+            elif current.fte_pct != pct:
+                counts["changed"] += 1
+                if not dry_run:
+                    current.fte_pct = pct
+            else:
+                counts["unchanged"] += 1
+    if not dry_run:
+        session.flush()
+    return counts

@@ -3,11 +3,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from data.errors import BackofficeError, ValidationFailed
 from data.i18n import t
 from data.pages import common
-from portfolio import projects, staffing
+from portfolio import exports, projects, staffing
 from portfolio.models import PersonKind, Phase
 from portfolio.schemas import add_months, month_label, month_start
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COUNT_KEYS = ("rows", "added", "changed", "unchanged", "removed")
 
 actor = common.require_actor(frozenset({"leader", "portfolio"}))
 common.header("pf.page.staffing", "pf.staffing.intro")
@@ -228,3 +232,53 @@ with needs_tab:
                                                               fte=amount, first_month=first, last_month=last),
                                       success=t("ui.saved")):
                 st.rerun()
+
+
+def show_demand_counts(counts: dict) -> None:
+    st.dataframe(pd.DataFrame([{key: counts[key] for key in COUNT_KEYS}]), hide_index=True, width="stretch",
+                 column_config={key: st.column_config.NumberColumn(t(f"pf.demand.{key}"), format="%d")
+                                for key in COUNT_KEYS})
+
+
+def demand_preview(content: bytes) -> dict | None:
+    """Check the file and count what it would change (a dry run: nothing is written)."""
+    try:
+        with common.session() as session:
+            return staffing.import_demand(session, actor, content, dry_run=True)
+    except ValidationFailed as error:
+        st.error(t("error.validation_failed", count=len(error.errors)))
+        st.dataframe(pd.DataFrame([{"row": e.row, "where": e.field or "", "problem": e.message}
+                                   for e in error.errors]), hide_index=True, width="stretch", column_config={
+            "row": st.column_config.NumberColumn(t("pf.demand.row"), format="%d"),
+            "where": st.column_config.TextColumn(t("pf.demand.where")),
+            "problem": st.column_config.TextColumn(t("pf.demand.problem"))})
+    except BackofficeError as error:
+        st.error(error.message)
+    return None
+
+
+with needs_tab:
+    st.subheader(t("pf.demand.excel"))
+    st.caption(t("pf.demand.excel_help"))
+    st.download_button(t("pf.demand.download"), common.cached(exports.demand_workbook), "behov.xlsx", mime=XLSX,
+                       icon=":material/download:", key="pf-demand-download")
+    if can_write:
+        upload = st.file_uploader(t("pf.demand.file"), type=["xlsx"], key="pf-demand-upload")
+        if upload is not None:
+            content = upload.getvalue()
+            preview = demand_preview(content)
+            if preview is not None:
+                st.success(t("pf.demand.checked"))
+                show_demand_counts(preview)
+                if preview["added"] + preview["changed"] + preview["removed"] == 0:
+                    st.info(t("pf.demand.nothing_to_do"))
+                else:
+                    if preview["removed"]:
+                        st.warning(t("pf.demand.will_remove", count=preview["removed"]))
+                    if common.confirmed_button(t("pf.demand.confirm"), t("pf.demand.import_button"),
+                                               key=f"pf-demand-confirm-{upload.file_id}", type="primary",
+                                               icon=":material/upload:"):
+                        result = common.write(staffing.import_demand, content, success=t("pf.demand.imported"))
+                        if result is not None:
+                            st.success(t("pf.demand.imported"))
+                            show_demand_counts(result)
