@@ -10,24 +10,31 @@ Each year's surplus must be used, and each deficit recovered, by the end of the 
 (2024 → 31.12.2029). The finance adviser is warned from a year before that date; past it, what is left
 is overdue. Planned use of the fund for a year (`FundPlan`) flows into that year's price calculation
 (`selfcost.starting_point`), where it lowers the self-cost.
+
+Year-end (årsavslutning): once finance closes a year (`close_fund_year`), that year's figures and the
+layers after it are stored (`FundYearEnd`) and `statement` shows them as they were closed; only the
+open years after the last closed year are computed, starting from its closing balance and layers.
+A later correction to a closed year's accounts goes into the first open year (`correction_ore`), see
+`statement`. Only the latest closed year can be reopened, with a reason (`reopen_fund_year`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
 from data.audit import ensure_version
-from data.errors import NotFound, validate
+from data.db import utcnow
+from data.errors import BackofficeError, NotFound, validate
 from data.i18n import t
 from data.registers import Service, get_service
 from pricing import accounts, capital
-from pricing.invoicing_models import FundPlan
+from pricing.invoicing_models import FundPlan, FundYearEnd
 
 YEARS_TO_USE = 5
 
@@ -68,6 +75,13 @@ class FundYear:
     drawn_ore: int = 0                # surplus used to cover this year's deficit
     recovered_ore: int = 0            # earlier deficits covered by this year's surplus
     new_deficit_ore: int = 0          # deficit carried forward to recover
+    correction_ore: int = 0           # later corrections to closed years' results, booked in this year
+    closed_at: datetime | None = None   # set when the year is closed (stored figures)
+    closed_by: str | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
 
 
 @dataclass
@@ -77,6 +91,7 @@ class FundStatement:
     layers: list[Layer]
     today: date
     warnings: list[str] = field(default_factory=list)
+    pending_correction_ore: int = 0   # correction to closed years with no open year yet to carry it
 
     @property
     def balance_ore(self) -> int:
@@ -97,16 +112,22 @@ def _round(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def build(results: list[tuple[int, int, Decimal | None]], today: date, service: str = "") -> FundStatement:
-    """The fund from (year, result in øre, imputed rate in percent or None) per year, oldest first (pure)."""
-    layers: list[Layer] = []
+def build(results: list[tuple[int, int, Decimal | None]], today: date, service: str = "", *,
+          opening_ore: int = 0, layers: list[Layer] | None = None, correction_ore: int = 0) -> FundStatement:
+    """The fund from (year, result in øre, imputed rate in percent or None) per year, oldest first (pure).
+
+    `opening_ore` and `layers` continue a fund from a closed year; `correction_ore` (corrections to
+    closed years) is added to the first year's result and moves the fund like it.
+    """
+    layers = list(layers or [])
     years: list[FundYear] = []
-    balance = 0
-    for year, result, rate in sorted(results):
-        before_interest = balance + result
+    balance = opening_ore
+    for index, (year, result, rate) in enumerate(sorted(results)):
+        correction = correction_ore if index == 0 else 0
+        before_interest = balance + result + correction
         interest = _round(Decimal(balance + before_interest) / 2 * Decimal(rate) / 100) if rate is not None else 0
-        movement = result + interest
-        row = FundYear(year, balance, result, rate, interest, balance + movement)
+        movement = result + correction + interest
+        row = FundYear(year, balance, result, rate, interest, balance + movement, correction_ore=correction)
         if movement > 0:
             for layer in layers:                  # oldest deficits first
                 if movement == 0:
@@ -137,25 +158,78 @@ def build(results: list[tuple[int, int, Decimal | None]], today: date, service: 
     return FundStatement(service, years, layers, today)
 
 
+def _figures(session: Session, service_code: str, last: int) -> list[tuple[int, int]]:
+    """(year, result in øre) for every year up to `last` in which the service has invoicing or costs."""
+    out = []
+    for year in accounts.years_with_accounts(session):
+        if year > last:
+            break
+        acct = accounts.account(session, service_code, year)
+        if acct.lines or acct.cost_ore:
+            out.append((year, acct.result_ore))
+    return out
+
+
+def _closed_year(row: FundYearEnd) -> FundYear:
+    return FundYear(row.year, row.opening_ore, row.result_ore,
+                    Decimal(row.rate_percent) if row.rate_percent is not None else None, row.interest_ore,
+                    row.closing_ore, row.set_aside_ore, row.drawn_ore, row.recovered_ore, row.new_deficit_ore,
+                    row.correction_ore, row.closed_at, row.closed_by)
+
+
+def closed_years(session: Session, service_id: int) -> list[FundYearEnd]:
+    """The service's closed (not reopened) fund years, oldest first."""
+    return list(session.scalars(select(FundYearEnd).where(FundYearEnd.service_id == service_id,
+                                                         FundYearEnd.reopened_at.is_(None))
+                                .order_by(FundYearEnd.year)))
+
+
 def statement(session: Session, service_code: str, today: date | None = None,
               through_year: int | None = None) -> FundStatement:
-    """The service's fund from its product accounts, every complete year up to `through_year`
-    (default: the year before today's)."""
+    """The service's fund, every complete year up to `through_year` (default: the year before today's).
+
+    Closed years are shown exactly as they were closed (stored figures, never recomputed). The open
+    years after the last closed year are computed from the product accounts, starting from its stored
+    closing balance and layers.
+
+    Corrections: when the accounts of a closed year (or of an earlier year without a closing of its
+    own) change after the closing, the difference between today's results of all years up to the last
+    closed year and what the closed years booked (result + correction) is carried into the first open
+    year, as that year's `correction_ore`: it moves the fund and earns interest like the year's own
+    result, and is stored with that year when it is closed. With no open year with figures yet, it is
+    `pending_correction_ore` and a warning says so.
+    """
     today = today or date.today()
     last = through_year if through_year is not None else today.year - 1
-    get_service(session, service_code)
-    years = [y for y in accounts.years_with_accounts(session) if y <= last]
+    service = get_service(session, service_code)
+    closed = closed_years(session, service.id)
+    shown = [row for row in closed if row.year <= last]
+    boundary = shown[-1].year if shown else None
+    figures = _figures(session, service_code, last)
     results, warnings = [], []
-    for year in years:
-        acct = accounts.account(session, service_code, year)
-        if not acct.lines and not acct.cost_ore:
+    for year, result in figures:
+        if boundary is not None and year <= boundary:
             continue
         rate = capital.rate_for(session, year)
         if rate is None:
             warnings.append(t("fund.rate_missing", year=year))
-        results.append((year, acct.result_ore, rate))
-    out = build(results, today, service_code)
+        results.append((year, result, rate))
+    correction = 0
+    if shown and len(shown) == len(closed):     # (a view cut before the last closed year carries nothing)
+        correction = (sum(result for year, result in figures if year <= boundary)
+                      - sum(row.result_ore + row.correction_ore for row in shown))
+    opening = shown[-1].closing_ore if shown else 0
+    layers = [Layer(x["year"], x["original_ore"], x["remaining_ore"]) for x in shown[-1].layers] if shown else []
+    out = build(results, today, service_code, opening_ore=opening, layers=layers, correction_ore=correction)
+    out.years = [_closed_year(row) for row in shown] + out.years
     out.warnings = warnings
+    if correction and results:
+        out.warnings.append(t("fund.correction_carried", service=service_code, closed=boundary,
+                              amount=_kr(correction), year=results[0][0]))
+    elif correction:
+        out.pending_correction_ore = correction
+        out.warnings.append(t("fund.correction_pending", service=service_code, closed=boundary,
+                              amount=_kr(correction)))
     for layer in out.expiring():
         key = "fund.warn_surplus" if layer.remaining_ore > 0 else "fund.warn_deficit"
         if layer.status(today) == "overdue":
@@ -163,6 +237,132 @@ def statement(session: Session, service_code: str, today: date | None = None,
         out.warnings.append(t(key, service=service_code, year=layer.year, amount=abs(layer.remaining_ore) / 100,
                               deadline=layer.deadline.strftime("%d.%m.%Y")))
     return out
+
+
+def _kr(ore: int) -> str:
+    from data.formatting import money
+
+    return money(ore)
+
+
+# --- year-end (årsavslutning) ---------------------------------------------------------------------------
+
+REOPEN_FIELDS = frozenset({"reopened_at", "reopened_by", "reopen_reason"})
+
+
+class FundYearIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    service: str = Field(min_length=1)
+    year: int = Field(ge=2000, le=2100)
+    reason: str = Field(default="", max_length=2000)
+
+
+def _lock(session: Session, service: Service) -> None:
+    """Serialise closing and reopening per service (PostgreSQL row lock; SQLite writes one at a time)."""
+    session.execute(select(Service.id).where(Service.id == service.id).with_for_update())
+
+
+def next_year_to_close(session: Session, service_code: str, today: date | None = None) -> int | None:
+    """The one year finance can close next: the first ended year with figures after the last closed."""
+    today = today or date.today()
+    service = get_service(session, service_code)
+    closed = closed_years(session, service.id)
+    after = closed[-1].year if closed else None
+    for year, _result in _figures(session, service_code, today.year - 1):
+        if after is None or year > after:
+            return year
+    return None
+
+
+def close_fund_year(session: Session, actor: Actor, service_code: str, year: int,
+                    today: date | None = None) -> FundYearEnd:
+    """Close (lock) the service's fund for `year`: store the year's figures and the layers after it.
+
+    Only an ended year with figures, and only in order: every earlier year with figures must be closed.
+    """
+    actor.require("pricing.write")
+    data = validate(FundYearIn, {"service": service_code, "year": year})
+    today = today or date.today()
+    service = get_service(session, data.service)
+    _lock(session, service)
+    if data.year >= today.year:
+        raise BackofficeError(t("fund.close_not_ended", service=service.name, year=data.year))
+    closed = closed_years(session, service.id)
+    if any(row.year == data.year for row in closed):
+        raise BackofficeError(t("fund.close_already", service=service.name, year=data.year))
+    if closed and data.year < closed[-1].year:
+        raise BackofficeError(t("fund.close_before_closed", service=service.name, year=data.year,
+                                closed=closed[-1].year))
+    figures = [y for y, _r in _figures(session, data.service, data.year)]
+    if data.year not in figures:
+        raise BackofficeError(t("fund.close_no_figures", service=service.name, year=data.year))
+    after = closed[-1].year if closed else None
+    earlier = [y for y in figures if y < data.year and (after is None or y > after)]
+    if earlier:
+        raise BackofficeError(t("fund.close_in_order", service=service.name, year=data.year, first=earlier[0]))
+    if capital.rate_for(session, data.year) is None:
+        raise BackofficeError(t("fund.close_rate_missing", service=service.name, year=data.year))
+    fund = statement(session, data.service, today, through_year=data.year)
+    figures_of_year = fund.years[-1]
+    row = FundYearEnd(service_id=service.id, year=data.year, opening_ore=figures_of_year.opening_ore,
+                      result_ore=figures_of_year.result_ore, correction_ore=figures_of_year.correction_ore,
+                      rate_percent=figures_of_year.rate_percent, interest_ore=figures_of_year.interest_ore,
+                      closing_ore=figures_of_year.closing_ore, set_aside_ore=figures_of_year.set_aside_ore,
+                      drawn_ore=figures_of_year.drawn_ore, recovered_ore=figures_of_year.recovered_ore,
+                      new_deficit_ore=figures_of_year.new_deficit_ore,
+                      layers=[{"year": x.year, "original_ore": x.original_ore, "remaining_ore": x.remaining_ore}
+                              for x in fund.layers],
+                      closed_at=utcnow(), closed_by=actor.username)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def reopen_fund_year(session: Session, actor: Actor, service_code: str, year: int, reason: str) -> FundYearEnd:
+    """Reopen the latest closed year (the stored row stays as history, with who, when and why)."""
+    actor.require("pricing.write")
+    if not (reason or "").strip():
+        raise BackofficeError(t("fund.reopen_reason_needed"))
+    data = validate(FundYearIn, {"service": service_code, "year": year, "reason": reason})
+    service = get_service(session, data.service)
+    _lock(session, service)
+    closed = closed_years(session, service.id)
+    row = next((r for r in closed if r.year == data.year), None)
+    if row is None:
+        raise BackofficeError(t("fund.reopen_not_closed", service=service.name, year=data.year))
+    if row is not closed[-1]:
+        raise BackofficeError(t("fund.reopen_not_latest", service=service.name, year=data.year,
+                                latest=closed[-1].year))
+    row.reopened_at, row.reopened_by, row.reopen_reason = utcnow(), actor.username, data.reason
+    session.flush()
+    return row
+
+
+def year_end_rows(session: Session, service_code: str) -> list[dict]:
+    """Every closing of the service's fund, newest first, reopened ones included (as history)."""
+    service = get_service(session, service_code)
+    rows = session.scalars(select(FundYearEnd).where(FundYearEnd.service_id == service.id)
+                           .order_by(FundYearEnd.year.desc(), FundYearEnd.id.desc()))
+    return [{"year": r.year, "closing_ore": r.closing_ore, "closed_at": r.closed_at, "closed_by": r.closed_by,
+             "reopened_at": r.reopened_at, "reopened_by": r.reopened_by, "reopen_reason": r.reopen_reason}
+            for r in rows]
+
+
+@event.listens_for(Session, "before_flush")
+def _closed_years_are_locked(session: Session, _context, _instances) -> None:
+    """A closed year's figures never change; only reopening (once) is allowed, and nothing is deleted."""
+    for obj in list(session.dirty) + list(session.deleted):
+        if not isinstance(obj, FundYearEnd):
+            continue
+        if obj in session.deleted:
+            raise BackofficeError(t("fund.year_locked", year=obj.year))
+        state = inspect(obj)
+        changed = {a.key for a in state.attrs if a.history.has_changes()}
+        was_reopened = any(state.attrs[k].history.deleted and state.attrs[k].history.deleted[0] is not None
+                           for k in REOPEN_FIELDS)
+        if changed - REOPEN_FIELDS or was_reopened:
+            raise BackofficeError(t("fund.year_locked", year=obj.year))
 
 
 # --- planned use --------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""`backoffice invoice ...`, `backoffice export invoice-basis|product-accounts` and `backoffice fund ...`:
-the same capability functions the invoicing pages call."""
+"""`backoffice invoice ...`, `backoffice export invoice-basis|product-accounts` and `backoffice fund ...`
+(show, plan, close, reopen): the same capability functions the invoicing pages call."""
 from __future__ import annotations
 
 from datetime import date
@@ -115,7 +115,10 @@ def cmd_fund(args) -> int:
     for y in statement.years:
         print(f"{y.year}  {t('fund.col.opening')}: {money(y.opening_ore)}  {t('acct.item.result')}: "
               f"{money(y.result_ore)}  {t('fund.col.interest')}: {money(y.interest_ore)}  "
-              f"{t('fund.col.closing')}: {money(y.closing_ore)}")
+              f"{t('fund.col.closing')}: {money(y.closing_ore)}"
+              + (f"  {t('fund.col.correction')}: {money(y.correction_ore)}" if y.correction_ore else "")
+              + (f"  [{t('fund.closed_value', date=y.closed_at.strftime('%d.%m.%Y'), user=y.closed_by)}]"
+                 if y.closed else ""))
     for warning in statement.warnings:
         print(t("inv.cli_warning", text=warning))
     return 0
@@ -127,6 +130,22 @@ def cmd_fund_plan(args) -> int:
     run_command(args, lambda s, a: fund.set_plan(s, a, {"service": args.service, "year": args.year,
                                                         "amount_ore": args.amount_ore, "note": args.note or ""}))
     print(t("fund.cli_planned", service=args.service, year=args.year, amount=money(args.amount_ore)))
+    return 0
+
+
+def cmd_fund_close(args) -> int:
+    from pricing import fund
+
+    row = run_command(args, lambda s, a: fund.close_fund_year(s, a, args.service, args.year))
+    print(t("fund.cli_closed", service=args.service, year=args.year, amount=money(row.closing_ore)))
+    return 0
+
+
+def cmd_fund_reopen(args) -> int:
+    from pricing import fund
+
+    run_command(args, lambda s, a: fund.reopen_fund_year(s, a, args.service, args.year, args.reason))
+    print(t("fund.cli_reopened", service=args.service, year=args.year))
     return 0
 
 
@@ -178,4 +197,13 @@ def register(sub) -> None:
     p.add_argument("--amount-ore", type=int, required=True)
     p.add_argument("--note")
     p.set_defaults(func=cmd_fund_plan)
+    p = funds.add_parser("close", help=t("fund.cli_help_close"))
+    p.add_argument("--service", required=True)
+    p.add_argument("--year", type=int, required=True)
+    p.set_defaults(func=cmd_fund_close)
+    p = funds.add_parser("reopen", help=t("fund.cli_help_reopen"))
+    p.add_argument("--service", required=True)
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--reason", required=True)
+    p.set_defaults(func=cmd_fund_reopen)
 

@@ -244,12 +244,15 @@ def fund_workbook(session: Session, codes: list[str], today=None) -> bytes:
     for code in codes:
         statement = fund.statement(session, code, today)
         rows = [[y.year, y.opening_ore, y.result_ore, y.rate_percent, y.interest_ore, y.closing_ore,
-                 y.set_aside_ore, y.drawn_ore, y.recovered_ore, y.new_deficit_ore] for y in statement.years]
+                 y.set_aside_ore, y.drawn_ore, y.recovered_ore, y.new_deficit_ore, y.correction_ore,
+                 t("fund.closed_value", date=y.closed_at.strftime("%d.%m.%Y"), user=y.closed_by) if y.closed
+                 else t("fund.open_value")] for y in statement.years]
         add_sheet(wb, code, [Column(t("fund.col.year"), "int"), Column(t("fund.col.opening"), "money"),
                              Column(t("acct.item.result"), "money"), Column(t("fund.col.rate"), "decimal"),
                              Column(t("fund.col.interest"), "money"), Column(t("fund.col.closing"), "money"),
                              Column(t("fund.col.set_aside"), "money"), Column(t("fund.col.drawn"), "money"),
-                             Column(t("fund.col.recovered"), "money"), Column(t("fund.col.new_deficit"), "money")],
+                             Column(t("fund.col.recovered"), "money"), Column(t("fund.col.new_deficit"), "money"),
+                             Column(t("fund.col.correction"), "money"), Column(t("fund.col.closed"), width=34)],
                   rows)
     if not codes:
         add_sheet(wb, t("acct.sheet.summary"), [Column(t("fund.col.year"))], [])

@@ -301,4 +301,71 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "fund.plan_save": ("Lagre planen", "Save the plan"),
     "fund.plan_saved": ("Planen er lagret", "The plan is saved"),
     "fund.plans_title": ("Planlagt bruk", "Planned use"),
+    # self-cost fund: year-end (årsavslutning)
+    "fund.close_not_ended": ("{year} er ikke slutt ennå: et år kan avsluttes for {service} først etter 31.12.{year}.",
+                             "{year} has not ended yet: a year can be closed for {service} only after 31.12.{year}."),
+    "fund.close_already": ("Fondet for {service} er allerede avsluttet for {year}.",
+                           "The fund of {service} is already closed for {year}."),
+    "fund.close_before_closed": ("{year} ligger før {closed}, som allerede er avsluttet for {service}. Endringer i "
+                                 "{year} føres i første åpne år.",
+                                 "{year} lies before {closed}, which is already closed for {service}. Changes to "
+                                 "{year} go into the first open year."),
+    "fund.close_no_figures": ("{service} har ingen fakturering eller kostnader i {year}: det er ingenting å avslutte.",
+                              "{service} has no invoicing or costs in {year}: there is nothing to close."),
+    "fund.close_in_order": ("År avsluttes i rekkefølge: avslutt {first} for {service} før {year}.",
+                            "Years are closed in order: close {first} for {service} before {year}."),
+    "fund.close_rate_missing": ("Kalkylerenten for {year} mangler, så renten på fondet til {service} kan ikke "
+                                "beregnes. Legg inn renten før du avslutter året.",
+                                "The imputed rate for {year} is missing, so the interest on the fund of {service} "
+                                "cannot be calculated. Enter the rate before you close the year."),
+    "fund.reopen_reason_needed": ("Skriv hvorfor året gjenåpnes.", "Write why the year is reopened."),
+    "fund.reopen_not_closed": ("Fondet for {service} er ikke avsluttet for {year}.",
+                               "The fund of {service} is not closed for {year}."),
+    "fund.reopen_not_latest": ("Bare siste avsluttede år kan gjenåpnes: gjenåpne {latest} for {service} før {year}.",
+                               "Only the latest closed year can be reopened: reopen {latest} for {service} before "
+                               "{year}."),
+    "fund.year_locked": ("Fondsåret {year} er avsluttet og kan ikke endres. Gjenåpne året først.",
+                         "The fund year {year} is closed and cannot be changed. Reopen the year first."),
+    "fund.correction_carried": ("{service}: regnskapet for avsluttede år (til og med {closed}) er endret etter "
+                                "årsavslutningen; differansen på {amount} er ført i {year}.",
+                                "{service}: the accounts of closed years (up to {closed}) have changed since they "
+                                "were closed; the difference of {amount} is carried into {year}."),
+    "fund.correction_pending": ("{service}: regnskapet for avsluttede år (til og med {closed}) er endret etter "
+                                "årsavslutningen; differansen på {amount} føres i første åpne år med regnskap.",
+                                "{service}: the accounts of closed years (up to {closed}) have changed since they "
+                                "were closed; the difference of {amount} goes into the first open year with "
+                                "accounts."),
+    "fund.col.correction": ("Rettelse av avsluttede år", "Correction of closed years"),
+    "fund.col.closed": ("Årsavslutning", "Year-end"),
+    "fund.closed_value": ("Avsluttet {date} av {user}", "Closed {date} by {user}"),
+    "fund.open_value": ("Åpent", "Open"),
+    "fund.col.closed_at": ("Avsluttet", "Closed"),
+    "fund.col.closed_by": ("Avsluttet av", "Closed by"),
+    "fund.col.reopened_at": ("Gjenåpnet", "Reopened"),
+    "fund.col.reopened_by": ("Gjenåpnet av", "Reopened by"),
+    "fund.col.reopen_reason": ("Begrunnelse", "Reason"),
+    "fund.year_end_title": ("Årsavslutning", "Year-end"),
+    "fund.year_end_help": ("Et avsluttet år er låst: tallene endres ikke når regnskapet for året rettes senere. "
+                           "Rettelsen føres i første åpne år. År avsluttes i rekkefølge, og bare siste avsluttede "
+                           "år kan gjenåpnes.",
+                           "A closed year is locked: its figures do not change when the year's accounts are "
+                           "corrected later. The correction goes into the first open year. Years are closed in "
+                           "order, and only the latest closed year can be reopened."),
+    "fund.year_end_empty": ("Ingen år er avsluttet for {service} ennå.", "No year is closed for {service} yet."),
+    "fund.nothing_to_close": ("Ingen avsluttede år med regnskap venter på årsavslutning.",
+                              "No ended year with accounts is waiting for its year-end."),
+    "fund.close_confirm": ("Jeg har kontrollert fondet for {year} og vil låse tallene",
+                           "I have checked the fund for {year} and want to lock the figures"),
+    "fund.close_button": ("Avslutt {year}", "Close {year}"),
+    "fund.closed_done": ("{year} er avsluttet", "{year} is closed"),
+    "fund.reopen_reason": ("Hvorfor gjenåpnes {year}?", "Why is {year} reopened?"),
+    "fund.reopen_confirm": ("Jeg vil gjenåpne {year}, så tallene beregnes på nytt",
+                            "I want to reopen {year}, so its figures are calculated again"),
+    "fund.reopen_button": ("Gjenåpne {year}", "Reopen {year}"),
+    "fund.reopened_done": ("{year} er gjenåpnet", "{year} is reopened"),
+    "fund.cli_help_close": ("Avslutt (lås) et år i fondet", "Close (lock) a year of the fund"),
+    "fund.cli_help_reopen": ("Gjenåpne siste avsluttede år i fondet", "Reopen the latest closed year of the fund"),
+    "fund.cli_closed": ("Fondet for {service} er avsluttet for {year}: utgående saldo {amount}.",
+                        "The fund of {service} is closed for {year}: closing balance {amount}."),
+    "fund.cli_reopened": ("Fondet for {service} er gjenåpnet for {year}.", "The fund of {service} is reopened for {year}."),
 }

@@ -110,3 +110,36 @@ class FundPlan(Versioned, Base):
     year: Mapped[int] = mapped_column(Integer)
     amount_ore: Mapped[int] = mapped_column(BigInteger)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class FundYearEnd(Base):
+    """A closed year of a service's self-cost fund (årsavslutning): the year's figures as they were closed.
+
+    The row is never changed except to reopen it (`reopened_at/by`, `reopen_reason`, all recorded in the
+    audit log); a reopened row stays as history and the year may be closed again as a new row. `layers`
+    is what the fund holds after the year, oldest first ([{"year", "original_ore", "remaining_ore"}]),
+    so the open years after it continue from here.
+    """
+
+    __tablename__ = "pricing_fund_year_end"
+    __table_args__ = (Index("ix_pricing_fund_year_end_service_id_year", "service_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    opening_ore: Mapped[int] = mapped_column(BigInteger)
+    result_ore: Mapped[int] = mapped_column(BigInteger)
+    correction_ore: Mapped[int] = mapped_column(BigInteger, default=0)   # earlier closed years, corrected since
+    rate_percent: Mapped[Decimal | None] = mapped_column(Numeric(8, 4), nullable=True)
+    interest_ore: Mapped[int] = mapped_column(BigInteger)
+    closing_ore: Mapped[int] = mapped_column(BigInteger)
+    set_aside_ore: Mapped[int] = mapped_column(BigInteger)
+    drawn_ore: Mapped[int] = mapped_column(BigInteger)
+    recovered_ore: Mapped[int] = mapped_column(BigInteger)
+    new_deficit_ore: Mapped[int] = mapped_column(BigInteger)
+    layers: Mapped[list] = mapped_column(JSON)
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_by: Mapped[str] = mapped_column(String(120))
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reopened_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    reopen_reason: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -35,7 +35,10 @@ if codes:
     code = st.selectbox(t("acct.col.service"), codes, key="fund-service")
     statement = common.cached(fund.statement, code, today)
     if statement.years:
-        years = pd.DataFrame([vars(y) for y in statement.years])
+        years = pd.DataFrame([{**vars(y), "closed_at": None, "closed_by": None,
+                               "year_end": t("fund.closed_value", date=y.closed_at.strftime("%d.%m.%Y"),
+                                             user=y.closed_by) if y.closed else t("fund.open_value")}
+                              for y in statement.years]).drop(columns=["closed_at", "closed_by"])
         for column in years.columns:
             if column.endswith("_ore"):
                 years[column] = years[column] / 100
@@ -51,7 +54,8 @@ if codes:
             "set_aside_ore": common.money_column(t("fund.col.set_aside")),
             "drawn_ore": common.money_column(t("fund.col.drawn")),
             "recovered_ore": common.money_column(t("fund.col.recovered")),
-            "new_deficit_ore": common.money_column(t("fund.col.new_deficit"))})
+            "new_deficit_ore": common.money_column(t("fund.col.new_deficit")),
+            "correction_ore": common.money_column(t("fund.col.correction")), "year_end": t("fund.col.closed")})
         chart = go.Figure()
         chart.add_bar(x=[y.year for y in statement.years], y=[y.closing_ore / 100 for y in statement.years],
                       name=t("fund.col.closing"))
@@ -70,6 +74,40 @@ if codes:
         st.caption(t("fund.layers_help"))
     else:
         common.empty_state("fund.empty")
+
+    st.subheader(t("fund.year_end_title"))
+    st.caption(t("fund.year_end_help"))
+    closings = common.cached(fund.year_end_rows, code)
+    if closings:
+        st.dataframe(pd.DataFrame(closings).assign(closing_ore=lambda f: f["closing_ore"] / 100),
+                     hide_index=True, width="stretch", column_config={
+                         "year": st.column_config.NumberColumn(t("fund.col.year"), format="%d"),
+                         "closing_ore": common.money_column(t("fund.col.closing")),
+                         "closed_at": st.column_config.DatetimeColumn(t("fund.col.closed_at"),
+                                                                      format="DD.MM.YYYY HH:mm"),
+                         "closed_by": t("fund.col.closed_by"),
+                         "reopened_at": st.column_config.DatetimeColumn(t("fund.col.reopened_at"),
+                                                                        format="DD.MM.YYYY HH:mm"),
+                         "reopened_by": t("fund.col.reopened_by"), "reopen_reason": t("fund.col.reopen_reason")})
+    else:
+        common.empty_state("fund.year_end_empty", service=code)
+    if actor.can("pricing.write"):
+        to_close = common.cached(fund.next_year_to_close, code, today)
+        latest = next((c["year"] for c in closings if c["reopened_at"] is None), None)
+        close_col, reopen_col = st.columns(2)
+        if to_close is None:
+            close_col.info(t("fund.nothing_to_close"))
+        elif common.confirmed_button(t("fund.close_confirm", year=to_close), t("fund.close_button", year=to_close),
+                                     key=f"fund-close-{code}-{to_close}", container=close_col, type="primary"):
+            if common.write(fund.close_fund_year, code, to_close, success=t("fund.closed_done", year=to_close)):
+                st.rerun()
+        if latest is not None:
+            reason = reopen_col.text_input(t("fund.reopen_reason", year=latest), key=f"fund-reopen-reason-{code}")
+            if common.confirmed_button(t("fund.reopen_confirm", year=latest), t("fund.reopen_button", year=latest),
+                                       key=f"fund-reopen-{code}-{latest}", container=reopen_col):
+                if common.write(fund.reopen_fund_year, code, latest, reason,
+                                success=t("fund.reopened_done", year=latest)):
+                    st.rerun()
 
     if actor.can("pricing.write"):
         st.subheader(t("fund.plan_title"))
