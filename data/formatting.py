@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal
@@ -11,6 +12,7 @@ from data.i18n import get_language
 
 _LOCALES = {"nb": "nb_NO", "en": "en_GB"}
 ORE = Decimal("0.01")
+OSLO = ZoneInfo("Europe/Oslo")   # times are stored in UTC and shown in Norwegian time
 
 
 def _locale() -> str:
@@ -52,6 +54,6 @@ def percent(value, decimals: int = 1) -> str:
 def day(value: date | datetime | None) -> str:
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        value = value.date()
+    if isinstance(value, datetime):   # a stored (UTC) time falls on the Norwegian calendar day
+        value = (value.astimezone(OSLO) if value.tzinfo else value).date()
     return value.strftime("%d.%m.%Y") if get_language() == "nb" else _babel_date(value, "d MMM yyyy", locale="en_GB")

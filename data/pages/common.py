@@ -173,7 +173,7 @@ def date_column(label: str) -> st.column_config.DateColumn:
 
 
 def datetime_column(label: str) -> st.column_config.DatetimeColumn:
-    return st.column_config.DatetimeColumn(label, format="DD.MM.YYYY HH:mm")
+    return st.column_config.DatetimeColumn(label, format="DD.MM.YYYY HH:mm", timezone="Europe/Oslo")
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

@@ -4,6 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from data.formatting import day
 from data.i18n import t
 from data.pages import common
 from pricing import accounts, fund
@@ -36,7 +37,7 @@ if codes:
     statement = common.cached(fund.statement, code, today)
     if statement.years:
         years = pd.DataFrame([{**vars(y), "closed_at": None, "closed_by": None,
-                               "year_end": t("fund.closed_value", date=y.closed_at.strftime("%d.%m.%Y"),
+                               "year_end": t("fund.closed_value", date=day(y.closed_at),
                                              user=y.closed_by) if y.closed else t("fund.open_value")}
                               for y in statement.years]).drop(columns=["closed_at", "closed_by"])
         for column in years.columns:
@@ -83,11 +84,9 @@ if codes:
                      hide_index=True, width="stretch", column_config={
                          "year": st.column_config.NumberColumn(t("fund.col.year"), format="%d"),
                          "closing_ore": common.money_column(t("fund.col.closing")),
-                         "closed_at": st.column_config.DatetimeColumn(t("fund.col.closed_at"),
-                                                                      format="DD.MM.YYYY HH:mm"),
+                         "closed_at": common.datetime_column(t("fund.col.closed_at")),
                          "closed_by": t("fund.col.closed_by"),
-                         "reopened_at": st.column_config.DatetimeColumn(t("fund.col.reopened_at"),
-                                                                        format="DD.MM.YYYY HH:mm"),
+                         "reopened_at": common.datetime_column(t("fund.col.reopened_at")),
                          "reopened_by": t("fund.col.reopened_by"), "reopen_reason": t("fund.col.reopen_reason")})
     else:
         common.empty_state("fund.year_end_empty", service=code)
