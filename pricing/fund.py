@@ -31,6 +31,7 @@ from data.access import Actor
 from data.audit import ensure_version
 from data.db import utcnow
 from data.errors import BackofficeError, NotFound, validate
+from data.formatting import money
 from data.i18n import t
 from data.registers import Service, get_service
 from pricing import accounts, capital
@@ -225,11 +226,11 @@ def statement(session: Session, service_code: str, today: date | None = None,
     out.warnings = warnings
     if correction and results:
         out.warnings.append(t("fund.correction_carried", service=service_code, closed=boundary,
-                              amount=_kr(correction), year=results[0][0]))
+                              amount=money(correction), year=results[0][0]))
     elif correction:
         out.pending_correction_ore = correction
         out.warnings.append(t("fund.correction_pending", service=service_code, closed=boundary,
-                              amount=_kr(correction)))
+                              amount=money(correction)))
     for layer in out.expiring():
         key = "fund.warn_surplus" if layer.remaining_ore > 0 else "fund.warn_deficit"
         if layer.status(today) == "overdue":
@@ -237,12 +238,6 @@ def statement(session: Session, service_code: str, today: date | None = None,
         out.warnings.append(t(key, service=service_code, year=layer.year, amount=abs(layer.remaining_ore) / 100,
                               deadline=layer.deadline.strftime("%d.%m.%Y")))
     return out
-
-
-def _kr(ore: int) -> str:
-    from data.formatting import money
-
-    return money(ore)
 
 
 # --- year-end (årsavslutning) ---------------------------------------------------------------------------
@@ -436,7 +431,7 @@ def overview(session: Session, today: date | None = None) -> list[dict]:
 def economy_kpis(session: Session, _actor: Actor, today: date | None = None) -> list:
     """Last complete year's result and coverage per service, fund balances and what expires within a year."""
     from data.appspec import Kpi
-    from data.formatting import money, percent
+    from data.formatting import percent
 
     today = today or date.today()
     year = today.year - 1
@@ -460,7 +455,7 @@ def economy_kpis(session: Session, _actor: Actor, today: date | None = None) -> 
 def fund_facts(session: Session, service_code: str) -> list:
     """The service's product accounts (last complete year) and self-cost fund, for the service sheet."""
     from data.appspec import Fact
-    from data.formatting import money, percent
+    from data.formatting import percent
 
     if session.scalar(select(Service.id).where(Service.code == service_code)) is None:
         return []
