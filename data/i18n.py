@@ -28,6 +28,12 @@ def catalog() -> dict[str, tuple[str, str]]:
     return dict(_CATALOG)
 
 
+def folded_labels(key: str) -> set[str]:
+    """The text of `key` in both languages, stripped and casefolded, for matching a sheet name or column
+    header written in either language ({key} itself when the catalogue does not know it)."""
+    return {text.strip().casefold() for text in _CATALOG.get(key, (key,))}
+
+
 def set_language(language: str) -> None:
     _language.set(language if language in LANGUAGES else DEFAULT_LANGUAGE)
 

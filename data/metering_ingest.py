@@ -376,11 +376,11 @@ class _Writer:
             cur.close()
 
     def _lookup_and_copy(self, rows: list[tuple]) -> dict[tuple[str, str], tuple]:
-        keys = [(row[0], row[1]) for row in rows]
+        keys = [row[:2] for row in rows]
         for source in {source for source, _event_id in keys}:
             self._lock_source(source)
         stored = self._stored(keys)
-        new = [row for row in rows if (row[0], row[1]) not in stored] if stored else rows
+        new = [row for row in rows if row[:2] not in stored] if stored else rows
         received, batch_id = self.received_at, self.batch_id
         with self.raw.cursor() as cur, cur.copy(f"COPY usage_event ({', '.join(_EVENT_COLUMNS)}) FROM STDIN") as copy:
             for r in new:
@@ -619,7 +619,7 @@ class Batch:
         result = self.result
         if not stored:
             result.accepted += len(rows)
-            result.late += sum(map(itemgetter(7), rows))
+            result.late += sum(map(_LATE, rows))
             return
         if candidates is None:
             candidates = {(row[0], row[1]): (index, event, row) for (index, event), row in zip(items, rows, strict=True)}
@@ -679,21 +679,19 @@ def run_batch(session: Session, actor_name: str, channel: str, events: Iterable[
     """Ingest numbered events `(index, event)` as one all-or-nothing batch."""
     batch = Batch(session, actor_name, channel, source=source, service_id=service_id, filename=filename,
                   on_reject=on_reject)
-    seen = 0
     iterator = iter(events)
     _pause_gc()
     try:
         while chunk := list(islice(iterator, CHUNK_SIZE)):
             batch.result.received += len(chunk)
             batch.flush(chunk)
-            seen += len(chunk)
             if progress:
-                progress(seen)
+                progress(batch.result.received)
         result = batch.finish()
     finally:
         _resume_gc()
     if progress:
-        progress(seen)
+        progress(result.received)
     return result
 
 

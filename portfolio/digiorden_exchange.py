@@ -18,7 +18,7 @@ from data.access import Actor
 from data.db import utcnow
 from data.errors import RowError, ValidationFailed, errors_from_pydantic
 from data.excel import Column, add_sheet, new_workbook, open_workbook, sheet_rows, workbook_bytes
-from data.i18n import catalog, t
+from data.i18n import folded_labels, t
 from data.registers import Service
 from portfolio import digiorden
 from portfolio.digiorden_models import (
@@ -68,19 +68,6 @@ COMPARED = {
                  "recipients", "retention"),
     "integrations": ("from_system", "to_system", "to_service", "data_carried", "method"),
 }
-
-
-def _both(key: str) -> set[str]:
-    """The casefolded label of `key` in both languages (sheet names and headers are accepted in either)."""
-    if key not in _LABELS:
-        pair = catalog().get(key)
-        if pair is None:
-            return {key}
-        _LABELS[key] = pair
-    return {text.strip().casefold() for text in _LABELS[key]}
-
-
-_LABELS: dict[str, tuple[str, str]] = {}
 
 
 def sheet_title(kind: str) -> str:
@@ -164,7 +151,7 @@ class ImportResult:
 
 
 def _find_sheet(names: list[str], kind: str) -> str | None:
-    wanted = _both(f"do.sheet.{kind}")
+    wanted = folded_labels(f"do.sheet.{kind}")
     return next((n for n in names if n.strip().casefold() in wanted), None)
 
 
@@ -184,7 +171,7 @@ def read_workbook(content: bytes) -> tuple[dict[str, list[tuple[int, dict]]], li
             headers, rows = sheet_rows(workbook[sheet])
             by_header = {}
             for name, _ in SHEET_COLUMNS[kind]:
-                match = next((h for h in headers if h.strip().casefold() in _both(f"do.col.{name}")), None)
+                match = next((h for h in headers if h.strip().casefold() in folded_labels(f"do.col.{name}")), None)
                 if match is not None:
                     by_header[name] = match
             missing = [n for n in REQUIRED_COLUMNS[kind] if n not in by_header]

@@ -17,7 +17,7 @@ from data.access import Actor
 from data.audit import ensure_version
 from data.errors import BackofficeError, NotFound, RowError, ValidationFailed, errors_from_pydantic, validate
 from data.excel import open_workbook, sheet_rows
-from data.i18n import catalog, get_language, t
+from data.i18n import folded_labels, get_language, t
 from data.textsearch import equals_folded
 from portfolio.models import (
     Allocation,
@@ -308,16 +308,10 @@ def person_choices(session: Session) -> dict[int, str]:
             for i, name, kind in rows}
 
 
-
 # --- open demand to and from a spreadsheet ---------------------------------------------------------
 
 DEMAND_SHEET = "pf.sheet.demand"
 DEMAND_LEAD = ("pf.col.project", "pf.col.role")
-
-
-def _both(key: str) -> set[str]:
-    """A label in both languages, casefolded: a sheet exported in English imports in Norwegian."""
-    return {text.strip().casefold() for text in catalog().get(key, (key,))}
 
 
 def active_projects(session: Session) -> list[Project]:
@@ -354,13 +348,55 @@ def demand_grid(session: Session, first: date | None = None,
 
 def _demand_sheet(workbook) -> str:
     names = list(workbook.sheetnames)
-    wanted = _both(DEMAND_SHEET)
+    wanted = folded_labels(DEMAND_SHEET)
     match = next((n for n in names if n.strip().casefold() in wanted), None)
     if match is None and len(names) == 1:
         match = names[0]
     if match is None:
         raise BackofficeError(t("import.missing_sheet", sheet=t(DEMAND_SHEET)))
     return match
+
+
+def _where(sheet: str, header: str) -> str:
+    return f"{sheet} / {header}"
+
+
+def _demand_columns(sheet: str, headers: list[str]) -> tuple[dict[str, str], dict[str, date]]:
+    """The headers of the project and role columns by key, and {header: month} for the month columns;
+    raises ValidationFailed naming every header that is missing, repeated or not a month."""
+    errors: list[RowError] = []
+    lead: dict[str, str] = {}
+    months: dict[str, date] = {}
+    seen_months: dict[date, str] = {}
+    for header in headers:
+        if not header:
+            continue
+        folded = header.casefold()
+        key = next((k for k in DEMAND_LEAD if folded in folded_labels(k)), None)
+        if key is not None:
+            if key in lead:
+                errors.append(RowError(1, _where(sheet, header), t("pf.demand.duplicate_column", other=lead[key])))
+            lead[key] = header
+            continue
+        try:
+            month = parse_month(header)
+        except ValueError:
+            errors.append(RowError(1, _where(sheet, header), t("pf.demand.bad_month_header", value=header)))
+            continue
+        if month in seen_months:
+            errors.append(RowError(1, _where(sheet, header),
+                                   t("pf.demand.duplicate_column", other=seen_months[month])))
+            continue
+        seen_months[month] = header
+        months[header] = month
+    for key in DEMAND_LEAD:
+        if key not in lead:
+            errors.append(RowError(1, _where(sheet, t(key)), t("import.missing_column", column=t(key))))
+    if not months and not errors:
+        errors.append(RowError(1, sheet, t("pf.demand.no_months")))
+    if errors:
+        raise ValidationFailed(errors)
+    return lead, months
 
 
 def read_demand(session: Session, content: bytes) -> tuple[list[date], list[dict]]:
@@ -372,42 +408,12 @@ def read_demand(session: Session, content: bytes) -> tuple[list[date], list[dict
         headers, records = sheet_rows(workbook[sheet])
     finally:
         workbook.close()
+    lead, months = _demand_columns(sheet, headers)
 
     def where(header: str) -> str:
-        return f"{sheet} / {header}"
+        return _where(sheet, header)
 
     errors: list[RowError] = []
-    lead: dict[str, str] = {}
-    months: dict[str, date] = {}
-    seen_months: dict[date, str] = {}
-    for header in headers:
-        if not header:
-            continue
-        folded = header.casefold()
-        key = next((k for k in DEMAND_LEAD if folded in _both(k)), None)
-        if key is not None:
-            if key in lead:
-                errors.append(RowError(1, where(header), t("pf.demand.duplicate_column", other=lead[key])))
-            lead[key] = header
-            continue
-        try:
-            month = parse_month(header)
-        except ValueError:
-            errors.append(RowError(1, where(header), t("pf.demand.bad_month_header", value=header)))
-            continue
-        if month in seen_months:
-            errors.append(RowError(1, where(header), t("pf.demand.duplicate_column", other=seen_months[month])))
-            continue
-        seen_months[month] = header
-        months[header] = month
-    for key in DEMAND_LEAD:
-        if key not in lead:
-            errors.append(RowError(1, where(t(key)), t("import.missing_column", column=t(key))))
-    if not months and not errors:
-        errors.append(RowError(1, sheet, t("pf.demand.no_months")))
-    if errors:
-        raise ValidationFailed(errors)
-
     projects_by_name = {p.name.strip().casefold(): p for p in session.scalars(select(Project))}
     roles_by_name: dict[str, DeptRole] = {}
     for role in roles(session):

@@ -31,7 +31,7 @@ from data.access import Actor
 from data.audit import ensure_version
 from data.db import utcnow
 from data.errors import BackofficeError, NotFound, validate
-from data.formatting import money
+from data.formatting import day, money
 from data.i18n import t
 from data.registers import Service, get_service
 from pricing import accounts, capital
@@ -83,6 +83,12 @@ class FundYear:
     @property
     def closed(self) -> bool:
         return self.closed_at is not None
+
+    def year_end_text(self) -> str:
+        """«Lukket 01.02.2026 av finance» for a closed year, «Åpen» for an open one."""
+        if self.closed:
+            return t("fund.closed_value", date=day(self.closed_at), user=self.closed_by)
+        return t("fund.open_value")
 
 
 @dataclass
@@ -171,11 +177,14 @@ def _figures(session: Session, service_code: str, last: int) -> list[tuple[int, 
     return out
 
 
+# The figures of a FundYear that a closed year stores (FundYearEnd has a column of each name).
+_STORED_FIGURES = ("opening_ore", "result_ore", "rate_percent", "interest_ore", "closing_ore", "set_aside_ore",
+                   "drawn_ore", "recovered_ore", "new_deficit_ore", "correction_ore")
+
+
 def _closed_year(row: FundYearEnd) -> FundYear:
-    return FundYear(row.year, row.opening_ore, row.result_ore,
-                    Decimal(row.rate_percent) if row.rate_percent is not None else None, row.interest_ore,
-                    row.closing_ore, row.set_aside_ore, row.drawn_ore, row.recovered_ore, row.new_deficit_ore,
-                    row.correction_ore, row.closed_at, row.closed_by)
+    return FundYear(year=row.year, closed_at=row.closed_at, closed_by=row.closed_by,
+                    **{name: getattr(row, name) for name in _STORED_FIGURES})
 
 
 def closed_years(session: Session, service_id: int) -> list[FundYearEnd]:
@@ -299,13 +308,8 @@ def close_fund_year(session: Session, actor: Actor, service_code: str, year: int
     if capital.rate_for(session, data.year) is None:
         raise BackofficeError(t("fund.close_rate_missing", service=service.name, year=data.year))
     fund = statement(session, data.service, today, through_year=data.year)
-    figures_of_year = fund.years[-1]
-    row = FundYearEnd(service_id=service.id, year=data.year, opening_ore=figures_of_year.opening_ore,
-                      result_ore=figures_of_year.result_ore, correction_ore=figures_of_year.correction_ore,
-                      rate_percent=figures_of_year.rate_percent, interest_ore=figures_of_year.interest_ore,
-                      closing_ore=figures_of_year.closing_ore, set_aside_ore=figures_of_year.set_aside_ore,
-                      drawn_ore=figures_of_year.drawn_ore, recovered_ore=figures_of_year.recovered_ore,
-                      new_deficit_ore=figures_of_year.new_deficit_ore,
+    row = FundYearEnd(service_id=service.id, year=data.year,
+                      **{name: getattr(fund.years[-1], name) for name in _STORED_FIGURES},
                       layers=[{"year": x.year, "original_ore": x.original_ore, "remaining_ore": x.remaining_ore}
                               for x in fund.layers],
                       closed_at=utcnow(), closed_by=actor.username)

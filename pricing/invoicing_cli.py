@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from data.cli import run_command
-from data.formatting import day, money
+from data.formatting import money
 from data.i18n import t
 
 
@@ -117,8 +117,7 @@ def cmd_fund(args) -> int:
               f"{money(y.result_ore)}  {t('fund.col.interest')}: {money(y.interest_ore)}  "
               f"{t('fund.col.closing')}: {money(y.closing_ore)}"
               + (f"  {t('fund.col.correction')}: {money(y.correction_ore)}" if y.correction_ore else "")
-              + (f"  [{t('fund.closed_value', date=day(y.closed_at), user=y.closed_by)}]"
-                 if y.closed else ""))
+              + (f"  [{y.year_end_text()}]" if y.closed else ""))
     for warning in statement.warnings:
         print(t("inv.cli_warning", text=warning))
     return 0

@@ -25,7 +25,6 @@ from data.excel import (
     safe_text,
 )
 from data.excel import workbook_bytes as _bytes
-from data.formatting import day
 from data.i18n import t
 from data.registers import get_service
 from pricing import accounts, capital, costbase, digifin, invoicing
@@ -246,8 +245,7 @@ def fund_workbook(session: Session, codes: list[str], today=None) -> bytes:
         statement = fund.statement(session, code, today)
         rows = [[y.year, y.opening_ore, y.result_ore, y.rate_percent, y.interest_ore, y.closing_ore,
                  y.set_aside_ore, y.drawn_ore, y.recovered_ore, y.new_deficit_ore, y.correction_ore,
-                 t("fund.closed_value", date=day(y.closed_at), user=y.closed_by) if y.closed
-                 else t("fund.open_value")] for y in statement.years]
+                 y.year_end_text()] for y in statement.years]
         add_sheet(wb, code, [Column(t("fund.col.year"), "int"), Column(t("fund.col.opening"), "money"),
                              Column(t("acct.item.result"), "money"), Column(t("fund.col.rate"), "decimal"),
                              Column(t("fund.col.interest"), "money"), Column(t("fund.col.closing"), "money"),

@@ -4,7 +4,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from data.formatting import day
 from data.i18n import t
 from data.pages import common
 from pricing import accounts, fund
@@ -36,9 +35,7 @@ if codes:
     code = st.selectbox(t("acct.col.service"), codes, key="fund-service")
     statement = common.cached(fund.statement, code, today)
     if statement.years:
-        years = pd.DataFrame([{**vars(y), "closed_at": None, "closed_by": None,
-                               "year_end": t("fund.closed_value", date=day(y.closed_at),
-                                             user=y.closed_by) if y.closed else t("fund.open_value")}
+        years = pd.DataFrame([{**vars(y), "year_end": y.year_end_text()}
                               for y in statement.years]).drop(columns=["closed_at", "closed_by"])
         for column in years.columns:
             if column.endswith("_ore"):
