@@ -7,7 +7,8 @@ from admin import modules
 from data import db, schema
 from data.i18n import t
 from data.pages import common
-from data.users import User, actor_for
+from data.registers.models import User
+from data.registers.users import actor_for
 
 st.set_page_config(page_title="Backoffice", page_icon=":material/account_balance:", layout="wide")
 common.apply_language()

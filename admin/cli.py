@@ -26,8 +26,8 @@ from data.i18n import set_language, t
 def cmd_db_upgrade(args) -> int:
     schema.upgrade()
     print(t("cli.db_upgraded"))
-    from data.registers import load_reference_data
-    from data.users import ensure_first_admin
+    from data.registers.registry import load_reference_data
+    from data.registers.users import ensure_first_admin
 
     def seed(session, actor):
         added = load_reference_data(session, actor)
@@ -55,7 +55,7 @@ def cmd_db_status(args) -> int:
 
 
 def cmd_users_add(args) -> int:
-    from data.users import create_user, generate_password
+    from data.registers.users import create_user, generate_password
 
     password = args.password or generate_password()
     run_command(args, lambda s, a: create_user(s, a, {"username": args.username, "full_name": args.name or "",
@@ -67,7 +67,7 @@ def cmd_users_add(args) -> int:
 
 
 def cmd_users_list(args) -> int:
-    from data.users import list_users
+    from data.registers.users import list_users
 
     def show(session, _actor):
         rows = [(u.username, u.full_name, ",".join(u.roles), "ja" if u.active else "nei") for u in list_users(session)]
@@ -80,7 +80,7 @@ def cmd_users_list(args) -> int:
 
 
 def cmd_users_set_password(args) -> int:
-    from data.users import generate_password, set_password
+    from data.registers.users import generate_password, set_password
 
     password = args.password
     if password is None and sys.stdin.isatty():
@@ -94,7 +94,7 @@ def cmd_users_set_password(args) -> int:
 
 
 def cmd_users_deactivate(args) -> int:
-    from data.users import set_active
+    from data.registers.users import set_active
 
     run_command(args, lambda s, a: set_active(s, a, args.username, False))
     print(t("cli.user_deactivated", username=args.username))
@@ -120,7 +120,7 @@ def cmd_demo(args) -> int:
         schema.drop_everything(eng)
     schema.upgrade(eng)
     if args.if_empty:
-        from data.users import User
+        from data.registers.models import User
 
         with db.session_scope() as session:
             if session.scalar(select(func.count()).select_from(User)):
@@ -150,7 +150,7 @@ def cmd_restore(args) -> int:
 
 
 def cmd_orgs_import(args) -> int:
-    from data.registers import import_ssb_municipalities
+    from data.registers.registry import import_ssb_municipalities
 
     content = Path(args.file).read_bytes()
     counts = run_command(args, lambda s, a: import_ssb_municipalities(s, a, content))
@@ -212,7 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
         extend = getattr(module, "CLI", None)
         if extend:
             extend(sub)
-    from data.metering_cli import register_cli as register_metering_cli  # issue 4: backoffice meter ...
+    from data.metering.cli import register_cli as register_metering_cli  # issue 4: backoffice meter ...
 
     register_metering_cli(sub)
     return parser

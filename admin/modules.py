@@ -23,10 +23,10 @@ def modules() -> list[ModuleType]:
 def load_models() -> None:
     """Import every `models` module (and data's table modules) so Base.metadata knows all tables."""
     import data.audit  # noqa: F401
-    import data.registers  # noqa: F401
-    import data.users  # noqa: F401
+    import data.registers.registry  # noqa: F401
+    import data.registers.users  # noqa: F401
 
-    for name in ("data.metering", "data.support"):
+    for name in ("data.metering.models", "data.support.tickets"):
         if importlib.util.find_spec(name) is not None:
             importlib.import_module(name)
     for package_name in MODULE_NAMES:

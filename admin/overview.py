@@ -11,8 +11,8 @@ from data.access import Actor
 from data.appspec import Kpi
 from data.formatting import number
 from data.i18n import t
-from data.registers import register_counts
-from data.users import User
+from data.registers.models import User
+from data.registers.registry import register_counts
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from admin import modules
 from data.appspec import Fact
 from data.formatting import day
 from data.i18n import t
-from data.registers import get_service
-from data.users import User
+from data.registers.models import User
+from data.registers.registry import get_service
 
 log = logging.getLogger(__name__)
 

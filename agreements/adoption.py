@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from agreements.agreements import today
 from agreements.appendices import in_force_on
 from agreements.models import ServiceAppendix
-from data.registers import County, Organisation, OrganisationKind, Service, ServiceStatus, get_service
+from data.registers.models import County, Organisation, OrganisationKind, Service, ServiceStatus
+from data.registers.registry import get_service
 
 MUNICIPALITY = OrganisationKind.MUNICIPALITY.value
 COUNTY_MUNICIPALITY = OrganisationKind.COUNTY_MUNICIPALITY.value

@@ -9,12 +9,13 @@ from sqlalchemy.orm import Session
 from agreements.models import AgreementStatus, MainAgreement, ServiceAppendix
 from agreements.schemas import MainAgreementIn, TerminateIn, check
 from data.access import Actor
-from data.audit import ensure_version
+from data.crud import ensure_version
 from data.db import utcnow
 from data.errors import BackofficeError, NotFound
 from data.formatting import day
 from data.i18n import t
-from data.registers import County, Organisation, get_organisation
+from data.registers.models import County, Organisation
+from data.registers.registry import get_organisation
 from data.textsearch import contains_folded
 
 ACTIVE_STATUSES = (AgreementStatus.SIGNED.value, AgreementStatus.TERMINATED.value)

@@ -29,11 +29,12 @@ from agreements.agreements import (
 from agreements.models import AgreementStatus, AppendixVersion, ServiceAppendix
 from agreements.schemas import AppendixIn, AppendixVersionIn, ResignIn, check
 from data.access import Actor
-from data.audit import ensure_version
+from data.crud import ensure_version
 from data.errors import NotFound
 from data.formatting import day
 from data.i18n import t
-from data.registers import County, Organisation, Service, get_organisation, get_service
+from data.registers.models import County, Organisation, Service
+from data.registers.registry import get_organisation, get_service
 from data.textsearch import contains_folded
 
 

@@ -10,10 +10,11 @@ from agreements.models import ChangeRequest, ChangeRequestStatus, RoadmapItem
 from agreements.roadmap import quarter_label
 from agreements.schemas import ChangeRequestIn, check
 from data.access import Actor
-from data.audit import ensure_version
+from data.crud import ensure_version
 from data.errors import NotFound
 from data.i18n import t
-from data.registers import Organisation, Service, get_organisation, get_service
+from data.registers.models import Organisation, Service
+from data.registers.registry import get_organisation, get_service
 from data.textsearch import contains_folded
 
 OPEN_STATUSES = (ChangeRequestStatus.NEW.value, ChangeRequestStatus.ASSESSED.value,

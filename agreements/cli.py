@@ -106,7 +106,7 @@ def _term(row: dict) -> str:
 def council_lines(session, service_code: str, on_date: date) -> list[str]:
     """Members sitting on `on_date` as a table, then what needs fixing (or that nothing does)."""
     from agreements.councils import council_problems, get_council, member_rows
-    from data.registers import get_service
+    from data.registers.registry import get_service
 
     service = get_service(session, service_code)
     council = get_council(session, service.code)
@@ -161,7 +161,7 @@ def meeting_lines(session, service_code: str) -> list[str]:
     """The council's meetings, newest first, each with its numbered decisions and linked change requests."""
     from agreements.agreements import today
     from agreements.councils import get_council, meeting_rows
-    from data.registers import get_service
+    from data.registers.registry import get_service
 
     service = get_service(session, service_code)
     council = get_council(session, service.code)
@@ -185,7 +185,7 @@ def cmd_meetings(args) -> int:
 def agenda_lines(session, service_code: str) -> list[str]:
     """The change requests awaiting the council, then the agenda text to paste into the meeting notice."""
     from agreements.councils import agenda_suggestion, awaiting_council
-    from data.registers import get_service
+    from data.registers.registry import get_service
 
     service = get_service(session, service_code)
     rows = awaiting_council(session, service.code)
@@ -242,7 +242,7 @@ def record_meeting(session, actor, service_code: str, payload: dict) -> dict:
 
     from agreements.councils import save_meeting
     from agreements.models import ChangeRequest
-    from data.registers import get_service
+    from data.registers.registry import get_service
 
     linked = [d["change_request_id"] for d in payload["decisions"] if d.get("new_status")]
     before = dict(session.execute(select(ChangeRequest.id, ChangeRequest.status)

@@ -28,11 +28,12 @@ from agreements.models import (
 )
 from agreements.schemas import CouncilIn, DecisionIn, ElectionIn, MeetingIn, MemberIn, check
 from data.access import Actor
-from data.audit import ensure_version
+from data.crud import ensure_version
 from data.errors import BackofficeError, NotFound, PermissionDenied, RowError, ValidationFailed
 from data.formatting import day
 from data.i18n import t
-from data.registers import Organisation, Service, get_organisation, get_service
+from data.registers.models import Organisation, Service
+from data.registers.registry import get_organisation, get_service
 
 MIN_MEMBERS = 5
 MAX_MEMBERS = 8

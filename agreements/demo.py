@@ -22,7 +22,7 @@ from agreements.models import (
     ServiceAppendix,
 )
 from data.access import Actor
-from data.registers import Organisation, Service
+from data.registers.models import Organisation, Service
 
 SEED = 3_2024
 

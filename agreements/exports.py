@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from agreements.models import MainAgreement, ServiceAppendix
 from data.excel import Column, add_sheet, new_workbook, workbook_bytes
 from data.i18n import catalog, t
-from data.registers import Organisation, Service
+from data.registers.models import Organisation, Service
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

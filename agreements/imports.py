@@ -24,7 +24,8 @@ from data.access import Actor
 from data.errors import BackofficeError, RowError, ValidationFailed
 from data.excel import read_sheet
 from data.i18n import catalog, t
-from data.registers import Organisation, Service, org_number_problem
+from data.registers.models import Organisation, Service
+from data.registers.registry import org_number_problem
 
 MAIN_FIELDS = ("main_status", "main_signed", "signatory", "template_version", "document_ref", "main_terminated")
 APPENDIX_FIELDS = ("appendix_version", "appendix_status", "appendix_signed", "start_date", "end_date",

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from data.db import Base, Versioned
-from data.registers import Organisation, Service
+from data.registers.models import Organisation, Service
 
 
 class AgreementStatus(StrEnum):

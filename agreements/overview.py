@@ -17,7 +17,7 @@ from data.access import Actor
 from data.appspec import Fact, Kpi
 from data.formatting import day, number, percent
 from data.i18n import t
-from data.registers import get_service
+from data.registers.registry import get_service
 
 
 def kpis(session: Session, _actor: Actor) -> list[Kpi]:

@@ -10,10 +10,11 @@ from agreements.agreements import RuleError, today
 from agreements.models import ChangeRequest, RoadmapItem, RoadmapStatus
 from agreements.schemas import RoadmapItemIn, check
 from data.access import Actor
-from data.audit import ensure_version
+from data.crud import ensure_version
 from data.errors import NotFound
 from data.i18n import t
-from data.registers import Service, get_service
+from data.registers.models import Service
+from data.registers.registry import get_service
 
 
 def quarter_label(year: int, quarter: int) -> str:

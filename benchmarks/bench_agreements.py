@@ -10,7 +10,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 import agreements.models  # noqa: F401
-import data.users  # noqa: F401
+import data.registers.users  # noqa: F401
 from agreements import adoption, exports, imports, overview
 from agreements.demo import load_demo
 from data import db, demo

@@ -7,10 +7,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import data.users  # noqa: F401  (tables the registers refer to)
+import data.registers.users  # noqa: F401  (tables the registers refer to)
 from data import audit, db
 from data.access import system_actor
-from data.registers import Organisation
+from data.registers.models import Organisation
 
 
 def main(rows: int) -> None:

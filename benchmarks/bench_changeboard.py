@@ -10,13 +10,15 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from admin import changeboard as cb
-from admin import changeboard_agenda as agenda_mod
-from admin import changeboard_exports as exports
+from admin.changeboard import agenda as agenda_mod
+from admin.changeboard import changes as cb
+from admin.changeboard import exports
 from admin.modules import load_models
-from data import db, support
+from data import db
 from data.access import system_actor
-from data.registers import Organisation, load_reference_data
+from data.registers.models import Organisation
+from data.registers.registry import load_reference_data
+from data.support import tickets as support
 
 
 def timed(label: str, fn):

@@ -16,15 +16,14 @@ from openpyxl import Workbook
 from admin.modules import load_models
 from data import db
 from data.access import system_actor
-from data.registers import Organisation, load_reference_data
-from portfolio import (
-    digiorden,
-    digiorden_analysis,
-    digiorden_archi,
-    digiorden_demo,
-    digiorden_exchange,
-    digiorden_graph,
-)
+from data.registers.models import Organisation
+from data.registers.registry import load_reference_data
+from portfolio.digiorden import analysis as digiorden_analysis
+from portfolio.digiorden import archi as digiorden_archi
+from portfolio.digiorden import demo as digiorden_demo
+from portfolio.digiorden import exchange as digiorden_exchange
+from portfolio.digiorden import graph as digiorden_graph
+from portfolio.digiorden import systems as digiorden
 
 
 def timed(label, fn, *args, **kwargs):

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from admin.modules import load_models
 from data import db
 from data.access import system_actor
-from data.registers import load_reference_data
+from data.registers.registry import load_reference_data
 
 
 def timed(label: str, fn, *args, **kwargs):
@@ -29,11 +29,13 @@ def timed(label: str, fn, *args, **kwargs):
 def main() -> None:
     load_models()
     from agreements.demo import load_demo as agreements_demo
-    from data.metering import load_demo as metering_demo
-    from pricing import accounts, fund, invoicing, invoicing_exports
+    from data.metering.usage import load_demo as metering_demo
     from pricing.demo import load as pricing_demo
-    from pricing.invoicing_demo import load as invoicing_demo
-    from pricing.invoicing_models import InvoiceLine
+    from pricing.invoicing import accounts, fund
+    from pricing.invoicing import exports as invoicing_exports
+    from pricing.invoicing import runs as invoicing
+    from pricing.invoicing.demo import load as invoicing_demo
+    from pricing.invoicing.models import InvoiceLine
 
     path = Path(tempfile.mkdtemp()) / "bench.sqlite"
     engine = db.make_engine(f"sqlite:///{path}")

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from admin.modules import load_models
 from data import db
 from data.access import system_actor
-from data.registers import Organisation, load_reference_data
+from data.registers.models import Organisation
+from data.registers.registry import load_reference_data
 from pricing import demo, exports, selfcost
 
 MODEL = {"components": [

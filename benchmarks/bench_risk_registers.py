@@ -21,7 +21,7 @@ def main() -> None:
     from admin.modules import load_models
     from data import db
     from data.access import system_actor
-    from data.registers import list_services, load_reference_data
+    from data.registers.registry import list_services, load_reference_data
 
     load_models()
     db.reset()

@@ -13,14 +13,16 @@ from datetime import date
 from pathlib import Path
 
 import data.audit  # noqa: F401
-import data.registers  # noqa: F401
-import data.users  # noqa: F401
+import data.registers.registry  # noqa: F401
+import data.registers.users  # noqa: F401
 import risk.nsm_models  # noqa: F401
-import risk.threat_models  # noqa: F401
+import risk.threats.models  # noqa: F401
 from data import db
 from data.access import system_actor
-from data.registers import Service
-from risk import nsm, threatdragon, threats
+from data.registers.models import Service
+from risk import nsm
+from risk.threats import modelling as threats
+from risk.threats import threatdragon
 
 TABLES = {"audit_log", "app_user", "service", "component", "service_component", "threat_model", "threat_element",
           "threat", "nsm_assessment", "nsm_score", "county", "organisation", "user_role"}

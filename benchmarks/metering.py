@@ -55,10 +55,11 @@ ACTOR = system_actor("bench")
 
 
 def setup_database(url: str) -> dict:
-    import data.metering as metering  # noqa: F401 (tables)
-    import data.users  # noqa: F401
-    from data.metering import Meter
-    from data.registers import Organisation, load_reference_data
+    import data.metering.usage as metering  # noqa: F401 (tables)
+    import data.registers.users  # noqa: F401
+    from data.metering.usage import Meter
+    from data.registers.models import Organisation
+    from data.registers.registry import load_reference_data
 
     os.environ["BACKOFFICE_DATABASE_URL"] = url
     db.reset()
@@ -136,8 +137,8 @@ COLUMNS = "source, event_id, meter_id, organisation_id, occurred_at, month, quan
 
 
 def ingest_ours(events: list[dict], batch: int) -> tuple[float, list[float]]:
-    from data import metering
-    from data.metering_ingest import _Writer
+    from data.metering import usage as metering
+    from data.metering.ingest import _Writer
 
     rollup_times: list[float] = []
     original = _Writer.add_to_rollups
@@ -219,8 +220,8 @@ def pandas_to_sql(url: str, rows: list[tuple], batch: int) -> float:
 
 def fill_to(target: int, ref: dict, postgres: bool) -> float:
     """Add events up to `target` with set-based SQL (same shape of data), then rebuild the roll-ups."""
-    from data import metering
-    from data.metering import UsageEvent
+    from data.metering import usage as metering
+    from data.metering.usage import UsageEvent
 
     with db.session_scope(ACTOR) as s:
         have = s.scalar(select(func.count()).select_from(UsageEvent))
@@ -256,7 +257,7 @@ def fill_to(target: int, ref: dict, postgres: bool) -> float:
 
 
 def dashboard_times() -> dict[str, float]:
-    from data import metering
+    from data.metering import usage as metering
 
     start, end = metering.default_range(12)
     queries = {
@@ -278,7 +279,7 @@ def dashboard_times() -> dict[str, float]:
 
 
 def event_count() -> int:
-    from data.metering import UsageEvent, UsageMonthly
+    from data.metering.usage import UsageEvent, UsageMonthly
 
     with db.session_scope() as s:
         return (s.scalar(select(func.count()).select_from(UsageEvent)),
@@ -352,7 +353,7 @@ def bench_database(name: str, url: str, args) -> None:
           f"{ours / to_sql:.1f}x to_sql; roll-up per batch median {statistics.median(rollups) * 1000:.1f} ms")
     started = time.perf_counter()
     with db.session_scope(ACTOR) as s:
-        from data import metering
+        from data.metering import usage as metering
 
         result = metering.ingest_events(s, ACTOR, first[:args.batch])
     print(f"  retried batch of {args.batch:,} (all duplicates): {time.perf_counter() - started:.2f} s, "
@@ -387,7 +388,7 @@ def memory_of_cli(lines_list: list[int]) -> None:
                     handle.write(json.dumps(e) + "\n")
         # VmHWM is this process's own peak: getrusage's ru_maxrss survives exec and would report the
         # benchmark's (large) parent instead.
-        code = ("import sys; from data.metering_cli import main; rc = main(['meter', 'ingest', sys.argv[1], "
+        code = ("import sys; from data.metering.cli import main; rc = main(['meter', 'ingest', sys.argv[1], "
                 "'--quiet']); hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0]; "
                 "print('RSS', hwm.split()[1]); sys.exit(rc)")
         started = time.perf_counter()

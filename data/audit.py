@@ -258,20 +258,6 @@ def search(session: Session, actor: str | None = None, table: str | None = None,
     return list(session.scalars(query))
 
 
-def ensure_version(obj, expected_version: int | None, what: str) -> None:
-    """Refuse an edit made on a stale copy, naming who changed which fields since."""
-    if expected_version is None or obj.version == expected_version:
-        return
-    from data.errors import ConflictError
-    from data.i18n import t
-
-    change = latest_change(obj)
-    if change is None:
-        raise ConflictError(t("error.stale_generic"))
-    fields = ", ".join(sorted(change.changed_fields() - {"version"})) or "-"
-    raise ConflictError(t("error.stale", what=what, who=change.actor, fields=fields))
-
-
 def filter_choices(session: Session) -> dict[str, list[str]]:
     return {
         "actors": list(session.scalars(select(AuditEntry.actor).distinct().order_by(AuditEntry.actor))),

@@ -10,7 +10,7 @@ from data.access import Actor, system_actor
 def cli_actor(session, args) -> Actor:
     """`--as USER` acts as that user with their roles; otherwise the local operator (every role)."""
     if getattr(args, "as_user", None):
-        from data.users import actor_for, get_user
+        from data.registers.users import actor_for, get_user
 
         return actor_for(session, get_user(session, args.as_user))
     return system_actor(f"cli:{getpass.getuser()}")

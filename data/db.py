@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import DateTime, Integer, MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
@@ -140,9 +140,21 @@ def reset() -> None:
 
 
 _sessionmakers: dict[int, sessionmaker] = {}
+# Tests run each test inside one outer transaction that is rolled back at the end: every session
+# opened meanwhile on that database joins it through a savepoint (see tests/conftest.py).
+_shared_connection: Connection | None = None
+
+
+def share_connection(connection: Connection | None) -> None:
+    """Make every session on `connection`'s database join its transaction (None: back to normal)."""
+    global _shared_connection
+    _shared_connection = connection
 
 
 def _maker(eng: Engine) -> sessionmaker:
+    shared = _shared_connection
+    if shared is not None and eng.url == shared.engine.url:
+        return sessionmaker(bind=shared, join_transaction_mode="create_savepoint", expire_on_commit=False)
     maker = _sessionmakers.get(id(eng))
     if maker is None:
         maker = sessionmaker(bind=eng, expire_on_commit=False)

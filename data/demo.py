@@ -12,8 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.access import ROLES, Actor
-from data.registers import Organisation, Service, load_reference_data, org_number_check_digit
-from data.users import User, UserRole, hash_password
+from data.registers.models import Organisation, Service, User, UserRole
+from data.registers.registry import load_reference_data, org_number_check_digit
+from data.registers.users import hash_password
 
 SEED = 20240101
 DEMO_PASSWORD = "demo-passord"

@@ -44,21 +44,21 @@ def CLI(subparsers):  # noqa: N802  (the name admin/cli.py looks for)
 
 
 # --- DigiOrden system map (issue 11) ---
-from portfolio import digiorden_messages as _digiorden_messages  # noqa: E402
-from portfolio.digiorden_analysis import kpis as _digiorden_kpis  # noqa: E402
-from portfolio.digiorden_analysis import service_facts as _digiorden_facts  # noqa: E402
-from portfolio.digiorden_cli import register_cli as _digiorden_cli  # noqa: E402
-from portfolio.digiorden_demo import load_demo as _digiorden_demo  # noqa: E402
+from portfolio.digiorden import messages as _digiorden_messages  # noqa: E402
+from portfolio.digiorden.analysis import kpis as _digiorden_kpis  # noqa: E402
+from portfolio.digiorden.analysis import service_facts as _digiorden_facts  # noqa: E402
+from portfolio.digiorden.cli import register_cli as _digiorden_cli  # noqa: E402
+from portfolio.digiorden.demo import load_demo as _digiorden_demo  # noqa: E402
 
 register(_digiorden_messages.MESSAGES)
 PAGES += [
-    PageSpec("portfolio/pages/digiorden_map.py", "do.page.map", "do.section",
+    PageSpec("portfolio/digiorden/pages/map.py", "do.page.map", "do.section",
              icon=":material/hub:", url_path="digiorden-kart"),
-    PageSpec("portfolio/pages/digiorden_gaps.py", "do.page.gaps", "do.section",
+    PageSpec("portfolio/digiorden/pages/gaps.py", "do.page.gaps", "do.section",
              icon=":material/checklist:", url_path="digiorden-mangler"),
-    PageSpec("portfolio/pages/digiorden_sector.py", "do.page.sector", "do.section",
+    PageSpec("portfolio/digiorden/pages/sector.py", "do.page.sector", "do.section",
              icon=":material/account_tree:", url_path="digiorden-sektor"),
-    PageSpec("portfolio/pages/digiorden_exchange.py", "do.page.exchange", "do.section",
+    PageSpec("portfolio/digiorden/pages/exchange.py", "do.page.exchange", "do.section",
              icon=":material/swap_vert:", url_path="digiorden-import-eksport"),
 ]
 KPIS += [_digiorden_kpis]

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.users import User
+from data.registers.models import User
 from portfolio import projects, scenarios, staffing
 from portfolio.models import Phase, PhaseChange, Project
 from portfolio.schemas import add_months, month_range, month_start

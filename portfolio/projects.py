@@ -14,12 +14,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.audit import ensure_version
+from data.crud import ensure_version
 from data.errors import BackofficeError, NotFound, validate
 from data.i18n import t
-from data.registers import Service, ServiceStatus
+from data.registers.models import Service, ServiceStatus, User
 from data.textsearch import equals_folded
-from data.users import User
 from portfolio.models import PHASES, DocumentKind, Phase, PhaseChange, Project, ProjectDocument
 from portfolio.schemas import DocumentIn, GateIn, ProjectIn
 

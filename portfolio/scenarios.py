@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from data.access import Actor
-from data.audit import ensure_version
+from data.crud import ensure_version
 from data.db import utcnow
 from data.errors import BackofficeError, ConflictError, NotFound, validate
 from data.i18n import t

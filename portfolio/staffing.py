@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.audit import ensure_version
+from data.crud import ensure_version
 from data.errors import BackofficeError, NotFound, RowError, ValidationFailed, errors_from_pydantic, validate
 from data.excel import open_workbook, sheet_rows
 from data.i18n import folded_labels, get_language, t

@@ -33,13 +33,13 @@ DEMO = [_load_demo]
 CLI = _register_cli
 
 # --- invoicing, product accounts and the self-cost fund (issue 6) ---------------------------------
-from pricing import invoicing_messages as _invoicing_messages  # noqa: E402
+from pricing.invoicing import messages as _invoicing_messages  # noqa: E402
 
 register(_invoicing_messages.MESSAGES)
-from pricing import invoicing as _invoicing  # noqa: E402,F401  (installs the approved-run guard)
-from pricing.fund import economy_kpis, fund_facts  # noqa: E402
-from pricing.invoicing_cli import register as _register_invoicing_cli  # noqa: E402
-from pricing.invoicing_demo import load as _load_invoicing_demo  # noqa: E402
+from pricing.invoicing import runs as _invoicing  # noqa: E402,F401  (installs the approved-run guard)
+from pricing.invoicing.cli import register as _register_invoicing_cli  # noqa: E402
+from pricing.invoicing.demo import load as _load_invoicing_demo  # noqa: E402
+from pricing.invoicing.fund import economy_kpis, fund_facts  # noqa: E402
 
 
 def _register_all_cli(sub) -> None:
@@ -48,11 +48,11 @@ def _register_all_cli(sub) -> None:
 
 
 PAGES += [
-    PageSpec("pricing/pages/invoice_runs.py", "page.invoice_runs", "section.pricing", ":material/receipt_long:",
+    PageSpec("pricing/invoicing/pages/runs.py", "page.invoice_runs", "section.pricing", ":material/receipt_long:",
              roles=_FINANCE_AND_LEADER, url_path="fakturagrunnlag"),
-    PageSpec("pricing/pages/product_accounts.py", "page.product_accounts", "section.pricing",
+    PageSpec("pricing/invoicing/pages/accounts.py", "page.product_accounts", "section.pricing",
              ":material/monitoring:", roles=_FINANCE_AND_LEADER, url_path="produktregnskap"),
-    PageSpec("pricing/pages/selfcost_fund.py", "page.selfcost_fund", "section.pricing", ":material/account_balance:",
+    PageSpec("pricing/invoicing/pages/fund.py", "page.selfcost_fund", "section.pricing", ":material/account_balance:",
              roles=_FINANCE_AND_LEADER, url_path="selvkostfond"),
 ]
 KPIS += [economy_kpis]

@@ -9,12 +9,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.audit import ensure_version
+from data.crud import ensure_version
 from data.errors import BackofficeError, NotFound, RowError, ValidationFailed, errors_from_pydantic
 from data.excel import Column, add_sheet, new_workbook, read_sheet, workbook_bytes
 from data.formatting import to_ore
 from data.i18n import t
-from data.registers import Service, get_service
+from data.registers.models import Service
+from data.registers.registry import get_service
 from pricing.models import BASES, COST_TYPES, KEY_TYPES, CostItem, CostPool, PoolKeyFigure
 from pricing.schemas import CostItemIn, CostPoolIn, KeyFiguresIn
 

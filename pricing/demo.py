@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from data.access import Actor
 from data.errors import BackofficeError
-from data.registers import Organisation
+from data.registers.models import Organisation
 from pricing import capital, costbase, digifin, pricelists, selfcost
 from pricing.models import CostItem
 

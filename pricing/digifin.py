@@ -18,10 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.audit import ensure_version
+from data.crud import ensure_version
 from data.errors import NotFound, validate
 from data.i18n import t
-from data.registers import Service, get_service
+from data.registers.models import Service
+from data.registers.registry import get_service
 from pricing.models import DigifinDrawdown, DigifinLoan
 from pricing.schemas import DigifinLoanIn
 

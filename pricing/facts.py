@@ -11,7 +11,7 @@ from data.access import Actor
 from data.appspec import Fact, Kpi
 from data.formatting import money, number, percent
 from data.i18n import t
-from data.registers import Service
+from data.registers.models import Service
 from pricing import digifin
 from pricing.models import CostItem, DigifinLoan, PriceCalculation, PriceList
 

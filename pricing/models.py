@@ -1,7 +1,7 @@
 """Tables of the pricing package: cost base, cost pools and key figures, investments and imputed
 interest rates, Digifin loans, price calculations and approved price lists.
 
-Services and organisations are referred to by id into the shared registers (data.registers);
+Services and organisations are referred to by id into the shared registers (data.registers.registry);
 nothing here points into agreements' tables, so this package's migration only needs the foundation.
 """
 from __future__ import annotations

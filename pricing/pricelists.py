@@ -23,7 +23,8 @@ from data.access import Actor
 from data.db import utcnow
 from data.errors import BackofficeError, validate
 from data.i18n import t
-from data.registers import Service, get_service
+from data.registers.models import Service
+from data.registers.registry import get_service
 from pricing.models import PriceCalculation, PriceList
 from pricing.schemas import ApprovalIn
 from pricing.selfcost import charge, get_calculation

@@ -24,7 +24,8 @@ from data.access import Actor
 from data.db import utcnow
 from data.errors import BackofficeError, NotFound, RowError, ValidationFailed, validate
 from data.i18n import t
-from data.registers import Organisation, find_organisation, get_service
+from data.registers.models import Organisation
+from data.registers.registry import find_organisation, get_service
 from pricing import capital, costbase, digifin
 from pricing.models import CostItem, PriceCalculation
 from pricing.schemas import CalculationRequest, PriceModel
@@ -391,7 +392,7 @@ def delete_calculation(session: Session, actor: Actor, calc_id: int) -> None:
 
 
 def calculation_rows(session: Session, service: str | None = None, year: int | None = None) -> list[dict]:
-    from data.registers import Service
+    from data.registers.models import Service
     from pricing.models import PriceList
 
     query = (select(PriceCalculation, Service.code, PriceList.number.label("list_number"))
@@ -421,7 +422,9 @@ def starting_point(session: Session, service_code: str, year: int) -> dict | Non
                           .order_by(PriceCalculation.year.desc(), PriceCalculation.number.desc()).limit(1))
     if calc is None:
         return None
-    from pricing.fund import planned_use  # the fund's planned use for the year flows into its price (issue 6)
+    from pricing.invoicing.fund import (
+        planned_use,  # the fund's planned use for the year flows into its price (issue 6)
+    )
 
     planned = planned_use(session, service_code, year)
     return {"model": calc.inputs["model"],

@@ -2,8 +2,8 @@
 
 The only place that knows those modules' functions:
 - adopters: `agreements.appendices.active_appendices(session, service_code, on_date)`;
-- usage: `data.metering.usage_for_period(session, service_code, start, end, meter_code=...)`
-  and `data.metering.list_meters(session, service_code)`.
+- usage: `data.metering.usage.usage_for_period(session, service_code, start, end, meter_code=...)`
+  and `data.metering.usage.list_meters(session, service_code)`.
 When either module is not installed, the functions here return None and the price calculation asks
 for adopters and volumes as explicit input.
 """
@@ -24,7 +24,7 @@ def agreements_available() -> bool:
 
 
 def metering_available() -> bool:
-    return importlib.util.find_spec("data.metering") is not None
+    return importlib.util.find_spec("data.metering.usage") is not None
 
 
 def adopter_ids(session: Session, service_code: str, on_date: date) -> list[int] | None:
@@ -44,7 +44,7 @@ def meters(session: Session, service_code: str) -> list[tuple[str, str]]:
     """(meter code, "name (unit)") of the service's active meters; [] without metering."""
     if not metering_available():
         return []
-    from data.metering import list_meters
+    from data.metering.usage import list_meters
 
     found = sorted(list_meters(session, service_code, active_only=True), key=lambda m: m.id)
     return [(m.code, f"{m.name} ({m.unit})") for m in found]
@@ -69,7 +69,7 @@ def usage_by_organisation(session: Session, service_code: str, start: date, end:
     given one, or the service's first); None without metering."""
     if not metering_available():
         return None
-    from data.metering import usage_for_period
+    from data.metering.usage import usage_for_period
 
     if meter_code is None:
         found = meters(session, service_code)
@@ -88,8 +88,8 @@ def usage_events_by_service(session: Session, year: int) -> dict[str, Decimal]:
         return {}
     from sqlalchemy import select
 
-    from data.metering import usage_for_period
-    from data.registers import Service
+    from data.metering.usage import usage_for_period
+    from data.registers.models import Service
 
     out: dict[str, Decimal] = {}
     for code in session.scalars(select(Service.code).order_by(Service.code)):
@@ -100,7 +100,7 @@ def usage_events_by_service(session: Session, year: int) -> dict[str, Decimal]:
 
 
 def support_available() -> bool:
-    return importlib.util.find_spec("data.support") is not None
+    return importlib.util.find_spec("data.support.tickets") is not None
 
 
 def tickets_by_service(session: Session, year: int) -> dict[str, Decimal]:
@@ -111,8 +111,8 @@ def tickets_by_service(session: Session, year: int) -> dict[str, Decimal]:
 
     from sqlalchemy import func, select
 
-    from data.registers import Service
-    from data.support import SupportTicket
+    from data.registers.models import Service
+    from data.support.tickets import SupportTicket
 
     start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
     rows = session.execute(

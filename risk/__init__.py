@@ -52,14 +52,14 @@ def CLI(sub):  # noqa: N802  (the name admin/cli.py looks for)
 
 
 # --- threat models, STRIDE, Threat Dragon, NSM maturity (issue 8) ---
-from risk import threat_demo as _threat_demo  # noqa: E402
-from risk import threat_facts as _threat_facts  # noqa: E402
-from risk.threat_cli import register_cli as _register_threat_cli  # noqa: E402
-from risk.threat_messages import MESSAGES as _THREAT_MESSAGES  # noqa: E402
+from risk.threats import demo as _threat_demo  # noqa: E402
+from risk.threats import facts as _threat_facts  # noqa: E402
+from risk.threats.cli import register_cli as _register_threat_cli  # noqa: E402
+from risk.threats.messages import MESSAGES as _THREAT_MESSAGES  # noqa: E402
 
 register(_THREAT_MESSAGES)
 PAGES += [
-    PageSpec("risk/pages/threat_models.py", "page.threat_models", "section.risk", ":material/account_tree:",
+    PageSpec("risk/threats/pages/diagrams.py", "page.threat_models", "section.risk", ":material/account_tree:",
              url_path="trusselmodeller"),
     PageSpec("risk/pages/nsm_maturity.py", "page.nsm_maturity", "section.risk", ":material/verified_user:",
              url_path="nsm-modenhet"),

@@ -18,12 +18,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from data.access import Actor
-from data.audit import ensure_version
+from data.crud import ensure_version
 from data.db import utcnow
 from data.errors import BackofficeError, NotFound, PermissionDenied, RowError, ValidationFailed, validate
 from data.formatting import day
 from data.i18n import t
-from data.registers import Service, get_service
+from data.registers.models import Service
+from data.registers.registry import get_service
 from risk.models import Dpia, DpiaRisk
 from risk.schemas import FROZEN, DpiaIn, DpiaRiskIn, Status
 

@@ -11,7 +11,7 @@ from data.access import Actor
 from data.excel import Column, add_sheet, fill_cells, new_workbook, safe_text, workbook_bytes
 from data.formatting import day, money
 from data.i18n import t
-from data.registers import get_service
+from data.registers.registry import get_service
 from risk import dpia as dpias
 from risk import matrix as matrices
 from risk import measures, ros

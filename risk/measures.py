@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.audit import ensure_version
+from data.crud import ensure_version
 from data.errors import BackofficeError, NotFound, RowError, ValidationFailed, validate
 from data.i18n import t
 from data.textsearch import contains_folded

@@ -18,11 +18,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.audit import ensure_version
+from data.crud import ensure_version
 from data.errors import BackofficeError, NotFound, RowError, ValidationFailed, errors_from_pydantic, validate
 from data.i18n import get_language, t
 from risk.nsm_models import NsmAssessment, NsmScore
-from risk.threat_schemas import GapToRiskIn, NsmAssessmentIn, NsmScoreIn
+from risk.threats.schemas import GapToRiskIn, NsmAssessmentIn, NsmScoreIn
 
 REFERENCE = Path(__file__).resolve().parent / "reference" / "nsm_principles.csv"
 MATURITY_KEYS = {0: "nsm.level.0", 1: "nsm.level.1", 2: "nsm.level.2", 3: "nsm.level.3", 4: "nsm.level.4",

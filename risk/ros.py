@@ -18,12 +18,13 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.audit import ensure_version
+from data.crud import ensure_version
 from data.db import utcnow
 from data.errors import BackofficeError, NotFound, PermissionDenied, RowError, ValidationFailed, validate
 from data.formatting import day
 from data.i18n import t
-from data.registers import Component, Service, get_service
+from data.registers.models import Component, Service
+from data.registers.registry import get_service
 from data.textsearch import contains_folded
 from risk import matrix as matrices
 from risk.models import Measure, ReviewTrigger, Risk, RiskAcceptance, RosAssessment, measure_risk

@@ -1,22 +1,34 @@
-"""Fresh database per test, on SQLite and (when its binaries are here) on a throwaway PostgreSQL.
+"""Test databases: built once per worker, each test inside a transaction that is rolled back.
 
-A template database is built once per run and dialect (all tables, Alembic stamped at head,
-shipped reference data loaded); each test gets its own copy: a file copy for SQLite,
-CREATE DATABASE ... TEMPLATE for PostgreSQL.
+Per run and xdist worker, two databases are built on SQLite and (when its binaries are here) on a
+throwaway PostgreSQL: *base* (all tables, Alembic stamped at head, the shipped reference data) and
+*demo* (base plus the deterministic demo data). A test gets one of them through one outer
+connection whose transaction is rolled back at the end; every session the code under test opens
+(`db.session_scope()`, pages, the CLI) joins that transaction through a savepoint
+(`db.share_connection`). So a test sees its own writes, commits included, and leaves nothing behind.
+
+Fixtures:
+- `db_url` / `session`: the base database, rolled back. SQLite only, unless the test or its module is
+  marked `both_databases` (behaviour that depends on the database: constraints, text search and
+  collation, locking, COPY, migrations): then once on each.
+- `demo_url` / `demo_session`: the demo database, rolled back (same marker rule).
+- `fresh_db_url` / `engine`: a private copy of the base database, for tests that need real commits
+  seen by other connections, threads or processes (backup, restore, concurrency, raw SQL on the
+  engine). Same marker rule.
 """
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import Session
 
 from admin.modules import load_models
@@ -26,8 +38,31 @@ from data.i18n import set_language
 
 load_models()
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-_counter = itertools.count()
-_pg_runs = {"count": 0}
+DIALECTS = ("sqlite", "postgresql")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "both_databases: run on SQLite and on PostgreSQL (database-dependent)")
+    config.addinivalue_line("markers", "postgresql_only: run on PostgreSQL only (SQLite covers it elsewhere)")
+
+
+def pytest_generate_tests(metafunc):
+    """Parametrize the database fixtures by dialect: PostgreSQL too only for `both_databases` tests."""
+    wanted = {"db_url", "demo_url", "fresh_db_url"} & set(metafunc.fixturenames)
+    if not wanted:
+        return
+    marked = metafunc.definition.get_closest_marker
+    chosen = DIALECTS if marked("both_databases") else ("postgresql",) if marked("postgresql_only") else ("sqlite",)
+    metafunc.parametrize("dialect", chosen, indirect=True, scope="function")
+
+
+@pytest.fixture
+def dialect(request):
+    return getattr(request, "param", "sqlite")
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------------
 
 
 def _find_pg_bin() -> Path | None:
@@ -42,6 +77,16 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _user_exists(name: str) -> bool:
+    import pwd
+
+    try:
+        pwd.getpwnam(name)
+        return True
+    except KeyError:
+        return False
 
 
 class ThrowawayPostgres:
@@ -75,40 +120,6 @@ class ThrowawayPostgres:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def _user_exists(name: str) -> bool:
-    import pwd
-
-    try:
-        pwd.getpwnam(name)
-        return True
-    except KeyError:
-        return False
-
-
-def _prepare_template(url: str) -> None:
-    """All tables, stamped at head, with the shipped reference data."""
-    from alembic import command
-
-    from data.registers import load_reference_data
-
-    engine = create_engine(url)
-    db.Base.metadata.create_all(engine)
-    config = schema.alembic_config(url)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.stamp(config, "heads")
-    with db.session_scope(actor=system_actor("template"), eng=engine) as session:
-        load_reference_data(session, system_actor("template"))
-    engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "template.sqlite"
-    _prepare_template(f"sqlite:///{path}")
-    return path
-
-
 @pytest.fixture(scope="session")
 def postgres_server():
     if os.environ.get("BACKOFFICE_TEST_POSTGRES_URL"):
@@ -122,57 +133,195 @@ def postgres_server():
         admin_url = server.start()
     except subprocess.CalledProcessError as exc:
         pytest.skip(f"could not start a throwaway PostgreSQL: {exc.stderr!r}")
-    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text("CREATE DATABASE backoffice_template"))
-    engine.dispose()
-    _prepare_template(admin_url.rsplit("/", 1)[0] + "/backoffice_template")
     yield admin_url
     server.stop()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path, monkeypatch):
-    if request.param == "sqlite":
-        path = tmp_path / "test.sqlite"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
-        url = f"sqlite:///{path}"
-        cleanup = None
-    else:
-        admin_url = request.getfixturevalue("postgres_server")
-        name = f"test_{os.getpid()}_{next(_counter)}"
-        admin_engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin_engine.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE backoffice_template'))
-        url = admin_url.rsplit("/", 1)[0] + f"/{name}"
-        _pg_runs["count"] += 1
+def _pg_url(admin_url: str, name: str) -> str:
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
-        def cleanup():
-            db.reset()
-            with admin_engine.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin_engine.dispose()
 
+def _pg_admin(admin_url: str, *statements: str) -> None:
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    engine.dispose()
+
+
+# --- building the databases ------------------------------------------------------------------------
+
+
+def _build(url: str, with_demo: bool) -> None:
+    """All tables, stamped at head, the shipped reference data and, with_demo, the demo data."""
+    from alembic import command
+
+    from admin import modules
+    from data import demo
+    from data.registers.registry import load_reference_data
+
+    engine = db.make_engine(url)
+    db.Base.metadata.create_all(engine)
+    config = schema.alembic_config(url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.stamp(config, "heads")
+    actor = system_actor("template")
+    with db.session_scope(actor=actor, eng=engine) as session:
+        if with_demo:
+            demo.load(session, actor, modules.demo_loaders())
+        else:
+            load_reference_data(session, actor)
+    engine.dispose()
+
+
+class Databases:
+    """This worker's databases by (dialect, kind), built on first use."""
+
+    def __init__(self, tmp: Path, request):
+        self.tmp = tmp
+        self.request = request
+        self.urls: dict[tuple[str, str], str] = {}
+        self.engines: dict[str, object] = {}
+        self.fresh = 0
+
+    def url(self, dialect: str, kind: str) -> str:
+        key = (dialect, kind)
+        if key not in self.urls:
+            if dialect == "sqlite":
+                path = self.tmp / f"{kind}.sqlite"
+                url = f"sqlite:///{path}"
+            else:
+                admin_url = self.request.getfixturevalue("postgres_server")
+                name = f"bo_{WORKER}_{kind}"
+                _pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+                url = _pg_url(admin_url, name)
+            _build(url, with_demo=(kind == "demo"))
+            self.urls[key] = url
+        return self.urls[key]
+
+    def engine(self, url: str):
+        """One engine per database; on SQLite it issues BEGIN itself so that savepoints work."""
+        if url not in self.engines:
+            if url.startswith("sqlite"):
+                engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False})
+                event.listen(engine, "connect", db._sqlite_pragmas)
+                event.listen(engine, "connect", _sqlite_manual_transactions)
+                event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
+            else:
+                engine = db.make_engine(url)
+            self.engines[url] = engine
+        return self.engines[url]
+
+    def fresh_copy(self, dialect: str) -> tuple[str, object]:
+        """A private copy of the base database and how to drop it."""
+        base = self.url(dialect, "base")
+        self.fresh += 1
+        if dialect == "sqlite":
+            path = self.tmp / f"fresh-{self.fresh}.sqlite"
+            shutil.copyfile(base.split("///", 1)[1], path)
+            return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True)
+        admin_url = self.request.getfixturevalue("postgres_server")
+        name = f"bo_{WORKER}_fresh_{self.fresh}"
+        _pg_admin(admin_url, f'CREATE DATABASE "{name}" TEMPLATE "{base.rsplit("/", 1)[1]}"')
+        return _pg_url(admin_url, name), lambda: _pg_admin(admin_url,
+                                                           f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def close(self):
+        for engine in self.engines.values():
+            engine.dispose()
+
+
+def _sqlite_manual_transactions(dbapi_connection, _record):
+    # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy emit BEGIN (see "begin" above).
+    dbapi_connection.isolation_level = None
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory, request):
+    found = Databases(tmp_path_factory.mktemp(f"db-{WORKER}"), request)
+    yield found
+    found.close()
+
+
+def _use(url: str, monkeypatch) -> None:
     monkeypatch.setenv("BACKOFFICE_DATABASE_URL", url)
     db.reset()
+
+
+@pytest.fixture(autouse=True)
+def _plain_state():
+    """Norwegian, no cached page data: a page's cache key may repeat after a rollback."""
     set_language("nb")
-    yield url
-    db.reset()
-    if cleanup:
-        cleanup()
+    if "streamlit" in sys.modules:
+        import streamlit as st
+
+        st.cache_data.clear()
+    yield
+    set_language("nb")
+
+
+def _rolled_back(databases: Databases, url: str, monkeypatch):
+    _use(url, monkeypatch)
+    engine = databases.engine(url)
+    db._engines[url] = engine
+    connection = engine.connect()
+    outer = connection.begin()
+    db.share_connection(connection)
+    try:
+        yield connection
+    finally:
+        db.share_connection(None)
+        outer.rollback()
+        connection.close()
+        db._engines.pop(url, None)
+        db.reset()
 
 
 @pytest.fixture
-def engine(db_url):
+def db_url(dialect, databases, monkeypatch):
+    url = databases.url(dialect, "base")
+    for _ in _rolled_back(databases, url, monkeypatch):
+        yield url
+
+
+@pytest.fixture
+def demo_url(dialect, databases, monkeypatch):
+    url = databases.url(dialect, "demo")
+    for _ in _rolled_back(databases, url, monkeypatch):
+        yield url
+
+
+@pytest.fixture
+def fresh_db_url(dialect, databases, monkeypatch):
+    url, drop = databases.fresh_copy(dialect)
+    _use(url, monkeypatch)
+    yield url
+    db.reset()
+    drop()
+
+
+@pytest.fixture
+def engine(fresh_db_url):
     return db.engine()
 
 
+def _joined_session(url: str) -> Session:
+    return db._maker(db.engine())()
+
+
 @pytest.fixture
-def session(engine):
-    """A session on the test database; commit in the test when the commit is part of what is tested."""
-    s = Session(bind=engine, expire_on_commit=False)
+def session(db_url):
+    """A session in the test's rolled-back transaction; `commit()` in a test releases a savepoint."""
+    s = _joined_session(db_url)
     yield s
-    s.rollback()
+    s.close()
+
+
+@pytest.fixture
+def demo_session(demo_url):
+    s = _joined_session(demo_url)
+    yield s
     s.close()
 
 
@@ -194,8 +343,10 @@ def shared_data() -> Path:
 
 
 def pytest_terminal_summary(terminalreporter):
-    if _pg_runs["count"]:
-        terminalreporter.write_line(f"PostgreSQL: {_pg_runs['count']} tests ran on a throwaway PostgreSQL cluster.")
+    ran = [r for key in ("passed", "failed") for r in terminalreporter.stats.get(key, [])
+           if getattr(r, "when", "call") == "call" and "postgresql" in r.nodeid]
+    if ran:
+        terminalreporter.write_line(f"PostgreSQL: {len(ran)} tests ran on a throwaway PostgreSQL cluster.")
     else:
         terminalreporter.write_line("PostgreSQL: no tests ran on PostgreSQL (see skip reasons above).")
 

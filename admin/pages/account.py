@@ -2,7 +2,7 @@ import streamlit as st
 
 from data.i18n import t
 from data.pages import common
-from data.users import set_password
+from data.registers.users import set_password
 
 actor = common.require_actor()
 common.header("page.account", "account.intro")

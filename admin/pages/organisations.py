@@ -1,11 +1,11 @@
 import pandas as pd
 import streamlit as st
 
-from data import registers
 from data.excel import Column, add_sheet, new_workbook, workbook_bytes
 from data.i18n import t
 from data.pages import common
-from data.registers import OrganisationKind
+from data.registers import registry as registers
+from data.registers.models import OrganisationKind
 
 actor = common.require_actor()
 common.header("page.organisations", "orgs.intro")

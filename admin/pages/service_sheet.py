@@ -6,7 +6,7 @@ from admin.service_sheet import build_sheet, sheet_markdown, sheet_workbook
 from data.errors import BackofficeError
 from data.i18n import t
 from data.pages import common
-from data.registers import list_services
+from data.registers.registry import list_services
 
 actor = common.require_actor()
 common.header("page.service_sheet", "sheet.intro")

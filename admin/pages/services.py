@@ -1,11 +1,11 @@
 import pandas as pd
 import streamlit as st
 
-from data import registers
 from data.i18n import t
 from data.pages import common
-from data.registers import ServiceStatus
-from data.users import list_users
+from data.registers import registry as registers
+from data.registers.models import ServiceStatus
+from data.registers.users import list_users
 
 actor = common.require_actor()
 common.header("page.services", "services.intro")

@@ -6,7 +6,7 @@ from data import db
 from data.errors import BackofficeError
 from data.i18n import t
 from data.pages import common
-from data.users import actor_for_sso, authenticate
+from data.registers.users import actor_for_sso, authenticate
 
 
 def sso_settings():

@@ -4,7 +4,14 @@ import streamlit as st
 from data.access import ROLES
 from data.i18n import t
 from data.pages import common
-from data.users import create_user, generate_password, list_users, set_active, set_password, set_roles
+from data.registers.users import (
+    create_user,
+    generate_password,
+    list_users,
+    set_active,
+    set_password,
+    set_roles,
+)
 
 actor = common.require_actor(roles={"admin"})
 common.header("page.users", "users.intro")

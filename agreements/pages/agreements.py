@@ -17,7 +17,8 @@ from agreements.schemas import APPENDIX_STATUSES
 from data.formatting import number
 from data.i18n import t
 from data.pages import common
-from data.registers import OrganisationKind, county_choices
+from data.registers.models import OrganisationKind
+from data.registers.registry import county_choices
 
 actor = common.require_actor()
 common.header("agr.page.agreements", "agr.agreements.intro")

@@ -9,7 +9,7 @@ from data.access import Actor
 from data.errors import BackofficeError, ValidationFailed
 from data.i18n import t
 from data.pages import common
-from data.registers import Organisation, Service
+from data.registers.models import Organisation, Service
 
 
 def service_names() -> dict[str, str]:

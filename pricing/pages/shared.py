@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from data.formatting import money
 from data.formatting import to_ore as _to_ore
-from data.registers import Service
+from data.registers.models import Service
 
 COST_ROLES = frozenset({"finance", "leader"})
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

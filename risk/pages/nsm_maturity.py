@@ -9,7 +9,7 @@ import streamlit as st
 from data.i18n import t
 from data.pages import common
 from risk import nsm
-from risk.threat_exports import assessment_workbook, read_assessment_sheet
+from risk.threats.exports import assessment_workbook, read_assessment_sheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEVELS = [0, 1, 2, 3, 4, 5]

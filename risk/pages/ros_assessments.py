@@ -8,7 +8,7 @@ from data.errors import BackofficeError
 from data.formatting import from_ore, money, to_ore
 from data.i18n import t
 from data.pages import common
-from data.registers import list_components
+from data.registers.registry import list_components
 from risk import matrix as matrices
 from risk import measures, ros
 from risk.models import RosAssessment

@@ -4,12 +4,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from admin import changeboard as cb
-from admin import changeboard_hooks as hooks
-from admin.changeboard_models import ChangeItem, FreezeOverride
-from data import support
+from admin.changeboard import changes as cb
+from admin.changeboard import hooks
+from admin.changeboard.models import ChangeItem, FreezeOverride
 from data.audit import AuditEntry
 from data.errors import BackofficeError, PermissionDenied, ValidationFailed
+from data.support import tickets as support
 from tests.conftest import make_actor
 
 PORTFOLIO = make_actor("portfolio", username="pia")

@@ -7,15 +7,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from admin import changeboard as cb
-from admin import changeboard_agenda as agenda_mod
-from admin import changeboard_exports as exports
-from admin import changeboard_hooks as hooks
-from admin import changeboard_notify as notify
-from admin.changeboard_models import ChangeDecision, ChangeMeeting
-from data import support
+from admin.changeboard import agenda as agenda_mod
+from admin.changeboard import changes as cb
+from admin.changeboard import exports, hooks, notify
+from admin.changeboard.models import ChangeDecision, ChangeMeeting
 from data.errors import BackofficeError, PermissionDenied
-from data.registers import Organisation
+from data.registers.models import Organisation
+from data.support import tickets as support
 from tests.conftest import make_actor
 
 PORTFOLIO = make_actor("portfolio", username="pia")

@@ -5,13 +5,14 @@ import pytest
 from sqlalchemy import select
 
 import admin
-from admin import changeboard_demo
-from admin.changeboard_models import ChangeDecision, ChangeItem
-from data import db, demo, support
+from admin.changeboard import demo as changeboard_demo
+from admin.changeboard.models import ChangeDecision, ChangeItem
+from data import db, demo
+from data.support import tickets as support
 from tests.conftest import make_actor
 from tests.pages import errors_of, render
 
-MY_PAGES = [spec for spec in admin.PAGES if spec.path.startswith(("admin/pages/changeboard", "admin/pages/support"))]
+MY_PAGES = [spec for spec in admin.PAGES if spec.path.startswith(("admin/changeboard/pages/", "data/support/pages/"))]
 
 
 @pytest.fixture
@@ -22,9 +23,10 @@ def demo_data(db_url, system):
 
 
 def test_all_my_pages_are_registered():
-    assert {spec.path.rsplit("/", 1)[-1] for spec in MY_PAGES} == {
-        "changeboard_agenda.py", "changeboard_items.py", "changeboard_calendar.py", "changeboard_settings.py",
-        "support_tickets.py", "support_stats.py", "support_security.py"}
+    assert {spec.path for spec in MY_PAGES} == {
+        "admin/changeboard/pages/agenda.py", "admin/changeboard/pages/items.py",
+        "admin/changeboard/pages/calendar.py", "admin/changeboard/pages/settings.py",
+        "data/support/pages/tickets.py", "data/support/pages/stats.py", "data/support/pages/security.py"}
 
 
 @pytest.mark.parametrize("role", ["portfolio", "leader", "support", "security", "finance"])
@@ -47,13 +49,13 @@ def test_pages_render_in_english(demo_data):
     for spec in MY_PAGES:
         app = render(spec.path, make_actor("portfolio", "leader"), language="en")
         assert errors_of(app) == [], spec.path
-    app = render("admin/pages/changeboard_agenda.py", make_actor("portfolio"), language="en")
+    app = render("admin/changeboard/pages/agenda.py", make_actor("portfolio"), language="en")
     assert any("Normal changes for decision" in h.value for h in app.subheader)
 
 
 def test_agenda_page_shows_the_sections_and_records_a_decision(demo_data):
     actor = make_actor("portfolio", username="pia")
-    app = render("admin/pages/changeboard_agenda.py", actor)
+    app = render("admin/changeboard/pages/agenda.py", actor)
     headers = [h.value for h in app.subheader]
     assert "2. Normale endringer til beslutning" in headers
     assert "6. Åpne sikkerhetshendelser (fast punkt)" in headers
@@ -72,14 +74,14 @@ def test_agenda_page_shows_the_sections_and_records_a_decision(demo_data):
 
 
 def test_printable_agenda(demo_data):
-    app = render("admin/pages/changeboard_agenda.py", make_actor("leader"))
+    app = render("admin/changeboard/pages/agenda.py", make_actor("leader"))
     app.toggle[0].set_value(True).run()
     assert errors_of(app) == []
     assert any(m.value.startswith("# Agenda for endringsrådet") for m in app.markdown)
 
 
 def test_items_page_opens_one_item_with_who_to_tell(demo_data):
-    app = render("admin/pages/changeboard_items.py", make_actor("portfolio", "leader"))
+    app = render("admin/changeboard/pages/items.py", make_actor("portfolio", "leader"))
     choose = next(s for s in app.selectbox if s.label == "Velg endring")
     target = next(i for i, o in enumerate(choose.options) if "Oppgradering av SvarUt" in str(o))
     choose.select_index(target).run()
@@ -88,7 +90,7 @@ def test_items_page_opens_one_item_with_who_to_tell(demo_data):
 
 
 def test_demo_is_deterministic_and_covers_every_status(db_url, system):
-    from admin.changeboard_models import ChangeItem, ChangeStatus, FreezeWindow
+    from admin.changeboard.models import ChangeItem, ChangeStatus, FreezeWindow
 
     with db.session_scope(actor=system) as session:
         demo.load(session, system, [support.load_demo, changeboard_demo.load_demo])
@@ -115,9 +117,9 @@ def _delete_freeze(app, name: str):
 
 
 def test_a_freeze_is_deleted_only_after_ticking_the_confirm_box(demo_data):
-    from admin.changeboard_models import FreezeWindow
+    from admin.changeboard.models import FreezeWindow
 
-    app = render("admin/pages/changeboard_settings.py", make_actor("portfolio"))
+    app = render("admin/changeboard/pages/settings.py", make_actor("portfolio"))
     _delete_freeze(app, "Julefrys")   # the leader has approved changes inside it
     assert errors_of(app) == ["«Julefrys» har overstyringer fra leder og kan ikke slettes. Endre datoene i stedet."]
     _delete_freeze(app, "Utbetalingsdager i Digisos")

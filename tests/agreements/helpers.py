@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from agreements import agreements, appendices
 from agreements.models import MainAgreement, ServiceAppendix
-from data.registers import Organisation
+from data.registers.models import Organisation
 from tests.conftest import make_actor
 
 OWNER = make_actor("product_owner", username="po", owned=("svarut", "digisos", "minside", "fiks-io"))

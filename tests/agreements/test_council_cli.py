@@ -10,8 +10,8 @@ from agreements import councils, roadmap
 from agreements.models import ChangeRequest, CouncilDecision, CouncilMeeting
 from data import db
 from data.audit import AuditEntry
-from data.registers import get_service
-from data.users import create_user
+from data.registers.registry import get_service
+from data.registers.users import create_user
 from tests.agreements.helpers import OWNER, count
 from tests.agreements.test_council_decisions import _council, _request  # the same council and requests
 

@@ -2,10 +2,11 @@ import json
 
 from sqlalchemy import select, text
 
-from data import audit, registers
+from data import audit
 from data.audit import AuditEntry
 from data.db import session_scope
-from data.users import create_user
+from data.registers import registry as registers
+from data.registers.users import create_user
 from tests.conftest import make_actor
 
 

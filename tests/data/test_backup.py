@@ -1,8 +1,9 @@
 from sqlalchemy import func, select
 
-from data import audit, backup, registers
+from data import audit, backup
 from data.db import session_scope
-from data.registers import Organisation
+from data.registers import registry as registers
+from data.registers.models import Organisation
 from tests.conftest import make_actor
 
 

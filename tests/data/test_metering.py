@@ -10,11 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from data import db, metering
+from data import db
 from data.audit import AuditEntry
 from data.errors import PermissionDenied
-from data.metering import BatchRejected, UsageBatch, UsageEvent, UsageMonthly
-from data.registers import Organisation
+from data.metering import usage as metering
+from data.metering.usage import BatchRejected, UsageBatch, UsageEvent, UsageMonthly
+from data.registers.models import Organisation
 from tests.conftest import make_actor
 
 OSLO_NUMBER = "0301"
@@ -171,7 +172,7 @@ def test_every_rejection_is_reported_not_only_the_first(metered):
 
 
 def test_failed_batch_across_many_chunks_writes_nothing(metered, monkeypatch):
-    monkeypatch.setattr("data.metering_ingest.CHUNK_SIZE", 7)
+    monkeypatch.setattr("data.metering.ingest.CHUNK_SIZE", 7)
     ingest(metered, [event("kept", quantity=9)])
     before = counts()
     events = [event(f"n{i}", quantity=1) for i in range(40)] + [event("late-bad", subject="0000")]
@@ -343,7 +344,7 @@ _event_strategy = st.fixed_dictionaries({
 @given(batches=st.lists(st.lists(_event_strategy, min_size=1, max_size=8), min_size=1, max_size=5),
        close=st.integers(0, 4))
 def test_rollups_equal_a_full_recount_after_random_batches(metered, monkeypatch, batches, close):
-    monkeypatch.setattr("data.metering_ingest.SQLITE_ROWS_PER_STATEMENT", 3)   # several INSERT statements per batch
+    monkeypatch.setattr("data.metering.ingest.SQLITE_ROWS_PER_STATEMENT", 3)   # several INSERT statements per batch
     with db.session_scope() as s:
         s.execute(UsageEvent.__table__.delete())
         s.execute(UsageMonthly.__table__.delete())
@@ -407,7 +408,7 @@ _fast_path_taken = []
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(chunk=st.lists(_odd_event_strategy, min_size=1, max_size=6))
 def test_column_wise_path_agrees_with_the_per_event_path(metered, chunk):
-    from data.metering_ingest import _fast_rows, _load_context, _Reject, check_event
+    from data.metering.ingest import _fast_rows, _load_context, _Reject, check_event
 
     events = [event(e["id"], type=e["type"], subject=e["subject"], time=e["time"], quantity=e["quantity"])
               for e in chunk]
@@ -428,7 +429,7 @@ def test_column_wise_path_agrees_with_the_per_event_path(metered, chunk):
 
 
 def test_ordinary_events_take_the_column_wise_path(metered):
-    from data.metering_ingest import _fast_rows, _load_context
+    from data.metering.ingest import _fast_rows, _load_context
 
     events = [event("a", time="2025-03-04T10:15:00Z"), event("b", time="2025-01-31T23:30:00.250Z", quantity=0),
               event("c", subject=BERGEN_NUMBER, time="2025-03-04T10:15:00.123456Z")]
@@ -443,7 +444,7 @@ def test_ordinary_events_take_the_column_wise_path(metered):
 
 
 def test_keys_repeated_across_chunks_and_batches_count_once(metered, monkeypatch):
-    monkeypatch.setattr("data.metering_ingest.CHUNK_SIZE", 3)
+    monkeypatch.setattr("data.metering.ingest.CHUNK_SIZE", 3)
     first = [event(f"c{i}", quantity=i + 1) for i in range(7)]
     result = ingest(metered, [*first, event("c1", quantity=2), event("c0", quantity=1)])   # chunk 3 repeats chunk 1
     assert (result.accepted, result.duplicates) == (7, 2)
@@ -465,8 +466,8 @@ def test_nul_character_in_a_text_field_is_rejected(metered):
 def test_retry_mixed_with_new_events_over_many_insert_statements(metered, monkeypatch):
     """On SQLite many events go into one INSERT statement; duplicates spread over statement boundaries
     must still be found, reported once each, and never counted in the roll-ups."""
-    monkeypatch.setattr("data.metering_ingest.SQLITE_ROWS_PER_STATEMENT", 4)
-    monkeypatch.setattr("data.metering_ingest.CHUNK_SIZE", 10)
+    monkeypatch.setattr("data.metering.ingest.SQLITE_ROWS_PER_STATEMENT", 4)
+    monkeypatch.setattr("data.metering.ingest.CHUNK_SIZE", 10)
     first = [event(f"m{i}", quantity=i + 1, time=f"2025-03-{i % 28 + 1:02d}T10:00:00Z") for i in range(13)]
     assert ingest(metered, first).accepted == 13
     retried = [*first[3:12], *[event(f"n{i}", quantity=100, subject=BERGEN_NUMBER) for i in range(21)]]

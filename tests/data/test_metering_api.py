@@ -10,10 +10,11 @@ import pytest
 import uvicorn
 from sqlalchemy import func, select
 
-from data import db, metering
-from data.metering import UsageEvent
-from data.metering_api import create_app
-from data.metering_cli import main as meter_cli
+from data import db
+from data.metering import usage as metering
+from data.metering.api import create_app
+from data.metering.cli import main as meter_cli
+from data.metering.usage import UsageEvent
 from tests.conftest import _free_port, wait_for
 
 
@@ -125,7 +126,7 @@ def test_openapi_description_lists_the_endpoint(api):
 
 
 # --- CLI ----------------------------------------------------------------------------------------
-# Run through data.metering_cli.main (the same register_cli that admin/cli.py wires in), so these
+# Run through data.metering.cli.main (the same register_cli that admin/cli.py wires in), so these
 # tests do not depend on other modules' commands.
 
 

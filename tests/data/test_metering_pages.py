@@ -5,11 +5,12 @@ import random
 
 import pytest
 
-from data import db, metering
+from data import db
+from data.metering import usage as metering
 from tests.conftest import make_actor
 from tests.pages import errors_of, render
 
-PAGE = "data/pages/metering.py"
+PAGE = "data/metering/pages/usage.py"
 ROLES = ("admin", "leader", "finance", "security", "product_owner", "portfolio", "support", "architect")
 
 

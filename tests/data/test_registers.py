@@ -3,10 +3,11 @@ import csv
 import pytest
 from sqlalchemy import func, select
 
-from data import registers
 from data.audit import AuditEntry
 from data.errors import ConflictError, PermissionDenied, ValidationFailed
-from data.registers import County, Organisation, org_number_check_digit, org_number_problem
+from data.registers import registry as registers
+from data.registers.models import County, Organisation
+from data.registers.registry import org_number_check_digit, org_number_problem
 from tests.conftest import make_actor
 
 

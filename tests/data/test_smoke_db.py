@@ -1,6 +1,6 @@
 from sqlalchemy import func, select
 
-from data.registers import Organisation
+from data.registers.models import Organisation
 
 
 def test_template_has_all_municipalities(session):

@@ -4,11 +4,11 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from data import support
 from data.audit import AuditEntry
 from data.errors import BackofficeError, PermissionDenied, ValidationFailed
-from data.registers import Organisation, Service
-from data.support import SupportTicket
+from data.registers.models import Organisation, Service
+from data.support import tickets as support
+from data.support.tickets import SupportTicket
 from tests.conftest import make_actor
 
 HEADER = ("Ticket ID,Subject,Status,Priority,Source,Type,Group,Agent,Created time,Resolved time,Closed time,"

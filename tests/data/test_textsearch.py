@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import String, literal, select, text
 
 from data import db, textsearch
-from data.registers import Organisation
+from data.registers.models import Organisation
 from data.textsearch import contains_folded, equals_folded, folded
 
 CASES = [

@@ -5,7 +5,7 @@ import pytest
 from admin.sso import parse_sso_settings
 from data.db import utcnow
 from data.errors import BackofficeError, PermissionDenied, ValidationFailed
-from data.users import (
+from data.registers.users import (
     authenticate,
     create_user,
     ensure_first_admin,
@@ -108,7 +108,7 @@ def test_sso_settings_need_auth_and_mapping():
 
 
 def test_sso_sign_in_without_mapped_role_is_refused(session):
-    from data.users import actor_for_sso
+    from data.registers.users import actor_for_sso
 
     with pytest.raises(BackofficeError) as error:
         actor_for_sso(session, {"preferred_username": "ola", "groups": ["x"]}, {"bo": ["admin"]})

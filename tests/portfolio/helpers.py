@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from data.users import User, UserRole
+from data.registers.models import User, UserRole
 from portfolio import projects, staffing
 from tests.conftest import make_actor
 

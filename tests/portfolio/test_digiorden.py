@@ -15,11 +15,15 @@ from data import db
 from data.audit import AuditEntry
 from data.errors import ConflictError, PermissionDenied, ValidationFailed
 from data.i18n import catalog, set_language
-from data.registers import find_organisation
-from portfolio import digiorden, digiorden_analysis, digiorden_archi, digiorden_exchange, digiorden_graph
-from portfolio.digiorden_demo import load_demo
-from portfolio.digiorden_messages import MESSAGES
-from portfolio.digiorden_models import DoDataset, DoIntegration, DoSystem, DoVendor
+from data.registers.registry import find_organisation
+from portfolio.digiorden import analysis as digiorden_analysis
+from portfolio.digiorden import archi as digiorden_archi
+from portfolio.digiorden import exchange as digiorden_exchange
+from portfolio.digiorden import graph as digiorden_graph
+from portfolio.digiorden import systems as digiorden
+from portfolio.digiorden.demo import load_demo
+from portfolio.digiorden.messages import MESSAGES
+from portfolio.digiorden.models import DoDataset, DoIntegration, DoSystem, DoVendor
 from tests.conftest import make_actor
 
 ARCHITECT = make_actor("architect", username="arkitekt")
@@ -456,7 +460,7 @@ def test_catalogue_is_complete_in_both_languages():
         assert nb.strip() and en.strip(), key
         assert set(re.findall(r"{(\w+)}", nb)) == set(re.findall(r"{(\w+)}", en)), key
     registered = catalog()
-    from portfolio.digiorden_analysis import RECORD_COLUMNS, RULES
+    from portfolio.digiorden.analysis import RECORD_COLUMNS, RULES
 
     for rule in RULES:
         assert f"do.rule.{rule}" in registered and f"do.fix.{rule}" in registered
@@ -467,7 +471,7 @@ def test_catalogue_is_complete_in_both_languages():
 def test_cli_export_import_archi_and_errors(db_url, tmp_path, capsys):
     import argparse
 
-    from portfolio.digiorden_cli import register_cli
+    from portfolio.digiorden.cli import register_cli
 
     with db.session_scope() as session:
         digiorden_exchange.import_map(session, ARCHITECT, org_id(session, "0301"), workbook(**GOOD))

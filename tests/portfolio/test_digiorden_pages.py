@@ -8,7 +8,7 @@ import pytest
 from data import db
 from data.access import system_actor
 from portfolio import PAGES
-from portfolio.digiorden_demo import load_demo
+from portfolio.digiorden.demo import load_demo
 from tests.conftest import make_actor
 from tests.pages import errors_of, render
 
@@ -47,17 +47,17 @@ def test_pages_render_in_english_and_empty(db_url):
 
 def test_architect_edits_and_reader_does_not(db_url):
     _demo()
-    architect = render("portfolio/pages/digiorden_map.py", make_actor("architect"))
-    reader = render("portfolio/pages/digiorden_map.py", make_actor("leader"))
+    architect = render("portfolio/digiorden/pages/map.py", make_actor("architect"))
+    reader = render("portfolio/digiorden/pages/map.py", make_actor("leader"))
     assert any("Legg til eller endre fagsystem" in e.label for e in architect.expander)
     assert not any("Legg til eller endre" in e.label for e in reader.expander)
-    exchange = render("portfolio/pages/digiorden_exchange.py", make_actor("support"))
+    exchange = render("portfolio/digiorden/pages/exchange.py", make_actor("support"))
     assert any("Bare virksomhetsarkitekter" in i.value for i in exchange.info)
 
 
 def test_architect_adds_a_vendor_through_the_form(db_url):
     _demo()
-    app = render("portfolio/pages/digiorden_map.py", make_actor("architect"))
+    app = render("portfolio/digiorden/pages/map.py", make_actor("architect"))
     form_inputs = [i for i in app.text_input if i.label == "Organisasjonsnummer"]
     name_inputs = [i for i in app.text_input if i.label == "Navn"]
     vendor_name = name_inputs[-1]                 # the vendor form is the last one on the page
@@ -68,7 +68,7 @@ def test_architect_adds_a_vendor_through_the_form(db_url):
     assert errors_of(app) == []
     from sqlalchemy import select
 
-    from portfolio.digiorden_models import DoVendor
+    from portfolio.digiorden.models import DoVendor
 
     with db.session_scope() as session:
         vendor = session.scalar(select(DoVendor).where(DoVendor.name == "Ny Leverandør AS"))
@@ -78,10 +78,10 @@ def test_architect_adds_a_vendor_through_the_form(db_url):
 def test_architect_deletes_a_vendor_after_confirming(db_url):
     from sqlalchemy import func, select
 
-    from portfolio.digiorden_models import DoVendor
+    from portfolio.digiorden.models import DoVendor
 
     _demo()
-    app = render("portfolio/pages/digiorden_map.py", make_actor("architect"))
+    app = render("portfolio/digiorden/pages/map.py", make_actor("architect"))
     app.selectbox(key="do_vendor_pick").select_index(1).run()
     chosen = app.selectbox(key="do_vendor_pick").value
     with db.session_scope() as session:

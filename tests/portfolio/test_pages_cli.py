@@ -10,7 +10,7 @@ import portfolio
 from admin import cli
 from data import db, demo
 from data.access import ROLES
-from data.registers import Service
+from data.registers.models import Service
 from portfolio import capacity, exports, scenarios
 from portfolio.capacity import portfolio_kpis, service_facts
 from portfolio.demo import load_demo

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from data.audit import AuditEntry
 from data.errors import BackofficeError, PermissionDenied, ValidationFailed
-from data.registers import Service
+from data.registers.models import Service
 from portfolio import projects
 from portfolio.models import Phase, Project
 from tests.portfolio.helpers import LEAD, LEADER, project, user

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from data.registers import Organisation, get_service
+from data.registers.models import Organisation
+from data.registers.registry import get_service
 from pricing import capital, costbase
 
 

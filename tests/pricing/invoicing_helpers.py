@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from data.registers import Organisation, get_service
+from data.registers.models import Organisation
+from data.registers.registry import get_service
 from pricing import pricelists, selfcost
 from tests.conftest import make_actor
 
@@ -46,7 +47,7 @@ def appendix(session, org, start, end=None, service="svarut", version="1.0"):
 
 
 def usage(session, system, org, month: date, quantity: int, meter="svarut.shipment", tag="a"):
-    metering = pytest.importorskip("data.metering")
+    metering = pytest.importorskip("data.metering.usage")
     if not metering.list_meters(session):
         metering.load_default_meters(session, system)
     metering.ingest_events(session, system, [{

@@ -5,7 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from pricing import accounts, capital, costbase, invoicing
+from pricing import capital, costbase
+from pricing.invoicing import accounts
+from pricing.invoicing import runs as invoicing
 from tests.pricing.invoicing_helpers import FINANCE, appendix, price_list, three_orgs, usage
 
 

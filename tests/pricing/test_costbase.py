@@ -41,7 +41,7 @@ def test_allocation_by_each_key(session, key, figures, svarut_ore):
 
 
 def _sid(session, code):
-    from data.registers import get_service
+    from data.registers.registry import get_service
 
     return get_service(session, code).id
 
@@ -146,10 +146,10 @@ def test_export_round_trips_through_import(session):
 
 
 def test_ticket_key_figures_come_from_support(session):
-    support = pytest.importorskip("data.support")
+    support = pytest.importorskip("data.support.tickets")
     from datetime import UTC, datetime
 
-    from data.registers import get_service
+    from data.registers.registry import get_service
 
     for number, (code, year) in enumerate([("svarut", 2025), ("svarut", 2025), ("digisos", 2025),
                                            ("svarut", 2024)], start=1):

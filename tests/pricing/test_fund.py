@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from data.errors import PermissionDenied
-from pricing import fund, selfcost
+from pricing import selfcost
+from pricing.invoicing import fund
 from tests.conftest import make_actor
 from tests.pricing.invoicing_helpers import FINANCE, price_list, three_orgs
 

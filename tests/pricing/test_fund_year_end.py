@@ -21,8 +21,10 @@ from data import db
 from data.audit import AuditEntry
 from data.errors import BackofficeError, PermissionDenied
 from data.i18n import set_language
-from pricing import costbase, fund, invoicing_exports
-from pricing.invoicing_models import FundYearEnd
+from pricing import costbase
+from pricing.invoicing import exports as invoicing_exports
+from pricing.invoicing import fund
+from pricing.invoicing.models import FundYearEnd
 from tests.conftest import make_actor
 from tests.pages import errors_of, render
 from tests.pricing.helpers import rate
@@ -220,7 +222,7 @@ def test_finance_closes_a_year_on_the_fund_page(db_url, system):
     with db.session_scope(actor=system) as session:
         _cost(session, 2024, 1_000_000)
         rate(session, FINANCE, 2024, "3.5")
-    app = render("pricing/pages/selfcost_fund.py", make_actor("finance"))
+    app = render("pricing/invoicing/pages/fund.py", make_actor("finance"))
     assert errors_of(app) == []
     assert app.button(key="fund-close-svarut-2024-go").disabled
     app.checkbox(key="fund-close-svarut-2024-ok").check().run(timeout=60)
@@ -229,7 +231,7 @@ def test_finance_closes_a_year_on_the_fund_page(db_url, system):
     with db.session_scope() as session:
         assert session.scalar(select(FundYearEnd.closing_ore)) == -1_020_000
     # the leader sees who closed it, and no controls
-    app = render("pricing/pages/selfcost_fund.py", make_actor("leader"))
+    app = render("pricing/invoicing/pages/fund.py", make_actor("leader"))
     assert errors_of(app) == []
     assert not [b for b in app.button if (b.key or "").startswith("fund-")]
     assert any("finance" in str(frame.value.to_dict()) for frame in app.dataframe)

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from data.audit import AuditEntry
 from data.errors import BackofficeError, ConflictError, PermissionDenied
-from pricing import invoicing
-from pricing.invoicing_models import InvoiceLine, InvoiceRun
+from pricing.invoicing import runs as invoicing
+from pricing.invoicing.models import InvoiceLine, InvoiceRun
 from tests.conftest import make_actor
 from tests.pricing.invoicing_helpers import FINANCE, appendix, price_list, three_orgs, usage
 
@@ -107,7 +107,7 @@ def test_approved_runs_cannot_be_deleted(session, case):
 
 
 def test_late_usage_becomes_a_correction_line_in_the_next_run(session, system, case):
-    metering = pytest.importorskip("data.metering")
+    metering = pytest.importorskip("data.metering.usage")
     invoicing.approve_run(session, FINANCE, {"period": "2025-Q1"})
     metering.close_month(session, system, "2025-03")
     usage(session, system, case["a"], date(2025, 3, 28), 25, tag="late")

@@ -9,20 +9,21 @@ from sqlalchemy import func, select
 
 from data import db, demo
 from data.access import ROLES
-from pricing import PAGES, accounts, fund
+from pricing import PAGES
 from pricing.demo import load as load_pricing_demo
-from pricing.invoicing_demo import load as load_invoicing_demo
-from pricing.invoicing_models import InvoiceRun
+from pricing.invoicing import accounts, fund
+from pricing.invoicing.demo import load as load_invoicing_demo
+from pricing.invoicing.models import InvoiceRun
 from tests.conftest import make_actor
 from tests.pages import errors_of, render
 
-MINE = ("pricing/pages/invoice_runs.py", "pricing/pages/product_accounts.py", "pricing/pages/selfcost_fund.py")
+MINE = ("pricing/invoicing/pages/runs.py", "pricing/invoicing/pages/accounts.py", "pricing/invoicing/pages/fund.py")
 TODAY = date(2026, 11, 29)
 
 
 def _loaders():
     agreements_demo = pytest.importorskip("agreements.demo")
-    metering = pytest.importorskip("data.metering")
+    metering = pytest.importorskip("data.metering.usage")
     return [agreements_demo.load_demo, metering.load_demo, load_pricing_demo,
             lambda s, a, r: load_invoicing_demo(s, a, r, today=TODAY)]
 

@@ -6,7 +6,8 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from data.excel import read_sheet
-from pricing import accounts, invoicing_exports
+from pricing.invoicing import accounts
+from pricing.invoicing import exports as invoicing_exports
 from tests.pricing.formulas import Workbook
 from tests.pricing.test_accounts import billed  # noqa: F401  (fixture)
 

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from data import db
-from pricing.invoicing_models import InvoiceRun
+from pricing.invoicing.models import InvoiceRun
 from tests.conftest import make_actor
 from tests.pages import errors_of, render
 from tests.pricing.invoicing_helpers import appendix, price_list, three_orgs, usage
@@ -23,7 +23,7 @@ def small_case(db_url, system):
 
 
 def test_finance_previews_and_approves_a_quarter_then_credits_it(small_case):
-    app = render("pricing/pages/invoice_runs.py", make_actor("finance"))
+    app = render("pricing/invoicing/pages/runs.py", make_actor("finance"))
     app.text_input(key="inv-period").set_value("2025-Q1").run(timeout=60)
     next(b for b in app.button if b.label == "Forhåndsvis").click().run(timeout=60)
     assert errors_of(app) == []
@@ -38,7 +38,7 @@ def test_finance_previews_and_approves_a_quarter_then_credits_it(small_case):
         run = session.scalar(select(InvoiceRun))
         assert (run.number, run.total_ore, run.approved_by) == (1, 2_100_000, "finance")
     # the same period again: refused in plain language
-    app = render("pricing/pages/invoice_runs.py", make_actor("finance"))
+    app = render("pricing/invoicing/pages/runs.py", make_actor("finance"))
     app.text_input(key="inv-period").set_value("2025-Q1").run(timeout=60)
     next(b for b in app.button if b.label == "Forhåndsvis").click().run(timeout=60)
     assert not app.exception
@@ -58,11 +58,11 @@ def test_finance_previews_and_approves_a_quarter_then_credits_it(small_case):
 
 
 def test_leader_reads_accounts_and_fund_pages(small_case):
-    for path in ("pricing/pages/product_accounts.py", "pricing/pages/selfcost_fund.py"):
+    for path in ("pricing/invoicing/pages/accounts.py", "pricing/invoicing/pages/fund.py"):
         app = render(path, make_actor("leader"))
         assert errors_of(app) == [], path
 
 
 def test_pages_refuse_other_roles(small_case):
-    app = render("pricing/pages/invoice_runs.py", make_actor("support"))
+    app = render("pricing/invoicing/pages/runs.py", make_actor("support"))
     assert app.error and "ikke" in app.error[0].value.lower()

@@ -22,7 +22,7 @@ def test_usage_period_is_the_12_months_before_the_price_year():
 def test_calculation_takes_adopters_from_appendices_and_volume_from_metering(session, system):
     appendices = pytest.importorskip("agreements.appendices")
     agreements_demo = pytest.importorskip("agreements.demo")
-    metering = pytest.importorskip("data.metering")
+    metering = pytest.importorskip("data.metering.usage")
     demo.load(session, system, [agreements_demo.load_demo])
     metering.load_default_meters(session, system)
     in_force = appendices.active_appendices(session, "svarut", date(2026, 1, 1))

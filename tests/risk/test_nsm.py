@@ -8,8 +8,8 @@ from data.excel import read_sheet
 from data.i18n import set_language
 from risk import nsm
 from risk.nsm_models import NsmScore
-from risk.threat_exports import assessment_workbook, read_assessment_sheet
-from risk.threat_facts import nsm_kpis
+from risk.threats.exports import assessment_workbook, read_assessment_sheet
+from risk.threats.facts import nsm_kpis
 from tests.conftest import make_actor
 
 SECURITY = make_actor("security", username="siri")

@@ -3,7 +3,7 @@ import json
 
 from admin.cli import main
 from data import db
-from risk import threats
+from risk.threats import modelling as threats
 
 
 def test_import_export_round_trip_from_the_command_line(db_url, shared_data, tmp_path, capsys):

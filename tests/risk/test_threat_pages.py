@@ -4,11 +4,11 @@ import pytest
 import risk
 from data import db, demo
 from data.access import ROLES
-from risk import threats
+from risk.threats import modelling as threats
 from tests.conftest import make_actor
 from tests.pages import errors_of, render
 
-PAGES = ("risk/pages/threat_models.py", "risk/pages/nsm_maturity.py")
+PAGES = ("risk/threats/pages/diagrams.py", "risk/pages/nsm_maturity.py")
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_demo_has_three_models_and_two_assessments_a_year_apart(demo_data):
 
 
 def test_security_officer_decides_a_threat_on_the_page(demo_data):
-    app = render("risk/pages/threat_models.py", make_actor("security", username="sikkerhet"))
+    app = render("risk/threats/pages/diagrams.py", make_actor("security", username="sikkerhet"))
     app.selectbox[0].select("svarut").run()
     assert not errors_of(app)
     chooser = next(s for s in app.selectbox if s.label == "Trussel")

@@ -4,8 +4,9 @@ import json
 import pytest
 
 from data.errors import BackofficeError, PermissionDenied, ValidationFailed
-from risk import threatdragon, threats
-from risk.threat_demo import digisos_threat_dragon
+from risk.threats import modelling as threats
+from risk.threats import threatdragon
+from risk.threats.demo import digisos_threat_dragon
 from tests.conftest import make_actor
 
 SECURITY = make_actor("security", username="siri")

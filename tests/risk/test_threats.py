@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from data.audit import AuditEntry
 from data.errors import BackofficeError, ConflictError, PermissionDenied, ValidationFailed
-from risk import threats
-from risk.threat_models import Threat, ThreatElement
+from risk.threats import modelling as threats
+from risk.threats.models import Threat, ThreatElement
 from tests.conftest import make_actor
 
 SECURITY = make_actor("security", username="siri")
@@ -230,7 +230,7 @@ def test_threat_becomes_a_ros_risk_with_owner_and_deadline(session):
 
 
 def test_service_facts_and_kpis(session):
-    from risk.threat_facts import threat_facts, threat_kpis
+    from risk.threats.facts import threat_facts, threat_kpis
 
     assert threat_facts(session, "svarut")[0].value == "Ingen ennå"
     small_model(session)

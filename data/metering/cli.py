@@ -1,0 +1,250 @@
+"""`backoffice meter ...`: ingest files, run the HTTP API, manage keys, meters and closed months."""
+from __future__ import annotations
+
+import csv
+import sys
+import time
+from pathlib import Path
+
+from data.cli import run_command
+from data.formatting import number
+from data.i18n import t
+from data.metering import usage as metering
+from data.metering.ingest import BatchRejected, Rejection
+
+
+class _Progress:
+    """A one-line progress display on stderr (only when stderr is a terminal, or when forced)."""
+
+    def __init__(self, enabled: bool, total_bytes: int | None = None):
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self.total_bytes = total_bytes
+
+    def __call__(self, seen: int) -> None:
+        if not self.enabled:
+            return
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        sys.stderr.write("\r" + t("meter.cli_progress", count=number(seen), rate=number(seen / elapsed)) + "   ")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\n")
+
+
+def cmd_ingest(args) -> int:
+    progress = _Progress(args.progress or (sys.stderr.isatty() and not args.quiet))
+    shown = {"count": 0}
+
+    def on_reject(rejection: Rejection) -> None:
+        shown["count"] += 1
+        if shown["count"] <= args.max_errors:
+            if progress.enabled:
+                sys.stderr.write("\n")
+            print(t("meter.cli_rejected_line", line=rejection.index, id=rejection.event_id or "-",
+                    field=rejection.field or "-", reason=rejection.reason), file=sys.stderr)
+
+    try:
+        result = run_command(args, lambda s, a: metering.ingest_file(s, a, args.file, fmt=args.format,
+                                                                     on_reject=on_reject, progress=progress))
+    except BatchRejected as rejected:
+        progress.done()
+        result = rejected.result
+        if shown["count"] > args.max_errors:
+            print(t("meter.cli_more_rejected", count=number(shown["count"] - args.max_errors)), file=sys.stderr)
+        print(t("meter.cli_summary_rejected", accepted=number(0), duplicates=number(result.duplicates),
+                rejected=number(result.rejected)))
+        return 1
+    progress.done()
+    print(t("meter.cli_summary", accepted=number(result.accepted), duplicates=number(result.duplicates),
+            rejected=number(0), late=number(result.late), batch=result.batch_id))
+    return 0
+
+
+def cmd_api(args) -> int:
+    from data.metering.api import serve
+
+    print(t("meter.cli_api_starting", host=args.host, port=args.port), file=sys.stderr)
+    serve(args.host, args.port)
+    return 0
+
+
+def cmd_keys_add(args) -> int:
+    row, key = run_command(args, lambda s, a: metering.create_api_key(s, a, args.source, args.service,
+                                                                      args.label or ""))
+    print(t("meter.cli_key_created", source=row.source, prefix=row.prefix))
+    print(key)
+    return 0
+
+
+def cmd_keys_list(args) -> int:
+    rows = run_command(args, lambda s, a: metering.api_key_rows(s))
+    if not rows:
+        print(t("meter.keys_empty"))
+    for r in rows:
+        state = t("meter.key_revoked") if r["revoked_at"] else t("meter.key_active")
+        print(f"{r['prefix']:<10} {r['source']:<24} {r['service'] or '-':<16} {state:<10} "
+              f"{r['created_at']:%d.%m.%Y} {r['created_by']}  {r['label']}")
+    return 0
+
+
+def cmd_keys_revoke(args) -> int:
+    run_command(args, lambda s, a: metering.revoke_api_key(s, a, args.prefix))
+    print(t("meter.cli_key_revoked", prefix=args.prefix))
+    return 0
+
+
+def cmd_meters_list(args) -> int:
+    rows = run_command(args, lambda s, a: metering.meter_rows(s))
+    if not rows:
+        print(t("meter.meters_empty"))
+    for r in rows:
+        print(f"{r['code']:<26} {r['service']:<16} {r['aggregation']:<6} {r['unit']:<14} "
+              f"{number(r['events']):>14}  {r['name']}")
+    return 0
+
+
+def cmd_meters_defaults(args) -> int:
+    added = run_command(args, lambda s, a: metering.load_default_meters(s, a))
+    print(t("meter.cli_defaults_loaded", count=added))
+    return 0
+
+
+def cmd_meters_add(args) -> int:
+    payload = {"code": args.code, "service": args.service, "name": args.name, "unit": args.unit,
+               "aggregation": args.aggregation, "description": args.description or ""}
+    run_command(args, lambda s, a: metering.create_meter(s, a, payload))
+    print(t("meter.cli_meter_added", code=args.code))
+    return 0
+
+
+def cmd_close_month(args) -> int:
+    closed = run_command(args, lambda s, a: metering.close_month(s, a, args.month))
+    print(t("meter.cli_month_closed", month=metering.month_label(closed.month)))
+    return 0
+
+
+def cmd_reopen_month(args) -> int:
+    run_command(args, lambda s, a: metering.reopen_month(s, a, args.month))
+    print(t("meter.cli_month_reopened", month=metering.month_label(metering.month_start(args.month))))
+    return 0
+
+
+def cmd_usage(args) -> int:
+    rows = run_command(args, lambda s, a: metering.usage_by_month(
+        s, meter_code=args.meter, service_code=args.service, start_month=args.start, end_month=args.end))
+    out = open(args.csv, "w", newline="", encoding="utf-8-sig") if args.csv else sys.stdout
+    try:
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow(["month", "org_number", "municipality_number", "organisation", "service", "meter", "unit",
+                         "quantity", "events", "late_quantity"])
+        for r in rows:
+            writer.writerow([f"{r.month:%Y-%m}", r.org_number or "", r.municipality_number or "",
+                             r.organisation_name, r.service_code, r.meter_code, r.unit, r.quantity, r.events,
+                             r.late_quantity])
+    finally:
+        if args.csv:
+            out.close()
+    if args.csv:
+        print(t("meter.cli_usage_written", count=len(rows), path=args.csv))
+    return 0
+
+
+def cmd_check(args) -> int:
+    if args.repair:
+        count = run_command(args, lambda s, a: metering.rebuild_rollups(s, a))
+        print(t("meter.cli_rebuilt", count=number(count)))
+        return 0
+    differences, orphans = run_command(args, lambda s, a: (metering.rollup_differences(s), metering.orphan_events(s)))
+    for parent, count in orphans.items():
+        print(t("meter.cli_check_orphans", count=number(count), parent=t(f"meter.parent.{parent}")), file=sys.stderr)
+    if not differences:
+        print(t("meter.cli_check_ok"))
+        return 1 if orphans else 0
+    for d in differences[:50]:
+        print(f"{d['organisation_id']} {d['meter_id']} {d['month']}: {d['rollup']} != {d['recount']}")
+    print(t("meter.cli_check_bad", count=len(differences)), file=sys.stderr)
+    return 1
+
+
+def register_cli(subparsers) -> None:
+    """Add `backoffice meter ...` to the main parser's subparsers."""
+    meter = subparsers.add_parser("meter", help=t("meter.cli_help")).add_subparsers(dest="meter_command",
+                                                                                   required=True)
+    p = meter.add_parser("ingest", help=t("meter.cli_help_ingest"))
+    p.add_argument("file", type=Path)
+    p.add_argument("--format", choices=("jsonl", "csv"), help=t("meter.cli_help_format"))
+    p.add_argument("--progress", action="store_true", help=t("meter.cli_help_progress"))
+    p.add_argument("--quiet", action="store_true")
+    p.add_argument("--max-errors", type=int, default=1000, help=t("meter.cli_help_max_errors"))
+    p.set_defaults(func=cmd_ingest)
+
+    p = meter.add_parser("api", help=t("meter.cli_help_api"))
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8088)
+    p.set_defaults(func=cmd_api)
+
+    keys = meter.add_parser("keys", help=t("meter.cli_help_keys")).add_subparsers(dest="keys_command", required=True)
+    p = keys.add_parser("add", help=t("meter.cli_help_keys_add"))
+    p.add_argument("source")
+    p.add_argument("--service", help=t("meter.cli_help_key_service"))
+    p.add_argument("--label")
+    p.set_defaults(func=cmd_keys_add)
+    keys.add_parser("list", help=t("meter.cli_help_keys_list")).set_defaults(func=cmd_keys_list)
+    p = keys.add_parser("revoke", help=t("meter.cli_help_keys_revoke"))
+    p.add_argument("prefix")
+    p.set_defaults(func=cmd_keys_revoke)
+
+    meters = meter.add_parser("meters", help=t("meter.cli_help_meters")).add_subparsers(dest="meters_command",
+                                                                                       required=True)
+    meters.add_parser("list", help=t("meter.cli_help_meters_list")).set_defaults(func=cmd_meters_list)
+    meters.add_parser("load-defaults", help=t("meter.cli_help_meters_defaults")).set_defaults(func=cmd_meters_defaults)
+    p = meters.add_parser("add", help=t("meter.cli_help_meters_add"))
+    p.add_argument("code")
+    p.add_argument("--service", required=True)
+    p.add_argument("--name", required=True)
+    p.add_argument("--unit", required=True)
+    p.add_argument("--aggregation", choices=("sum", "count"), default="sum")
+    p.add_argument("--description")
+    p.set_defaults(func=cmd_meters_add)
+
+    p = meter.add_parser("close-month", help=t("meter.cli_help_close"))
+    p.add_argument("month", help="YYYY-MM")
+    p.set_defaults(func=cmd_close_month)
+    p = meter.add_parser("reopen-month", help=t("meter.cli_help_reopen"))
+    p.add_argument("month", help="YYYY-MM")
+    p.set_defaults(func=cmd_reopen_month)
+
+    p = meter.add_parser("usage", help=t("meter.cli_help_usage"))
+    p.add_argument("--service")
+    p.add_argument("--meter")
+    p.add_argument("--from", dest="start", help="YYYY-MM")
+    p.add_argument("--to", dest="end", help="YYYY-MM")
+    p.add_argument("--csv", help=t("meter.cli_help_csv"))
+    p.set_defaults(func=cmd_usage)
+
+    p = meter.add_parser("check", help=t("meter.cli_help_check"))
+    p.add_argument("--repair", action="store_true", help=t("meter.cli_help_repair"))
+    p.set_defaults(func=cmd_check)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m data.metering.cli meter ...`: the same commands without the rest of the CLI."""
+    import argparse
+
+    from data.errors import BackofficeError
+
+    parser = argparse.ArgumentParser(prog="backoffice")
+    parser.add_argument("--as", dest="as_user", metavar="USER")
+    register_cli(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except BackofficeError as error:
+        print(error.message, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

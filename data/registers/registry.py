@@ -1,0 +1,527 @@
+"""Shared registers: organisations, counties, services, components and which service uses which."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from sqlalchemy import (
+    func,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from data.access import Actor
+from data.crud import ensure_version
+from data.errors import BackofficeError, NotFound, RowError, ValidationFailed, validate
+from data.i18n import t
+from data.registers.models import (
+    Component,
+    County,
+    Organisation,
+    OrganisationKind,
+    Service,
+    ServiceStatus,
+    service_component,
+)
+from data.textsearch import contains_folded, equals_folded
+
+REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
+ORG_NUMBER_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
+
+
+
+# --- organisation numbers -------------------------------------------------------------------
+
+
+def org_number_check_digit(first_eight: str) -> int | None:
+    """Mod-11 check digit of a Norwegian organisation number, or None when none is possible."""
+    total = sum(int(d) * w for d, w in zip(first_eight, ORG_NUMBER_WEIGHTS, strict=True))
+    check = 11 - total % 11
+    if check == 11:
+        return 0
+    return None if check == 10 else check
+
+
+def org_number_problem(value: str) -> str | None:
+    """None when `value` is a valid organisation number, else a plain-language reason."""
+    digits = value.replace(" ", "")
+    if not digits.isdigit() or len(digits) != 9:
+        return t("org.number_format", value=value)
+    expected = org_number_check_digit(digits[:8])
+    if expected is None or expected != int(digits[8]):
+        return t("org.number_check_digit", value=value)
+    return None
+
+
+def normalise_org_number(value: str) -> str:
+    problem = org_number_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value.replace(" ", "")
+
+
+
+
+class OrganisationIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    org_number: str | None = None
+    name: str = Field(min_length=1, max_length=200)
+    kind: OrganisationKind
+    municipality_number: str | None = None
+    county_number: str | None = None
+    population: int | None = Field(default=None, ge=0)
+    population_year: int | None = Field(default=None, ge=1800, le=2200)
+    valid_from: date | None = None
+    valid_to: date | None = None
+    contact_email: EmailStr | None = None
+
+    @field_validator("org_number", "municipality_number", "county_number", "contact_email", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value):
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("org_number")
+    @classmethod
+    def _org_number(cls, value):
+        return None if value is None else normalise_org_number(value)
+
+    @field_validator("municipality_number")
+    @classmethod
+    def _municipality_number(cls, value):
+        if value is None:
+            return None
+        value = value.zfill(4)
+        if not value.isdigit() or len(value) != 4:
+            raise ValueError(t("org.municipality_number_format", value=value))
+        return value
+
+    def model_post_init(self, _context) -> None:
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValueError(t("error.end_before_start"))
+
+
+class ContactIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+    contact_email: EmailStr | None = None
+
+    @field_validator("contact_email", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value):
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+class ServiceIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    established_year: int | None = Field(default=None, ge=1990, le=2100)
+    status: ServiceStatus = ServiceStatus.ACTIVE
+    product_owner_id: int | None = None
+
+
+class ComponentIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+
+
+# --- capabilities --------------------------------------------------------------------------------
+
+
+def get_organisation(session: Session, org_id: int) -> Organisation:
+    org = session.get(Organisation, org_id)
+    if org is None:
+        raise NotFound(t("org.not_found", id=org_id))
+    return org
+
+
+def find_organisation(session: Session, key: str) -> Organisation | None:
+    """Look an organisation up by organisation number, municipality number or exact name."""
+    key = key.strip()
+    digits = key.replace(" ", "")
+    if digits.isdigit() and len(digits) == 9:
+        return session.scalar(select(Organisation).where(Organisation.org_number == digits))
+    if digits.isdigit() and len(digits) <= 4:
+        return session.scalar(
+            select(Organisation)
+            .where(Organisation.municipality_number == digits.zfill(4), Organisation.valid_to.is_(None))
+            .order_by(Organisation.id)
+        )
+    return session.scalar(select(Organisation).where(equals_folded(Organisation.name, key)).order_by(Organisation.id))
+
+
+def _check_unique_org_number(session: Session, org_number: str | None, own_id: int | None = None):
+    if org_number is None:
+        return
+    other = session.scalar(select(Organisation).where(Organisation.org_number == org_number))
+    if other is not None and other.id != own_id:
+        raise BackofficeError(t("org.number_taken", number=org_number, name=other.name))
+
+
+def create_organisation(session: Session, actor: Actor, payload) -> Organisation:
+    actor.require("registers.write")
+    data = validate(OrganisationIn, payload)
+    _check_unique_org_number(session, data.org_number)
+    org = Organisation(**data.model_dump(mode="python"))
+    org.kind = data.kind.value
+    org.contact_email = str(data.contact_email) if data.contact_email else None
+    session.add(org)
+    session.flush()
+    return org
+
+
+def update_organisation(session: Session, actor: Actor, org_id: int, payload, expected_version: int | None = None):
+    actor.require("registers.write")
+    data = validate(OrganisationIn, payload)
+    org = get_organisation(session, org_id)
+    ensure_version(org, expected_version, org.name)
+    _check_unique_org_number(session, data.org_number, org.id)
+    for key, value in data.model_dump(mode="python").items():
+        setattr(org, key, value)
+    org.kind = data.kind.value
+    org.contact_email = str(data.contact_email) if data.contact_email else None
+    session.flush()
+    return org
+
+
+def update_contact(session: Session, actor: Actor, org_id: int, payload, expected_version: int | None = None):
+    """Support may keep contact details current without touching the rest of the register."""
+    actor.require("contacts.write")
+    data = validate(ContactIn, payload)
+    org = get_organisation(session, org_id)
+    ensure_version(org, expected_version, org.name)
+    org.contact_email = str(data.contact_email) if data.contact_email else None
+    session.flush()
+    return org
+
+
+def get_service(session: Session, code: str) -> Service:
+    service = session.scalar(select(Service).where(Service.code == code))
+    if service is None:
+        raise NotFound(t("service.not_found", code=code))
+    return service
+
+
+def list_services(session: Session) -> list[Service]:
+    return list(session.scalars(select(Service).order_by(Service.name)))
+
+
+def save_service(session: Session, actor: Actor, payload, expected_version: int | None = None) -> Service:
+    """Create the service, or update the one with the same code."""
+    actor.require("registers.write")
+    data = validate(ServiceIn, payload)
+    service = session.scalar(select(Service).where(Service.code == data.code))
+    if service is None:
+        service = Service(code=data.code)
+        session.add(service)
+    else:
+        ensure_version(service, expected_version, service.name)
+    values = data.model_dump(mode="python")
+    values["status"] = data.status.value
+    for key, value in values.items():
+        setattr(service, key, value)
+    session.flush()
+    return service
+
+
+def list_components(session: Session) -> list[Component]:
+    return list(session.scalars(select(Component).order_by(Component.name)))
+
+
+def save_component(session: Session, actor: Actor, payload, expected_version: int | None = None) -> Component:
+    actor.require("registers.write")
+    data = validate(ComponentIn, payload)
+    component = session.scalar(select(Component).where(Component.code == data.code))
+    if component is None:
+        component = Component(code=data.code)
+        session.add(component)
+    else:
+        ensure_version(component, expected_version, component.name)
+    for key, value in data.model_dump().items():
+        setattr(component, key, value)
+    session.flush()
+    return component
+
+
+def set_service_components(session: Session, actor: Actor, service_code: str, component_codes: list[str]):
+    actor.require("registers.write")
+    service = get_service(session, service_code)
+    components = list(session.scalars(select(Component).where(Component.code.in_(component_codes))))
+    missing = set(component_codes) - {c.code for c in components}
+    if missing:
+        raise NotFound(t("component.not_found", code=", ".join(sorted(missing))))
+    service.components = components
+    session.flush()
+    return service
+
+
+# --- reference data --------------------------------------------------------------------------
+
+
+def _reference_rows(name: str) -> list[dict[str, str]]:
+    with open(REFERENCE_DIR / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load_reference_data(session: Session, actor: Actor) -> dict[str, int]:
+    """Insert shipped reference rows that are missing; never overwrites what users changed."""
+    actor.require("registers.write")
+    added = {"counties": 0, "organisations": 0, "services": 0, "components": 0}
+    existing_counties = set(session.scalars(select(County.number)))
+    for row in _reference_rows("counties.csv"):
+        if row["county_number"] not in existing_counties:
+            session.add(County(number=row["county_number"], name=row["name"]))
+            added["counties"] += 1
+    session.flush()
+
+    known_municipalities = set(
+        session.scalars(select(Organisation.municipality_number).where(Organisation.municipality_number.is_not(None)))
+    )
+    known_county_orgs = set(
+        session.scalars(
+            select(Organisation.county_number).where(
+                Organisation.kind == OrganisationKind.COUNTY_MUNICIPALITY.value
+            )
+        )
+    )
+    for row in _reference_rows("organisations.csv"):
+        kind = row["kind"]
+        if kind == OrganisationKind.MUNICIPALITY.value and row["municipality_number"] in known_municipalities:
+            continue
+        if kind == OrganisationKind.COUNTY_MUNICIPALITY.value and row["county_number"] in known_county_orgs:
+            continue
+        session.add(
+            Organisation(
+                name=row["name"],
+                kind=kind,
+                municipality_number=row["municipality_number"] or None,
+                county_number=row["county_number"] or None,
+                population=int(row["population"]) if row["population"] else None,
+                population_year=int(row["population_year"]) if row["population_year"] else None,
+                valid_from=date.fromisoformat(row["valid_from"]) if row["valid_from"] else None,
+            )
+        )
+        added["organisations"] += 1
+
+    components = {c.code: c for c in session.scalars(select(Component))}
+    for row in _reference_rows("components.csv"):
+        if row["code"] not in components:
+            component = Component(code=row["code"], name=row["name"], description=row["description"])
+            session.add(component)
+            components[row["code"]] = component
+            added["components"] += 1
+
+    services = {s.code: s for s in session.scalars(select(Service))}
+    for row in _reference_rows("services.csv"):
+        if row["code"] in services:
+            continue
+        service = Service(
+            code=row["code"],
+            name=row["name"],
+            description=row["description"],
+            established_year=int(row["established_year"]) if row["established_year"] else None,
+            status=row["status"],
+        )
+        service.components = [components[c] for c in row["components"].split() if c in components]
+        session.add(service)
+        added["services"] += 1
+    session.flush()
+    return added
+
+
+# --- import from Statistics Norway's classification (KLASS) CSV export ---------------------------
+
+
+def _decode(content: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise BackofficeError(t("import.encoding"))
+
+
+def parse_ssb_classification(content: bytes) -> tuple[list[dict], list[RowError]]:
+    """Read a KLASS export (`code;parentCode;level;name;...;validFrom;validTo`) of municipalities."""
+    text = _decode(content)
+    first_line = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    fields = {f.strip().strip('"').lower(): f for f in (reader.fieldnames or [])}
+    required = ("code", "name")
+    missing = [c for c in required if c not in fields]
+    if missing:
+        raise ValidationFailed([RowError(1, c, t("import.missing_column", column=c)) for c in missing])
+    rows, errors = [], []
+    for index, raw in enumerate(reader, start=2):
+        def get(name, raw=raw):
+            key = fields.get(name.lower())
+            return (raw.get(key) or "").strip() if key else ""
+
+        code, name = get("code"), get("name")
+        if not code and not name:
+            continue
+        if not (code.isdigit() and len(code) == 4):
+            errors.append(RowError(index, "code", t("org.municipality_number_format", value=code)))
+            continue
+        if not name:
+            errors.append(RowError(index, "name", t("import.required")))
+            continue
+        valid_from = valid_to = None
+        for field_name in ("validFrom", "validTo"):
+            value = get(field_name)
+            if not value:
+                continue
+            try:
+                parsed = parse_norwegian_date(value)
+            except ValueError:
+                errors.append(RowError(index, field_name, t("import.bad_date", value=value)))
+                continue
+            if field_name == "validFrom":
+                valid_from = parsed
+            else:
+                valid_to = parsed
+        if valid_from and valid_to and valid_to < valid_from:
+            errors.append(RowError(index, "validTo", t("error.end_before_start")))
+            continue
+        rows.append({"row": index, "code": code, "name": name, "valid_from": valid_from, "valid_to": valid_to})
+    if not rows and not errors:
+        errors.append(RowError(None, None, t("import.empty")))
+    return rows, errors
+
+
+def parse_norwegian_date(value: str) -> date:
+    """Accept `01.02.2024`, `1.2.2024` and ISO `2024-02-01`."""
+    value = value.strip()
+    if "." in value:
+        day, month, year = value.split(".")
+        return date(int(year), int(month), int(day))
+    return date.fromisoformat(value)
+
+
+def import_ssb_municipalities(session: Session, actor: Actor, content: bytes) -> dict[str, int]:
+    """All-or-nothing: update municipalities by number (name, validity) or add new ones."""
+    actor.require("registers.write")
+    rows, errors = parse_ssb_classification(content)
+    if errors:
+        raise ValidationFailed(errors)
+    seen: dict[str, int] = {}
+    for row in rows:
+        if row["code"] in seen and row["valid_from"] is None:
+            errors.append(RowError(row["row"], "code", t("import.duplicate_row", other=seen[row["code"]])))
+        seen.setdefault(row["code"], row["row"])
+    if errors:
+        raise ValidationFailed(errors)
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for row in rows:
+        org = session.scalar(
+            select(Organisation)
+            .where(
+                Organisation.municipality_number == row["code"],
+                Organisation.kind == OrganisationKind.MUNICIPALITY.value,
+            )
+            .order_by(Organisation.valid_to.is_(None).desc(), Organisation.id)
+        )
+        county = row["code"][:2]
+        county_number = county if session.get(County, county) else None
+        if org is None:
+            session.add(
+                Organisation(
+                    name=row["name"],
+                    kind=OrganisationKind.MUNICIPALITY.value,
+                    municipality_number=row["code"],
+                    county_number=county_number,
+                    valid_from=row["valid_from"],
+                    valid_to=row["valid_to"],
+                )
+            )
+            counts["created"] += 1
+            continue
+        changes = {"name": row["name"]}
+        if row["valid_from"] is not None:
+            changes["valid_from"] = row["valid_from"]
+        if row["valid_to"] is not None:
+            changes["valid_to"] = row["valid_to"]
+        if all(getattr(org, k) == v for k, v in changes.items()):
+            counts["unchanged"] += 1
+            continue
+        for key, value in changes.items():
+            setattr(org, key, value)
+        counts["updated"] += 1
+    session.flush()
+    return counts
+
+
+# --- reads for pages and exports -------------------------------------------------------------------
+
+
+def organisation_rows(session: Session, search: str = "", kinds: list[str] | None = None,
+                      county: str | None = None, include_history: bool = False) -> list[dict]:
+    query = (
+        select(Organisation.id, Organisation.org_number, Organisation.name, Organisation.kind,
+               Organisation.municipality_number, Organisation.county_number, County.name.label("county"),
+               Organisation.population, Organisation.population_year, Organisation.valid_from,
+               Organisation.valid_to, Organisation.contact_email, Organisation.version)
+        .outerjoin(County, County.number == Organisation.county_number)
+        .order_by(Organisation.name)
+    )
+    if search.strip():
+        term = search.strip()
+        query = query.where(contains_folded(Organisation.name, term) | contains_folded(Organisation.org_number, term)
+                            | contains_folded(Organisation.municipality_number, term))
+    if kinds:
+        query = query.where(Organisation.kind.in_(kinds))
+    if county:
+        query = query.where(Organisation.county_number == county)
+    if not include_history:
+        query = query.where(Organisation.valid_to.is_(None))
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
+def county_choices(session: Session) -> list[tuple[str, str]]:
+    return [(c.number, c.name) for c in session.scalars(select(County).order_by(County.number))]
+
+
+def service_rows(session: Session) -> list[dict]:
+    from data.registers.models import User
+
+    query = (
+        select(Service.id, Service.code, Service.name, Service.status, Service.established_year,
+               Service.description, User.full_name.label("product_owner"), Service.version)
+        .outerjoin(User, User.id == Service.product_owner_id)
+        .order_by(Service.name)
+    )
+    rows = [dict(r._mapping) for r in session.execute(query)]
+    links = session.execute(
+        select(service_component.c.service_id, Component.name)
+        .join(Component, Component.id == service_component.c.component_id)
+        .order_by(Component.name)
+    )
+    by_service: dict[int, list[str]] = {}
+    for service_id, name in links:
+        by_service.setdefault(service_id, []).append(name)
+    for row in rows:
+        row["components"] = ", ".join(by_service.get(row["id"], []))
+    return rows
+
+
+def register_counts(session: Session) -> dict[str, int]:
+    return {
+        "municipalities": session.scalar(select(func.count()).select_from(Organisation).where(
+            Organisation.kind == OrganisationKind.MUNICIPALITY.value, Organisation.valid_to.is_(None))),
+        "county_municipalities": session.scalar(select(func.count()).select_from(Organisation).where(
+            Organisation.kind == OrganisationKind.COUNTY_MUNICIPALITY.value, Organisation.valid_to.is_(None))),
+        "services": session.scalar(select(func.count()).select_from(Service).where(
+            Service.status != ServiceStatus.RETIRED.value)),
+        "components": session.scalar(select(func.count()).select_from(Component)),
+    }

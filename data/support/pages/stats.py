@@ -1,0 +1,108 @@
+from datetime import date, timedelta
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from data.excel import Column, add_sheet, new_workbook, workbook_bytes
+from data.i18n import t
+from data.pages import common
+from data.support import tickets as support
+
+actor = common.require_actor()
+common.header("sup.page.stats", "sup.stats.intro")
+
+with common.session() as session:
+    services = dict(support.service_choices(session))
+
+filters = st.columns([2, 2, 4])
+start = filters[0].date_input(t("sup.tickets.from"), date.today().replace(day=1) - timedelta(days=335),
+                              format="DD.MM.YYYY")
+end = filters[1].date_input(t("sup.tickets.to"), date.today(), format="DD.MM.YYYY")
+chosen = filters[2].multiselect(t("sup.field.service"), list(services), format_func=services.get,
+                                help=t("sup.stats.services_help"))
+
+volume = common.cached(support.monthly_volume, start, end, tuple(chosen))
+backlog = common.cached(support.backlog)
+resolution = common.cached(support.resolution_times, start, end)
+top = common.cached(support.top_organisations, start, end, 15, tuple(chosen))
+
+if not volume and not backlog:
+    common.empty_state("sup.stats.empty")
+    st.stop()
+
+st.subheader(t("sup.stats.volume"))
+if volume:
+    frame = pd.DataFrame(volume)
+    frame["service_name"] = frame["service"].map(lambda c: services.get(c, t("sup.stats.no_service")))
+    figure = px.bar(frame, x="month", y="tickets", color="service_name", title=t("sup.stats.volume_title"),
+                    labels={"month": t("sup.stats.month"), "tickets": t("sup.stats.tickets"),
+                            "service_name": t("sup.field.service")})
+    figure.update_layout(xaxis_title=t("sup.stats.month"), yaxis_title=t("sup.stats.tickets_axis"))
+    st.plotly_chart(figure, width="stretch")
+    pivot = frame.pivot_table(index="service_name", columns="month", values="tickets", aggfunc="sum", fill_value=0)
+    st.dataframe(pivot, width="stretch")
+else:
+    common.empty_state("sup.stats.no_volume")
+
+st.subheader(t("sup.stats.backlog"))
+st.caption(t("sup.stats.backlog_help"))
+if backlog:
+    frame = pd.DataFrame(backlog)
+    frame["service"] = frame["service"].map(lambda c: services.get(c, t("sup.stats.no_service")))
+    frame["priority"] = frame["priority"].map(lambda p: t(f"sup.priority.{p}"))
+    st.dataframe(frame[["service", "priority", "tickets", "oldest", "oldest_days"]], hide_index=True,
+                 width="stretch",
+                 column_config={"service": t("sup.field.service"), "priority": t("sup.field.priority"),
+                                "tickets": st.column_config.NumberColumn(t("sup.stats.open_tickets")),
+                                "oldest": common.datetime_column(t("sup.stats.oldest")),
+                                "oldest_days": st.column_config.NumberColumn(t("sup.stats.oldest_days"))})
+else:
+    st.success(t("sup.stats.no_backlog"))
+
+st.subheader(t("sup.stats.resolution"))
+st.caption(t("sup.stats.resolution_help"))
+if resolution:
+    frame = pd.DataFrame(resolution)
+    frame["service"] = frame["service"].map(lambda c: services.get(c, t("sup.stats.no_service")))
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 column_config={"service": t("sup.field.service"),
+                                "resolved": st.column_config.NumberColumn(t("sup.stats.resolved")),
+                                "avg_hours": st.column_config.NumberColumn(t("sup.stats.avg_hours"), format="%.1f"),
+                                "within_1_day": st.column_config.ProgressColumn(t("sup.stats.within_1_day"),
+                                                                                min_value=0, max_value=1,
+                                                                                format="percent"),
+                                "within_3_days": st.column_config.ProgressColumn(t("sup.stats.within_3_days"),
+                                                                                 min_value=0, max_value=1,
+                                                                                 format="percent")})
+else:
+    common.empty_state("sup.stats.no_resolved")
+
+st.subheader(t("sup.stats.top"))
+if top:
+    frame = pd.DataFrame(top)
+    figure = px.bar(frame.sort_values("tickets"), x="tickets", y="organisation", orientation="h",
+                    title=t("sup.stats.top_title"),
+                    labels={"tickets": t("sup.stats.tickets_axis"), "organisation": t("sup.field.organisation")})
+    figure.update_layout(height=max(320, 28 * len(frame) + 120))
+    st.plotly_chart(figure, width="stretch")
+else:
+    common.empty_state("sup.stats.no_volume")
+
+workbook = new_workbook()
+add_sheet(workbook, t("sup.stats.volume"),
+          [Column(t("sup.stats.month")), Column(t("sup.field.service")), Column(t("sup.stats.tickets"), "int")],
+          [[r["month"], services.get(r["service"], r["service"]), r["tickets"]] for r in volume], total_columns=(3,))
+add_sheet(workbook, t("sup.stats.resolution"),
+          [Column(t("sup.field.service")), Column(t("sup.stats.resolved"), "int"),
+           Column(t("sup.stats.avg_hours"), "decimal"), Column(t("sup.stats.within_1_day"), "percent"),
+           Column(t("sup.stats.within_3_days"), "percent")],
+          [[services.get(r["service"], r["service"]), r["resolved"], r["avg_hours"], r["within_1_day"],
+            r["within_3_days"]] for r in resolution])
+add_sheet(workbook, t("sup.stats.top"),
+          [Column(t("sup.field.organisation")), Column(t("sup.stats.tickets"), "int"),
+           Column(t("sup.stats.open_tickets"), "int")],
+          [[r["organisation"], r["tickets"], r["open"]] for r in top])
+st.download_button(t("ui.download_excel"), workbook_bytes(workbook), "brukerstotte-i-tall.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   icon=":material/download:")

@@ -1,0 +1,75 @@
+import pandas as pd
+import streamlit as st
+
+from data.excel import Column, add_sheet, new_workbook, workbook_bytes
+from data.i18n import t
+from data.pages import common
+from portfolio.digiorden import analysis as digiorden_analysis
+from portfolio.digiorden.pages.widgets import choose_organisation, percent_text
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+actor = common.require_actor()
+common.header("do.page.gaps", "do.gaps.intro")
+
+org = choose_organisation()
+if org is None:
+    st.stop()
+org_id = org["id"]
+result = common.cached(digiorden_analysis.completeness, org_id)
+
+if result["checks"] == 0:
+    common.empty_state("do.gaps.empty", name=org["name"])
+    st.stop()
+
+c1, c2, c3 = st.columns(3)
+c1.metric(t("do.ui.completeness"), percent_text(result["score"]), help=t("do.ui.completeness_help"))
+c2.metric(t("do.gaps.checks_passed"), f"{result['passed']} / {result['checks']}")
+c3.metric(t("do.gaps.serious"), sum(1 for g in result["gaps"] if g["severity"] == 3),
+          help=t("do.gaps.serious_help"))
+st.progress(result["score"] or 0.0)
+
+st.subheader(t("do.gaps.list"))
+if not result["gaps"]:
+    st.success(t("do.gaps.none"))
+else:
+    f1, f2 = st.columns(2)
+    severities = f1.multiselect(t("do.gaps.severity"), [3, 2, 1], format_func=lambda s: t(f"do.severity.{s}"))
+    kinds = f2.multiselect(t("do.gaps.kind"), ["systems", "datasets", "integrations", "vendors"],
+                           format_func=lambda k: t(f"do.kind.{k}"))
+    gaps = [g for g in result["gaps"] if (not severities or g["severity"] in severities)
+            and (not kinds or g["kind"] in kinds)]
+    frame = pd.DataFrame([{"severity": t(f"do.severity.{g['severity']}"), "kind": t(f"do.kind.{g['kind']}"),
+                           "item": g["item"], "gap": g["gap"], "fix": g["fix"]} for g in gaps])
+    st.caption(t("do.ui.shown", shown=len(gaps), total=len(result["gaps"])))
+    if not frame.empty:
+        text = st.column_config.TextColumn
+        st.dataframe(frame, hide_index=True, width="stretch", column_config={
+            "severity": text(t("do.gaps.severity")), "kind": text(t("do.gaps.kind")),
+            "item": text(t("do.gaps.item")), "gap": text(t("do.gaps.gap")), "fix": text(t("do.gaps.fix")),
+        })
+        workbook = new_workbook()
+        add_sheet(workbook, t("do.page.gaps"),
+                  [Column(t("do.gaps.severity")), Column(t("do.gaps.kind")), Column(t("do.gaps.item")),
+                   Column(t("do.gaps.gap"), width=60), Column(t("do.gaps.fix"), width=60)],
+                  frame.values.tolist())
+        st.download_button(t("ui.download_excel"), workbook_bytes(workbook), "digiorden-mangler.xlsx", mime=XLSX,
+                           icon=":material/download:", key="do_gaps_download")
+
+st.subheader(t("do.records.title"))
+st.caption(t("do.records.intro"))
+records = common.cached(digiorden_analysis.records_of_processing, org_id)
+if not records:
+    common.empty_state("do.records.empty")
+else:
+    incomplete = sum(1 for r in records if not r["complete"])
+    if incomplete:
+        st.warning(t("do.records.incomplete_warning", count=incomplete, total=len(records)))
+    frame = pd.DataFrame(records)
+    st.dataframe(frame, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.TextColumn(t(f"do.records.col.{c}"))
+                                for c in digiorden_analysis.RECORD_COLUMNS}
+                 | {"complete": st.column_config.CheckboxColumn(t("do.records.col.complete"))})
+    content = common.cached(digiorden_analysis.records_workbook, org_id)
+    st.download_button(t("do.records.download"), content, f"behandlingsprotokoll-{org['name'].lower()}.xlsx",
+                       mime=XLSX, icon=":material/download:", type="primary", key="do_records_download")

@@ -1,0 +1,483 @@
+"""The self-cost fund (selvkostfond) per service.
+
+Each complete year's result from the product accounts moves the fund:
+- interest on the balance: (opening balance + closing balance before interest) / 2 × the year's imputed
+  rate (5-year swap + 0.5 points, `capital.rate_for`), rounded half-up to øre; a negative balance (a
+  deficit to recover) carries interest too;
+- a surplus (result + interest > 0) first covers the oldest deficits still open, the rest is set aside;
+- a deficit first draws on the oldest surpluses still open, the rest is carried as a deficit to recover.
+Each year's surplus must be used, and each deficit recovered, by the end of the fifth year after
+(2024 → 31.12.2029). The finance adviser is warned from a year before that date; past it, what is left
+is overdue. Planned use of the fund for a year (`FundPlan`) flows into that year's price calculation
+(`selfcost.starting_point`), where it lowers the self-cost.
+
+Year-end (årsavslutning): once finance closes a year (`close_fund_year`), that year's figures and the
+layers after it are stored (`FundYearEnd`) and `statement` shows them as they were closed; only the
+open years after the last closed year are computed, starting from its closing balance and layers.
+A later correction to a closed year's accounts goes into the first open year (`correction_ore`), see
+`statement`. Only the latest closed year can be reopened, with a reason (`reopen_fund_year`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from data.access import Actor
+from data.crud import ensure_version
+from data.db import utcnow
+from data.errors import BackofficeError, NotFound, validate
+from data.formatting import day, money
+from data.i18n import t
+from data.registers.models import Service
+from data.registers.registry import get_service
+from pricing import capital
+from pricing.invoicing import accounts
+from pricing.invoicing.models import FundPlan, FundYearEnd
+
+YEARS_TO_USE = 5
+
+
+@dataclass
+class Layer:
+    year: int
+    original_ore: int                 # + surplus set aside, − deficit to recover
+    remaining_ore: int
+
+    @property
+    def deadline(self) -> date:
+        return date(self.year + YEARS_TO_USE, 12, 31)
+
+    @property
+    def used_ore(self) -> int:
+        return self.original_ore - self.remaining_ore
+
+    def status(self, today: date) -> str:
+        if self.remaining_ore == 0:
+            return "settled"
+        if today > self.deadline:
+            return "overdue"
+        if today >= date(self.deadline.year - 1, 12, 31):
+            return "expiring"
+        return "open"
+
+
+@dataclass
+class FundYear:
+    year: int
+    opening_ore: int
+    result_ore: int
+    rate_percent: Decimal | None
+    interest_ore: int
+    closing_ore: int
+    set_aside_ore: int = 0            # new surplus put in the fund
+    drawn_ore: int = 0                # surplus used to cover this year's deficit
+    recovered_ore: int = 0            # earlier deficits covered by this year's surplus
+    new_deficit_ore: int = 0          # deficit carried forward to recover
+    correction_ore: int = 0           # later corrections to closed years' results, booked in this year
+    closed_at: datetime | None = None   # set when the year is closed (stored figures)
+    closed_by: str | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
+
+    def year_end_text(self) -> str:
+        """«Lukket 01.02.2026 av finance» for a closed year, «Åpen» for an open one."""
+        if self.closed:
+            return t("fund.closed_value", date=day(self.closed_at), user=self.closed_by)
+        return t("fund.open_value")
+
+
+@dataclass
+class FundStatement:
+    service: str
+    years: list[FundYear]
+    layers: list[Layer]
+    today: date
+    warnings: list[str] = field(default_factory=list)
+    pending_correction_ore: int = 0   # correction to closed years with no open year yet to carry it
+
+    @property
+    def balance_ore(self) -> int:
+        return self.years[-1].closing_ore if self.years else 0
+
+    def expiring(self) -> list[Layer]:
+        return [x for x in self.layers if x.status(self.today) in ("expiring", "overdue")]
+
+    def must_use_by(self, year: int) -> int:
+        """Surplus that must be used in `year` at the latest (set aside in year − 5 or earlier)."""
+        return sum(x.remaining_ore for x in self.layers if x.remaining_ore > 0 and x.deadline.year <= year)
+
+    def must_recover_by(self, year: int) -> int:
+        return -sum(x.remaining_ore for x in self.layers if x.remaining_ore < 0 and x.deadline.year <= year)
+
+
+def _round(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def build(results: list[tuple[int, int, Decimal | None]], today: date, service: str = "", *,
+          opening_ore: int = 0, layers: list[Layer] | None = None, correction_ore: int = 0) -> FundStatement:
+    """The fund from (year, result in øre, imputed rate in percent or None) per year, oldest first (pure).
+
+    `opening_ore` and `layers` continue a fund from a closed year; `correction_ore` (corrections to
+    closed years) is added to the first year's result and moves the fund like it.
+    """
+    layers = list(layers or [])
+    years: list[FundYear] = []
+    balance = opening_ore
+    for index, (year, result, rate) in enumerate(sorted(results)):
+        correction = correction_ore if index == 0 else 0
+        before_interest = balance + result + correction
+        interest = _round(Decimal(balance + before_interest) / 2 * Decimal(rate) / 100) if rate is not None else 0
+        movement = result + correction + interest
+        row = FundYear(year, balance, result, rate, interest, balance + movement, correction_ore=correction)
+        if movement > 0:
+            for layer in layers:                  # oldest deficits first
+                if movement == 0:
+                    break
+                if layer.remaining_ore < 0:
+                    take = min(movement, -layer.remaining_ore)
+                    layer.remaining_ore += take
+                    movement -= take
+                    row.recovered_ore += take
+            if movement:
+                layers.append(Layer(year, movement, movement))
+                row.set_aside_ore = movement
+        elif movement < 0:
+            need = -movement
+            for layer in layers:                  # oldest surpluses first
+                if need == 0:
+                    break
+                if layer.remaining_ore > 0:
+                    take = min(need, layer.remaining_ore)
+                    layer.remaining_ore -= take
+                    need -= take
+                    row.drawn_ore += take
+            if need:
+                layers.append(Layer(year, -need, -need))
+                row.new_deficit_ore = need
+        balance = row.closing_ore
+        years.append(row)
+    return FundStatement(service, years, layers, today)
+
+
+def _figures(session: Session, service_code: str, last: int) -> list[tuple[int, int]]:
+    """(year, result in øre) for every year up to `last` in which the service has invoicing or costs."""
+    out = []
+    for year in accounts.years_with_accounts(session):
+        if year > last:
+            break
+        acct = accounts.account(session, service_code, year)
+        if acct.lines or acct.cost_ore:
+            out.append((year, acct.result_ore))
+    return out
+
+
+# The figures of a FundYear that a closed year stores (FundYearEnd has a column of each name).
+_STORED_FIGURES = ("opening_ore", "result_ore", "rate_percent", "interest_ore", "closing_ore", "set_aside_ore",
+                   "drawn_ore", "recovered_ore", "new_deficit_ore", "correction_ore")
+
+
+def _closed_year(row: FundYearEnd) -> FundYear:
+    return FundYear(year=row.year, closed_at=row.closed_at, closed_by=row.closed_by,
+                    **{name: getattr(row, name) for name in _STORED_FIGURES})
+
+
+def closed_years(session: Session, service_id: int) -> list[FundYearEnd]:
+    """The service's closed (not reopened) fund years, oldest first."""
+    return list(session.scalars(select(FundYearEnd).where(FundYearEnd.service_id == service_id,
+                                                         FundYearEnd.reopened_at.is_(None))
+                                .order_by(FundYearEnd.year)))
+
+
+def statement(session: Session, service_code: str, today: date | None = None,
+              through_year: int | None = None) -> FundStatement:
+    """The service's fund, every complete year up to `through_year` (default: the year before today's).
+
+    Closed years are shown exactly as they were closed (stored figures, never recomputed). The open
+    years after the last closed year are computed from the product accounts, starting from its stored
+    closing balance and layers.
+
+    Corrections: when the accounts of a closed year (or of an earlier year without a closing of its
+    own) change after the closing, the difference between today's results of all years up to the last
+    closed year and what the closed years booked (result + correction) is carried into the first open
+    year, as that year's `correction_ore`: it moves the fund and earns interest like the year's own
+    result, and is stored with that year when it is closed. With no open year with figures yet, it is
+    `pending_correction_ore` and a warning says so.
+    """
+    today = today or date.today()
+    last = through_year if through_year is not None else today.year - 1
+    service = get_service(session, service_code)
+    closed = closed_years(session, service.id)
+    shown = [row for row in closed if row.year <= last]
+    boundary = shown[-1].year if shown else None
+    figures = _figures(session, service_code, last)
+    results, warnings = [], []
+    for year, result in figures:
+        if boundary is not None and year <= boundary:
+            continue
+        rate = capital.rate_for(session, year)
+        if rate is None:
+            warnings.append(t("fund.rate_missing", year=year))
+        results.append((year, result, rate))
+    correction = 0
+    if shown and len(shown) == len(closed):     # (a view cut before the last closed year carries nothing)
+        correction = (sum(result for year, result in figures if year <= boundary)
+                      - sum(row.result_ore + row.correction_ore for row in shown))
+    opening = shown[-1].closing_ore if shown else 0
+    layers = [Layer(x["year"], x["original_ore"], x["remaining_ore"]) for x in shown[-1].layers] if shown else []
+    out = build(results, today, service_code, opening_ore=opening, layers=layers, correction_ore=correction)
+    out.years = [_closed_year(row) for row in shown] + out.years
+    out.warnings = warnings
+    if correction and results:
+        out.warnings.append(t("fund.correction_carried", service=service_code, closed=boundary,
+                              amount=money(correction), year=results[0][0]))
+    elif correction:
+        out.pending_correction_ore = correction
+        out.warnings.append(t("fund.correction_pending", service=service_code, closed=boundary,
+                              amount=money(correction)))
+    for layer in out.expiring():
+        key = "fund.warn_surplus" if layer.remaining_ore > 0 else "fund.warn_deficit"
+        if layer.status(today) == "overdue":
+            key += "_overdue"
+        out.warnings.append(t(key, service=service_code, year=layer.year, amount=abs(layer.remaining_ore) / 100,
+                              deadline=layer.deadline.strftime("%d.%m.%Y")))
+    return out
+
+
+# --- year-end (årsavslutning) ---------------------------------------------------------------------------
+
+REOPEN_FIELDS = frozenset({"reopened_at", "reopened_by", "reopen_reason"})
+
+
+class FundYearIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    service: str = Field(min_length=1)
+    year: int = Field(ge=2000, le=2100)
+    reason: str = Field(default="", max_length=2000)
+
+
+def _lock(session: Session, service: Service) -> None:
+    """Serialise closing and reopening per service (PostgreSQL row lock; SQLite writes one at a time)."""
+    session.execute(select(Service.id).where(Service.id == service.id).with_for_update())
+
+
+def next_year_to_close(session: Session, service_code: str, today: date | None = None) -> int | None:
+    """The one year finance can close next: the first ended year with figures after the last closed."""
+    today = today or date.today()
+    service = get_service(session, service_code)
+    closed = closed_years(session, service.id)
+    after = closed[-1].year if closed else None
+    for year, _result in _figures(session, service_code, today.year - 1):
+        if after is None or year > after:
+            return year
+    return None
+
+
+def close_fund_year(session: Session, actor: Actor, service_code: str, year: int,
+                    today: date | None = None) -> FundYearEnd:
+    """Close (lock) the service's fund for `year`: store the year's figures and the layers after it.
+
+    Only an ended year with figures, and only in order: every earlier year with figures must be closed.
+    """
+    actor.require("pricing.write")
+    data = validate(FundYearIn, {"service": service_code, "year": year})
+    today = today or date.today()
+    service = get_service(session, data.service)
+    _lock(session, service)
+    if data.year >= today.year:
+        raise BackofficeError(t("fund.close_not_ended", service=service.name, year=data.year))
+    closed = closed_years(session, service.id)
+    if any(row.year == data.year for row in closed):
+        raise BackofficeError(t("fund.close_already", service=service.name, year=data.year))
+    if closed and data.year < closed[-1].year:
+        raise BackofficeError(t("fund.close_before_closed", service=service.name, year=data.year,
+                                closed=closed[-1].year))
+    figures = [y for y, _r in _figures(session, data.service, data.year)]
+    if data.year not in figures:
+        raise BackofficeError(t("fund.close_no_figures", service=service.name, year=data.year))
+    after = closed[-1].year if closed else None
+    earlier = [y for y in figures if y < data.year and (after is None or y > after)]
+    if earlier:
+        raise BackofficeError(t("fund.close_in_order", service=service.name, year=data.year, first=earlier[0]))
+    if capital.rate_for(session, data.year) is None:
+        raise BackofficeError(t("fund.close_rate_missing", service=service.name, year=data.year))
+    fund = statement(session, data.service, today, through_year=data.year)
+    row = FundYearEnd(service_id=service.id, year=data.year,
+                      **{name: getattr(fund.years[-1], name) for name in _STORED_FIGURES},
+                      layers=[{"year": x.year, "original_ore": x.original_ore, "remaining_ore": x.remaining_ore}
+                              for x in fund.layers],
+                      closed_at=utcnow(), closed_by=actor.username)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def reopen_fund_year(session: Session, actor: Actor, service_code: str, year: int, reason: str) -> FundYearEnd:
+    """Reopen the latest closed year (the stored row stays as history, with who, when and why)."""
+    actor.require("pricing.write")
+    if not (reason or "").strip():
+        raise BackofficeError(t("fund.reopen_reason_needed"))
+    data = validate(FundYearIn, {"service": service_code, "year": year, "reason": reason})
+    service = get_service(session, data.service)
+    _lock(session, service)
+    closed = closed_years(session, service.id)
+    row = next((r for r in closed if r.year == data.year), None)
+    if row is None:
+        raise BackofficeError(t("fund.reopen_not_closed", service=service.name, year=data.year))
+    if row is not closed[-1]:
+        raise BackofficeError(t("fund.reopen_not_latest", service=service.name, year=data.year,
+                                latest=closed[-1].year))
+    row.reopened_at, row.reopened_by, row.reopen_reason = utcnow(), actor.username, data.reason
+    session.flush()
+    return row
+
+
+def year_end_rows(session: Session, service_code: str) -> list[dict]:
+    """Every closing of the service's fund, newest first, reopened ones included (as history)."""
+    service = get_service(session, service_code)
+    rows = session.scalars(select(FundYearEnd).where(FundYearEnd.service_id == service.id)
+                           .order_by(FundYearEnd.year.desc(), FundYearEnd.id.desc()))
+    return [{"year": r.year, "closing_ore": r.closing_ore, "closed_at": r.closed_at, "closed_by": r.closed_by,
+             "reopened_at": r.reopened_at, "reopened_by": r.reopened_by, "reopen_reason": r.reopen_reason}
+            for r in rows]
+
+
+@event.listens_for(Session, "before_flush")
+def _closed_years_are_locked(session: Session, _context, _instances) -> None:
+    """A closed year's figures never change; only reopening (once) is allowed, and nothing is deleted."""
+    for obj in list(session.dirty) + list(session.deleted):
+        if not isinstance(obj, FundYearEnd):
+            continue
+        if obj in session.deleted:
+            raise BackofficeError(t("fund.year_locked", year=obj.year))
+        state = inspect(obj)
+        changed = {a.key for a in state.attrs if a.history.has_changes()}
+        was_reopened = any(state.attrs[k].history.deleted and state.attrs[k].history.deleted[0] is not None
+                           for k in REOPEN_FIELDS)
+        if changed - REOPEN_FIELDS or was_reopened:
+            raise BackofficeError(t("fund.year_locked", year=obj.year))
+
+
+# --- planned use --------------------------------------------------------------------------------------
+
+
+class FundPlanIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    service: str = Field(min_length=1)
+    year: int = Field(ge=2000, le=2100)
+    amount_ore: int                     # + use of the fund (lowers the price), − setting aside
+    note: str = Field(default="", max_length=2000)
+
+
+def planned_use(session: Session, service_code: str, year: int) -> int | None:
+    """The fund use finance planned for a service's price in `year` (øre), or None."""
+    return session.scalar(select(FundPlan.amount_ore).join(Service, Service.id == FundPlan.service_id)
+                          .where(Service.code == service_code, FundPlan.year == year))
+
+
+def set_plan(session: Session, actor: Actor, payload, expected_version: int | None = None) -> FundPlan:
+    actor.require("pricing.write")
+    data = validate(FundPlanIn, payload)
+    service = get_service(session, data.service)
+    plan = session.scalar(select(FundPlan).where(FundPlan.service_id == service.id, FundPlan.year == data.year))
+    if plan is None:
+        plan = FundPlan(service_id=service.id, year=data.year)
+        session.add(plan)
+    else:
+        ensure_version(plan, expected_version, t("fund.plan_label", service=service.name, year=data.year))
+    plan.amount_ore, plan.note = data.amount_ore, data.note
+    session.flush()
+    return plan
+
+
+def delete_plan(session: Session, actor: Actor, service_code: str, year: int) -> None:
+    actor.require("pricing.write")
+    service = get_service(session, service_code)
+    plan = session.scalar(select(FundPlan).where(FundPlan.service_id == service.id, FundPlan.year == year))
+    if plan is None:
+        raise NotFound(t("fund.plan_not_found", service=service.name, year=year))
+    session.delete(plan)
+    session.flush()
+
+
+def plan_rows(session: Session) -> list[dict]:
+    return [{"service": code, "year": p.year, "amount_ore": p.amount_ore, "note": p.note, "version": p.version}
+            for p, code in session.execute(select(FundPlan, Service.code).join(Service, Service.id == FundPlan.service_id)
+                                           .order_by(FundPlan.year.desc(), Service.code))]
+
+
+def overview(session: Session, today: date | None = None) -> list[dict]:
+    """Per service: balance, what must be used next year, planned use, expiring layers."""
+    today = today or date.today()
+    out = []
+    for code in accounts.services_with_accounts(session):
+        fund = statement(session, code, today)
+        if not fund.years:
+            continue
+        next_year = today.year + 1
+        out.append({"service": code, "balance_ore": fund.balance_ore,
+                    "must_use_ore": fund.must_use_by(next_year), "must_recover_ore": fund.must_recover_by(next_year),
+                    "planned_next_ore": planned_use(session, code, next_year),
+                    "expiring": len(fund.expiring()), "warnings": fund.warnings})
+    return out
+
+
+# --- overview KPIs and the service sheet -----------------------------------------------------------------
+
+
+def economy_kpis(session: Session, _actor: Actor, today: date | None = None) -> list:
+    """Last complete year's result and coverage per service, fund balances and what expires within a year."""
+    from data.appspec import Kpi
+    from data.formatting import percent
+
+    today = today or date.today()
+    year = today.year - 1
+    out = []
+    total_balance, expiring = 0, 0
+    for code in accounts.services_with_accounts(session):
+        acct = accounts.account(session, code, year)
+        if acct.lines or acct.cost_ore:
+            out.append(Kpi(t("fund.kpi.result", service=acct.service_name, year=year), money(acct.result_ore),
+                           t("fund.kpi.result_help", revenue=money(acct.revenue_ore), cost=money(acct.cost_ore),
+                             coverage=percent(acct.coverage) if acct.coverage is not None else "–")))
+        fund = statement(session, code, today)
+        total_balance += fund.balance_ore
+        expiring += sum(abs(x.remaining_ore) for x in fund.expiring())
+    if out:
+        out.append(Kpi(t("fund.kpi.balance"), money(total_balance), t("fund.kpi.balance_help")))
+        out.append(Kpi(t("fund.kpi.expiring"), money(expiring), t("fund.kpi.expiring_help")))
+    return out
+
+
+def fund_facts(session: Session, service_code: str) -> list:
+    """The service's product accounts (last complete year) and self-cost fund, for the service sheet."""
+    from data.appspec import Fact
+    from data.formatting import percent
+
+    if session.scalar(select(Service.id).where(Service.code == service_code)) is None:
+        return []
+    today = date.today()
+    acct = accounts.account(session, service_code, today.year - 1)
+    if not acct.lines and not acct.cost_ore:
+        return [Fact(t("fund.fact.accounts", year=today.year - 1), t("fund.fact.none"))]
+    facts = [Fact(t("fund.fact.accounts", year=acct.year),
+                  t("fund.fact.accounts_value", revenue=money(acct.revenue_ore), cost=money(acct.cost_ore),
+                    result=money(acct.result_ore),
+                    coverage=percent(acct.coverage) if acct.coverage is not None else "–"))]
+    fund = statement(session, service_code, today)
+    if fund.years:
+        facts.append(Fact(t("fund.fact.balance"), money(fund.balance_ore)))
+        for layer in fund.expiring():
+            facts.append(Fact(t("fund.fact.expiring", year=layer.year),
+                              t("fund.fact.expiring_value", amount=money(abs(layer.remaining_ore)),
+                                deadline=layer.deadline.strftime("%d.%m.%Y"))))
+    return facts

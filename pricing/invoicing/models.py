@@ -1,0 +1,145 @@
+"""Tables of the invoice basis (fakturagrunnlag) and the self-cost fund's planned use.
+
+An invoice run is stored only when finance approves it (a preview is never stored), gets the next
+number and never changes again: a guard in `pricing.invoicing.runs` refuses any update or delete at flush.
+A mistake is corrected by a credit run (the original lines negated, each pointing at the line it
+credits) and a rebill run (the period billed again from today's data).
+
+Appendices are referred to by id and reference text (no foreign key into agreements' tables), so this
+migration depends only on pricing's.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from data.db import Base, UTCDateTime, Versioned, utcnow
+
+RUN_KINDS = ("regular", "credit", "rebill")
+LINE_KINDS = ("fixed", "usage", "correction", "credit")
+
+
+class InvoiceRun(Base):
+    """One approved invoice run for a period (`2025-03`, `2025-Q1` or `2025`)."""
+
+    __tablename__ = "pricing_invoice_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    period: Mapped[str] = mapped_column(String(10), index=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(10), default="regular")
+    service_code: Mapped[str | None] = mapped_column(String(40))      # None: every service
+    credits_run_id: Mapped[int | None] = mapped_column(ForeignKey("pricing_invoice_run.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    line_count: Mapped[int] = mapped_column(Integer, default=0)
+    total_ore: Mapped[int] = mapped_column(BigInteger, default=0)
+    approved_by: Mapped[str] = mapped_column(String(120))
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    lines: Mapped[list[InvoiceLine]] = relationship(back_populates="run", order_by="InvoiceLine.id",
+                                                    foreign_keys="InvoiceLine.run_id")
+
+
+class InvoiceLine(Base):
+    """One line of the invoice basis: an appendix's fixed charge or usage, a correction or a credit.
+
+    `amount_ore` = round(unit_price × quantity) for usage; for fixed charges it is the year's charge
+    (`unit_price`) × `share` (months/12 × days in force/days in the period), rounded half-up once.
+    """
+
+    __tablename__ = "pricing_invoice_line"
+    __audit__ = "batch"
+    __table_args__ = (
+        Index("ix_pricing_invoice_line_billing", "service_id", "organisation_id", "billed_from"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("pricing_invoice_run.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    org_number: Mapped[str | None] = mapped_column(String(20))
+    organisation_name: Mapped[str] = mapped_column(String(200))
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
+    service_code: Mapped[str] = mapped_column(String(40))
+    appendix_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    appendix_reference: Mapped[str] = mapped_column(String(200), default="")
+    component: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str] = mapped_column(String(300))
+    period: Mapped[str] = mapped_column(String(10))           # the period this line bills (corrections: an earlier one)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    billed_from: Mapped[date] = mapped_column(Date)
+    billed_to: Mapped[date] = mapped_column(Date)
+    days: Mapped[int] = mapped_column(Integer, default=0)
+    period_days: Mapped[int] = mapped_column(Integer, default=0)
+    meter_code: Mapped[str | None] = mapped_column(String(60))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(24, 10))
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(24, 6))   # øre
+    amount_ore: Mapped[int] = mapped_column(BigInteger)
+    price_list_number: Mapped[int | None] = mapped_column(Integer)
+    pricing: Mapped[dict] = mapped_column(JSON, default=dict)
+    credits_line_id: Mapped[int | None] = mapped_column(ForeignKey("pricing_invoice_line.id"), unique=True)
+
+    run: Mapped[InvoiceRun] = relationship(back_populates="lines", foreign_keys=[run_id])
+
+
+class FundPlan(Versioned, Base):
+    """How much of a service's self-cost fund finance plans to use (+) or set aside (−) in a year's price."""
+
+    __tablename__ = "pricing_fund_plan"
+    __table_args__ = (UniqueConstraint("service_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    amount_ore: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class FundYearEnd(Base):
+    """A closed year of a service's self-cost fund (årsavslutning): the year's figures as they were closed.
+
+    The row is never changed except to reopen it (`reopened_at/by`, `reopen_reason`, all recorded in the
+    audit log); a reopened row stays as history and the year may be closed again as a new row. `layers`
+    is what the fund holds after the year, oldest first ([{"year", "original_ore", "remaining_ore"}]),
+    so the open years after it continue from here.
+    """
+
+    __tablename__ = "pricing_fund_year_end"
+    __table_args__ = (Index("ix_pricing_fund_year_end_service_id_year", "service_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    opening_ore: Mapped[int] = mapped_column(BigInteger)
+    result_ore: Mapped[int] = mapped_column(BigInteger)
+    correction_ore: Mapped[int] = mapped_column(BigInteger, default=0)   # earlier closed years, corrected since
+    rate_percent: Mapped[Decimal | None] = mapped_column(Numeric(8, 4), nullable=True)
+    interest_ore: Mapped[int] = mapped_column(BigInteger)
+    closing_ore: Mapped[int] = mapped_column(BigInteger)
+    set_aside_ore: Mapped[int] = mapped_column(BigInteger)
+    drawn_ore: Mapped[int] = mapped_column(BigInteger)
+    recovered_ore: Mapped[int] = mapped_column(BigInteger)
+    new_deficit_ore: Mapped[int] = mapped_column(BigInteger)
+    layers: Mapped[list] = mapped_column(JSON)
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_by: Mapped[str] = mapped_column(String(120))
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reopened_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    reopen_reason: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -1,0 +1,614 @@
+"""Invoice basis (fakturagrunnlag): invoice runs per period, priced by the approved price lists.
+
+Rules, so that every line can be checked by hand:
+
+- A period is a month (`2025-03`), a quarter (`2025-Q1`) or a year (`2025`); it never crosses a year,
+  so one year's approved price list prices it (`pricelists.approved_price`).
+- Every appendix in force on at least one day of the period (`agreements.appendices` via
+  `pricing.sources`) gets one **fixed** line per fixed price component (per organisation or per
+  inhabitant): the year's charge × share, where share = months of the period / 12 × days in force in
+  the period / days of the period. A full quarter is exactly a quarter of the year's charge.
+- Per-unit components give one **usage** line per organisation: the period's metered quantity
+  (`data.metering.usage.usage_for_period`, the service's first active meter, as the price calculation uses)
+  priced by the list's tier prices, with tier limits and the minimum fee scaled to the period
+  (× months/12; the minimum fee also × days in force / days of the period).
+- Usage that arrives late for an earlier, already billed period becomes a **correction** line in the
+  next run: (today's quantity − the quantity billed so far) and (the amount for today's quantity −
+  the amount billed so far), with the original line's price.
+- Money is computed exactly (Fraction/Decimal) and rounded half-up to øre once per line.
+- A run is previewed (nothing stored), then approved: it gets the next number and never changes.
+  A mistake is corrected by credit-and-rebill: a credit run negates the original lines (each credit
+  line points at the line it credits) and a rebill run bills the period again from today's data.
+- A period cannot be billed twice: an appendix with a live (approved, not credited) line for the
+  period is skipped; a run whose period overlaps a live line of another period (March billed monthly,
+  then the first quarter) is refused.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import event, func, insert, select
+from sqlalchemy.orm import Session
+
+from data import audit
+from data.access import Actor
+from data.db import utcnow
+from data.errors import BackofficeError, ConflictError, NotFound, validate
+from data.i18n import t
+from data.registers.models import Organisation, Service
+from data.registers.registry import find_organisation, get_service
+from pricing import pricelists, sources
+from pricing.invoicing.models import InvoiceLine, InvoiceRun
+from pricing.selfcost import charge, tier_split
+
+PERIOD_PATTERN = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-[Qq]([1-4]))?$")
+FIXED_BASES = ("organisation", "inhabitant")
+QUANTUM = Decimal("0.0000000001")
+
+
+# --- periods -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    year: int
+    start: date
+    end: date
+    months: int
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def year_share(self) -> Fraction:
+        return Fraction(self.months, 12)
+
+
+def parse_period(text: str) -> Period:
+    """`2025-03`, `2025-Q1` or `2025` -> Period; anything else is refused in plain language."""
+    match = PERIOD_PATTERN.match((text or "").strip())
+    if not match:
+        raise BackofficeError(t("inv.bad_period", period=text))
+    year = int(match.group(1))
+    if not 2000 <= year <= 2100:
+        raise BackofficeError(t("inv.bad_period", period=text))
+    if match.group(2):
+        month = int(match.group(2))
+        return Period(f"{year}-{month:02d}", year, date(year, month, 1),
+                      date(year, month, calendar.monthrange(year, month)[1]), 1)
+    if match.group(3):
+        quarter = int(match.group(3))
+        first, last = 3 * quarter - 2, 3 * quarter
+        return Period(f"{year}-Q{quarter}", year, date(year, first, 1),
+                      date(year, last, calendar.monthrange(year, last)[1]), 3)
+    return Period(str(year), year, date(year, 1, 1), date(year, 12, 31), 12)
+
+
+def periods_of_year(year: int, kind: str = "quarter") -> list[Period]:
+    if kind == "year":
+        return [parse_period(str(year))]
+    if kind == "month":
+        return [parse_period(f"{year}-{m:02d}") for m in range(1, 13)]
+    return [parse_period(f"{year}-Q{q}") for q in range(1, 5)]
+
+
+# --- pure arithmetic -------------------------------------------------------------------------------
+
+
+def round_ore(value) -> int:
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def to_fraction(value) -> Fraction:
+    return Fraction(Decimal(str(value)))
+
+
+def as_decimal(value: Fraction) -> Decimal:
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(QUANTUM, rounding=ROUND_HALF_UP)
+
+
+def days_in_force(period: Period, start: date, end: date | None) -> int:
+    first, last = max(period.start, start), min(period.end, end or period.end)
+    return max(0, (last - first).days + 1)
+
+
+def fixed_amount(annual_ore: int, period: Period, days: int) -> tuple[Fraction, int]:
+    """(share, amount in øre): the year's charge × months/12 × days in force / days of the period."""
+    share = period.year_share * Fraction(days, period.days)
+    return share, round_ore(Fraction(annual_ore) * share)
+
+
+def usage_amount(component: dict, units, year_share: Fraction, minimum_share: Fraction) -> int:
+    """What `units` of usage cost in a part of a year: tier limits × year_share; minimum fee × minimum_share."""
+    scaled = []
+    for tier in component.get("tiers") or []:
+        up_to = tier.get("up_to")
+        scaled.append({**tier, "up_to": None if up_to is None else as_decimal(to_fraction(up_to) * year_share)})
+    parts = tier_split(Decimal(str(units)), scaled, component.get("tier_mode") or "graduated")
+    raw = sum((to_fraction(q) * Fraction(int(p)) for q, p in zip(parts, component["tier_prices_ore"], strict=True)),
+              Fraction(0))
+    minimum = Fraction(int(component.get("minimum_fee_ore") or 0)) * minimum_share
+    return max(round_ore(minimum), round_ore(raw))
+
+
+# --- reading what is already billed -------------------------------------------------------------------
+
+
+def _credited_ids():
+    return select(InvoiceLine.credits_line_id).where(InvoiceLine.credits_line_id.is_not(None))
+
+
+def live_lines_overlapping(session: Session, start: date, end: date, service_ids: list[int],
+                           exclude: set[int] = frozenset()) -> list[tuple]:
+    """(line id, appendix id, organisation id, service id, kind, period, run number) of live fixed and usage
+    lines that bill some day of [start, end]."""
+    query = (select(InvoiceLine.id, InvoiceLine.appendix_id, InvoiceLine.organisation_id, InvoiceLine.service_id,
+                    InvoiceLine.kind, InvoiceLine.period, InvoiceRun.number)
+             .join(InvoiceRun, InvoiceRun.id == InvoiceLine.run_id)
+             .where(InvoiceLine.kind.in_(("fixed", "usage")), InvoiceLine.billed_from <= end,
+                    InvoiceLine.billed_to >= start, InvoiceLine.service_id.in_(service_ids),
+                    InvoiceLine.id.not_in(_credited_ids())))
+    return [row for row in session.execute(query) if row[0] not in exclude]
+
+
+# --- computing a run -------------------------------------------------------------------------------
+
+
+@dataclass
+class RunPreview:
+    period: Period
+    service: str | None
+    lines: list[dict]
+    warnings: list[str] = field(default_factory=list)
+    already_billed: int = 0            # appendices skipped because the period is billed for them
+
+    @property
+    def total_ore(self) -> int:
+        return sum(line["amount_ore"] for line in self.lines)
+
+    def summary(self) -> list[dict]:
+        """Per service: organisations, lines and amount by kind."""
+        out: dict[str, dict] = {}
+        for line in self.lines:
+            row = out.setdefault(line["service_code"], {"service": line["service_code"], "organisations": set(),
+                                                        "lines": 0, "fixed_ore": 0, "usage_ore": 0,
+                                                        "correction_ore": 0, "total_ore": 0})
+            row["organisations"].add(line["organisation_id"])
+            row["lines"] += 1
+            row[f"{line['kind']}_ore"] = row.get(f"{line['kind']}_ore", 0) + line["amount_ore"]
+            row["total_ore"] += line["amount_ore"]
+        return [{**r, "organisations": len(r["organisations"])} for r in sorted(out.values(), key=lambda r: r["service"])]
+
+
+def _services(session: Session, service: str | None) -> list[Service]:
+    if service:
+        return [get_service(session, service)]
+    return list(session.scalars(select(Service).order_by(Service.code)))
+
+
+def _appendices(session: Session, period: Period, service: str | None) -> dict[str, list]:
+    """Appendices in force some day of the period, per service code (one query)."""
+    from agreements.appendices import active_appendices_in_period
+
+    out: dict[str, list] = {}
+    for row in active_appendices_in_period(session, period.start, period.end, service):
+        out.setdefault(row.service_code, []).append(row)
+    return out
+
+
+def _meter(session: Session, code: str) -> tuple[str, str] | None:
+    found = sources.meters(session, code)
+    if not found:
+        return None
+    from data.metering.usage import get_meter
+
+    meter = get_meter(session, found[0][0])
+    return meter.code, meter.unit
+
+
+def _usage(session: Session, code: str, meter: str, start: date, end: date) -> dict[int, int]:
+    from data.metering.usage import usage_for_period
+
+    return {row.organisation_id: row.quantity for row in usage_for_period(session, code, start, end, meter_code=meter)}
+
+
+def _component_label(component: dict) -> str:
+    return t(f"inv.component.{component['basis']}")
+
+
+def compute_run(session: Session, period: Period, service: str | None = None, organisation_ids: set[int] | None = None,
+                exclude_line_ids: set[int] = frozenset(), corrections: bool = True) -> RunPreview:
+    """The lines a run for `period` would hold now (nothing is written)."""
+    if not sources.agreements_available():
+        raise BackofficeError(t("price.agreements_unavailable"))
+    services = _services(session, service)
+    preview = RunPreview(period, service, [])
+    live = live_lines_overlapping(session, period.start, period.end, [s.id for s in services], exclude_line_ids)
+    other = sorted({(number, label) for (*_x, label, number) in live if label != period.label})
+    if other:
+        runs = ", ".join(f"{number} ({label})" for number, label in other)
+        raise ConflictError(t("inv.overlapping_period", period=period.label, runs=runs))
+    billed_appendices = {row[1] for row in live if row[4] == "fixed"}
+    billed_usage = {(row[2], row[3]) for row in live if row[4] == "usage"}
+    in_force = _appendices(session, period, service)
+    for svc in services:
+        appendices = [a for a in in_force.get(svc.code, [])
+                      if organisation_ids is None or a.organisation_id in organisation_ids]
+        if not appendices:
+            continue
+        price = pricelists.approved_price(session, svc.code, period.year)
+        if price is None:
+            preview.warnings.append(t("inv.no_price_list", service=svc.name, year=period.year,
+                                      count=len(appendices)))
+            continue
+        todo = [a for a in appendices if a.appendix_id not in billed_appendices]
+        preview.already_billed += len(appendices) - len(todo)
+        if not todo:
+            continue
+        unit_components = [(i, c) for i, c in enumerate(price.components) if c["basis"] not in FIXED_BASES]
+        meter = _meter(session, svc.code) if unit_components else None
+        usage = _usage(session, svc.code, meter[0], period.start, period.end) if meter else {}
+        if unit_components and meter is None:
+            preview.warnings.append(t("inv.no_meter", service=svc.name))
+        last_per_org: dict[int, object] = {}
+        for appendix in todo:
+            days = days_in_force(period, appendix.start_date, appendix.end_date)
+            if days <= 0:
+                continue
+            first = max(period.start, appendix.start_date)
+            last = min(period.end, appendix.end_date or period.end)
+            base = _line_base(svc, appendix, period, first, last, days, price.number)
+            for index, component in enumerate(price.components):
+                if component["basis"] not in FIXED_BASES:
+                    continue
+                annual = charge(component, appendix.population or 0, None)
+                share, amount = fixed_amount(annual, period, days)
+                quantity = as_decimal(share)
+                preview.lines.append({**base, "kind": "fixed", "component": index,
+                                      "description": t("inv.line.fixed", component=_component_label(component),
+                                                       days=days, period_days=period.days),
+                                      "quantity": quantity, "unit": t("inv.unit.year"),
+                                      "unit_price": Decimal(annual), "amount_ore": amount,
+                                      "pricing": {"component": component, "population": appendix.population,
+                                                  "share": str(share)}})
+            previous = last_per_org.get(appendix.organisation_id)
+            if previous is None or appendix.start_date >= previous[0].start_date:
+                last_per_org[appendix.organisation_id] = (appendix, base, days)
+        if meter is None:
+            continue
+        for org_id, (_appendix, base, _days) in last_per_org.items():
+            if (org_id, svc.id) in billed_usage:
+                continue
+            org_days = sum(days_in_force(period, a.start_date, a.end_date) for a in todo
+                           if a.organisation_id == org_id)
+            units = usage.get(org_id, 0)
+            for index, component in unit_components:
+                minimum_share = period.year_share * Fraction(min(org_days, period.days), period.days)
+                amount = usage_amount(component, units, period.year_share, minimum_share)
+                preview.lines.append({
+                    **base, "kind": "usage", "component": index, "billed_from": period.start,
+                    "billed_to": period.end, "days": min(org_days, period.days), "meter_code": meter[0],
+                    "description": t("inv.line.usage", unit=component.get("unit_label") or meter[1]),
+                    "quantity": Decimal(units), "unit": component.get("unit_label") or meter[1],
+                    "unit_price": _unit_price(component, units, amount), "amount_ore": amount,
+                    "pricing": {"component": component, "year_share": str(period.year_share),
+                                "minimum_share": str(minimum_share)}})
+    if corrections:
+        preview.lines.extend(correction_lines(session, period, services, organisation_ids, exclude_line_ids))
+    return preview
+
+
+def _unit_price(component: dict, units, amount: int) -> Decimal:
+    prices = component["tier_prices_ore"]
+    if len(prices) == 1 and round_ore(Fraction(int(prices[0])) * to_fraction(units)) == amount:
+        return Decimal(int(prices[0]))
+    return (Decimal(amount) / Decimal(units)).quantize(Decimal("0.000001")) if units else Decimal(0)
+
+
+def _line_base(svc: Service, appendix, period: Period, first: date, last: date, days: int, list_number: int) -> dict:
+    return {"organisation_id": appendix.organisation_id, "org_number": appendix.org_number,
+            "organisation_name": appendix.organisation_name, "service_id": svc.id, "service_code": svc.code,
+            "appendix_id": appendix.appendix_id, "appendix_reference": appendix.reference, "period": period.label,
+            "year": period.year, "billed_from": first, "billed_to": last, "days": days, "period_days": period.days,
+            "meter_code": None, "price_list_number": list_number, "credits_line_id": None}
+
+
+def correction_lines(session: Session, period: Period, services: list[Service], organisation_ids: set[int] | None,
+                     exclude_line_ids: set[int] = frozenset()) -> list[dict]:
+    """Late usage for periods billed before `period`: today's quantity against what was billed.
+
+    Reads sums per (service, organisation, meter, period, component) in SQL; only the few usage lines
+    whose quantity changed are loaded."""
+    key_columns = (InvoiceLine.service_id, InvoiceLine.organisation_id, InvoiceLine.meter_code, InvoiceLine.period,
+                   InvoiceLine.component)
+    conditions = [InvoiceLine.meter_code.is_not(None), InvoiceLine.service_id.in_([s.id for s in services]),
+                  InvoiceLine.billed_to < period.start]
+    if organisation_ids is not None:
+        conditions.append(InvoiceLine.organisation_id.in_(organisation_ids))
+    if exclude_line_ids:      # about to be credited: count as credited
+        conditions.append(InvoiceLine.id.not_in(exclude_line_ids))
+    sums = {tuple(row[:5]): (Decimal(row[5]), int(row[6])) for row in session.execute(
+        select(*key_columns, func.sum(InvoiceLine.quantity), func.sum(InvoiceLine.amount_ore))
+        .where(*conditions).group_by(*key_columns))}
+    live = {tuple(row[:5]): row[5] for row in session.execute(
+        select(*key_columns, func.max(InvoiceLine.id))
+        .where(*conditions, InvoiceLine.kind == "usage", InvoiceLine.id.not_in(_credited_ids()))
+        .group_by(*key_columns))}
+    codes = {s.id: s.code for s in services}
+    out = []
+    cache: dict[tuple, dict[int, int]] = {}
+    for key in sorted(live, key=lambda k: (k[3], k[0], k[1], k[4])):
+        service_id, org_id, meter, label, component = key
+        billed_quantity, billed_amount = sums.get(key, (Decimal(0), 0))
+        usage_key = (service_id, meter, label)
+        if usage_key not in cache:
+            earlier = parse_period(label)
+            cache[usage_key] = _usage(session, codes[service_id], meter, earlier.start, earlier.end)
+        now = Decimal(cache[usage_key].get(org_id, 0))
+        difference = now - billed_quantity
+        if difference == 0:
+            continue
+        original = session.get(InvoiceLine, live[key])
+        pricing = original.pricing
+        amount = usage_amount(pricing["component"], now, Fraction(pricing["year_share"]),
+                              Fraction(pricing["minimum_share"])) - billed_amount
+        out.append({
+            "organisation_id": org_id, "org_number": original.org_number,
+            "organisation_name": original.organisation_name, "service_id": service_id,
+            "service_code": original.service_code, "appendix_id": original.appendix_id,
+            "appendix_reference": original.appendix_reference, "period": label, "year": original.year,
+            "billed_from": original.billed_from, "billed_to": original.billed_to, "days": original.days,
+            "period_days": original.period_days, "meter_code": meter, "price_list_number": original.price_list_number,
+            "credits_line_id": None, "kind": "correction", "component": component,
+            "description": t("inv.line.correction", period=label, before=_plain(billed_quantity), now=_plain(now)),
+            "quantity": difference, "unit": original.unit,
+            "unit_price": (Decimal(amount) / difference).quantize(Decimal("0.000001")),
+            "amount_ore": amount, "pricing": pricing})
+    return out
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+
+
+# --- capabilities ------------------------------------------------------------------------------------
+
+
+class RunIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    period: str = Field(min_length=4, max_length=10)
+    service: str | None = None
+    expected_total_ore: int | None = None       # the total the preview showed: refuse if figures changed since
+    reason: str = Field(default="", max_length=1000)
+
+
+class CreditIn(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    run: int = Field(ge=1)
+    reason: str = Field(min_length=3, max_length=1000)
+    organisations: list[str] | None = None      # org numbers, municipality numbers or names; None: the whole run
+    rebill: bool = True
+
+
+def preview_run(session: Session, actor: Actor, payload) -> RunPreview:
+    actor.require("invoices.approve")
+    data = validate(RunIn, payload)
+    return compute_run(session, parse_period(data.period), data.service or None)
+
+
+def _next_number(session: Session) -> int:
+    return (session.scalar(select(func.max(InvoiceRun.number))) or 0) + 1
+
+
+def _store(session: Session, actor: Actor, period: Period, kind: str, service: str | None, lines: list[dict],
+           reason: str = "", credits_run_id: int | None = None) -> InvoiceRun:
+    run = InvoiceRun(number=_next_number(session), period=period.label, period_start=period.start,
+                     period_end=period.end, kind=kind, service_code=service, credits_run_id=credits_run_id,
+                     reason=reason, line_count=len(lines), total_ore=sum(x["amount_ore"] for x in lines),
+                     approved_by=actor.username, approved_at=utcnow())
+    session.add(run)
+    session.flush()
+    if lines:
+        rows = [{**{k: v for k, v in line.items() if k != "pricing"}, "pricing": _jsonable(line["pricing"]),
+                 "run_id": run.id} for line in lines]
+        for start in range(0, len(rows), 2000):
+            session.execute(insert(InvoiceLine), rows[start:start + 2000])
+        audit.record_batch(session, InvoiceLine.__tablename__, "insert",
+                           {"run": run.number, "period": period.label, "kind": kind, "lines": len(rows),
+                            "total_ore": run.total_ore})
+    return run
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def approve_run(session: Session, actor: Actor, payload) -> InvoiceRun:
+    """Approve the run for a period: computed again now, numbered and stored for good."""
+    actor.require("invoices.approve")
+    data = validate(RunIn, payload)
+    period = parse_period(data.period)
+    preview = compute_run(session, period, data.service or None)
+    if not preview.lines:
+        billed = session.scalars(select(InvoiceRun.number).where(InvoiceRun.period == period.label,
+                                                                 InvoiceRun.kind != "credit")
+                                 .order_by(InvoiceRun.number)).all()
+        if preview.already_billed or billed:
+            raise ConflictError(t("inv.already_billed", period=period.label,
+                                  runs=", ".join(str(n) for n in billed) or "-"))
+        raise BackofficeError(t("inv.nothing_to_bill", period=period.label))
+    if data.expected_total_ore is not None and data.expected_total_ore != preview.total_ore:
+        raise ConflictError(t("inv.changed_since_preview", before=data.expected_total_ore / 100,
+                              now=preview.total_ore / 100))
+    return _store(session, actor, period, "regular", data.service or None, preview.lines, data.reason)
+
+
+def get_run(session: Session, number: int) -> InvoiceRun:
+    run = session.scalar(select(InvoiceRun).where(InvoiceRun.number == number))
+    if run is None:
+        raise NotFound(t("inv.run_not_found", number=number))
+    return run
+
+
+def _credit_plan(session: Session, data: CreditIn) -> tuple[InvoiceRun, list[InvoiceLine]]:
+    run = get_run(session, data.run)
+    if run.kind == "credit":
+        raise BackofficeError(t("inv.cannot_credit_credit", number=run.number))
+    org_ids = None
+    if data.organisations:
+        org_ids = set()
+        for key in data.organisations:
+            org = find_organisation(session, key)
+            if org is None:
+                raise NotFound(t("inv.org_not_found", key=key))
+            org_ids.add(org.id)
+    credited = set(session.scalars(_credited_ids()))
+    lines = [x for x in run.lines if x.id not in credited and x.kind != "credit"
+             and (org_ids is None or x.organisation_id in org_ids)]
+    if not lines:
+        raise BackofficeError(t("inv.nothing_to_credit", number=run.number))
+    return run, lines
+
+
+def _credit_lines(run: InvoiceRun, lines: list[InvoiceLine]) -> list[dict]:
+    out = []
+    for x in lines:
+        out.append({
+            "kind": "credit", "organisation_id": x.organisation_id, "org_number": x.org_number,
+            "organisation_name": x.organisation_name, "service_id": x.service_id, "service_code": x.service_code,
+            "appendix_id": x.appendix_id, "appendix_reference": x.appendix_reference, "component": x.component,
+            "description": t("inv.line.credit", number=run.number, text=x.description)[:300], "period": x.period,
+            "year": x.year, "billed_from": x.billed_from, "billed_to": x.billed_to, "days": x.days,
+            "period_days": x.period_days, "meter_code": x.meter_code, "quantity": -Decimal(x.quantity),
+            "unit": x.unit, "unit_price": Decimal(x.unit_price), "amount_ore": -x.amount_ore,
+            "price_list_number": x.price_list_number, "pricing": x.pricing, "credits_line_id": x.id})
+    return out
+
+
+@dataclass
+class CreditPreview:
+    run: int
+    credit_lines: list[dict]
+    rebill: RunPreview | None
+
+    @property
+    def credit_total_ore(self) -> int:
+        return sum(x["amount_ore"] for x in self.credit_lines)
+
+    @property
+    def rebill_total_ore(self) -> int:
+        return self.rebill.total_ore if self.rebill else 0
+
+    @property
+    def difference_ore(self) -> int:
+        return self.credit_total_ore + self.rebill_total_ore
+
+
+def _rebill(session: Session, run: InvoiceRun, lines: list[InvoiceLine], exclude: set[int]) -> RunPreview:
+    orgs = {x.organisation_id for x in lines}
+    return compute_run(session, parse_period(run.period), run.service_code, organisation_ids=orgs,
+                       exclude_line_ids=exclude)
+
+
+def preview_credit(session: Session, actor: Actor, payload) -> CreditPreview:
+    """What credit-and-rebill of a run (or some of its organisations) would write (nothing is written)."""
+    actor.require("invoices.approve")
+    data = validate(CreditIn, payload)
+    run, lines = _credit_plan(session, data)
+    rebill = _rebill(session, run, lines, {x.id for x in lines}) if data.rebill else None
+    return CreditPreview(run.number, _credit_lines(run, lines), rebill)
+
+
+def credit_and_rebill(session: Session, actor: Actor, payload) -> tuple[InvoiceRun, InvoiceRun | None]:
+    """Credit the run's lines (all, or some organisations') in a credit run, and bill the same period
+    again from today's data in a rebill run. Nothing already approved is changed."""
+    actor.require("invoices.approve")
+    data = validate(CreditIn, payload)
+    run, lines = _credit_plan(session, data)
+    period = parse_period(run.period)
+    credit = _store(session, actor, period, "credit", run.service_code, _credit_lines(run, lines), data.reason,
+                    credits_run_id=run.id)
+    rebill = None
+    if data.rebill:
+        preview = _rebill(session, run, lines, set())
+        if preview.lines:
+            rebill = _store(session, actor, period, "rebill", run.service_code, preview.lines, data.reason,
+                            credits_run_id=None)
+    return credit, rebill
+
+
+# --- reads ----------------------------------------------------------------------------------------------
+
+
+def run_rows(session: Session, year: int | None = None) -> list[dict]:
+    """Every approved run, newest first, with which run credited it."""
+    credited_by = dict(session.execute(select(InvoiceRun.credits_run_id, func.max(InvoiceRun.number))
+                                       .where(InvoiceRun.credits_run_id.is_not(None))
+                                       .group_by(InvoiceRun.credits_run_id)).all())
+    query = select(InvoiceRun).order_by(InvoiceRun.number.desc())
+    if year:
+        query = query.where(InvoiceRun.period_start >= date(year, 1, 1), InvoiceRun.period_start <= date(year, 12, 31))
+    numbers = dict(session.execute(select(InvoiceRun.id, InvoiceRun.number)).all())
+    return [{"number": r.number, "period": r.period, "kind": r.kind, "service": r.service_code or "",
+             "lines": r.line_count, "total_ore": r.total_ore, "approved_by": r.approved_by,
+             "approved_at": r.approved_at, "reason": r.reason,
+             "credits_run": numbers.get(r.credits_run_id), "credited_by": credited_by.get(r.id)}
+            for r in session.scalars(query)]
+
+
+def line_rows(session: Session, number: int) -> list[dict]:
+    run = get_run(session, number)
+    query = (select(InvoiceLine).where(InvoiceLine.run_id == run.id)
+             .order_by(InvoiceLine.organisation_name, InvoiceLine.service_code, InvoiceLine.kind, InvoiceLine.id))
+    return [line_dict(x) for x in session.scalars(query)]
+
+
+def line_dict(x) -> dict:
+    get = x.get if isinstance(x, dict) else (lambda k: getattr(x, k))
+    return {k: get(k) for k in ("id", "kind", "organisation_id", "org_number", "organisation_name", "service_code",
+                                "appendix_reference", "period", "year", "billed_from", "billed_to", "days",
+                                "period_days", "description", "quantity", "unit", "unit_price", "amount_ore",
+                                "price_list_number", "credits_line_id")
+            if not isinstance(x, dict) or k in x}
+
+
+def billed_periods(session: Session) -> list[str]:
+    return list(session.scalars(select(InvoiceRun.period).distinct().order_by(InvoiceRun.period)))
+
+
+def organisation_total(session: Session, org_id: int, year: int) -> int:
+    return int(session.scalar(select(func.coalesce(func.sum(InvoiceLine.amount_ore), 0))
+                              .where(InvoiceLine.organisation_id == org_id, InvoiceLine.year == year)) or 0)
+
+
+def organisation_name(session: Session, org_id: int) -> str:
+    org = session.get(Organisation, org_id)
+    return org.name if org else str(org_id)
+
+
+# --- immutability guard ---------------------------------------------------------------------------------
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes_to_runs(session: Session, _context, _instances) -> None:
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, InvoiceRun | InvoiceLine) and (obj in session.deleted or session.is_modified(obj)):
+            raise BackofficeError(t("inv.immutable"))

@@ -1,0 +1,504 @@
+"""OWASP Threat Dragon v2 JSON: import a model into a service's threat model, and export it back.
+
+Threat Dragon keeps a model as diagrams of cells (actor, process, store, flow, trust-boundary-box,
+trust-boundary-curve, td-text-block), each with a `data` block that carries its threats. We keep
+each cell's id as the element's external id and the original cell as JSON, so a model exported
+after an import keeps Threat Dragon's layout and the fields we do not model.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data.access import Actor
+from data.errors import BackofficeError, PermissionDenied, RowError, ValidationFailed
+from data.i18n import t
+from data.registers.models import Service
+from data.registers.registry import get_service
+from risk.threats.modelling import CATEGORY_WEIGHT, SEVERITY_ORDER, find_model, require_diagram
+from risk.threats.models import Threat, ThreatElement, ThreatModel
+
+TD_VERSION = "2.3.0"
+KIND_BY_TYPE = {"tm.Actor": "external_entity", "tm.Process": "process", "tm.Store": "data_store",
+                "tm.Flow": "data_flow", "tm.Boundary": "trust_boundary", "tm.BoundaryBox": "trust_boundary"}
+KIND_BY_SHAPE = {"actor": "external_entity", "process": "process", "store": "data_store", "flow": "data_flow",
+                 "trust-boundary-curve": "trust_boundary", "trust-boundary-box": "trust_boundary",
+                 "trust-broundary-curve": "trust_boundary"}  # (a misspelling some TD versions wrote)
+SHAPE_BY_KIND = {"external_entity": ("actor", "tm.Actor"), "process": ("process", "tm.Process"),
+                 "data_store": ("store", "tm.Store"), "data_flow": ("flow", "tm.Flow")}
+CATEGORY_BY_TYPE = {"spoofing": "S", "tampering": "T", "repudiation": "R", "information disclosure": "I",
+                    "denial of service": "D", "elevation of privilege": "E"}
+TYPE_BY_CATEGORY = {"S": "Spoofing", "T": "Tampering", "R": "Repudiation", "I": "Information disclosure",
+                    "D": "Denial of service", "E": "Elevation of privilege"}
+STATUS_FROM_TD = {"open": "open", "mitigated": "mitigated", "notapplicable": "not_applicable",
+                  "not applicable": "not_applicable", "n/a": "not_applicable"}
+STATUS_TO_TD = {"open": "Open", "mitigated": "Mitigated", "not_applicable": "NotApplicable",
+                "accepted": "Open", "transferred": "Open"}
+SEVERITY_FROM_TD = {"low": "low", "medium": "medium", "high": "high", "critical": "critical"}
+TEXT_SHAPES = {"td-text-block"}
+THREAT_FIELDS = {"id", "title", "type", "status", "severity", "description", "mitigation", "backofficeKey",
+                 "backofficeStatus", "backofficeOrigin"}
+
+
+# --- parsing -----------------------------------------------------------------------------------------
+
+
+def parse(content: bytes | str) -> dict:
+    """Read and check a Threat Dragon v2 file; returns a neutral structure, or raises naming each problem."""
+    try:
+        raw = json.loads(content)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BackofficeError(t("td.error.not_json", detail=str(exc)[:120])) from exc
+    if not isinstance(raw, dict) or not isinstance(raw.get("detail"), dict):
+        raise BackofficeError(t("td.error.not_td"))
+    diagrams = raw["detail"].get("diagrams")
+    if not isinstance(diagrams, list):
+        if raw["detail"].get("diagrams") is None and "version" not in raw:
+            raise BackofficeError(t("td.error.v1"))
+        raise BackofficeError(t("td.error.not_td"))
+    errors: list[RowError] = []
+    elements, texts = [], []
+    seen: set[str] = set()
+    for d_index, diagram in enumerate(diagrams):
+        cells = diagram.get("cells") if isinstance(diagram, dict) else None
+        if not isinstance(cells, list):
+            errors.append(RowError(d_index + 1, "cells", t("td.error.no_cells")))
+            continue
+        for c_index, cell in enumerate(cells, start=1):
+            where = f"{diagram.get('title') or d_index + 1} / {c_index}"
+            if not isinstance(cell, dict):
+                errors.append(RowError(c_index, None, t("td.error.cell_not_object", where=where)))
+                continue
+            data = cell.get("data") if isinstance(cell.get("data"), dict) else {}
+            shape = cell.get("shape", "")
+            if shape in TEXT_SHAPES or data.get("type") == "tm.Text":
+                texts.append({"diagram": d_index, "cell": cell})
+                continue
+            kind = KIND_BY_TYPE.get(data.get("type")) or KIND_BY_SHAPE.get(shape)
+            if kind is None:
+                errors.append(RowError(c_index, "shape", t("td.error.unknown_shape", shape=shape or "-",
+                                                             where=where)))
+                continue
+            cell_id = str(cell.get("id") or "")
+            if not cell_id:
+                errors.append(RowError(c_index, "id", t("td.error.no_id", where=where)))
+                continue
+            if cell_id in seen:
+                errors.append(RowError(c_index, "id", t("td.error.duplicate_id", id=cell_id)))
+                continue
+            seen.add(cell_id)
+            threats = []
+            for th_index, threat in enumerate(data.get("threats") or [], start=1):
+                parsed = _parse_threat(threat, cell_id, th_index, where, errors)
+                if parsed:
+                    threats.append(parsed)
+            elements.append({"diagram": d_index, "cell": cell, "id": cell_id, "kind": kind, "data": data,
+                             "threats": threats})
+    for element in elements:
+        if element["kind"] != "data_flow":
+            continue
+        for end in ("source", "target"):
+            ref = element["cell"].get(end) or {}
+            if isinstance(ref, dict) and ref.get("cell") and ref["cell"] not in seen:
+                errors.append(RowError(None, end, t("td.error.dangling", flow=_name(element) or element["id"],
+                                                      ref=ref["cell"])))
+    if errors:
+        raise ValidationFailed(errors, t("td.error.invalid", count=len(errors)))
+    summary = raw.get("summary") if isinstance(raw.get("summary"), dict) else {}
+    return {"version": raw.get("version", ""), "summary": summary, "detail": raw["detail"], "diagrams": diagrams,
+            "elements": elements, "texts": texts}
+
+
+def _parse_threat(threat, cell_id: str, index: int, where: str, errors: list[RowError]) -> dict | None:
+    if not isinstance(threat, dict):
+        errors.append(RowError(index, "threats", t("td.error.threat_not_object", where=where)))
+        return None
+    category = CATEGORY_BY_TYPE.get(str(threat.get("type", "")).strip().lower())
+    if category is None:
+        letter = str(threat.get("type", "")).strip().upper()[:1]
+        category = letter if letter in TYPE_BY_CATEGORY else None
+    if category is None:
+        errors.append(RowError(index, "type", t("td.error.threat_type", type=threat.get("type") or "-",
+                                                 where=where)))
+        return None
+    status = threat.get("backofficeStatus") or STATUS_FROM_TD.get(str(threat.get("status", "open")).strip().lower())
+    if status is None:
+        errors.append(RowError(index, "status", t("td.error.threat_status", status=threat.get("status"),
+                                                   where=where)))
+        return None
+    severity = SEVERITY_FROM_TD.get(str(threat.get("severity") or "medium").strip().lower(), "medium")
+    key = threat.get("backofficeKey") or f"td:{threat.get('id') or f'{cell_id}:{index}'}"
+    extra = {k: v for k, v in threat.items() if k not in THREAT_FIELDS}
+    return {"key": str(key)[:120], "category": category, "status": status, "severity": severity,
+            "title": str(threat.get("title") or TYPE_BY_CATEGORY[category])[:300],
+            "description": str(threat.get("description") or ""), "mitigation": str(threat.get("mitigation") or ""),
+            "origin": threat.get("backofficeOrigin") or "imported", "extra": extra}
+
+
+def _name(element: dict) -> str:
+    data, cell = element["data"], element["cell"]
+    name = data.get("name")
+    if not name:
+        attrs = cell.get("attrs") or {}
+        name = (attrs.get("text") or {}).get("text") or (attrs.get("label") or {}).get("text")
+    if not name:
+        for label in cell.get("labels") or []:
+            if isinstance(label, dict):
+                name = ((label.get("attrs") or {}).get("labelText") or {}).get("text")
+                if name:
+                    break
+    return " ".join(str(name or "").split())
+
+
+# --- geometry: which zone a node sits in, which flows cross a boundary --------------------------------
+
+
+def _centre(cell: dict) -> tuple[float, float] | None:
+    pos, size = cell.get("position"), cell.get("size") or {}
+    if not isinstance(pos, dict):
+        return None
+    return (float(pos.get("x", 0)) + float(size.get("width", 0)) / 2,
+            float(pos.get("y", 0)) + float(size.get("height", 0)) / 2)
+
+
+def _box(cell: dict) -> tuple[float, float, float, float] | None:
+    pos, size = cell.get("position"), cell.get("size")
+    if not isinstance(pos, dict) or not isinstance(size, dict):
+        return None
+    x, y = float(pos.get("x", 0)), float(pos.get("y", 0))
+    return x, y, x + float(size.get("width", 0)), y + float(size.get("height", 0))
+
+
+def _point(ref, centres: dict[str, tuple[float, float]]) -> tuple[float, float] | None:
+    if not isinstance(ref, dict):
+        return None
+    if ref.get("cell"):
+        return centres.get(ref["cell"])
+    if "x" in ref and "y" in ref:
+        return float(ref["x"]), float(ref["y"])
+    return None
+
+
+def _polyline(cell: dict, centres) -> list[tuple[float, float]]:
+    points = [_point(cell.get("source"), centres)]
+    points += [(float(v["x"]), float(v["y"])) for v in cell.get("vertices") or [] if isinstance(v, dict)]
+    points.append(_point(cell.get("target"), centres))
+    return [p for p in points if p is not None]
+
+
+def _segments_cross(a, b, c, d) -> bool:
+    def orient(p, q, r):
+        value = (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+        return 0 if abs(value) < 1e-9 else (1 if value > 0 else -1)
+
+    o1, o2, o3, o4 = orient(a, b, c), orient(a, b, d), orient(c, d, a), orient(c, d, b)
+    return o1 != o2 and o3 != o4 and 0 not in (o1, o2, o3, o4)
+
+
+def polylines_cross(first: list, second: list) -> bool:
+    return any(_segments_cross(first[i], first[i + 1], second[j], second[j + 1])
+               for i in range(len(first) - 1) for j in range(len(second) - 1))
+
+
+def _zones(parsed: dict) -> tuple[dict[str, str | None], set[str]]:
+    """(node id -> id of the smallest boundary box holding it, ids of flows crossing a boundary curve)."""
+    centres = {e["id"]: c for e in parsed["elements"] if (c := _centre(e["cell"])) is not None}
+    boxes = [(e["id"], b) for e in parsed["elements"]
+             if e["kind"] == "trust_boundary" and (b := _box(e["cell"])) is not None]
+    zone: dict[str, str | None] = {}
+    for e in parsed["elements"]:
+        if e["kind"] in ("external_entity", "process", "data_store") and e["id"] in centres:
+            x, y = centres[e["id"]]
+            holding = [(bx2 - bx1) * (by2 - by1) for _, (bx1, by1, bx2, by2) in boxes]
+            inside = [(area, box_id) for (box_id, (bx1, by1, bx2, by2)), area in zip(boxes, holding, strict=True)
+                      if bx1 <= x <= bx2 and by1 <= y <= by2]
+            zone[e["id"]] = min(inside)[1] if inside else None
+    curves = [_polyline(e["cell"], centres) for e in parsed["elements"]
+              if e["kind"] == "trust_boundary" and e["cell"].get("source") is not None]
+    crossing = set()
+    for e in parsed["elements"]:
+        if e["kind"] == "data_flow":
+            line = _polyline(e["cell"], centres)
+            if len(line) >= 2 and any(len(c) >= 2 and polylines_cross(line, c) for c in curves):
+                crossing.add(e["id"])
+    return zone, crossing
+
+
+# --- import ------------------------------------------------------------------------------------------
+
+
+def import_model(session: Session, actor: Actor, service_code: str, content: bytes | str) -> dict[str, int]:
+    """Import a Threat Dragon v2 file into the service's threat model (all or nothing).
+
+    Elements are matched on Threat Dragon's cell ids: matched ones are updated, new ones added and
+    those no longer in the file removed (their threats are kept, marked as element gone). Threats
+    are matched on their ids, so importing the same file twice changes nothing.
+    """
+    require_diagram(actor)
+    parsed = parse(content)
+    if any(e["threats"] for e in parsed["elements"]) and not actor.can("risk.write"):
+        raise PermissionDenied(t("td.error.threats_need_security"))
+    service = get_service(session, service_code)
+    model = find_model(session, service_code)
+    summary = parsed["summary"]
+    if model is None:
+        model = ThreatModel(service_id=service.id)
+        session.add(model)
+    model.title = (str(summary.get("title") or "") or t("threat.default_title", service=service.name))[:200]
+    model.description = str(summary.get("description") or "")
+    model.owner = str(summary.get("owner") or "")[:200]
+    model.reviewer = str(parsed["detail"].get("reviewer") or "")[:200]
+    model.source = "threat-dragon"
+    meta = {"version": parsed["version"], "summary": summary,
+            "detail": {k: v for k, v in parsed["detail"].items() if k != "diagrams"},
+            "diagrams": [{k: v for k, v in d.items() if k != "cells"} for d in parsed["diagrams"]],
+            "texts": parsed["texts"]}
+    model.td_meta = json.dumps(meta, ensure_ascii=False)
+    session.flush()
+
+    existing = {e.external_id: e for e in session.scalars(select(ThreatElement)
+                                                          .where(ThreatElement.model_id == model.id))}
+    zone, crossing = _zones(parsed)
+    by_external: dict[str, ThreatElement] = {}
+    counts = {"elements": 0, "flows": 0, "boundaries": 0, "threats": 0, "removed": 0}
+    for item in parsed["elements"]:
+        element = existing.get(item["id"])
+        if element is None:
+            element = ThreatElement(model_id=model.id, external_id=item["id"], kind=item["kind"])
+            session.add(element)
+        elif element.kind != item["kind"]:
+            element.kind = item["kind"]
+        data, cell = item["data"], item["cell"]
+        element.name = (_name(item) or t(f"threat.kind.{item['kind']}"))[:200]
+        element.description = str(data.get("description") or "")
+        element.out_of_scope = bool(data.get("outOfScope"))
+        element.out_of_scope_reason = str(data.get("reasonOutOfScope") or "")
+        element.holds_logs = bool(data.get("isALog")) if item["kind"] == "data_store" else False
+        element.stores_credentials = bool(data.get("storesCredentials")) if item["kind"] == "data_store" else False
+        is_flow = item["kind"] == "data_flow"
+        element.protocol = str(data.get("protocol") or "").strip()[:80] if is_flow else ""
+        element.encrypted = bool(data.get("isEncrypted")) if is_flow else False
+        element.public_network = bool(data.get("isPublicNetwork")) if is_flow else False
+        element.bidirectional = bool(data.get("isBidirectional")) if is_flow else False
+        element.data_carried = str(data.get("dataCarried") or data.get("description") or "") if is_flow else ""
+        element.crosses_boundary = (item["id"] in crossing or bool(data.get("crossesBoundary"))) if is_flow else False
+        box = _box(cell)
+        if box:
+            element.x, element.y = box[0], box[1]
+            element.width, element.height = box[2] - box[0], box[3] - box[1]
+        else:
+            element.x = element.y = element.width = element.height = None
+        stored = copy.deepcopy(cell)
+        stored.setdefault("data", {}).pop("threats", None)
+        stored["_diagram"] = item["diagram"]
+        element.td_cell = json.dumps(stored, ensure_ascii=False)
+        by_external[item["id"]] = element
+        counts["flows" if is_flow else "boundaries" if item["kind"] == "trust_boundary" else "elements"] += 1
+    session.flush()
+    for item in parsed["elements"]:
+        element = by_external[item["id"]]
+        if item["kind"] == "data_flow":
+            for end in ("source", "target"):
+                ref = item["cell"].get(end) or {}
+                other = by_external.get(ref.get("cell")) if isinstance(ref, dict) else None
+                setattr(element, f"{end}_id", other.id if other else None)
+            element.boundary_id = None
+        elif item["kind"] == "trust_boundary":
+            element.boundary_id = None
+        else:
+            declared = item["data"].get("trustZone")
+            if declared is not None and (declared == "" or declared in by_external):
+                box_id = declared or None  # our own export names the zone; trust it over geometry
+            else:
+                box_id = zone.get(item["id"])
+            element.boundary_id = by_external[box_id].id if box_id else None
+    threats = {th.key: th for th in session.scalars(select(Threat).where(Threat.model_id == model.id))}
+    for item in parsed["elements"]:
+        element = by_external[item["id"]]
+        for parsed_threat in item["threats"]:
+            threat = threats.get(parsed_threat["key"])
+            if threat is None:
+                threat = Threat(model_id=model.id, key=parsed_threat["key"])
+                session.add(threat)
+                threats[parsed_threat["key"]] = threat
+            threat.origin = parsed_threat["origin"] if parsed_threat["origin"] in ("generated", "manual") \
+                else "imported"
+            threat.element_id, threat.element_name, threat.element_kind = element.id, element.name, element.kind
+            threat.stale = ""
+            threat.category, threat.title = parsed_threat["category"], parsed_threat["title"]
+            threat.description, threat.mitigation = parsed_threat["description"], parsed_threat["mitigation"]
+            threat.status, threat.severity = parsed_threat["status"], parsed_threat["severity"]
+            threat.rank = CATEGORY_WEIGHT[threat.category] + SEVERITY_ORDER[threat.severity] + \
+                (3 if element.crosses_boundary else 0)
+            threat.td_extra = json.dumps(parsed_threat["extra"], ensure_ascii=False) if parsed_threat["extra"] else ""
+            counts["threats"] += 1
+    for external_id, element in existing.items():
+        if external_id in by_external:
+            continue
+        for threat in session.scalars(select(Threat).where(Threat.element_id == element.id)):
+            threat.element_id, threat.stale = None, "element_gone"
+        for other in by_external.values():
+            for attr in ("source_id", "target_id", "boundary_id"):
+                if getattr(other, attr) == element.id:
+                    setattr(other, attr, None)
+        session.flush()
+        session.delete(element)
+        counts["removed"] += 1
+    session.flush()
+    return counts
+
+
+# --- export ------------------------------------------------------------------------------------------
+
+
+def _layout(elements: list[ThreatElement]) -> dict[int, tuple[float, float, float, float]]:
+    """Positions for elements made here (no Threat Dragon layout yet): columns by kind."""
+    from risk.threats.diagram import auto_layout
+
+    return auto_layout(elements)
+
+
+def _node_cell(element: ThreatElement, box) -> dict:
+    shape, td_type = SHAPE_BY_KIND[element.kind]
+    x, y, w, h = box
+    return {"position": {"x": x, "y": y}, "size": {"width": w, "height": h},
+            "attrs": {"text": {"text": element.name}}, "visible": True, "shape": shape, "zIndex": 1,
+            "id": element.external_id, "data": {"type": td_type}}
+
+
+def export_model(session: Session, service_code: str) -> dict:
+    """The service's threat model as a Threat Dragon v2 document (a dict ready for json.dumps)."""
+    model = find_model(session, service_code)
+    if model is None:
+        raise BackofficeError(t("threat.error.no_model", service=service_code))
+    service = session.get(Service, model.service_id)
+    meta = json.loads(model.td_meta) if model.td_meta else {}
+    elements = list(session.scalars(select(ThreatElement).where(ThreatElement.model_id == model.id)
+                                    .order_by(ThreatElement.id)))
+    by_id = {e.id: e for e in elements}
+    layout = _layout([e for e in elements if not e.td_cell])
+    threats = list(session.scalars(select(Threat).where(Threat.model_id == model.id, Threat.element_id.is_not(None))
+                                   .order_by(Threat.rank.desc(), Threat.id)))
+    by_element: dict[int, list[Threat]] = {}
+    for threat in threats:
+        by_element.setdefault(threat.element_id, []).append(threat)
+    diagrams_meta = meta.get("diagrams") or [{"id": 0, "title": model.title, "diagramType": "STRIDE",
+                                              "placeholder": "", "thumbnail": "./public/content/images/thumbnail.stride.jpg",
+                                              "version": TD_VERSION}]
+    cells_by_diagram: dict[int, list] = {i: [] for i in range(len(diagrams_meta))}
+    number = 0
+    for element in elements:
+        cell = json.loads(element.td_cell) if element.td_cell else None
+        diagram = cell.pop("_diagram", 0) if cell else 0
+        if diagram not in cells_by_diagram:
+            diagram = 0
+        if cell is None:
+            cell = _new_cell(element, by_id, layout)
+        data = cell.setdefault("data", {})
+        data["name"] = element.name
+        data["description"] = element.description
+        data["type"] = _td_type(element, cell)
+        if element.kind == "trust_boundary":
+            data["isTrustBoundary"] = True
+        else:
+            data["outOfScope"], data["reasonOutOfScope"] = element.out_of_scope, element.out_of_scope_reason
+            data["isTrustBoundary"] = False
+        if element.kind == "data_store":
+            data["isALog"], data["storesCredentials"] = element.holds_logs, element.stores_credentials
+        if element.kind in ("external_entity", "process", "data_store"):
+            zone = by_id.get(element.boundary_id)
+            data["trustZone"] = zone.external_id if zone is not None else ""
+        if element.kind == "data_flow":
+            data.update({"protocol": element.protocol, "isEncrypted": element.encrypted,
+                         "isPublicNetwork": element.public_network, "isBidirectional": element.bidirectional,
+                         "dataCarried": element.data_carried, "crossesBoundary": element.crosses_boundary})
+            for end in ("source", "target"):
+                other = by_id.get(getattr(element, f"{end}_id"))
+                ref = cell.get(end) if isinstance(cell.get(end), dict) else {}
+                if other is not None:
+                    if ref.get("cell") != other.external_id:
+                        ref = {"cell": other.external_id}
+                    cell[end] = ref
+                elif ref.get("cell"):
+                    cell[end] = {"x": 0, "y": 0}
+        if element.kind != "trust_boundary":
+            own = by_element.get(element.id, [])
+            data["threats"] = []
+            for threat in own:
+                number += 1
+                data["threats"].append(_threat_json(threat, number))
+            data["hasOpenThreats"] = any(th.status == "open" for th in own)
+        _set_label(cell, element)
+        cells_by_diagram[diagram].append(cell)
+    for text in meta.get("texts") or []:
+        cells_by_diagram.setdefault(text.get("diagram", 0), []).append(text["cell"])
+    diagrams = []
+    for index, diagram_meta in enumerate(diagrams_meta):
+        diagram = dict(diagram_meta)
+        diagram.setdefault("id", index)
+        diagram.setdefault("diagramType", "STRIDE")
+        diagram["cells"] = cells_by_diagram.get(index, [])
+        diagrams.append(diagram)
+    detail = dict(meta.get("detail") or {"contributors": [], "diagramTop": len(diagrams), "threatTop": 0})
+    detail["reviewer"] = model.reviewer
+    detail["diagrams"] = diagrams
+    detail["threatTop"] = max(int(detail.get("threatTop") or 0), number)
+    summary = dict(meta.get("summary") or {"id": 0})
+    summary.update({"title": model.title, "owner": model.owner, "description": model.description or service.name})
+    return {"version": meta.get("version") or TD_VERSION, "summary": summary, "detail": detail}
+
+
+def export_json(session: Session, service_code: str) -> bytes:
+    return json.dumps(export_model(session, service_code), ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def _td_type(element: ThreatElement, cell: dict) -> str:
+    if element.kind == "trust_boundary":
+        return "tm.BoundaryBox" if cell.get("shape") == "trust-boundary-box" else "tm.Boundary"
+    return SHAPE_BY_KIND[element.kind][1]
+
+
+def _new_cell(element: ThreatElement, by_id: dict[int, ThreatElement], layout) -> dict:
+    if element.kind == "data_flow":
+        cell = {"shape": "flow", "attrs": {"line": {"stroke": "#333333", "targetMarker": {"name": "block"}}},
+                "width": 200, "height": 100, "zIndex": 10, "connector": "smooth", "id": element.external_id,
+                "labels": [{"attrs": {"labelText": {"text": element.name}}, "position": 0.5}],
+                "data": {"type": "tm.Flow"}, "vertices": []}
+        for end in ("source", "target"):
+            other = by_id.get(getattr(element, f"{end}_id"))
+            cell[end] = {"cell": other.external_id} if other else {"x": 0, "y": 0}
+        return cell
+    box = layout.get(element.id) or (element.x or 0, element.y or 0, element.width or 160, element.height or 80)
+    if element.kind == "trust_boundary":
+        x, y, w, h = box
+        return {"position": {"x": x, "y": y}, "size": {"width": w, "height": h},
+                "attrs": {"label": {"text": element.name}}, "visible": True, "shape": "trust-boundary-box",
+                "zIndex": -1, "id": element.external_id, "data": {"type": "tm.BoundaryBox"}}
+    return _node_cell(element, box)
+
+
+def _set_label(cell: dict, element: ThreatElement) -> None:
+    if cell.get("shape") == "flow":
+        labels = cell.get("labels") or []
+        if labels and isinstance(labels[0], dict):
+            labels[0].setdefault("attrs", {}).setdefault("labelText", {})["text"] = element.name
+    elif cell.get("shape") == "trust-boundary-box":
+        cell.setdefault("attrs", {}).setdefault("label", {})["text"] = element.name
+    elif cell.get("shape") != "trust-boundary-curve":
+        cell.setdefault("attrs", {}).setdefault("text", {})["text"] = element.name
+
+
+def _threat_json(threat: Threat, number: int) -> dict:
+    extra = json.loads(threat.td_extra) if threat.td_extra else {}
+    threat_id = threat.key[3:] if threat.key.startswith("td:") else str(uuid.uuid5(uuid.NAMESPACE_URL, threat.key))
+    out = dict(extra)
+    out.update({"id": threat_id, "title": threat.title, "type": TYPE_BY_CATEGORY[threat.category],
+                "status": STATUS_TO_TD[threat.status], "severity": threat.severity.capitalize(),
+                "description": threat.description, "mitigation": threat.mitigation, "modelType": "STRIDE",
+                "number": extra.get("number", number), "backofficeKey": threat.key,
+                "backofficeStatus": threat.status, "backofficeOrigin": threat.origin})
+    return out
