@@ -27,8 +27,9 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# Every core, the 15 slowest tests and the PostgreSQL count printed at the end (tests/conftest.py).
 test: $(STAMP) lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --durations=15 $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	@for f in benchmarks/bench_*.py benchmarks/metering.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -4,12 +4,13 @@ from __future__ import annotations
 import streamlit as st
 
 from admin import modules
-from data import db, schema
+from data import bootstrap, db, schema
 from data.i18n import t
 from data.pages import common
 from data.registers.models import User
 from data.registers.users import actor_for
 
+bootstrap.install(modules.ROOMS)  # once per process; every rerun after that finds it done
 st.set_page_config(page_title="Backoffice", page_icon=":material/account_balance:", layout="wide")
 common.apply_language()
 

@@ -14,11 +14,22 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from admin import modules
-from data import audit, backup, db, demo, schema
+from data import audit, backup, bootstrap, db, demo, schema
 from data.access import ROLES
 from data.cli import run_command
 from data.errors import BackofficeError
 from data.i18n import set_language, t
+from data.registers import cli as registers_cli
+from data.registers.models import User
+from data.registers.registry import load_reference_data
+from data.registers.users import (
+    create_user,
+    ensure_first_admin,
+    generate_password,
+    list_users,
+    set_active,
+    set_password,
+)
 
 # --- db -------------------------------------------------------------------------------------------
 
@@ -26,8 +37,6 @@ from data.i18n import set_language, t
 def cmd_db_upgrade(args) -> int:
     schema.upgrade()
     print(t("cli.db_upgraded"))
-    from data.registers.registry import load_reference_data
-    from data.registers.users import ensure_first_admin
 
     def seed(session, actor):
         added = load_reference_data(session, actor)
@@ -55,8 +64,6 @@ def cmd_db_status(args) -> int:
 
 
 def cmd_users_add(args) -> int:
-    from data.registers.users import create_user, generate_password
-
     password = args.password or generate_password()
     run_command(args, lambda s, a: create_user(s, a, {"username": args.username, "full_name": args.name or "",
                                                "email": args.email, "roles": args.role, "password": password}))
@@ -67,8 +74,6 @@ def cmd_users_add(args) -> int:
 
 
 def cmd_users_list(args) -> int:
-    from data.registers.users import list_users
-
     def show(session, _actor):
         rows = [(u.username, u.full_name, ",".join(u.roles), "ja" if u.active else "nei") for u in list_users(session)]
         width = max((len(r[0]) for r in rows), default=8)
@@ -80,8 +85,6 @@ def cmd_users_list(args) -> int:
 
 
 def cmd_users_set_password(args) -> int:
-    from data.registers.users import generate_password, set_password
-
     password = args.password
     if password is None and sys.stdin.isatty():
         password = getpass.getpass(t("cli.new_password"))
@@ -94,14 +97,12 @@ def cmd_users_set_password(args) -> int:
 
 
 def cmd_users_deactivate(args) -> int:
-    from data.registers.users import set_active
-
     run_command(args, lambda s, a: set_active(s, a, args.username, False))
     print(t("cli.user_deactivated", username=args.username))
     return 0
 
 
-# --- audit, demo, backup, organisations ---------------------------------------------------------
+# --- audit, demo, backup --------------------------------------------------------------------------
 
 
 def cmd_audit_verify(args) -> int:
@@ -120,8 +121,6 @@ def cmd_demo(args) -> int:
         schema.drop_everything(eng)
     schema.upgrade(eng)
     if args.if_empty:
-        from data.registers.models import User
-
         with db.session_scope() as session:
             if session.scalar(select(func.count()).select_from(User)):
                 print(t("cli.demo_skipped"))
@@ -146,15 +145,6 @@ def cmd_restore(args) -> int:
             return 1
     backup.restore(Path(args.file))
     print(t("cli.restored", path=args.file))
-    return 0
-
-
-def cmd_orgs_import(args) -> int:
-    from data.registers.registry import import_ssb_municipalities
-
-    content = Path(args.file).read_bytes()
-    counts = run_command(args, lambda s, a: import_ssb_municipalities(s, a, content))
-    print(t("cli.orgs_imported", **counts))
     return 0
 
 
@@ -202,23 +192,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--yes", action="store_true")
     p.set_defaults(func=cmd_restore)
+    registers_cli.register_cli(sub)  # `backoffice orgs ...`
 
-    p_orgs = sub.add_parser("orgs", help=t("cli.help_orgs")).add_subparsers(dest="orgs_command", required=True)
-    p = p_orgs.add_parser("import-ssb", help=t("cli.help_orgs_import"))
-    p.add_argument("file")
-    p.set_defaults(func=cmd_orgs_import)
-
-    for module in modules.modules():
-        extend = getattr(module, "CLI", None)
-        if extend:
-            extend(sub)
-    from data.metering.cli import register_cli as register_metering_cli  # issue 4: backoffice meter ...
-
-    register_metering_cli(sub)
+    for register in modules.cli_registrations():
+        register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    bootstrap.install(modules.ROOMS)
     argv = sys.argv[1:] if argv is None else argv
     if "--lang" in argv:
         index = argv.index("--lang")

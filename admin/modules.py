@@ -1,63 +1,76 @@
-"""The one place that knows every package: collects PAGES, KPIS, SERVICE_FACTS and DEMO."""
+"""The one place that knows every room: the list `data.bootstrap.install(ROOMS)` wires, and what the
+app shell collects from the rooms' declarations (pages, overview KPIs, service facts, demo loaders)."""
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import pkgutil
 from types import ModuleType
 
+import admin
+import agreements
+import portfolio
+import pricing
+import risk
+from admin import changeboard
+from admin.changeboard import models as changeboard_models
+from agreements import models as agreements_models
+from data import audit, metering, support
 from data.appspec import PageSpec
+from data.db import Base
+from data.metering import models as metering_models
+from data.registers import models as registers_models
+from data.support import models as support_models
+from portfolio import digiorden
+from portfolio import models as portfolio_models
+from portfolio.digiorden import models as digiorden_models
+from pricing import invoicing
+from pricing import models as pricing_models
+from pricing.invoicing import models as invoicing_models
+from risk import models as risk_models
+from risk import threats
+from risk.threats import models as threats_models
 
-# Order of sections in the navigation and of blocks on the overview.
-MODULE_NAMES = ("admin", "agreements", "pricing", "portfolio", "risk")
+# Every room, in the order of the sections in the navigation (and of the commands in `backoffice --help`).
+ROOMS: tuple[ModuleType, ...] = (admin, changeboard, support, metering, agreements, pricing, invoicing, portfolio,
+                                 digiorden, risk, threats)
+
+# The overview's blocks and the service sheet's sections: support's before the change board's.
+REPORT_ORDER: tuple[ModuleType, ...] = (admin, support, changeboard, metering, agreements, pricing, invoicing,
+                                        portfolio, digiorden, risk, threats)
+
+# Demo data is loaded in dependency order: agreements before metering's usage, projects before change
+# items that link to them, and pricing last, as it prices appendices and metered usage.
+DEMO_ORDER: tuple[ModuleType, ...] = (agreements, portfolio, digiorden, risk, threats, support, changeboard, metering,
+                                      pricing, invoicing)
+
+# Every module that defines tables, so that Base.metadata knows them all (Alembic, the test databases).
+MODELS: tuple[ModuleType, ...] = (audit, registers_models, support_models, metering_models, changeboard_models,
+                                  agreements_models, pricing_models, invoicing_models, portfolio_models,
+                                  digiorden_models, risk_models, threats_models)
 
 
-def modules() -> list[ModuleType]:
-    found = []
-    for name in MODULE_NAMES:
-        if importlib.util.find_spec(name) is not None:
-            found.append(importlib.import_module(name))
-    return found
-
-
-def load_models() -> None:
-    """Import every `models` module (and data's table modules) so Base.metadata knows all tables."""
-    import data.audit  # noqa: F401
-    import data.registers.registry  # noqa: F401
-    import data.registers.users  # noqa: F401
-
-    for name in ("data.metering.models", "data.support.tickets"):
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name)
-    for package_name in MODULE_NAMES:
-        if importlib.util.find_spec(package_name) is None:
-            continue
-        package = importlib.import_module(package_name)
-        for info in pkgutil.walk_packages(package.__path__, prefix=f"{package_name}."):
-            if info.name.rsplit(".", 1)[-1].endswith("models") and ".pages" not in info.name:
-                importlib.import_module(info.name)
+def load_models():
+    """Base.metadata with every table of every room (the modules in MODELS are imported above)."""
+    return Base.metadata
 
 
 def pages() -> list[PageSpec]:
-    return [page for module in modules() for page in getattr(module, "PAGES", [])]
+    return [page for room in ROOMS for page in room.PAGES]
 
 
 def kpi_providers():
-    return [(module.__name__, provider) for module in modules() for provider in getattr(module, "KPIS", [])]
+    return [(room.__name__, provider) for room in REPORT_ORDER for provider in room.KPIS]
 
 
 def fact_providers():
-    return [(module.__name__, provider) for module in modules() for provider in getattr(module, "SERVICE_FACTS", [])]
-
-
-# Demo data is loaded in dependency order: agreements before metering's usage (admin section), projects
-# before change items that link to them, and pricing last, as it prices appendices and metered usage.
-DEMO_ORDER = ("agreements", "portfolio", "risk", "admin", "pricing")
+    return [(room.__name__, provider) for room in REPORT_ORDER for provider in room.SERVICE_FACTS]
 
 
 def demo_loaders():
-    by_name = {module.__name__: module for module in modules()}
-    return [loader for name in DEMO_ORDER if name in by_name for loader in getattr(by_name[name], "DEMO", [])]
+    return [loader for room in DEMO_ORDER for loader in room.DEMO]
+
+
+def cli_registrations():
+    """Each room's `register(subparsers)` for `backoffice`, in room order."""
+    return [room.CLI for room in ROOMS if room.CLI is not None]
 
 
 # Headings on the overview and the service sheet: by the module a provider lives in (first match).

@@ -1,14 +1,10 @@
 """Agreements: main agreements and service appendices, adoption, user meetings and councils,
 change requests and roadmaps."""
-from agreements import messages as _messages
+from agreements import messages
+from agreements.cli import add_commands
+from agreements.demo import load_demo
+from agreements.overview import kpis, service_facts
 from data.appspec import PageSpec
-from data.i18n import register
-
-register(_messages.MESSAGES)
-
-from agreements.cli import add_commands  # noqa: E402
-from agreements.demo import load_demo  # noqa: E402
-from agreements.overview import kpis, service_facts  # noqa: E402
 
 PAGES = [
     PageSpec("agreements/pages/agreements.py", "agr.page.agreements", "agr.section", ":material/handshake:",
@@ -24,3 +20,4 @@ KPIS = [kpis]
 SERVICE_FACTS = [service_facts]
 DEMO = [load_demo]
 CLI = add_commands
+MESSAGES = messages.MESSAGES

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from agreements.agreements import today
 from agreements.appendices import in_force_on
-from agreements.models import ServiceAppendix
+from agreements.models import MainAgreement, ServiceAppendix
 from data.registers.models import County, Organisation, OrganisationKind, Service, ServiceStatus
 from data.registers.registry import get_service
 
@@ -180,8 +180,6 @@ def non_adopters(session: Session, service_code: str, on_date: date | None = Non
                  kinds: tuple[str, ...] = KINDS) -> list[dict]:
     """Current municipalities and county municipalities without an appendix in force for the service,
     largest first, with whether they have a signed main agreement."""
-    from agreements.models import MainAgreement
-
     on = on_date or today()
     service = get_service(session, service_code)
     users = select(ServiceAppendix.organisation_id).where(ServiceAppendix.service_id == service.id, in_force_on(on))

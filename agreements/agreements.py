@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 from agreements.models import AgreementStatus, MainAgreement, ServiceAppendix
 from agreements.schemas import MainAgreementIn, TerminateIn, check
 from data.access import Actor
-from data.crud import ensure_version
+from data.crud import ensure_version, not_found
 from data.db import utcnow
-from data.errors import BackofficeError, NotFound
+from data.errors import BackofficeError
 from data.formatting import day
 from data.i18n import t
 from data.registers.models import County, Organisation
@@ -89,7 +89,7 @@ def terminate_main_agreement(session: Session, actor: Actor, organisation_id: in
     org = get_organisation(session, organisation_id)
     agreement = get_main_agreement(session, org.id)
     if agreement is None:
-        raise NotFound(t("agr.main_missing", name=org.name))
+        raise not_found("agr.main_missing", name=org.name)
     ensure_version(agreement, expected_version, t("agr.main_of", name=org.name))
     if agreement.status not in ACTIVE_STATUSES:
         raise RuleError(t("agr.rule.terminate_unsigned", name=org.name), "status")

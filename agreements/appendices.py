@@ -29,7 +29,7 @@ from agreements.agreements import (
 from agreements.models import AgreementStatus, AppendixVersion, ServiceAppendix
 from agreements.schemas import AppendixIn, AppendixVersionIn, ResignIn, check
 from data.access import Actor
-from data.crud import ensure_version
+from data.crud import ensure_version, get_or_raise
 from data.errors import NotFound
 from data.formatting import day
 from data.i18n import t
@@ -147,10 +147,7 @@ def adopters_population(session: Session, service_code: str, on_date: date | Non
 
 
 def get_appendix(session: Session, appendix_id: int) -> ServiceAppendix:
-    appendix = session.get(ServiceAppendix, appendix_id)
-    if appendix is None:
-        raise NotFound(t("agr.appendix_not_found", id=appendix_id))
-    return appendix
+    return get_or_raise(session, ServiceAppendix, appendix_id, "agr.appendix_not_found")
 
 
 _UNSET = object()

@@ -10,8 +10,7 @@ from agreements.models import ChangeRequest, ChangeRequestStatus, RoadmapItem
 from agreements.roadmap import quarter_label
 from agreements.schemas import ChangeRequestIn, check
 from data.access import Actor
-from data.crud import ensure_version
-from data.errors import NotFound
+from data.crud import ensure_version, get_or_raise
 from data.i18n import t
 from data.registers.models import Organisation, Service
 from data.registers.registry import get_organisation, get_service
@@ -30,10 +29,7 @@ TRANSITIONS = {
 
 
 def get_change_request(session: Session, request_id: int) -> ChangeRequest:
-    request = session.get(ChangeRequest, request_id)
-    if request is None:
-        raise NotFound(t("agr.cr.not_found", id=request_id))
-    return request
+    return get_or_raise(session, ChangeRequest, request_id, "agr.cr.not_found")
 
 
 def save_change_request(session: Session, actor: Actor, payload, request_id: int | None = None,

@@ -7,10 +7,29 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
+
+from agreements.agreements import today
+from agreements.appendices import must_resign
+from agreements.councils import (
+    agenda_suggestion,
+    awaiting_council,
+    council_problems,
+    get_council,
+    meeting_rows,
+    member_rows,
+    save_meeting,
+    user_meeting,
+)
+from agreements.exports import register_workbook
+from agreements.imports import import_register
+from agreements.models import ChangeRequest, ChangeRequestStatus
+from agreements.schemas import parse_date
 from data.cli import run_command
 from data.errors import BackofficeError
 from data.formatting import day
 from data.i18n import t
+from data.registers.registry import get_service
 
 
 def _read_bytes(name: str) -> bytes:
@@ -41,8 +60,6 @@ def _table(heads: list[str], rows: list[list]) -> list[str]:
 
 
 def cmd_import(args) -> int:
-    from agreements.imports import import_register
-
     content = _read_bytes(args.file)
     counts = run_command(args, lambda s, a: import_register(s, a, content, dry_run=args.dry_run))
     print(t("agr.cli.dry_run" if args.dry_run else "agr.cli.imported", **counts))
@@ -50,8 +67,6 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from agreements.exports import register_workbook
-
     content = run_command(args, lambda s, a: register_workbook(s, args.service))
     Path(args.file).write_bytes(content)
     print(t("agr.cli.exported", path=args.file))
@@ -59,8 +74,6 @@ def cmd_export(args) -> int:
 
 
 def cmd_resign(args) -> int:
-    from agreements.appendices import must_resign
-
     rows = run_command(args, lambda s, a: must_resign(s, args.service))
     if not rows:
         print(t("agr.resign.none"))
@@ -73,8 +86,6 @@ def cmd_resign(args) -> int:
 
 
 def cmd_user_meeting(args) -> int:
-    from agreements.councils import user_meeting
-
     contacts = run_command(args, lambda s, a: user_meeting(s, args.service))
     for contact in contacts:
         print(f"{contact.org_number or '':<10} {contact.name:<32} {contact.contact_email or ''}")
@@ -86,9 +97,6 @@ def cmd_user_meeting(args) -> int:
 
 
 def _on_date(text: str | None) -> date:
-    from agreements.agreements import today
-    from agreements.schemas import parse_date
-
     if not text:
         return today()
     try:
@@ -105,9 +113,6 @@ def _term(row: dict) -> str:
 
 def council_lines(session, service_code: str, on_date: date) -> list[str]:
     """Members sitting on `on_date` as a table, then what needs fixing (or that nothing does)."""
-    from agreements.councils import council_problems, get_council, member_rows
-    from data.registers.registry import get_service
-
     service = get_service(session, service_code)
     council = get_council(session, service.code)
     if council is None:
@@ -159,10 +164,6 @@ def _meeting_lines(meeting: dict, on: date) -> list[str]:
 
 def meeting_lines(session, service_code: str) -> list[str]:
     """The council's meetings, newest first, each with its numbered decisions and linked change requests."""
-    from agreements.agreements import today
-    from agreements.councils import get_council, meeting_rows
-    from data.registers.registry import get_service
-
     service = get_service(session, service_code)
     council = get_council(session, service.code)
     if council is None:
@@ -184,9 +185,6 @@ def cmd_meetings(args) -> int:
 
 def agenda_lines(session, service_code: str) -> list[str]:
     """The change requests awaiting the council, then the agenda text to paste into the meeting notice."""
-    from agreements.councils import agenda_suggestion, awaiting_council
-    from data.registers.registry import get_service
-
     service = get_service(session, service_code)
     rows = awaiting_council(session, service.code)
     if not rows:
@@ -208,8 +206,6 @@ def cmd_agenda(args) -> int:
 def _status_code(text: str) -> str | None:
     """`planned`, `Planlagt` or `planlagt` -> "planned"; "-" or "" -> None (link only). Anything else is
     passed on for the validation to name the valid values."""
-    from agreements.models import ChangeRequestStatus
-
     wanted = text.strip().lower()
     if wanted in ("", "-"):
         return None
@@ -238,12 +234,6 @@ class DecisionAction(argparse.Action):
 
 def record_meeting(session, actor, service_code: str, payload: dict) -> dict:
     """Save the meeting through `save_meeting`; report it and the change requests whose status moved."""
-    from sqlalchemy import select
-
-    from agreements.councils import save_meeting
-    from agreements.models import ChangeRequest
-    from data.registers.registry import get_service
-
     linked = [d["change_request_id"] for d in payload["decisions"] if d.get("new_status")]
     before = dict(session.execute(select(ChangeRequest.id, ChangeRequest.status)
                                   .where(ChangeRequest.id.in_(linked))).all())

@@ -28,8 +28,8 @@ from agreements.models import (
 )
 from agreements.schemas import CouncilIn, DecisionIn, ElectionIn, MeetingIn, MemberIn, check
 from data.access import Actor
-from data.crud import ensure_version
-from data.errors import BackofficeError, NotFound, PermissionDenied, RowError, ValidationFailed
+from data.crud import ensure_version, get_or_raise, not_found, scalar_or_raise
+from data.errors import BackofficeError, PermissionDenied, RowError, ValidationFailed
 from data.formatting import day
 from data.i18n import t
 from data.registers.models import Organisation, Service
@@ -53,7 +53,7 @@ def require_council(session: Session, service_code: str) -> Council:
     council = get_council(session, service_code)
     if council is None:
         service = get_service(session, service_code)
-        raise NotFound(t("agr.council.missing", service=service.name))
+        raise not_found("agr.council.missing", service=service.name)
     return council
 
 
@@ -133,9 +133,7 @@ def add_member(session: Session, actor: Actor, service_code: str, payload) -> Co
 
 def end_membership(session: Session, actor: Actor, member_id: int, term_to: date,
                    expected_version: int | None = None) -> CouncilMember:
-    member = session.get(CouncilMember, member_id)
-    if member is None:
-        raise NotFound(t("agr.council.member_not_found", id=member_id))
+    member = get_or_raise(session, CouncilMember, member_id, "agr.council.member_not_found")
     council = session.get(Council, member.council_id)
     actor.require("agreements.write", service=council.service.code)
     ensure_version(member, expected_version, member.person_name)
@@ -244,6 +242,13 @@ def council_problems(session: Session, service_code: str, on_date: date | None =
 # --- meetings -----------------------------------------------------------------------------------
 
 
+def _council_meeting(session: Session, council: Council, meeting_id: int) -> CouncilMeeting:
+    """One of this council's meetings (another council's meeting is not found either)."""
+    return scalar_or_raise(session, select(CouncilMeeting).where(CouncilMeeting.id == meeting_id,
+                                                                 CouncilMeeting.council_id == council.id),
+                           "agr.meeting.not_found", id=meeting_id)
+
+
 def save_meeting(session: Session, actor: Actor, service_code: str, payload, meeting_id: int | None = None,
                  expected_version: int | None = None) -> CouncilMeeting:
     """Create or update a council meeting; `decisions` replaces the meeting's numbered decisions.
@@ -258,9 +263,7 @@ def save_meeting(session: Session, actor: Actor, service_code: str, payload, mee
     council = require_council(session, service_code)
     requests = _linked_requests(session, council, data.decisions)
     if meeting_id is not None:
-        meeting = session.get(CouncilMeeting, meeting_id)
-        if meeting is None or meeting.council_id != council.id:
-            raise NotFound(t("agr.meeting.not_found", id=meeting_id))
+        meeting = _council_meeting(session, council, meeting_id)
         ensure_version(meeting, expected_version, meeting.title)
     with session.begin_nested():   # a refused status move undoes the meeting's changes too
         if meeting_id is None:
@@ -358,9 +361,7 @@ def delete_meeting(session: Session, actor: Actor, service_code: str, meeting_id
                    expected_version: int | None = None) -> None:
     actor.require("agreements.write", service=service_code)
     council = require_council(session, service_code)
-    meeting = session.get(CouncilMeeting, meeting_id)
-    if meeting is None or meeting.council_id != council.id:
-        raise NotFound(t("agr.meeting.not_found", id=meeting_id))
+    meeting = _council_meeting(session, council, meeting_id)
     ensure_version(meeting, expected_version, meeting.title)
     session.delete(meeting)
     session.flush()

@@ -10,8 +10,7 @@ from agreements.agreements import RuleError, today
 from agreements.models import ChangeRequest, RoadmapItem, RoadmapStatus
 from agreements.schemas import RoadmapItemIn, check
 from data.access import Actor
-from data.crud import ensure_version
-from data.errors import NotFound
+from data.crud import ensure_version, get_or_raise
 from data.i18n import t
 from data.registers.models import Service
 from data.registers.registry import get_service
@@ -27,10 +26,7 @@ def current_quarter(on: date | None = None) -> tuple[int, int]:
 
 
 def get_item(session: Session, item_id: int) -> RoadmapItem:
-    item = session.get(RoadmapItem, item_id)
-    if item is None:
-        raise NotFound(t("agr.rm.not_found", id=item_id))
-    return item
+    return get_or_raise(session, RoadmapItem, item_id, "agr.rm.not_found")
 
 
 def save_roadmap_item(session: Session, actor: Actor, payload, item_id: int | None = None,

@@ -9,11 +9,10 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-import agreements.models  # noqa: F401
-import data.registers.users  # noqa: F401
+from admin.modules import ROOMS
 from agreements import adoption, exports, imports, overview
 from agreements.demo import load_demo
-from data import db, demo
+from data import bootstrap, db, demo
 from data.access import system_actor
 
 TABLES = {"county", "organisation", "service", "component", "service_component", "app_user", "user_role",
@@ -28,6 +27,7 @@ def timed(label: str, fn, *args):
 
 
 def main() -> None:
+    bootstrap.install(ROOMS)
     path = Path(tempfile.mkdtemp()) / "bench.sqlite"
     engine = db.make_engine(f"sqlite:///{path}")
     db.Base.metadata.create_all(engine, tables=[t for n, t in db.Base.metadata.tables.items()

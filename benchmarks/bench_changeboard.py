@@ -13,12 +13,14 @@ from pathlib import Path
 from admin.changeboard import agenda as agenda_mod
 from admin.changeboard import changes as cb
 from admin.changeboard import exports
-from admin.modules import load_models
-from data import db
+from admin.modules import ROOMS
+from data import bootstrap, db
 from data.access import system_actor
 from data.registers.models import Organisation
 from data.registers.registry import load_reference_data
-from data.support import tickets as support
+from data.support.demo import demo_freshdesk_csv
+from data.support.freshdesk import import_tickets
+from data.support.statistics import monthly_volume, resolution_times, support_kpis, top_organisations
 
 
 def timed(label: str, fn):
@@ -30,7 +32,7 @@ def timed(label: str, fn):
 
 
 def main(tickets: int, items: int) -> None:
-    load_models()
+    bootstrap.install(ROOMS)
     path = Path(tempfile.mkdtemp()) / "bench.sqlite"
     engine = db.make_engine(f"sqlite:///{path}")
     db.Base.metadata.create_all(engine)
@@ -39,7 +41,7 @@ def main(tickets: int, items: int) -> None:
         load_reference_data(s, actor)
         names = [o.name for o in s.query(Organisation).filter(Organisation.valid_to.is_(None))]
     today = date.today()
-    content = support.demo_freshdesk_csv(random.Random(7), names, today, count=tickets).encode("utf-8")
+    content = demo_freshdesk_csv(random.Random(7), names, today, count=tickets).encode("utf-8")
     print(f"Freshdesk export: {tickets:,} tickets, {len(content) / 1e6:.1f} MB")
 
     def run(fn):
@@ -47,17 +49,17 @@ def main(tickets: int, items: int) -> None:
             return fn(s)
 
     counts, seconds = timed("import (all new; one batch audit entry)", lambda: run(
-        lambda s: support.import_tickets(s, actor, content)))
+        lambda s: import_tickets(s, actor, content)))
     print(f"{'':<48} {tickets / seconds:7,.0f} tickets/s  {counts}")
     changed = content.replace(b",Open,", b",Resolved,")
     counts, seconds = timed("re-import (upsert, some changed)", lambda: run(
-        lambda s: support.import_tickets(s, actor, changed)))
+        lambda s: import_tickets(s, actor, changed)))
     print(f"{'':<48} {tickets / seconds:7,.0f} tickets/s  updated={counts['updated']}")
     start, end = today - timedelta(days=365), today
-    timed("monthly volume per service (12 months)", lambda: run(lambda s: support.monthly_volume(s, start, end)))
-    timed("resolution times per service", lambda: run(lambda s: support.resolution_times(s, start, end)))
-    timed("top organisations", lambda: run(lambda s: support.top_organisations(s, start, end)))
-    timed("support KPIs", lambda: run(lambda s: support.support_kpis(s, actor)))
+    timed("monthly volume per service (12 months)", lambda: run(lambda s: monthly_volume(s, start, end)))
+    timed("resolution times per service", lambda: run(lambda s: resolution_times(s, start, end)))
+    timed("top organisations", lambda: run(lambda s: top_organisations(s, start, end)))
+    timed("support KPIs", lambda: run(lambda s: support_kpis(s, actor)))
 
     rng = random.Random(3)
     codes = ["svarut", "digisos", "minside", "fiks-io", "fiks-arkiv"]

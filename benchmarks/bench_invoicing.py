@@ -13,8 +13,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from admin.modules import load_models
-from data import db
+from admin.modules import ROOMS
+from data import bootstrap, db
 from data.access import system_actor
 from data.registers.registry import load_reference_data
 
@@ -27,9 +27,9 @@ def timed(label: str, fn, *args, **kwargs):
 
 
 def main() -> None:
-    load_models()
+    bootstrap.install(ROOMS)
     from agreements.demo import load_demo as agreements_demo
-    from data.metering.usage import load_demo as metering_demo
+    from data.metering.demo import load_demo as metering_demo
     from pricing.demo import load as pricing_demo
     from pricing.invoicing import accounts, fund
     from pricing.invoicing import exports as invoicing_exports

@@ -14,14 +14,13 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from admin.modules import load_models
-from data import audit, db
+from admin.modules import ROOMS
+from data import audit, bootstrap, db
 from data.access import system_actor
 from portfolio import scenarios, staffing
 from portfolio.models import Demand, DeptRole, Person, PersonRole, Project
 from portfolio.schemas import add_months, month_start
 
-load_models()
 ROLES = 15
 MONTHS = 36
 
@@ -79,6 +78,7 @@ def timed(label: str, fn, repeat: int = 5):
 
 
 def main(projects: int, people: int) -> None:
+    bootstrap.install(ROOMS)
     url = os.environ.get("BACKOFFICE_BENCH_URL") or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite'}"
     engine = db.make_engine(url)
     db.Base.metadata.create_all(engine)

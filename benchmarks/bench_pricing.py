@@ -14,8 +14,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from admin.modules import load_models
-from data import db
+from admin.modules import ROOMS
+from data import bootstrap, db
 from data.access import system_actor
 from data.registers.models import Organisation
 from data.registers.registry import load_reference_data
@@ -30,7 +30,7 @@ MODEL = {"components": [
 
 
 def main(copies: int) -> None:
-    load_models()
+    bootstrap.install(ROOMS)
     path = Path(tempfile.mkdtemp()) / "bench.sqlite"
     engine = db.make_engine(f"sqlite:///{path}")
     db.Base.metadata.create_all(engine)

@@ -18,12 +18,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 def main() -> None:
     folder = tempfile.mkdtemp(prefix="bench-risk-")
     os.environ["BACKOFFICE_DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite"
-    from admin.modules import load_models
-    from data import db
+    from admin.modules import ROOMS
+    from data import bootstrap, db
     from data.access import system_actor
     from data.registers.registry import list_services, load_reference_data
 
-    load_models()
+    bootstrap.install(ROOMS)
     db.reset()
     db.Base.metadata.create_all(db.engine())
     actor = system_actor("bench")

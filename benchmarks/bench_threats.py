@@ -12,12 +12,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-import data.audit  # noqa: F401
-import data.registers.registry  # noqa: F401
-import data.registers.users  # noqa: F401
-import risk.nsm_models  # noqa: F401
-import risk.threats.models  # noqa: F401
-from data import db
+from admin.modules import ROOMS
+from data import bootstrap, db
 from data.access import system_actor
 from data.registers.models import Service
 from risk import nsm
@@ -36,6 +32,7 @@ def timed(label, fn):
 
 
 def main(nodes: int) -> None:
+    bootstrap.install(ROOMS)
     path = Path(tempfile.mkdtemp()) / "bench.sqlite"
     engine = db.make_engine(f"sqlite:///{path}")
     db.Base.metadata.create_all(engine, tables=[t for n, t in db.Base.metadata.tables.items() if n in TABLES])

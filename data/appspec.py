@@ -1,7 +1,7 @@
-"""What each package hands the app shell: pages, overview KPIs, service facts and demo data.
+"""What each room hands the app shell: pages, overview KPIs, service facts and demo data.
 
-A package's `__init__.py` exports PAGES, KPIS, SERVICE_FACTS and DEMO built from these types;
-`admin/modules.py` collects them. Nothing here imports streamlit.
+A room's `__init__.py` declares PAGES, KPIS, SERVICE_FACTS and DEMO built from these types (and its
+CLI and MESSAGES); `admin/modules.py` collects them. Nothing here imports streamlit.
 """
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from sqlalchemy import BigInteger, String, Text, event, insert, inspect, select, text
+from sqlalchemy import BigInteger, String, Text, insert, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from data.db import Base, UTCDateTime, utcnow
@@ -193,9 +193,10 @@ def record_batch(session: Session, table: str, action: str, summary: dict) -> No
                                                              for k, v in summary.items()})])
 
 
-@event.listens_for(Session, "after_flush")
-def _record_flush(session: Session, _flush_context) -> None:
+def record_flush(session: Session, _flush_context) -> None:
+    """The session hook (`after_flush`, installed by data.bootstrap): every flushed change becomes an entry."""
     append(session, _collect(session))
+
 
 
 # --- reading and verifying ----------------------------------------------------------------------

@@ -1,17 +1,18 @@
-"""Helpers every package's CLI commands share (no argument parsing of their own)."""
+"""Helpers every room's CLI commands share: the acting user, one transaction, shared command groups."""
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 
 from data import db
 from data.access import Actor, system_actor
+from data.i18n import t
+from data.registers.users import actor_for, get_user
 
 
 def cli_actor(session, args) -> Actor:
     """`--as USER` acts as that user with their roles; otherwise the local operator (every role)."""
     if getattr(args, "as_user", None):
-        from data.registers.users import actor_for, get_user
-
         return actor_for(session, get_user(session, args.as_user))
     return system_actor(f"cli:{getpass.getuser()}")
 
@@ -22,3 +23,17 @@ def run_command(args, fn):
         actor = cli_actor(session, args)
         session.info["actor"] = actor
         return fn(session, actor)
+
+
+def in_group(name: str, help_key: str, register: Callable) -> Callable:
+    """A room's CLI registration whose commands go under `backoffice NAME`, a group that a package and
+    the rooms inside it share (`backoffice risk list` from risk, `backoffice risk threats` from risk.threats).
+    The first room registered makes the group; `register` gets the group's sub-commands."""
+    def register_in_group(subparsers) -> None:
+        group = subparsers.choices.get(name)
+        if group is None:
+            group = subparsers.add_parser(name, help=t(help_key))
+            group.commands = group.add_subparsers(dest=f"{name}_command", required=True)
+        register(group.commands)
+
+    return register_in_group

@@ -16,6 +16,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
 
 from data import textsearch
+from data.errors import ConflictError
+from data.i18n import t
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -166,10 +168,9 @@ def _maker(eng: Engine) -> sessionmaker:
 def session_scope(actor=None, eng: Engine | None = None) -> Iterator[Session]:
     """One transaction: commit on success, roll back on any error.
 
-    `actor` is recorded in the audit log for every write made in this session.
+    `actor` is recorded in the audit log for every write made in this session (by the hook that
+    data.bootstrap installs).
     """
-    from data import audit  # noqa: F401  (installs the audit hook)
-
     session = _maker(eng or engine())()
     session.info["actor"] = actor
     try:
@@ -177,9 +178,6 @@ def session_scope(actor=None, eng: Engine | None = None) -> Iterator[Session]:
         session.commit()
     except StaleDataError as exc:
         session.rollback()
-        from data.errors import ConflictError
-        from data.i18n import t
-
         raise ConflictError(t("error.stale_generic")) from exc
     except BaseException:
         session.rollback()

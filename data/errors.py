@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pydantic import ValidationError
+
+from data.i18n import t
+
 
 class BackofficeError(Exception):
     """An error a user can understand and act on. `message` is already translated."""
@@ -31,8 +35,6 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        from data.i18n import t
-
         parts = []
         if self.row is not None:
             parts.append(t("error.row", row=self.row))
@@ -46,8 +48,6 @@ class ValidationFailed(BackofficeError):
     """One or more rows or fields were invalid. Nothing was written."""
 
     def __init__(self, errors: list[RowError], summary: str | None = None):
-        from data.i18n import t
-
         self.errors = list(errors)
         head = summary or t("error.validation_failed", count=len(self.errors))
         lines = [head] + [f"- {e}" for e in self.errors[:50]]
@@ -70,8 +70,6 @@ def errors_from_pydantic(exc, row: int | None = None) -> list[RowError]:
 
 def validate(model, payload, row: int | None = None):
     """Validate `payload` (a dict or already a `model`) and raise ValidationFailed naming each field."""
-    from pydantic import ValidationError
-
     if isinstance(payload, model):
         return payload
     try:

@@ -152,6 +152,19 @@ def _csv_value(value):
     return safe_text(value) if isinstance(value, str) else value
 
 
+def decode_text(content: bytes | str, message_key: str = "import.encoding") -> str:
+    """An uploaded CSV file's text: UTF-8 (with or without BOM), else Windows-1252 (what Excel saves), else
+    a plain-language error (`message_key`)."""
+    if isinstance(content, str):
+        return content
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise BackofficeError(t(message_key))
+
+
 def open_workbook(content: bytes):
     """A read-only workbook, or a plain-language error when the file is not one."""
     try:

@@ -1,7 +1,7 @@
 """Numbers, money and dates the Norwegian way (Babel, nb_NO), or English when chosen."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -49,6 +49,11 @@ def percent(value, decimals: int = 1) -> str:
     if value is None:
         return ""
     return number(Decimal(str(value)) * 100, decimals) + " %"
+
+
+def start_of_day(value: date) -> datetime:
+    """The UTC moment the Norwegian calendar day `value` begins: compares business dates with stored times."""
+    return datetime.combine(value, time.min, tzinfo=OSLO).astimezone(UTC)
 
 
 def day(value: date | datetime | None) -> str:

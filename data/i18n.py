@@ -1,8 +1,9 @@
 """One translation function for every user-facing string.
 
-Norwegian bokmål (`nb`) is the default, English (`en`) the alternative. Each package registers its
-catalog as {key: (bokmål, english)}, so a string cannot exist in one language only; a test checks
-that no entry is empty and that both sides use the same placeholders.
+Norwegian bokmål (`nb`) is the default, English (`en`) the alternative. Each room declares its
+catalog as {key: (bokmål, english)}, so a string cannot exist in one language only, and
+data.bootstrap registers it; a test checks that no entry is empty and that both sides use the same
+placeholders.
 """
 from __future__ import annotations
 
@@ -50,8 +51,3 @@ def t(key: str, /, **values) -> str:
         return key
     text = pair[LANGUAGES.index(get_language())]
     return text.format(**values) if values else text
-
-
-from data import messages as _messages  # noqa: E402  (registers the shared catalog)
-
-register(_messages.MESSAGES)

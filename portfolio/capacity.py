@@ -21,8 +21,9 @@ from sqlalchemy import Date, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.appspec import Kpi
-from data.formatting import number, percent
+from data.appspec import Fact, Kpi
+from data.crud import get_or_raise
+from data.formatting import day, number, percent
 from data.i18n import t
 from portfolio.models import (
     Allocation,
@@ -34,9 +35,11 @@ from portfolio.models import (
     PersonRole,
     Phase,
     Project,
+    Scenario,
     ScheduleChange,
 )
-from portfolio.schemas import add_months, fte_of, month_label, month_range, month_start
+from portfolio.projects import phase_counts, phase_label, service_projects
+from portfolio.schemas import add_months, fte_of, month_label, month_range, month_start, months_between
 from portfolio.staffing import role_label
 
 
@@ -139,14 +142,7 @@ def shifted(needs: dict[tuple[str, date], list[int]], shift: int) -> dict[tuple[
 
 
 def scenario_shifts(session: Session, scenario_id: int) -> tuple[dict[int, int], str]:
-    from portfolio.models import Scenario
-    from portfolio.schemas import months_between
-
-    scenario = session.get(Scenario, scenario_id)
-    if scenario is None:
-        from data.errors import NotFound
-
-        raise NotFound(t("pf.scenario.not_found", name=scenario_id))
+    scenario = get_or_raise(session, Scenario, scenario_id, "pf.scenario.not_found", name=scenario_id)
     starts = dict(session.execute(select(Project.id, Project.start_date)).all())
     return ({row.project_id: months_between(starts[row.project_id], row.start_date)
              for row in scenario.rows if row.project_id in starts}, scenario.name)
@@ -293,8 +289,6 @@ def shortage_summary(rows: list[dict]) -> list[dict]:
 
 
 def portfolio_kpis(session: Session, _actor: Actor) -> list[Kpi]:
-    from portfolio.projects import phase_counts, phase_label
-
     counts = phase_counts(session)
     first = month_start(date.today())
     last = add_months(first, 5)
@@ -312,10 +306,6 @@ def portfolio_kpis(session: Session, _actor: Actor) -> list[Kpi]:
 
 
 def service_facts(session: Session, service_code: str):
-    from data.appspec import Fact
-    from data.formatting import day
-    from portfolio.projects import phase_label, service_projects
-
     return [Fact(t("pf.fact.project", name=p["name"]),
                  t("pf.fact.project_value", phase=phase_label(p["phase"]), end=day(p["end_date"])))
             for p in service_projects(session, service_code)]

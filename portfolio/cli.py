@@ -8,7 +8,7 @@ from data.cli import run_command
 from data.errors import BackofficeError
 from data.formatting import number, percent
 from data.i18n import t
-from portfolio import exports, scenarios, staffing
+from portfolio import capacity, exports, scenarios, staffing
 from portfolio.schemas import add_months, month_label, month_start, parse_month
 
 
@@ -30,10 +30,8 @@ def _period(args) -> tuple[date, date]:
 
 
 def capacity_lines(session, first: date, last: date, scenario: str | None = None) -> list[str]:
-    from portfolio.capacity import capacity_table
-
     scenario_id = scenarios.find_scenario(session, scenario).id if scenario else None
-    rows = capacity_table(session, first, last, scenario_id)
+    rows = capacity.capacity_table(session, first, last, scenario_id)
     if not rows:
         return [t("pf.cli.no_capacity")]
     heads = [t("pf.col.role"), t("pf.col.month"), t("pf.col.capacity"), t("pf.col.background"), t("pf.col.free"),

@@ -16,7 +16,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -272,8 +271,7 @@ class BaselineCapacity(Base):
 IMMUTABLE = (Baseline, BaselineProject, BaselineNeed, BaselineCapacity)
 
 
-@event.listens_for(Session, "before_flush")
-def _baselines_are_immutable(session: Session, _context, _instances) -> None:
+def baselines_are_immutable(session: Session, _context, _instances) -> None:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, IMMUTABLE) and (obj in session.deleted or session.is_modified(obj)):
             raise BackofficeError(t("pf.baseline.immutable"))

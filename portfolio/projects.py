@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from data.access import Actor
-from data.crud import ensure_version
-from data.errors import BackofficeError, NotFound, validate
+from data.crud import for_edit, get_or_raise
+from data.errors import BackofficeError, validate
 from data.i18n import t
 from data.registers.models import Service, ServiceStatus, User
 from data.textsearch import equals_folded
@@ -45,16 +45,17 @@ def phase_label(phase: str) -> str:
 
 
 def get_project(session: Session, project_id: int) -> Project:
-    project = session.get(Project, project_id)
-    if project is None:
-        raise NotFound(t("pf.project.not_found", id=project_id))
-    return project
+    return get_or_raise(session, Project, project_id, "pf.project.not_found")
+
+
+def _project_for_edit(session: Session, project_id: int, expected_version: int | None) -> Project:
+    return for_edit(session, Project, project_id, expected_version, "pf.project.not_found")
 
 
 def _check_people(session: Session, data: ProjectIn) -> None:
     for user_id in (data.owner_id, data.product_owner_id):
-        if user_id is not None and session.get(User, user_id) is None:
-            raise NotFound(t("pf.error.user_not_found", id=user_id))
+        if user_id is not None:
+            get_or_raise(session, User, user_id, "pf.error.user_not_found")
 
 
 def _check_unique_name(session: Session, name: str, own_id: int | None = None) -> None:
@@ -104,8 +105,7 @@ def update_project(session: Session, actor: Actor, project_id: int, payload,
     """Edit name, service, people, financing and dates. The phase only changes through a gate."""
     actor.require("portfolio.write")
     data = validate(ProjectIn, payload)
-    project = get_project(session, project_id)
-    ensure_version(project, expected_version, project.name)
+    project = _project_for_edit(session, project_id, expected_version)
     if project.phase == Phase.HANDED_OVER.value:
         raise BackofficeError(t("pf.project.closed", name=project.name))
     _check_unique_name(session, data.name, project.id)
@@ -146,9 +146,7 @@ def add_document(session: Session, actor: Actor, project_id: int, payload) -> Pr
 def remove_document(session: Session, actor: Actor, document_id: int) -> None:
     """Documents a passed gate relied on stay: only documents of a gate still ahead can be removed."""
     actor.require("portfolio.write")
-    document = session.get(ProjectDocument, document_id)
-    if document is None:
-        raise NotFound(t("pf.document.not_found", id=document_id))
+    document = get_or_raise(session, ProjectDocument, document_id, "pf.document.not_found")
     project = get_project(session, document.project_id)
     passed = {kind for gate in GATES.values() if PHASES.index(gate.to_phase) <= PHASES.index(project.phase)
               for kind in gate.documents}
@@ -180,8 +178,7 @@ def approve_gate(session: Session, actor: Actor, project_id: int, payload=None,
     """A leader passes the project through its next gate; refused, naming what is missing."""
     actor.require("gates.approve")
     data = validate(GateIn, payload or {})
-    project = get_project(session, project_id)
-    ensure_version(project, expected_version, project.name)
+    project = _project_for_edit(session, project_id, expected_version)
     gate = GATES.get(project.phase)
     missing = gate_missing(session, project)
     if gate is None or missing:
@@ -225,8 +222,6 @@ def user_choices(session: Session, role: str | None = None) -> dict[int, str]:
 
 def project_rows(session: Session, include_closed: bool = True) -> list[dict]:
     """One row per project with owner names and document count (an aggregate query)."""
-    from sqlalchemy.orm import aliased
-
     owner, product_owner = aliased(User), aliased(User)
     docs = (select(ProjectDocument.project_id, func.count().label("documents"))
             .group_by(ProjectDocument.project_id).subquery())

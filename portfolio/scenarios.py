@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from data.access import Actor
-from data.crud import ensure_version
+from data.crud import for_edit, get_or_raise, scalar_or_raise
 from data.db import utcnow
 from data.errors import BackofficeError, ConflictError, NotFound, validate
 from data.i18n import t
@@ -56,6 +56,7 @@ from portfolio.schemas import (
     month_start,
     months_between,
 )
+from portfolio.staffing import role_choices
 
 HORIZON_MONTHS = 36
 EXTRA_MONTHS = 24
@@ -277,9 +278,7 @@ def scenario_plan(session: Session, scenario_id: int, first: date | None = None,
 
 
 def baseline_plan(session: Session, baseline_id: int) -> Plan:
-    baseline = session.get(Baseline, baseline_id)
-    if baseline is None:
-        raise NotFound(t("pf.baseline.not_found", name=baseline_id))
+    baseline = get_or_raise(session, Baseline, baseline_id, "pf.baseline.not_found", name=baseline_id)
     needs: dict[int, dict[tuple[str, date], int]] = defaultdict(dict)
     for row in session.scalars(select(BaselineNeed).where(BaselineNeed.baseline_id == baseline_id)):
         needs[row.project_id][(row.role_code, row.month)] = row.fte_pct
@@ -290,8 +289,6 @@ def baseline_plan(session: Session, baseline_id: int) -> Plan:
         free[(row.role_code, row.month)] = row.free_pct
         consultant[(row.role_code, row.month)] = row.consultant_pct
         codes.add(row.role_code)
-    from portfolio.staffing import role_choices
-
     labels = role_choices(session)
     roles = [(c, labels[c]) for c in labels if c in codes] + [(c, c) for c in sorted(codes - set(labels))]
     months = month_range(baseline.first_month, baseline.last_month)
@@ -388,17 +385,16 @@ def _require_writer(actor: Actor) -> None:
 
 
 def get_scenario(session: Session, scenario_id: int) -> Scenario:
-    scenario = session.get(Scenario, scenario_id)
-    if scenario is None:
-        raise NotFound(t("pf.scenario.not_found", name=scenario_id))
-    return scenario
+    return get_or_raise(session, Scenario, scenario_id, "pf.scenario.not_found", name=scenario_id)
+
+
+def _scenario_for_edit(session: Session, scenario_id: int, expected_version: int | None) -> Scenario:
+    return for_edit(session, Scenario, scenario_id, expected_version, "pf.scenario.not_found", name=scenario_id)
 
 
 def find_scenario(session: Session, name: str) -> Scenario:
-    scenario = session.scalar(select(Scenario).where(equals_folded(Scenario.name, name.strip())))
-    if scenario is None:
-        raise NotFound(t("pf.scenario.not_found", name=name))
-    return scenario
+    return scalar_or_raise(session, select(Scenario).where(equals_folded(Scenario.name, name.strip())),
+                           "pf.scenario.not_found", name=name)
 
 
 def _draft(scenario: Scenario) -> None:
@@ -430,8 +426,7 @@ def save_scenario_rows(session: Session, actor: Actor, scenario_id: int, rows: l
 
     Priorities are renumbered 1..n in the order given (ties keep the previous order)."""
     _require_writer(actor)
-    scenario = get_scenario(session, scenario_id)
-    ensure_version(scenario, expected_version, scenario.name)
+    scenario = _scenario_for_edit(session, scenario_id, expected_version)
     _draft(scenario)
     items = [validate(ScenarioRowIn, row, row=i) for i, row in enumerate(rows, start=1)]
     by_project = {r.project_id: r for r in scenario.rows}
@@ -504,8 +499,7 @@ def apply_scenario(session: Session, actor: Actor, scenario_id: int, expected_ve
     """A leader makes the scenario the live plan: priorities, dates, and demand and allocations moved
     by the same number of months. Refused if the live plan changed since the scenario was copied."""
     actor.require("scenarios.approve")
-    scenario = get_scenario(session, scenario_id)
-    ensure_version(scenario, expected_version, scenario.name)
+    scenario = _scenario_for_edit(session, scenario_id, expected_version)
     _draft(scenario)
     live = {p.id: p for p in active_projects(session)}
     rows = {r.project_id: r for r in scenario.rows}
@@ -548,8 +542,7 @@ def _shift_needs(session: Session, project_id: int, shift: int) -> None:
 
 def discard_scenario(session: Session, actor: Actor, scenario_id: int, expected_version: int | None = None):
     _require_writer(actor)
-    scenario = get_scenario(session, scenario_id)
-    ensure_version(scenario, expected_version, scenario.name)
+    scenario = _scenario_for_edit(session, scenario_id, expected_version)
     _draft(scenario)
     scenario.status = ScenarioStatus.DISCARDED.value
     scenario.decided_by, scenario.decided_at = actor.username, utcnow()

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.crud import ensure_version
-from data.errors import BackofficeError, NotFound, RowError, ValidationFailed, errors_from_pydantic, validate
+from data.crud import delete_row, ensure_version, get_or_raise, new_or_for_edit, scalar_or_raise
+from data.errors import BackofficeError, RowError, ValidationFailed, errors_from_pydantic, validate
 from data.excel import open_workbook, sheet_rows
 from data.i18n import folded_labels, get_language, t
 from data.textsearch import equals_folded
@@ -31,6 +31,7 @@ from portfolio.models import (
     Project,
     ScheduleChange,
 )
+from portfolio.projects import get_project
 from portfolio.schemas import (
     BackgroundLoadIn,
     DemandCellIn,
@@ -86,10 +87,7 @@ def ensure_standard_roles(session: Session, actor: Actor) -> int:
 
 
 def get_role(session: Session, code: str) -> DeptRole:
-    role = session.scalar(select(DeptRole).where(DeptRole.code == code))
-    if role is None:
-        raise NotFound(t("pf.role.not_found", code=code))
-    return role
+    return scalar_or_raise(session, select(DeptRole).where(DeptRole.code == code), "pf.role.not_found", code=code)
 
 
 def roles(session: Session) -> list[DeptRole]:
@@ -119,10 +117,7 @@ def save_role(session: Session, actor: Actor, payload, expected_version: int | N
 
 
 def get_person(session: Session, person_id: int) -> Person:
-    person = session.get(Person, person_id)
-    if person is None:
-        raise NotFound(t("pf.person.not_found", id=person_id))
-    return person
+    return get_or_raise(session, Person, person_id, "pf.person.not_found")
 
 
 def save_person(session: Session, actor: Actor, payload, person_id: int | None = None,
@@ -133,12 +128,7 @@ def save_person(session: Session, actor: Actor, payload, person_id: int | None =
     if other is not None and other.id != person_id:
         raise BackofficeError(t("pf.person.name_taken", name=data.name))
     role_rows = [PersonRole(role_id=get_role(session, r.role_code).id, share_pct=r.share_pct) for r in data.roles]
-    if person_id is None:
-        person = Person()
-        session.add(person)
-    else:
-        person = get_person(session, person_id)
-        ensure_version(person, expected_version, person.name)
+    person = new_or_for_edit(session, Person, person_id, expected_version, "pf.person.not_found")
     for key, value in data.model_dump(exclude={"roles"}).items():
         setattr(person, key, value)
     person.kind = data.kind.value
@@ -169,11 +159,7 @@ def add_schedule_change(session: Session, actor: Actor, person_id: int, payload)
 
 def remove_schedule_change(session: Session, actor: Actor, change_id: int) -> None:
     actor.require("portfolio.write")
-    change = session.get(ScheduleChange, change_id)
-    if change is None:
-        raise NotFound(t("pf.person.change_not_found", id=change_id))
-    session.delete(change)
-    session.flush()
+    delete_row(session, ScheduleChange, change_id, "pf.person.change_not_found")
 
 
 def people_rows(session: Session) -> list[dict]:
@@ -201,14 +187,8 @@ def save_background_load(session: Session, actor: Actor, payload, load_id: int |
     actor.require("portfolio.write")
     data = validate(BackgroundLoadIn, payload)
     role = get_role(session, data.role_code)
-    if load_id is None:
-        load = BackgroundLoad()
-        session.add(load)
-    else:
-        load = session.get(BackgroundLoad, load_id)
-        if load is None:
-            raise NotFound(t("pf.load.not_found", id=load_id))
-        ensure_version(load, expected_version, load.description)
+    load = new_or_for_edit(session, BackgroundLoad, load_id, expected_version, "pf.load.not_found",
+                           label=lambda row: row.description)
     load.role_id, load.description, load.service_code = role.id, data.description, data.service_code or None
     load.fte_pct, load.start_month, load.end_month = to_pct(data.fte), data.start_month, data.end_month
     session.flush()
@@ -217,11 +197,7 @@ def save_background_load(session: Session, actor: Actor, payload, load_id: int |
 
 def remove_background_load(session: Session, actor: Actor, load_id: int) -> None:
     actor.require("portfolio.write")
-    load = session.get(BackgroundLoad, load_id)
-    if load is None:
-        raise NotFound(t("pf.load.not_found", id=load_id))
-    session.delete(load)
-    session.flush()
+    delete_row(session, BackgroundLoad, load_id, "pf.load.not_found")
 
 
 def background_rows(session: Session) -> list[dict]:
@@ -242,9 +218,7 @@ def set_need(session: Session, actor: Actor, payload) -> int:
     in the range; 0 FTE removes it. Returns the number of months set."""
     actor.require("portfolio.write")
     data = validate(NeedIn, payload)
-    project = session.get(Project, data.project_id)
-    if project is None:
-        raise NotFound(t("pf.project.not_found", id=data.project_id))
+    project = get_project(session, data.project_id)
     if project.phase == Phase.HANDED_OVER.value:
         raise BackofficeError(t("pf.project.closed", name=project.name))
     role = get_role(session, data.role_code)

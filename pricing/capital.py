@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.crud import ensure_version
-from data.errors import BackofficeError, NotFound, validate
+from data.crud import delete_row, ensure_version, get_or_raise, new_or_for_edit
+from data.errors import BackofficeError, validate
 from data.i18n import t
 from data.registers.models import Service
 from data.registers.registry import get_service
@@ -98,9 +98,7 @@ def capital_lines(session: Session, service_id: int, year: int) -> list[CapitalL
 
 def schedule(session: Session, investment_id: int) -> list[dict]:
     """Year by year for one investment: depreciation, residual values, rate and interest."""
-    inv = session.get(Investment, investment_id)
-    if inv is None:
-        raise NotFound(t("price.investment_not_found", id=investment_id))
+    inv = get_or_raise(session, Investment, investment_id, "price.investment_not_found")
     out = []
     for year in range(inv.year_in_use + 1, inv.year_in_use + inv.years_of_use + 1):
         rate = rate_for(session, year)
@@ -157,14 +155,7 @@ def save_investment(session: Session, actor: Actor, payload, investment_id: int 
     actor.require("pricing.write")
     data = validate(InvestmentIn, payload)
     service = get_service(session, data.service)
-    if investment_id is None:
-        inv = Investment()
-        session.add(inv)
-    else:
-        inv = session.get(Investment, investment_id)
-        if inv is None:
-            raise NotFound(t("price.investment_not_found", id=investment_id))
-        ensure_version(inv, expected_version, inv.name)
+    inv = new_or_for_edit(session, Investment, investment_id, expected_version, "price.investment_not_found")
     inv.service_id = service.id
     for key in ("name", "amount_ore", "year_in_use", "years_of_use", "counts_toward_self_cost", "note"):
         setattr(inv, key, getattr(data, key))
@@ -174,12 +165,7 @@ def save_investment(session: Session, actor: Actor, payload, investment_id: int 
 
 def delete_investment(session: Session, actor: Actor, investment_id: int, expected_version: int | None = None):
     actor.require("pricing.write")
-    inv = session.get(Investment, investment_id)
-    if inv is None:
-        raise NotFound(t("price.investment_not_found", id=investment_id))
-    ensure_version(inv, expected_version, inv.name)
-    session.delete(inv)
-    session.flush()
+    delete_row(session, Investment, investment_id, "price.investment_not_found", expected_version)
 
 
 def set_rate(session: Session, actor: Actor, payload, expected_version: int | None = None) -> InterestRate:

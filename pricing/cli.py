@@ -8,6 +8,7 @@ from data.cli import run_command
 from data.errors import BackofficeError
 from data.formatting import money
 from data.i18n import t
+from pricing import capital, costbase, exports, pricelists, selfcost
 
 
 def _load_model(value: str | None):
@@ -35,8 +36,6 @@ def _load_adopters(value: str | None):
 
 
 def cmd_calculate(args) -> int:
-    from pricing import exports, selfcost
-
     def calculate(session, actor):
         start = selfcost.starting_point(session, args.service, args.year) or {}
         model = _load_model(args.model) or start.get("model")
@@ -73,8 +72,6 @@ def cmd_calculate(args) -> int:
 
 
 def cmd_approve(args) -> int:
-    from pricing import pricelists
-
     def approve(session, actor):
         return pricelists.approve(session, actor, {"calculation_id": args.calculation, "comment": args.comment or ""}
                                   ).number
@@ -85,8 +82,6 @@ def cmd_approve(args) -> int:
 
 
 def cmd_list(args) -> int:
-    from pricing import pricelists
-
     rows = run_command(args, lambda s, a: pricelists.price_list_rows(s, args.year, args.service))
     if not rows:
         print(t("price.lists_empty"))
@@ -99,8 +94,6 @@ def cmd_list(args) -> int:
 
 
 def cmd_import_costs(args) -> int:
-    from pricing import costbase
-
     content = Path(args.file).read_bytes()
     counts = run_command(args, lambda s, a: costbase.import_cost_base(s, a, args.year, content))
     print(t("price.imported", **counts))
@@ -108,12 +101,56 @@ def cmd_import_costs(args) -> int:
 
 
 def cmd_rate(args) -> int:
-    from pricing import capital
-
     run_command(args, lambda s, a: capital.set_rate(s, a, {"year": args.year, "swap_rate": args.swap_rate,
                                                            "source": args.source or ""}))
     print(t("price.cli_rate_set", year=args.year))
     return 0
+
+
+def write_export(args, build) -> int:
+    """Build a file from the database (`build(session)`) and write it to `args.output`."""
+    content = run_command(args, lambda session, _actor: build(session))
+    Path(args.output).write_bytes(content)
+    print(t("price.cli_file_written", path=args.output))
+    return 0
+
+
+def cmd_export_cost_base(args) -> int:
+    return write_export(args, lambda session: exports.cost_base_workbook(session, args.year))
+
+
+def cmd_export_price_lists(args) -> int:
+    def build(session):
+        rows = pricelists.price_list_rows(session, args.year, args.service)
+        return exports.price_list_workbook([r for r in rows if r["in_force"] or args.all])
+
+    return write_export(args, build)
+
+
+def cmd_export_organisation_bills(args) -> int:
+    def build(session):
+        codes, rows = pricelists.bills_by_organisation(session, args.year)
+        return exports.organisation_bills_workbook(args.year, codes, rows)
+
+    return write_export(args, build)
+
+
+def cmd_export_calculation(args) -> int:
+    def build(session):
+        calc = selfcost.get_calculation(session, args.calculation)
+        return exports.bills_workbook(calc) if args.bills else exports.calculation_workbook(session, calc)
+
+    return write_export(args, build)
+
+
+def export_parser(sub):
+    """`backoffice export ...` is shared by pricing and invoicing: the one made already, or a new one."""
+    existing = sub.choices.get("export")
+    if existing is not None:
+        for action in existing._actions:
+            if isinstance(getattr(action, "choices", None), dict):
+                return action
+    return sub.add_parser("export", help=t("inv.cli_help_export")).add_subparsers(dest="export_command", required=True)
 
 
 def register(sub) -> None:
@@ -149,3 +186,23 @@ def register(sub) -> None:
     p.add_argument("--swap-rate", required=True)
     p.add_argument("--source")
     p.set_defaults(func=cmd_rate)
+    export = export_parser(sub)
+    p = export.add_parser("cost-base", help=t("price.cli_help_export_cost_base"))
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_export_cost_base)
+    p = export.add_parser("price-lists", help=t("price.cli_help_export_price_lists"))
+    p.add_argument("--year", type=int)
+    p.add_argument("--service")
+    p.add_argument("--all", action="store_true", help=t("price.cli_help_all"))
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_export_price_lists)
+    p = export.add_parser("organisation-bills", help=t("price.cli_help_export_organisation_bills"))
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_export_organisation_bills)
+    p = export.add_parser("calculation", help=t("price.cli_help_export_calculation"))
+    p.add_argument("calculation", type=int)
+    p.add_argument("--bills", action="store_true", help=t("price.cli_help_export_bills"))
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_export_calculation)

@@ -3,21 +3,23 @@ and the all-or-nothing Excel import of a year's cost base."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.crud import ensure_version
-from data.errors import BackofficeError, NotFound, RowError, ValidationFailed, errors_from_pydantic
-from data.excel import Column, add_sheet, new_workbook, read_sheet, workbook_bytes
+from data.crud import delete_row, ensure_version, new_or_for_edit, scalar_or_raise
+from data.errors import BackofficeError, RowError, ValidationFailed, errors_from_pydantic, validate
+from data.excel import open_workbook, sheet_rows
 from data.formatting import to_ore
-from data.i18n import t
+from data.i18n import catalog, t
 from data.registers.models import Service
 from data.registers.registry import get_service
+from pricing import sources
 from pricing.models import BASES, COST_TYPES, KEY_TYPES, CostItem, CostPool, PoolKeyFigure
 from pricing.schemas import CostItemIn, CostPoolIn, KeyFiguresIn
+from pricing.tariffs import round_ore
 
 # --- reads -----------------------------------------------------------------------------------------
 
@@ -74,10 +76,8 @@ def pools_of_year(session: Session, year: int) -> list[CostPool]:
 
 
 def get_pool(session: Session, year: int, code: str) -> CostPool:
-    pool = session.scalar(select(CostPool).where(CostPool.year == year, CostPool.code == code))
-    if pool is None:
-        raise NotFound(t("price.pool_not_found", code=code, year=year))
-    return pool
+    return scalar_or_raise(session, select(CostPool).where(CostPool.year == year, CostPool.code == code),
+                           "price.pool_not_found", code=code, year=year)
 
 
 def years_with_costs(session: Session) -> list[int]:
@@ -88,43 +88,34 @@ def years_with_costs(session: Session) -> list[int]:
 # --- writes ----------------------------------------------------------------------------------------
 
 
+def _description(item: CostItem) -> str:
+    return item.description
+
+
 def save_cost_item(session: Session, actor: Actor, payload, item_id: int | None = None,
                    expected_version: int | None = None) -> CostItem:
     actor.require("pricing.write")
-    from data.errors import validate
-
     data = validate(CostItemIn, payload)
-    item = CostItem() if item_id is None else session.get(CostItem, item_id)
-    if item is None:
-        raise NotFound(t("price.cost_item_not_found", id=item_id))
-    if item_id is not None:
-        ensure_version(item, expected_version, item.description)
+    service_id = get_service(session, data.service).id if data.service else None
+    pool_id = get_pool(session, data.year, data.pool).id if data.pool else None
+    item = new_or_for_edit(session, CostItem, item_id, expected_version, "price.cost_item_not_found",
+                           label=_description)
     item.year, item.basis, item.cost_type = data.year, data.basis, data.cost_type
     item.description, item.amount_ore = data.description, data.amount_ore
     item.counts_toward_self_cost = data.counts_toward_self_cost
-    item.service_id = get_service(session, data.service).id if data.service else None
-    item.pool_id = get_pool(session, data.year, data.pool).id if data.pool else None
-    if item_id is None:
-        session.add(item)
+    item.service_id, item.pool_id = service_id, pool_id
     session.flush()
     return item
 
 
 def delete_cost_item(session: Session, actor: Actor, item_id: int, expected_version: int | None = None) -> None:
     actor.require("pricing.write")
-    item = session.get(CostItem, item_id)
-    if item is None:
-        raise NotFound(t("price.cost_item_not_found", id=item_id))
-    ensure_version(item, expected_version, item.description)
-    session.delete(item)
-    session.flush()
+    delete_row(session, CostItem, item_id, "price.cost_item_not_found", expected_version, label=_description)
 
 
 def save_pool(session: Session, actor: Actor, payload, expected_version: int | None = None) -> CostPool:
     """Create the pool, or update the one with the same year and code."""
     actor.require("pricing.write")
-    from data.errors import validate
-
     data = validate(CostPoolIn, payload)
     pool = session.scalar(select(CostPool).where(CostPool.year == data.year, CostPool.code == data.code))
     if pool is None:
@@ -148,8 +139,6 @@ def _check_fixed(code: str, figures: dict) -> None:
 def set_key_figures(session: Session, actor: Actor, year: int, pool_code: str, payload) -> CostPool:
     """Replace the pool's key figures (service code -> figure). Stored, so a calculation can be redone."""
     actor.require("pricing.write")
-    from data.errors import validate
-
     data = validate(KeyFiguresIn, payload)
     pool = get_pool(session, year, pool_code)
     by_id = {get_service(session, code).id: figure for code, figure in data.figures.items() if figure}
@@ -172,8 +161,6 @@ def set_key_figures(session: Session, actor: Actor, year: int, pool_code: str, p
 def figures_from_sources(session: Session, year: int, key_type: str) -> dict[str, Decimal]:
     """Key figures the system already knows: metered events per service (usage key, from metering) or
     support tickets opened per service (tickets key, from support). {} when there is nothing to take."""
-    from pricing import sources
-
     if key_type == "usage":
         return sources.usage_events_by_service(session, year)
     if key_type == "tickets":
@@ -209,11 +196,6 @@ class AllocationLine:
         return {"pool": self.pool, "pool_name": self.pool_name, "key_type": self.key_type,
                 "pool_total_ore": self.pool_total_ore, "figure": str(self.figure),
                 "total_figure": str(self.total_figure), "share": str(self.share), "allocated": str(self.allocated)}
-
-
-def round_ore(value: Decimal) -> int:
-    """Exact øre (Decimal) to whole øre, half-up: the one rounding at the end."""
-    return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def allocate(pool_total_ore: int, figure: Decimal, total_figure: Decimal) -> Decimal:
@@ -272,8 +254,6 @@ def _header(name: str) -> str:
 
 
 def _aliases(name: str) -> set[str]:
-    from data.i18n import catalog
-
     pair = catalog().get(f"price.col.{name}", (name, name))
     return {pair[0].lower(), pair[1].lower(), name}
 
@@ -305,8 +285,6 @@ def _yes_no(value) -> bool | None:
 
 def _choice(value, choices: tuple[str, ...], prefix: str) -> str | None:
     """Accept the code or its label in either language."""
-    from data.i18n import catalog
-
     text = str(value or "").strip().lower()
     for choice in choices:
         pair = catalog().get(f"{prefix}.{choice}", (choice, choice))
@@ -336,30 +314,25 @@ def import_cost_base(session: Session, actor: Actor, year: int, content: bytes) 
     Every row is checked first; on any error nothing is written and every error names row and column.
     """
     actor.require("pricing.write")
-    import io
-
-    from openpyxl import load_workbook  # only to list the sheet names
-
+    workbook = open_workbook(content)
     try:
-        names = load_workbook(io.BytesIO(content), read_only=True).sheetnames
-    except Exception as exc:
-        raise BackofficeError(t("import.not_excel")) from exc
-    lowered = {n.lower(): n for n in names}
+        lowered = {n.lower(): n for n in workbook.sheetnames}
 
-    def find(key: str) -> str | None:
-        from data.i18n import catalog
+        def find(key: str) -> str | None:
+            pair = catalog()[key]
+            return lowered.get(pair[0].lower()) or lowered.get(pair[1].lower())
 
-        pair = catalog()[key]
-        return lowered.get(pair[0].lower()) or lowered.get(pair[1].lower())
-
-    items_sheet = find("price.sheet.items") or names[0]
-    pools_sheet, figures_sheet = find("price.sheet.pools"), find("price.sheet.figures")
+        items_sheet = find("price.sheet.items") or workbook.sheetnames[0]
+        pools_sheet, figures_sheet = find("price.sheet.pools"), find("price.sheet.figures")
+        sheets = {name: sheet_rows(workbook[name]) for name in (items_sheet, pools_sheet, figures_sheet) if name}
+    finally:
+        workbook.close()
     errors: list[RowError] = []
     codes = {code: sid for sid, code in service_codes(session).items()}
 
     pools: dict[str, dict] = {}
     if pools_sheet:
-        headers, rows = read_sheet(content, pools_sheet)
+        headers, rows = sheets[pools_sheet]
         errors += _missing_columns(headers, POOL_HEADERS, pools_sheet)
         for number, record in rows if not errors else []:
             payload = {"year": year, "code": str(_value(record, "code") or "").strip().lower(),
@@ -380,7 +353,7 @@ def import_cost_base(session: Session, actor: Actor, year: int, content: bytes) 
 
     figures: dict[str, dict[str, Decimal]] = {}
     if figures_sheet:
-        headers, rows = read_sheet(content, figures_sheet)
+        headers, rows = sheets[figures_sheet]
         missing = _missing_columns(headers, FIGURE_HEADERS, figures_sheet)
         errors += missing
         for number, record in rows if not missing else []:
@@ -405,7 +378,7 @@ def import_cost_base(session: Session, actor: Actor, year: int, content: bytes) 
                 errors.append(RowError(None, f"{figures_sheet}: {code}",
                                        t("price.fixed_not_100", pool=code, total=str(sum(by_service.values())))))
 
-    headers, rows = read_sheet(content, items_sheet)
+    headers, rows = sheets[items_sheet]
     missing = _missing_columns(headers, ITEM_HEADERS, items_sheet)
     errors += missing
     items = []
@@ -476,24 +449,3 @@ def import_cost_base(session: Session, actor: Actor, year: int, content: bytes) 
                              pool_id=pool_ids[item["pool"]] if item["pool"] else None))
     session.flush()
     return {"items": len(items), "pools": len(pools), "figures": sum(len(v) for v in figures.values())}
-
-
-def cost_base_workbook(session: Session, year: int) -> bytes:
-    """The year's cost base in the import format (so it can be edited and imported again)."""
-    workbook = new_workbook()
-    rows = [[r["service"], r["pool"], t(f"price.type.{r['cost_type']}"), t(f"price.basis.{r['basis']}"),
-             r["description"], r["amount_ore"], t("price.yes") if r["counts_toward_self_cost"] else t("price.no")]
-            for r in cost_item_rows(session, year)]
-    add_sheet(workbook, t("price.sheet.items"),
-              [Column(_header("service")), Column(_header("pool")), Column(_header("cost_type")),
-               Column(_header("basis")), Column(_header("description"), width=40), Column(_header("amount"), "money"),
-               Column(_header("counts"))], rows)
-    pools = pools_of_year(session, year)
-    add_sheet(workbook, t("price.sheet.pools"),
-              [Column(_header("code")), Column(_header("name"), width=40), Column(_header("key_type"))],
-              [[p.code, p.name, t(f"price.key.{p.key_type}")] for p in pools])
-    codes = service_codes(session)
-    add_sheet(workbook, t("price.sheet.figures"),
-              [Column(_header("pool")), Column(_header("service")), Column(_header("figure"), "decimal")],
-              [[p.code, codes[f.service_id], Decimal(f.figure)] for p in pools for f in p.figures])
-    return workbook_bytes(workbook)

@@ -18,9 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.crud import ensure_version
-from data.errors import NotFound, validate
-from data.i18n import t
+from data.crud import delete_row, get_or_raise, new_or_for_edit
+from data.errors import validate
 from data.registers.models import Service
 from data.registers.registry import get_service
 from pricing.models import DigifinDrawdown, DigifinLoan
@@ -99,10 +98,7 @@ def surcharge_per_adopter(payment: Decimal, adopters: list[int]) -> list[dict]:
 
 
 def get_loan(session: Session, loan_id: int) -> DigifinLoan:
-    loan = session.get(DigifinLoan, loan_id)
-    if loan is None:
-        raise NotFound(t("price.loan_not_found", id=loan_id))
-    return loan
+    return get_or_raise(session, DigifinLoan, loan_id, "price.loan_not_found")
 
 
 def loan_rows(session: Session) -> list[dict]:
@@ -129,12 +125,7 @@ def save_loan(session: Session, actor: Actor, payload, loan_id: int | None = Non
     actor.require("pricing.write")
     data = validate(DigifinLoanIn, payload)
     service = get_service(session, data.service)
-    if loan_id is None:
-        loan = DigifinLoan()
-        session.add(loan)
-    else:
-        loan = get_loan(session, loan_id)
-        ensure_version(loan, expected_version, loan.name)
+    loan = new_or_for_edit(session, DigifinLoan, loan_id, expected_version, "price.loan_not_found")
     loan.service_id = service.id
     for key in ("name", "interest_rate", "first_repayment_year", "repayment_years", "note"):
         setattr(loan, key, getattr(data, key))
@@ -147,7 +138,4 @@ def save_loan(session: Session, actor: Actor, payload, loan_id: int | None = Non
 
 def delete_loan(session: Session, actor: Actor, loan_id: int, expected_version: int | None = None) -> None:
     actor.require("pricing.write")
-    loan = get_loan(session, loan_id)
-    ensure_version(loan, expected_version, loan.name)
-    session.delete(loan)
-    session.flush()
+    delete_row(session, DigifinLoan, loan_id, "price.loan_not_found", expected_version)

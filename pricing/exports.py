@@ -1,4 +1,7 @@
-"""The calculation sheet a finance adviser hands a leader, and the price-list exports.
+"""The calculation sheet a finance adviser hands a leader, the price-list exports and the cost base.
+
+Every download the pricing pages offer is built here, so the CLI (`backoffice export ...`) builds the
+same files.
 
 The calculation workbook recomputes the price with live formulas from its inputs:
 direct costs and capital costs summed, pools allocated by key figures (share = figure / total),
@@ -15,10 +18,20 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
-from data.excel import Column, add_sheet, new_workbook, safe_text, workbook_bytes
+from data.excel import (
+    FORMATS,
+    HEADER_FILL,
+    HEADER_FONT,
+    Column,
+    add_sheet,
+    new_workbook,
+    safe_text,
+    workbook_bytes,
+)
 from data.i18n import t
+from pricing import costbase
 from pricing.models import PriceCalculation, PriceList
-from pricing.selfcost import tier_bounds, tier_split
+from pricing.tariffs import quantity_of, tier_bounds, tier_split
 
 YES, NO = "price.yes", "price.no"
 
@@ -135,9 +148,8 @@ def calculation_workbook(session: Session, calc: PriceCalculation) -> bytes:
             if comp["basis"] == "organisation":
                 parts = [Decimal(1)]
             else:
-                quantity = Decimal(str(adopter.get("population") or 0)) if comp["basis"] == "inhabitant" else \
-                    Decimal(str(adopter.get("units") or 0))
-                parts = tier_split(quantity, comp["tiers"], comp["tier_mode"])
+                parts = tier_split(quantity_of(comp, adopter.get("population"), adopter.get("units")), comp["tiers"],
+                                   comp["tier_mode"])
             row += parts
             weight_terms = "+".join(f"{get_column_letter(first + ti)}{r}*'{tiers_sheet}'!E{tier_row_of[(ci, ti)]}"
                                     for ti in range(ntiers))
@@ -206,8 +218,6 @@ def calculation_workbook(session: Session, calc: PriceCalculation) -> bytes:
     ]
     for label, value in summary_rows:
         summary.append([label, value])
-    from data.excel import FORMATS, HEADER_FILL, HEADER_FONT
-
     for cell in summary[1]:
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
     for row in summary.iter_rows(min_row=2, min_col=2, max_col=2):
@@ -321,3 +331,24 @@ def organisation_bills_workbook(year: int, codes: list[str], rows: list[dict]) -
     add_sheet(wb, t("price.xl.organisation_bills", year=year), columns, out,
               total_columns=tuple(range(first, last_service + 4)))
     return workbook_bytes(wb)
+
+
+def cost_base_workbook(session: Session, year: int) -> bytes:
+    """The year's cost base in the import format (`costbase.import_cost_base` reads it back)."""
+    workbook = new_workbook()
+    rows = [[r["service"], r["pool"], t(f"price.type.{r['cost_type']}"), t(f"price.basis.{r['basis']}"),
+             r["description"], r["amount_ore"], _yes(r["counts_toward_self_cost"])]
+            for r in costbase.cost_item_rows(session, year)]
+    add_sheet(workbook, t("price.sheet.items"),
+              [Column(t("price.col.service")), Column(t("price.col.pool")), Column(t("price.col.cost_type")),
+               Column(t("price.col.basis")), Column(t("price.col.description"), width=40),
+               Column(t("price.col.amount"), "money"), Column(t("price.col.counts"))], rows)
+    pools = costbase.pools_of_year(session, year)
+    add_sheet(workbook, t("price.sheet.pools"),
+              [Column(t("price.col.code")), Column(t("price.col.name"), width=40), Column(t("price.col.key_type"))],
+              [[p.code, p.name, t(f"price.key.{p.key_type}")] for p in pools])
+    codes = costbase.service_codes(session)
+    add_sheet(workbook, t("price.sheet.figures"),
+              [Column(t("price.col.pool")), Column(t("price.col.service")), Column(t("price.col.figure"), "decimal")],
+              [[p.code, codes[f.service_id], Decimal(f.figure)] for p in pools for f in p.figures])
+    return workbook_bytes(workbook)

@@ -14,6 +14,7 @@ from data.i18n import t
 from data.registers.models import Service
 from pricing import digifin
 from pricing.models import CostItem, DigifinLoan, PriceCalculation, PriceList
+from pricing.pricelists import price_history
 
 
 def price_kpis(session: Session, _actor: Actor, today: date | None = None) -> list[Kpi]:
@@ -48,8 +49,6 @@ def price_kpis(session: Session, _actor: Actor, today: date | None = None) -> li
 
 def price_facts(session: Session, service_code: str) -> list[Fact]:
     """Price development: the price in force per year and the change in the average bill."""
-    from pricing.pricelists import price_history
-
     service = session.scalar(select(Service).where(Service.code == service_code))
     if service is None:
         return []

@@ -261,10 +261,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "The expected volume is zero, so there is no price per unit. Enter the expected volume."),
     "price.org_not_found": ("Fant ingen virksomhet «{key}».", "No organisation “{key}”."),
     "price.org_twice": ("{name} står to ganger.", "{name} is listed twice."),
-    "price.agreements_unavailable": ("Avtalene (tjenestevedleggene) er ikke tilgjengelige ennå. Legg inn "
-                                     "virksomhetene og volumet selv.",
-                                     "Agreements (service appendices) are not available yet. Enter the "
-                                     "organisations and volume yourself."),
     "price.no_appendices": ("Ingen virksomheter har et tjenestevedlegg for {service} som gjelder {date}.",
                             "No organisation has a service appendix for {service} in force on {date}."),
     "price.no_source_figures": ("Fant ingen tall for «{key}» i {year} å fordele etter. Legg inn nøkkeltallene "
@@ -412,10 +408,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "Upper bound:factor, separated by semicolons; the last tier without a bound."),
     "price.fund_use_help": ("Pluss: bruk av oppspart selvkostfond (senker prisen). Minus: avsetning til fondet.",
                             "Plus: use of the saved self-cost fund (lowers the price). Minus: set aside to the fund."),
-    "price.agreements_missing_note": ("Avtalemodulen er ikke tatt i bruk ennå, så virksomheter og volum legges inn "
-                                      "her.",
-                                      "The agreements module is not in use yet, so organisations and volume are "
-                                      "entered here."),
     "price.growth_help": ("Forventet volum = målt bruk de siste 12 månedene før prisåret × (1 + vekst).",
                           "Expected volume = metered usage in the 12 months before the price year × (1 + growth)."),
     "price.organisation_key_help": ("Organisasjonsnummer, kommunenummer eller nøyaktig navn.",
@@ -540,4 +532,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "price.cli_written": ("Kalkylearket er skrevet til {path}", "The calculation sheet was written to {path}"),
     "price.cli_approved": ("Godkjent som prisliste, versjon {number}.", "Approved as price list, version {number}."),
     "price.cli_rate_set": ("Swaprenten for {year} er lagret.", "The swap rate for {year} is saved."),
+    "price.cli_file_written": ("Skrevet til {path}", "Written to {path}"),
+    "price.cli_help_export_cost_base": ("Et års kostnadsgrunnlag i importformatet (.xlsx)",
+                                        "A year's cost base in the import format (.xlsx)"),
+    "price.cli_help_export_price_lists": ("Godkjente prislister, gjeldende versjon (.xlsx)",
+                                          "Approved price lists, the version in force (.xlsx)"),
+    "price.cli_help_export_organisation_bills": ("Hva hver virksomhet betaler et år, per tjeneste (.xlsx)",
+                                                 "What each organisation pays in a year, per service (.xlsx)"),
+    "price.cli_help_export_calculation": ("Kalkylearket for en lagret kalkyle, med formler (.xlsx)",
+                                          "The calculation sheet of a stored calculation, with formulas (.xlsx)"),
+    "price.cli_help_export_bills": ("Skriv regningene per virksomhet i stedet for kalkylearket",
+                                    "Write the bills per organisation instead of the calculation sheet"),
 }

@@ -1,5 +1,6 @@
 """Tables of the pricing package: cost base, cost pools and key figures, investments and imputed
-interest rates, Digifin loans, price calculations and approved price lists.
+interest rates, Digifin loans, price calculations, approved price lists and the self-cost fund's
+planned use in a year's price.
 
 Services and organisations are referred to by id into the shared registers (data.registers.registry);
 nothing here points into agreements' tables, so this package's migration only needs the foundation.
@@ -176,3 +177,16 @@ class PriceList(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
 
     calculation: Mapped[PriceCalculation] = relationship()
+
+
+class FundPlan(Versioned, Base):
+    """How much of a service's self-cost fund finance plans to use (+) or set aside (−) in a year's price."""
+
+    __tablename__ = "pricing_fund_plan"
+    __table_args__ = (UniqueConstraint("service_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    amount_ore: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
+from data.crud import get_or_raise
 from data.db import utcnow
 from data.errors import BackofficeError, validate
 from data.i18n import t
@@ -27,7 +28,7 @@ from data.registers.models import Service
 from data.registers.registry import get_service
 from pricing.models import PriceCalculation, PriceList
 from pricing.schemas import ApprovalIn
-from pricing.selfcost import charge, get_calculation
+from pricing.tariffs import charge
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def approve(session: Session, actor: Actor, payload) -> PriceList:
     """A leader approves a calculation as the year's price list (a new version if one exists)."""
     actor.require("pricing.approve")
     data = validate(ApprovalIn, payload)
-    calc = get_calculation(session, data.calculation_id)
+    calc = get_or_raise(session, PriceCalculation, data.calculation_id, "price.calculation_not_found")
     if calc.status != "draft":
         raise BackofficeError(t("price.already_approved", number=calc.number))
     number = (session.scalar(select(func.max(PriceList.number)).where(
@@ -141,8 +142,7 @@ def price_history(session: Session, service_code: str) -> list[dict]:
 # --- immutability guard -------------------------------------------------------------------------
 
 
-@event.listens_for(Session, "before_flush")
-def _refuse_changes_to_approved(session: Session, _context, _instances) -> None:
+def refuse_changes_to_approved(session: Session, _context, _instances) -> None:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, PriceList) and (obj in session.deleted or session.is_modified(obj)):
             raise BackofficeError(t("price.approved_immutable"))

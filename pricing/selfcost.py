@@ -15,65 +15,29 @@ rounded half-up to whole øre once, at the end; each adopter pays max(minimum fe
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
+from data.crud import delete_row, get_or_raise
 from data.db import utcnow
-from data.errors import BackofficeError, NotFound, RowError, ValidationFailed, validate
+from data.errors import BackofficeError, RowError, ValidationFailed, validate
 from data.i18n import t
-from data.registers.models import Organisation
+from data.registers.models import Organisation, Service
 from data.registers.registry import find_organisation, get_service
-from pricing import capital, costbase, digifin
-from pricing.models import CostItem, PriceCalculation
+from pricing import capital, costbase, digifin, pricelists, sources
+from pricing.fundplan import planned_use
+from pricing.models import CostItem, PriceCalculation, PriceList
 from pricing.schemas import CalculationRequest, PriceModel
+from pricing.tariffs import charge, priced, quantity_of, round_ore, tier_bounds, tier_split
 
 ADOPTION_FACTORS = (Decimal("0.5"), Decimal("0.75"), Decimal(1), Decimal("1.25"), Decimal("1.5"), Decimal(2))
 
 
-def round_ore(value: Decimal) -> int:
-    return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-# --- tiers and the base rate ---------------------------------------------------------------------
-
-
-def tier_bounds(tiers: list[dict]) -> list[tuple[Decimal, Decimal | None, Decimal]]:
-    """(lower, upper or None, factor) for each tier; no tiers is one open tier at factor 1."""
-    if not tiers:
-        return [(Decimal(0), None, Decimal(1))]
-    out, lower = [], Decimal(0)
-    for tier in tiers:
-        upper = None if tier.get("up_to") is None else Decimal(tier["up_to"])
-        out.append((lower, upper, Decimal(str(tier.get("factor", 1)))))
-        lower = upper if upper is not None else lower
-    return out
-
-
-def tier_split(quantity: Decimal, tiers: list[dict], mode: str) -> list[Decimal]:
-    """The quantity in each tier. Graduated: each tier takes its slice. Volume: all of it in the tier
-    where the quantity falls."""
-    bounds = tier_bounds(tiers)
-    quantity = Decimal(quantity)
-    if mode == "volume":
-        out = [Decimal(0)] * len(bounds)
-        for index, (_lower, upper, _factor) in enumerate(bounds):
-            if upper is None or quantity <= upper:
-                out[index] = quantity
-                break
-        return out
-    out = []
-    for lower, upper, _factor in bounds:
-        top = quantity if upper is None else min(quantity, upper)
-        out.append(max(Decimal(0), top - lower))
-    return out
-
-
-def weighted(quantity: Decimal, tiers: list[dict], mode: str) -> Decimal:
-    return sum((q * f for q, (_l, _u, f) in zip(tier_split(quantity, tiers, mode), tier_bounds(tiers), strict=True)),
-               Decimal(0))
+# --- the base rate ------------------------------------------------------------------------------
 
 
 def solve_rate(cost: Decimal, weights: list[Decimal], minimum: Decimal = Decimal(0)) -> tuple[Decimal, set[int]]:
@@ -104,25 +68,6 @@ def solve_rate(cost: Decimal, weights: list[Decimal], minimum: Decimal = Decimal
     raise BackofficeError(t("price.no_volume"))
 
 
-def charge(component: dict, population: int | None, units: Decimal | int | str | None) -> int:
-    """What one organisation pays for one priced component, in øre (tier prices already in øre)."""
-    basis = component["basis"]
-    if basis == "organisation":
-        return int(component["fee_ore"])
-    quantity = Decimal(str(population or 0)) if basis == "inhabitant" else Decimal(str(units or 0))
-    parts = tier_split(quantity, component["tiers"], component["tier_mode"])
-    raw = sum((q * p for q, p in zip(parts, component["tier_prices_ore"], strict=True)), Decimal(0))
-    return max(int(component.get("minimum_fee_ore", 0)), round_ore(raw))
-
-
-def quantity_of(component: dict, adopter: dict) -> Decimal:
-    if component["basis"] == "organisation":
-        return Decimal(1)
-    if component["basis"] == "inhabitant":
-        return Decimal(str(adopter.get("population") or 0))
-    return Decimal(str(adopter.get("units") or 0))
-
-
 # --- compute (pure) ------------------------------------------------------------------------------
 
 
@@ -139,20 +84,13 @@ class _Splits:
         for comp in model["components"]:
             tiers, mode = comp.get("tiers", []), comp.get("tier_mode", "graduated")
             factors = [f for (_l, _u, f) in tier_bounds(tiers)]
-            parts = [tier_split(quantity_of(comp, a), tiers, mode) for a in adopters]
+            parts = [tier_split(quantity_of(comp, a.get("population"), a.get("units")), tiers, mode) for a in adopters]
             self.parts.append(parts)
             self.weights.append([sum((q * f for q, f in zip(p, factors, strict=True)), Decimal(0)) for p in parts])
 
     def bill(self, components: list[dict], index: int) -> list[int]:
-        """What adopter `index` pays for each priced component (the same rule as `charge`)."""
-        out = []
-        for ci, comp in enumerate(components):
-            if comp["basis"] == "organisation":
-                out.append(int(comp["fee_ore"]))
-                continue
-            raw = sum((q * p for q, p in zip(self.parts[ci][index], comp["tier_prices_ore"], strict=True)), Decimal(0))
-            out.append(max(int(comp.get("minimum_fee_ore") or 0), round_ore(raw)))
-        return out
+        """What adopter `index` pays for each priced component (`tariffs.charge` on the stored split)."""
+        return [priced(comp, self.parts[ci][index]) for ci, comp in enumerate(components)]
 
 
 def price_components(model: dict, self_cost: Decimal, adopters: list[dict], splits: _Splits | None = None) -> list[dict]:
@@ -272,25 +210,20 @@ def _adopters_from_request(session: Session, request: CalculationRequest) -> lis
 def adopters_from_agreements(session: Session, service_code: str, year: int,
                              growth_percent: Decimal = Decimal(0), meter: str | None = None) -> tuple[list[dict], dict]:
     """Organisations with a service appendix in force on 1 January of the price year, with their
-    metered usage over the last 12 months before it × (1 + growth) as expected units.
+    metered usage over the last 12 months before it × (1 + growth) as expected units (the given
+    meter, or the service's first).
 
-    Returns (adopters, where the figures came from). Raises in plain language when the agreements
-    module is not available or nobody has an appendix."""
-    from datetime import date
-
-    from pricing import sources
-
+    Returns (adopters, where the figures came from). Raises in plain language when nobody has an
+    appendix."""
     on_date = date(year, 1, 1)
     org_ids = sources.adopter_ids(session, service_code, on_date)
-    if org_ids is None:
-        raise BackofficeError(t("price.agreements_unavailable"))
     if not org_ids:
         raise BackofficeError(t("price.no_appendices", service=service_code, date=on_date.strftime("%d.%m.%Y")))
     start, end = sources.usage_period(year)
     if meter is None:
-        found = sources.meters(session, service_code)
-        meter = found[0][0] if found else None
-    usage = (sources.usage_by_organisation(session, service_code, start, end, meter) or {}) if meter else {}
+        first = sources.first_meter(session, service_code)
+        meter = first.code if first else None
+    usage = sources.usage_by_organisation(session, service_code, start, end, meter) if meter else {}
     factor = 1 + Decimal(growth_percent) / 100
     orgs = session.scalars(select(Organisation).where(Organisation.id.in_(org_ids)).order_by(Organisation.name))
     adopters = [{"org_id": o.id, "name": o.name, "org_number": o.org_number, "population": o.population or 0,
@@ -301,8 +234,6 @@ def adopters_from_agreements(session: Session, service_code: str, year: int,
 
 
 def build_inputs(session: Session, request: CalculationRequest) -> dict:
-    from pricing import pricelists
-
     service = get_service(session, request.service)
     year, basis = request.year, request.basis
     codes = costbase.service_codes(session)
@@ -330,11 +261,12 @@ def build_inputs(session: Session, request: CalculationRequest) -> dict:
                                                     request.meter)
         source = "agreements"
     previous = pricelists.approved_price(session, service.code, year - 1)
+    rate = capital.rate_for(session, year)
     return {
         "service": service.code, "service_name": service.name, "year": year, "basis": basis,
         "model": request.model.model_dump(mode="json"), "fund_use_ore": request.fund_use_ore,
         "direct": direct, "allocation": allocation, "key_figures": figures, "capital": capital_lines,
-        "imputed_rate": str(capital.rate_for(session, year)) if capital.rate_for(session, year) is not None else None,
+        "imputed_rate": str(rate) if rate is not None else None,
         "digifin": loans, "adopters": adopters, "volume_source": source, "volume_origin": origin,
         "volume_growth_percent": str(request.volume_growth_percent),
         "previous": previous.as_dict() if previous else None,
@@ -376,25 +308,20 @@ def recalculate(calc: PriceCalculation) -> dict:
 
 
 def get_calculation(session: Session, calc_id: int) -> PriceCalculation:
-    calc = session.get(PriceCalculation, calc_id)
-    if calc is None:
-        raise NotFound(t("price.calculation_not_found", id=calc_id))
-    return calc
+    return get_or_raise(session, PriceCalculation, calc_id, "price.calculation_not_found")
+
+
+def _draft_only(calc: PriceCalculation) -> None:
+    if calc.status != "draft":
+        raise BackofficeError(t("price.approved_immutable"))
 
 
 def delete_calculation(session: Session, actor: Actor, calc_id: int) -> None:
     actor.require("pricing.write")
-    calc = get_calculation(session, calc_id)
-    if calc.status != "draft":
-        raise BackofficeError(t("price.approved_immutable"))
-    session.delete(calc)
-    session.flush()
+    delete_row(session, PriceCalculation, calc_id, "price.calculation_not_found", guard=_draft_only)
 
 
 def calculation_rows(session: Session, service: str | None = None, year: int | None = None) -> list[dict]:
-    from data.registers.models import Service
-    from pricing.models import PriceList
-
     query = (select(PriceCalculation, Service.code, PriceList.number.label("list_number"))
              .join(Service, Service.id == PriceCalculation.service_id)
              .outerjoin(PriceList, PriceList.calculation_id == PriceCalculation.id)
@@ -422,11 +349,7 @@ def starting_point(session: Session, service_code: str, year: int) -> dict | Non
                           .order_by(PriceCalculation.year.desc(), PriceCalculation.number.desc()).limit(1))
     if calc is None:
         return None
-    from pricing.invoicing.fund import (
-        planned_use,  # the fund's planned use for the year flows into its price (issue 6)
-    )
-
-    planned = planned_use(session, service_code, year)
+    planned = planned_use(session, service_code, year)   # the fund's planned use flows into the price
     return {"model": calc.inputs["model"],
             "fund_use_ore": planned if planned is not None else calc.inputs["fund_use_ore"],
             "adopters": [{"org_id": a["org_id"], "organisation": a.get("org_number") or a["name"], "name": a["name"],
@@ -443,8 +366,6 @@ def municipality_adopters(session: Session) -> list[dict]:
 
 def side_by_side(session: Session, calc: PriceCalculation) -> list[dict]:
     """The calculation's main figures beside last year's approved calculation for the same service."""
-    from pricing.models import PriceList
-
     last = session.scalar(select(PriceCalculation).join(PriceList, PriceList.calculation_id == PriceCalculation.id)
                           .where(PriceCalculation.service_id == calc.service_id,
                                  PriceCalculation.year == calc.year - 1)

@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from data.access import Actor
-from data.crud import ensure_version
+from data.crud import ensure_version, get_or_raise
 from data.db import utcnow
-from data.errors import BackofficeError, NotFound, PermissionDenied, RowError, ValidationFailed, validate
+from data.errors import BackofficeError, PermissionDenied, RowError, ValidationFailed, validate
 from data.formatting import day
 from data.i18n import t
 from data.registers.models import Service
@@ -88,9 +88,7 @@ def _require_read(actor: Actor, dpia: Dpia) -> None:
 
 
 def get_dpia(session: Session, actor: Actor, dpia_id: int) -> Dpia:
-    dpia = session.get(Dpia, dpia_id)
-    if dpia is None:
-        raise NotFound(t("dpia.not_found", id=dpia_id))
+    dpia = get_or_raise(session, Dpia, dpia_id, "dpia.not_found")
     _require_read(actor, dpia)
     return dpia
 
@@ -197,9 +195,7 @@ def _fill_risk(risk: DpiaRisk, data: DpiaRiskIn) -> None:
 def update_risk(session: Session, actor: Actor, risk_id: int, payload, expected_version: int | None = None) -> DpiaRisk:
     actor.require("risk.write")
     data = validate(DpiaRiskIn, payload)
-    risk = session.get(DpiaRisk, risk_id)
-    if risk is None:
-        raise NotFound(t("dpia.risk_not_found", id=risk_id))
+    risk = get_or_raise(session, DpiaRisk, risk_id, "dpia.risk_not_found")
     _require_read(actor, risk.dpia)
     ensure_version(risk, expected_version, risk.key)
     _require_editable(risk.dpia)
@@ -212,9 +208,7 @@ def update_risk(session: Session, actor: Actor, risk_id: int, payload, expected_
 
 def delete_risk(session: Session, actor: Actor, risk_id: int) -> None:
     actor.require("risk.write")
-    risk = session.get(DpiaRisk, risk_id)
-    if risk is None:
-        raise NotFound(t("dpia.risk_not_found", id=risk_id))
+    risk = get_or_raise(session, DpiaRisk, risk_id, "dpia.risk_not_found")
     dpia = risk.dpia
     _require_editable(dpia)
     dpia.risks.remove(risk)

@@ -1,4 +1,5 @@
-"""Excel exports of the registers, and the municipality template (Excel and a printable page)."""
+"""Excel exports of the registers and of NSM maturity assessments, and the municipality template (Excel
+and a printable page)."""
 from __future__ import annotations
 
 import html
@@ -14,7 +15,7 @@ from data.i18n import t
 from data.registers.registry import get_service
 from risk import dpia as dpias
 from risk import matrix as matrices
-from risk import measures, ros
+from risk import measures, nsm, ros
 
 LEVEL_FILLS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,6 +66,24 @@ def measure_sheet(workbook, rows: list[dict], title: str | None = None):
     return add_sheet(workbook, title or t("ros.page.measures"), columns, data, total_columns=(11,))
 
 
+def risks_workbook(session: Session, service_code: str | None = None, levels: tuple = (), owner: str | None = None,
+                   statuses: tuple = (), above_only: bool = False, search: str = "") -> bytes:
+    """The risk register as the register page filters it (risks of the ROS in force)."""
+    rows = ros.risk_rows(session, service_code, tuple(levels), owner, tuple(statuses), True, None, above_only)
+    workbook = new_workbook()
+    risk_sheet(workbook, ros.search_risks(rows, search))
+    return workbook_bytes(workbook)
+
+
+def measures_workbook(session: Session, service_code: str | None = None, statuses: tuple = (),
+                      owner: str | None = None, overdue_only: bool = False) -> bytes:
+    """The measure register as the measures page filters it, overdue first."""
+    rows = measures.measure_rows(session, service_code, tuple(statuses), owner, overdue_only)
+    workbook = new_workbook()
+    measure_sheet(workbook, measures.in_follow_up_order(rows))
+    return workbook_bytes(workbook)
+
+
 def register_workbook(session: Session, actor: Actor, service_code: str | None = None) -> bytes:
     """Every register for one service (or all): assessments, risks, measures, acceptances, reviews, DPIAs."""
     if service_code:
@@ -106,6 +125,43 @@ def register_workbook(session: Session, actor: Actor, service_code: str | None =
               [[d["service_code"], d["processing"], d["revision"], t(f"ros.status.{d['status']}"),
                 t("ros.yes") if d["required"] else t("ros.no"), t(f"dpia.level.{d['residual_level']}"),
                 t("ros.yes") if d["prior_consultation"] else t("ros.no"), d["approved_on"]] for d in dpia_list])
+    return workbook_bytes(workbook)
+
+
+# --- NSM maturity -------------------------------------------------------------------------------------
+
+
+def nsm_workbook(session: Session, assessment_id: int) -> bytes:
+    """An NSM maturity assessment in four sheets: every measure, by principle, by category, and the gaps
+    (furthest below target). The measures sheet reads back in with `nsm.read_assessment_sheet`."""
+    rows = nsm.score_rows(session, assessment_id)
+    workbook = new_workbook()
+    measure_columns = [Column(t("nsm.col.measure_id")), Column(t("nsm.col.measure"), width=55),
+                       Column(t("nsm.col.principle"), width=40), Column(t("nsm.col.category")),
+                       Column(t("nsm.col.level"), "int"), Column(t("nsm.col.target"), "int"),
+                       Column(t("nsm.col.gap"), "int"), Column(t("nsm.col.evidence"), width=50),
+                       Column(t("nsm.col.comment"), width=40)]
+    gap_formula_rows = []
+    for index, r in enumerate(rows, start=2):
+        gap = f'=IF(E{index}="","",F{index}-E{index})'
+        gap_formula_rows.append([r["measure_id"], r["measure"], f"{r['principle_id']} {r['principle']}",
+                                 f"{r['category_id']} {r['category']}", r["level"], r["target"], gap,
+                                 r["evidence"], r["comment"]])
+    add_sheet(workbook, t("nsm.sheet.measures"), measure_columns, gap_formula_rows)
+    result = nsm.results(session, assessment_id)
+    rollup_columns = [Column(t("nsm.col.id")), Column(t("nsm.col.title"), width=50),
+                      Column(t("nsm.col.average"), "decimal"), Column(t("nsm.col.target"), "decimal"),
+                      Column(t("nsm.col.gap"), "decimal"), Column(t("nsm.col.scored"), "int"),
+                      Column(t("nsm.col.below_target"), "int")]
+    for sheet, key in ((t("nsm.sheet.principles"), "principles"), (t("nsm.sheet.categories"), "categories")):
+        add_sheet(workbook, sheet, rollup_columns,
+                  [[r["id"], r["title"], r["average"], r["target"], r["gap"], r["scored"], r["below_target"]]
+                   for r in result[key]])
+    gap_rows = nsm.gaps(session, assessment_id, limit=None)
+    add_sheet(workbook, t("nsm.sheet.gaps"), measure_columns,
+              [[r["measure_id"], r["measure"], f"{r['principle_id']} {r['principle']}",
+                f"{r['category_id']} {r['category']}", r["level"], r["target"], r["gap"], r["evidence"],
+                r["comment"]] for r in gap_rows])
     return workbook_bytes(workbook)
 
 

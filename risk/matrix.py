@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.errors import NotFound, RowError, ValidationFailed, validate
+from data.crud import get_or_raise
+from data.errors import RowError, ValidationFailed, validate
 from data.i18n import t
 from risk.models import RiskMatrix
 from risk.schemas import DIMENSIONS, LEVELS, MatrixIn, StageIn
@@ -154,10 +155,7 @@ def current_matrix(session: Session) -> RiskMatrix:
 
 
 def get_matrix(session: Session, matrix_id: int) -> RiskMatrix:
-    matrix = session.get(RiskMatrix, matrix_id)
-    if matrix is None:
-        raise NotFound(t("ros.matrix.not_found", id=matrix_id))
-    return matrix
+    return get_or_raise(session, RiskMatrix, matrix_id, "ros.matrix.not_found")
 
 
 def list_matrices(session: Session) -> list[RiskMatrix]:

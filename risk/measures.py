@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.crud import ensure_version
-from data.errors import BackofficeError, NotFound, RowError, ValidationFailed, validate
+from data.crud import for_edit, get_or_raise
+from data.errors import BackofficeError, RowError, ValidationFailed, validate
 from data.i18n import t
 from data.textsearch import contains_folded
 from risk import ros
@@ -22,10 +22,12 @@ from risk.schemas import OPEN_MEASURE, MeasureIn, MeasureProgressIn, MeasureStat
 
 
 def get_measure(session: Session, measure_id: int) -> Measure:
-    measure = session.get(Measure, measure_id)
-    if measure is None:
-        raise NotFound(t("ros.measure.not_found", id=measure_id))
-    return measure
+    return get_or_raise(session, Measure, measure_id, "ros.measure.not_found")
+
+
+def _measure_for_edit(session: Session, measure_id: int, expected_version: int | None) -> Measure:
+    return for_edit(session, Measure, measure_id, expected_version, "ros.measure.not_found",
+                    label=lambda measure: f"{measure.key} {measure.title}")
 
 
 def _linked_risks(session: Session, assessment: RosAssessment, keys: list[str]) -> list[Risk]:
@@ -64,8 +66,7 @@ def update_measure(session: Session, actor: Actor, measure_id: int, payload,
                    expected_version: int | None = None) -> Measure:
     actor.require("risk.write")
     data = validate(MeasureIn, payload)
-    measure = get_measure(session, measure_id)
-    ensure_version(measure, expected_version, f"{measure.key} {measure.title}")
+    measure = _measure_for_edit(session, measure_id, expected_version)
     ros.require_editable(measure.assessment)
     _fill(measure, data)
     measure.risks = _linked_risks(session, measure.assessment, data.risk_keys)
@@ -78,8 +79,7 @@ def record_progress(session: Session, actor: Actor, measure_id: int, payload,
     """Status, due date, owner and completion: allowed on approved assessments too (follow-up)."""
     actor.require("risk.write")
     data = validate(MeasureProgressIn, payload)
-    measure = get_measure(session, measure_id)
-    ensure_version(measure, expected_version, f"{measure.key} {measure.title}")
+    measure = _measure_for_edit(session, measure_id, expected_version)
     if measure.assessment.status == "superseded":
         ros.require_editable(measure.assessment)
     measure.status = data.status.value
@@ -146,6 +146,11 @@ def measure_rows(session: Session, service_code: str | None = None, statuses: tu
         })
         rows.append(row)
     return rows
+
+
+def in_follow_up_order(rows: list[dict]) -> list[dict]:
+    """Overdue measures first, then by due date; measures without a due date last."""
+    return sorted(rows, key=lambda r: (not r["overdue"], r["due_date"] is None, r["due_date"] or 0))
 
 
 def measure_payload(measure: Measure) -> dict:

@@ -14,15 +14,20 @@ from functools import lru_cache
 from pathlib import Path
 from statistics import mean
 
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from data import crud
 from data.access import Actor
-from data.crud import ensure_version
-from data.errors import BackofficeError, NotFound, RowError, ValidationFailed, errors_from_pydantic, validate
+from data.appspec import Kpi
+from data.errors import BackofficeError, RowError, ValidationFailed, errors_from_pydantic, validate
+from data.excel import read_sheet
+from data.formatting import number
 from data.i18n import get_language, t
-from risk.nsm_models import NsmAssessment, NsmScore
-from risk.threats.schemas import GapToRiskIn, NsmAssessmentIn, NsmScoreIn
+from risk import ros
+from risk.models import NsmAssessment, NsmScore, RosAssessment
+from risk.schemas import NsmAssessmentIn, NsmScoreIn, OwnedRiskIn
 
 REFERENCE = Path(__file__).resolve().parent / "reference" / "nsm_principles.csv"
 MATURITY_KEYS = {0: "nsm.level.0", 1: "nsm.level.1", 2: "nsm.level.2", 3: "nsm.level.3", 4: "nsm.level.4",
@@ -89,10 +94,16 @@ def title(item_id: str) -> str:
 
 
 def _assessment(session: Session, assessment_id: int) -> NsmAssessment:
-    assessment = session.get(NsmAssessment, assessment_id)
-    if assessment is None:
-        raise NotFound(t("nsm.error.no_assessment", id=assessment_id))
-    return assessment
+    return crud.get_or_raise(session, NsmAssessment, assessment_id, "nsm.error.no_assessment")
+
+
+def _assessment_for_edit(session: Session, assessment_id: int, expected_version: int | None) -> NsmAssessment:
+    return crud.for_edit(session, NsmAssessment, assessment_id, expected_version, "nsm.error.no_assessment")
+
+
+def _refuse_final(assessment: NsmAssessment) -> None:
+    if assessment.status == "final":
+        raise BackofficeError(t("nsm.error.final", title=assessment.title))
 
 
 def create_assessment(session: Session, actor: Actor, payload) -> NsmAssessment:
@@ -125,24 +136,20 @@ def update_scores(session: Session, actor: Actor, assessment_id: int, rows: list
     Returns the number of measures changed.
     """
     actor.require("risk.write")
-    assessment = _assessment(session, assessment_id)
-    ensure_version(assessment, expected_version, assessment.title)
-    if assessment.status == "final":
-        raise BackofficeError(t("nsm.error.final", title=assessment.title))
+    assessment = _assessment_for_edit(session, assessment_id, expected_version)
+    _refuse_final(assessment)
     known = set(measure_ids())
     errors: list[RowError] = []
     checked: list[NsmScoreIn] = []
-    from pydantic import ValidationError
-
     for index, row in enumerate(rows, start=1):
-        number = row.get("row", index) if isinstance(row, dict) else index
+        row_number = row.get("row", index) if isinstance(row, dict) else index
         try:
             item = NsmScoreIn.model_validate(row)
         except ValidationError as exc:
-            errors.extend(errors_from_pydantic(exc, number))
+            errors.extend(errors_from_pydantic(exc, row_number))
             continue
         if item.measure_id not in known:
-            errors.append(RowError(number, "measure_id", t("nsm.error.unknown_measure", id=item.measure_id)))
+            errors.append(RowError(row_number, "measure_id", t("nsm.error.unknown_measure", id=item.measure_id)))
             continue
         checked.append(item)
     if errors:
@@ -163,14 +170,38 @@ def update_scores(session: Session, actor: Actor, assessment_id: int, rows: list
     return changed
 
 
+def _whole(value):
+    """A cell as a whole number where it is one; anything else is left for validation to refuse."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def read_assessment_sheet(content: bytes) -> list[dict]:
+    """Rows of the measures sheet of an exported assessment, for `update_scores` (import back)."""
+    _headers, rows = read_sheet(content, t("nsm.sheet.measures"))
+    out = []
+    for row_number, r in rows:
+        item = {"row": row_number, "measure_id": str(r.get(t("nsm.col.measure_id")) or "").strip(),
+                "level": _whole(r.get(t("nsm.col.level"))), "evidence": str(r.get(t("nsm.col.evidence")) or ""),
+                "comment": str(r.get(t("nsm.col.comment")) or "")}
+        target = _whole(r.get(t("nsm.col.target")))
+        if target is not None:
+            item["target"] = target
+        out.append(item)
+    return out
+
+
 def set_status(session: Session, actor: Actor, assessment_id: int, status: str,
                expected_version: int | None = None) -> NsmAssessment:
     """Finalise an assessment (locks its scores) or reopen it."""
     actor.require("risk.write")
     if status not in ("draft", "final"):
         raise BackofficeError(t("nsm.error.status"))
-    assessment = _assessment(session, assessment_id)
-    ensure_version(assessment, expected_version, assessment.title)
+    assessment = _assessment_for_edit(session, assessment_id, expected_version)
     if status == "final":
         missing = sum(1 for s in assessment.scores if s.level is None)
         if missing:
@@ -182,11 +213,7 @@ def set_status(session: Session, actor: Actor, assessment_id: int, status: str,
 
 def delete_assessment(session: Session, actor: Actor, assessment_id: int) -> None:
     actor.require("risk.write")
-    assessment = _assessment(session, assessment_id)
-    if assessment.status == "final":
-        raise BackofficeError(t("nsm.error.final", title=assessment.title))
-    session.delete(assessment)
-    session.flush()
+    crud.delete_row(session, NsmAssessment, assessment_id, "nsm.error.no_assessment", guard=_refuse_final)
 
 
 # --- reading -------------------------------------------------------------------------------------------
@@ -338,9 +365,6 @@ def category_averages(session: Session, assessment_id: int) -> dict[str, float |
 def department_ros(session: Session, actor: Actor):
     """The department-wide ROS that risks can be added to: the open one, else a revision of the approved
     one, else a new draft."""
-    from risk import ros
-    from risk.models import RosAssessment
-
     base = select(RosAssessment).where(RosAssessment.scope == "department")
     open_one = session.scalar(base.where(RosAssessment.status.in_(("draft", "in_review")))
                               .order_by(RosAssessment.is_current.desc(), RosAssessment.id.desc()).limit(1))
@@ -357,18 +381,15 @@ def department_ros(session: Session, actor: Actor):
 def gap_to_department_risk(session: Session, actor: Actor, assessment_id: int, measure_id: str, payload) -> int:
     """Carry a maturity gap into the department-wide ROS as a risk with an owner and a deadline."""
     actor.require("risk.write")
-    data = validate(GapToRiskIn, payload)
+    data = validate(OwnedRiskIn, payload)
     _assessment(session, assessment_id)
-    score = session.scalar(select(NsmScore).where(NsmScore.assessment_id == assessment_id,
-                                                  NsmScore.measure_id == measure_id))
-    if score is None:
-        raise NotFound(t("nsm.error.unknown_measure", id=measure_id))
+    score = crud.scalar_or_raise(session, select(NsmScore).where(NsmScore.assessment_id == assessment_id,
+                                                                 NsmScore.measure_id == measure_id),
+                                 "nsm.error.unknown_measure", id=measure_id)
     if score.ros_risk_id is not None:
         raise BackofficeError(t("nsm.error.already_risk", id=score.ros_risk_id))
     if score.level is None or score.level >= score.target:
         raise BackofficeError(t("nsm.error.no_gap", id=measure_id))
-    from risk import ros
-
     assessment = department_ros(session, actor)
     principle = items_by_id()[measure_id].parent
     risk = ros.add_risk(session, actor, assessment.id, {
@@ -386,3 +407,29 @@ def gap_to_department_risk(session: Session, actor: Actor, assessment_id: int, m
     score.ros_risk_id = risk.id
     session.flush()
     return risk.id
+
+
+# --- the leader's overview ---------------------------------------------------------------------------------
+
+
+def _signed(value: float) -> str:
+    text = number(abs(value), 1)
+    return ("+" if value >= 0 else "−") + text
+
+
+def kpis(session: Session, _actor: Actor) -> list[Kpi]:
+    """NSM maturity by category (latest assessment), with the change since the one before."""
+    latest, previous = latest_two(session)
+    if latest is None:
+        return [Kpi(t("nsm.kpi.none"), "–", t("nsm.kpi.none_help"))]
+    now = category_averages(session, latest)
+    before = category_averages(session, previous) if previous else {}
+    out = []
+    for category in categories():
+        value = now.get(category.id)
+        old = before.get(category.id)
+        delta = _signed(value - old) if value is not None and old is not None else None
+        out.append(Kpi(t("nsm.kpi.category", id=category.id, title=category.title),
+                       t("nsm.kpi.value", value=number(value, 1)) if value is not None else "–",
+                       t("nsm.kpi.help"), delta))
+    return out

@@ -17,16 +17,18 @@ from datetime import date, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from data import crud
 from data.access import Actor
-from data.crud import ensure_version
+from data.appspec import Fact, Kpi
 from data.db import utcnow
-from data.errors import BackofficeError, NotFound, PermissionDenied, RowError, ValidationFailed, validate
-from data.formatting import day
+from data.errors import BackofficeError, PermissionDenied, RowError, ValidationFailed, validate
+from data.formatting import day, number
 from data.i18n import t
 from data.registers.models import Component, Service
 from data.registers.registry import get_service
 from data.textsearch import contains_folded
 from risk import matrix as matrices
+from risk.dpia import latest_approved
 from risk.models import Measure, ReviewTrigger, Risk, RiskAcceptance, RosAssessment, measure_risk
 from risk.schemas import (
     FROZEN,
@@ -36,6 +38,7 @@ from risk.schemas import (
     Decision,
     RiskIn,
     Scope,
+    StageIn,
     Status,
     TriggerIn,
 )
@@ -48,21 +51,19 @@ RISK_TEXT_FIELDS = ("title", "threat", "vulnerability", "consequence", "owner", 
 
 
 def get_assessment(session: Session, assessment_id: int) -> RosAssessment:
-    assessment = session.get(RosAssessment, assessment_id)
-    if assessment is None:
-        raise NotFound(t("ros.not_found", id=assessment_id))
-    return assessment
-
-
-def get_risk(session: Session, risk_id: int) -> Risk:
-    risk = session.get(Risk, risk_id)
-    if risk is None:
-        raise NotFound(t("ros.risk.not_found", id=risk_id))
-    return risk
+    return crud.get_or_raise(session, RosAssessment, assessment_id, "ros.not_found")
 
 
 def label(assessment: RosAssessment) -> str:
     return t("ros.label", title=assessment.title, revision=assessment.revision)
+
+
+def _assessment_for_edit(session: Session, assessment_id: int, expected_version: int | None) -> RosAssessment:
+    return crud.for_edit(session, RosAssessment, assessment_id, expected_version, "ros.not_found", label=label)
+
+
+def get_risk(session: Session, risk_id: int) -> Risk:
+    return crud.get_or_raise(session, Risk, risk_id, "ros.risk.not_found")
 
 
 def require_editable(assessment: RosAssessment) -> None:
@@ -84,8 +85,9 @@ def _next_key(session: Session, model, series_id: int | None, assessment_id: int
 def _check_target(session: Session, data: AssessmentIn) -> None:
     if data.service_code:
         get_service(session, data.service_code)
-    if data.component_code and session.scalar(select(Component.id).where(Component.code == data.component_code)) is None:
-        raise NotFound(t("component.not_found", code=data.component_code))
+    if data.component_code:
+        crud.scalar_or_raise(session, select(Component.id).where(Component.code == data.component_code),
+                             "component.not_found", code=data.component_code)
 
 
 # --- assessments ------------------------------------------------------------------------------------
@@ -112,8 +114,7 @@ def update_assessment(session: Session, actor: Actor, assessment_id: int, payloa
                       expected_version: int | None = None) -> RosAssessment:
     actor.require("risk.write")
     data = validate(AssessmentIn, payload)
-    assessment = get_assessment(session, assessment_id)
-    ensure_version(assessment, expected_version, label(assessment))
+    assessment = _assessment_for_edit(session, assessment_id, expected_version)
     require_editable(assessment)
     _check_target(session, data)
     if data.matrix_id and data.matrix_id != assessment.matrix_id:
@@ -140,8 +141,7 @@ def set_status(session: Session, actor: Actor, assessment_id: int, status: str,
                expected_version: int | None = None, approver: str | None = None) -> RosAssessment:
     """draft <-> in review -> approved. Approving freezes the revision and supersedes the previous one."""
     actor.require("risk.write")
-    assessment = get_assessment(session, assessment_id)
-    ensure_version(assessment, expected_version, label(assessment))
+    assessment = _assessment_for_edit(session, assessment_id, expected_version)
     require_editable(assessment)
     if status not in (Status.DRAFT.value, Status.IN_REVIEW.value, Status.APPROVED.value):
         raise BackofficeError(t("ros.bad_status", status=status))
@@ -285,8 +285,6 @@ def _stage_of(risk: Risk, stage: str):
     consequences = getattr(risk, f"{stage}_consequences")
     if likelihood is None or not consequences:
         return None
-    from risk.schemas import StageIn
-
     return StageIn(likelihood=likelihood, consequences=consequences)
 
 
@@ -346,8 +344,8 @@ def add_risk(session: Session, actor: Actor, assessment_id: int, payload) -> Ris
 def update_risk(session: Session, actor: Actor, risk_id: int, payload, expected_version: int | None = None) -> Risk:
     actor.require("risk.write")
     data = validate(RiskIn, payload)
-    risk = get_risk(session, risk_id)
-    ensure_version(risk, expected_version, f"{risk.key} {risk.title}")
+    risk = crud.for_edit(session, Risk, risk_id, expected_version, "ros.risk.not_found",
+                         label=lambda row: f"{row.key} {row.title}")
     require_editable(risk.assessment)
     _fill_risk(risk, data, risk.assessment)
     session.flush()
@@ -563,9 +561,7 @@ def mark_review_due(session: Session, actor: Actor, service_code: str, reason: s
 
 def resolve_trigger(session: Session, actor: Actor, trigger_id: int, resolution: str) -> ReviewTrigger:
     actor.require("risk.write")
-    trigger = session.get(ReviewTrigger, trigger_id)
-    if trigger is None:
-        raise NotFound(t("ros.trigger.not_found", id=trigger_id))
+    trigger = crud.get_or_raise(session, ReviewTrigger, trigger_id, "ros.trigger.not_found")
     if trigger.resolved_at is not None:
         raise BackofficeError(t("ros.trigger.already_resolved"))
     if not resolution.strip():
@@ -692,6 +688,17 @@ def risk_rows(session: Session, service_code: str | None = None, levels: tuple =
     return rows
 
 
+RISK_SEARCH_FIELDS = ("key", "title", "threat", "vulnerability", "consequence", "owner")
+
+
+def search_risks(rows: list[dict], search: str | None) -> list[dict]:
+    """The register rows whose key, title, threat, vulnerability, consequence or owner contain `search`."""
+    if not search:
+        return rows
+    needle = search.lower()
+    return [r for r in rows if needle in " ".join(str(r[k]) for k in RISK_SEARCH_FIELDS).lower()]
+
+
 def _latest_acceptances(session: Session) -> dict:
     """(series, risk key) -> the latest decision, as plain values (no snapshot decoding)."""
     latest = {}
@@ -789,14 +796,13 @@ def due_reviews(session: Session, service_code: str | None = None, horizon_days:
 
 def kpi_counts(session: Session) -> dict[str, int]:
     """SQL aggregates for the leader's overview."""
-    from risk.models import Measure as M
-
     today = date.today()
     above = session.scalar(select(func.count()).select_from(Risk).join(RosAssessment, RosAssessment.id == Risk.assessment_id)
                            .where(RosAssessment.is_current.is_(True), Risk.above_acceptance.is_(True))) or 0
-    overdue = session.scalar(select(func.count()).select_from(M).join(RosAssessment, RosAssessment.id == M.assessment_id)
-                             .where(RosAssessment.is_current.is_(True), M.status.in_(OPEN_MEASURE),
-                                    M.due_date < today)) or 0
+    overdue = session.scalar(select(func.count()).select_from(Measure)
+                             .join(RosAssessment, RosAssessment.id == Measure.assessment_id)
+                             .where(RosAssessment.is_current.is_(True), Measure.status.in_(OPEN_MEASURE),
+                                    Measure.due_date < today)) or 0
     triggers = session.scalar(select(func.count()).select_from(ReviewTrigger)
                               .where(ReviewTrigger.resolved_at.is_(None))) or 0
     risk_reviews = session.scalar(select(func.count()).select_from(Risk)
@@ -837,14 +843,9 @@ def owners(session: Session) -> list[str]:
 
 
 def services_with_ros(session: Session) -> list[tuple[str, str]]:
-    rows = session.execute(select(Service.code, Service.name).where(
-        Service.code.in_(select(RosAssessment.service_code).where(RosAssessment.service_code.is_not(None))))
-        .order_by(Service.name))
-    return [(code, name) for code, name in rows]
-
-
-def all_services(session: Session) -> list[tuple[str, str]]:
-    return [(code, name) for code, name in session.execute(select(Service.code, Service.name).order_by(Service.name))]
+    codes = session.scalars(select(RosAssessment.service_code).where(RosAssessment.service_code.is_not(None))
+                            .distinct())
+    return crud.service_choices(session, codes=codes)
 
 
 __all__ = [
@@ -857,9 +858,6 @@ __all__ = [
 
 
 def kpis(session: Session, _actor: Actor) -> list:
-    from data.appspec import Kpi
-    from data.formatting import number
-
     counts = kpi_counts(session)
     return [
         Kpi(t("ros.kpi.above"), number(counts["above"]), t("ros.kpi.above_help")),
@@ -870,9 +868,6 @@ def kpis(session: Session, _actor: Actor) -> list:
 
 def service_facts(session: Session, service_code: str) -> list:
     """The service's ROS, its open risks above acceptance, review requests and approved DPIAs."""
-    from data.appspec import Fact
-    from risk.dpia import latest_approved
-
     summary = service_summary(session, service_code)
     assessment = summary["assessment"]
     facts = []

@@ -1,4 +1,4 @@
-"""What may come in to the ROS and DPIA registers (forms, CLI, other modules)."""
+"""What may come in to the ROS and DPIA registers and NSM maturity assessments (forms, CLI, other modules)."""
 from __future__ import annotations
 
 from datetime import date
@@ -277,3 +277,45 @@ class DpiaIn(_In):
     dpo_opinion: str = ""
     dpo_name: str = ""
     conclusion: str = ""
+
+
+# --- NSM maturity ---------------------------------------------------------------------------------------
+
+
+class _LooseIn(BaseModel):
+    """Payloads that may carry fields we do not use (a sheet row's number, a form's extras): ignored."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+
+class NsmAssessmentIn(_LooseIn):
+    title: str = Field(min_length=1, max_length=200)
+    assessed_on: date
+    scope: str = Field("", max_length=200)
+    default_target: int = Field(3, ge=0, le=5)
+    notes: str = ""
+    copy_from_id: int | None = None
+
+
+class NsmScoreIn(_LooseIn):
+    measure_id: str
+    level: int | None = Field(None, ge=0, le=5)
+    target: int = Field(3, ge=0, le=5)
+    evidence: str = ""
+    comment: str = ""
+
+
+class OwnedRiskIn(_LooseIn):
+    """A finding carried into a ROS as a risk (an NSM gap, a threat): who owns it, by when, how bad."""
+
+    owner: str = Field(min_length=1, max_length=200)
+    deadline: date
+    likelihood: int = Field(3, ge=1, le=10)
+    consequence: int = Field(3, ge=1, le=10)
+
+    @field_validator("deadline")
+    @classmethod
+    def _future(cls, value: date) -> date:
+        if value < date.today():
+            raise ValueError(t("ros.error.deadline_past"))
+        return value

@@ -31,12 +31,12 @@ import pytest
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import Session
 
-from admin.modules import load_models
-from data import db, schema
+from admin import modules
+from data import bootstrap, db, schema
 from data.access import Actor, system_actor
 from data.i18n import set_language
 
-load_models()
+bootstrap.install(modules.ROOMS)
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 DIALECTS = ("sqlite", "postgresql")
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
@@ -156,7 +156,6 @@ def _build(url: str, with_demo: bool) -> None:
     """All tables, stamped at head, the shipped reference data and, with_demo, the demo data."""
     from alembic import command
 
-    from admin import modules
     from data import demo
     from data.registers.registry import load_reference_data
 
@@ -189,14 +188,19 @@ class Databases:
         key = (dialect, kind)
         if key not in self.urls:
             if dialect == "sqlite":
-                path = self.tmp / f"{kind}.sqlite"
-                url = f"sqlite:///{path}"
+                url = f"sqlite:///{self.tmp / f'{kind}.sqlite'}"
+                _build(url, with_demo=(kind == "demo"))
             else:
+                # Built as a template that nobody connects to, so that fresh copies can be made from it
+                # (PostgreSQL copies a template only while it has no other sessions).
                 admin_url = self.request.getfixturevalue("postgres_server")
                 name = f"bo_{WORKER}_{kind}"
-                _pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+                _pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}_template" WITH (FORCE)',
+                          f'CREATE DATABASE "{name}_template"')
+                _build(_pg_url(admin_url, f"{name}_template"), with_demo=(kind == "demo"))
+                _pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+                          f'CREATE DATABASE "{name}" TEMPLATE "{name}_template"')
                 url = _pg_url(admin_url, name)
-            _build(url, with_demo=(kind == "demo"))
             self.urls[key] = url
         return self.urls[key]
 
@@ -223,7 +227,7 @@ class Databases:
             return f"sqlite:///{path}", lambda: path.unlink(missing_ok=True)
         admin_url = self.request.getfixturevalue("postgres_server")
         name = f"bo_{WORKER}_fresh_{self.fresh}"
-        _pg_admin(admin_url, f'CREATE DATABASE "{name}" TEMPLATE "{base.rsplit("/", 1)[1]}"')
+        _pg_admin(admin_url, f'CREATE DATABASE "{name}" TEMPLATE "{base.rsplit("/", 1)[1]}_template"')
         return _pg_url(admin_url, name), lambda: _pg_admin(admin_url,
                                                            f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

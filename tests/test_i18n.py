@@ -4,6 +4,7 @@ import string
 from pathlib import Path
 
 from admin import modules
+from data import bootstrap
 from data.access import PERMISSIONS, ROLES
 from data.i18n import catalog
 
@@ -16,7 +17,7 @@ def _placeholders(text: str) -> set[str]:
 
 
 def _catalog():
-    modules.modules()  # every package registers its catalog on import
+    bootstrap.install(modules.ROOMS)  # registers every room's catalog
     return catalog()
 
 

@@ -14,10 +14,9 @@ asks the board to act wins: decision, emergency review, post-implementation revi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from admin.changeboard import changes as cb
@@ -29,15 +28,17 @@ from admin.changeboard.models import (
     ChangeTopic,
     ChangeType,
     DecisionOutcome,
-    TopicArea,
 )
+from admin.changeboard.schemas import DecisionIn, MeetingIn, TopicIn
 from data.access import Actor
-from data.crud import ensure_version
+from data.appspec import Fact, Kpi
+from data.crud import ensure_version, get_or_raise, scalar_or_raise
 from data.db import utcnow
-from data.errors import BackofficeError, NotFound, validate
-from data.formatting import day
+from data.errors import BackofficeError, validate
+from data.formatting import OSLO, day, number
 from data.i18n import t
-from data.support import tickets as support
+from data.support.models import SupportTicket
+from data.support.tickets import get_ticket, open_security_incidents
 
 SECTIONS = ("new", "decision", "planned", "emergency", "pir", "security", "cross")
 DEFAULT_WEEKS_AHEAD = 4
@@ -116,6 +117,10 @@ def _entry(section: str, item: ChangeItem, conflicts: dict[int, list[cb.Conflict
                        conflicts=[c.text() for c in conflicts.get(item.id, [])], detail=detail)
 
 
+def _meeting_query(meeting_date: date):
+    return select(ChangeMeeting).where(ChangeMeeting.meeting_date == meeting_date)
+
+
 def previous_meeting(session: Session, meeting_date: date) -> date | None:
     return session.scalar(select(ChangeMeeting.meeting_date).where(ChangeMeeting.meeting_date < meeting_date)
                           .order_by(ChangeMeeting.meeting_date.desc()).limit(1))
@@ -167,7 +172,7 @@ def build_agenda(session: Session, meeting_date: date, weeks_ahead: int = DEFAUL
     sections["planned"] = [_entry("planned", i, by_item) for i in planned]
     sections["emergency"] = [_entry("emergency", i, by_item, i.decision_note) for i in emergency]
     sections["pir"] = [_entry("pir", i, by_item, t("cb.implemented_on", day=day(i.implemented_at))) for i in pir]
-    for row in support.open_security_incidents(session):
+    for row in open_security_incidents(session):
         sections["security"].append(AgendaEntry(
             section="security", reference=f"#{row['ticket_number']}", title=row["subject"], ticket_id=row["id"],
             status=row["status"], services=[row["service"]] if row["service"] else [],
@@ -180,7 +185,7 @@ def build_agenda(session: Session, meeting_date: date, weeks_ahead: int = DEFAUL
         sections["cross"].append(AgendaEntry(section="cross", reference=f"T-{topic.id}", title=topic.title,
                                              topic_id=topic.id, status=topic.area,
                                              flags=[t(f"cb.area.{topic.area}")], detail=topic.description))
-    meeting = session.scalar(select(ChangeMeeting).where(ChangeMeeting.meeting_date == meeting_date))
+    meeting = session.scalar(_meeting_query(meeting_date))
     return Agenda(
         meeting_date=meeting_date, since=since, previous_meeting=previous, weeks_ahead=weeks_ahead,
         sections=sections,
@@ -200,35 +205,6 @@ def _meeting_dict(meeting: ChangeMeeting) -> dict:
 # --- meetings and minutes --------------------------------------------------------------------------
 
 
-class MeetingIn(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True)
-    meeting_date: date
-    chair: str = Field(default="", max_length=200)
-    attendees: str = ""
-    notes: str = ""
-    held: bool = False
-
-
-class DecisionIn(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True)
-    section: str
-    outcome: DecisionOutcome
-    item_id: int | None = None
-    ticket_id: int | None = None
-    topic_id: int | None = None
-    note: str = Field(default="", max_length=4000)
-    action_owner: str = Field(default="", max_length=200)
-    due_date: date | None = None
-
-
-class TopicIn(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True)
-    title: str = Field(min_length=3, max_length=300)
-    area: TopicArea
-    description: str = ""
-    raised_on: date
-
-
 def _require_minutes(actor: Actor) -> None:
     actor.require("changeboard.write")
 
@@ -236,7 +212,7 @@ def _require_minutes(actor: Actor) -> None:
 def save_meeting(session: Session, actor: Actor, payload, expected_version: int | None = None) -> ChangeMeeting:
     _require_minutes(actor)
     data = validate(MeetingIn, payload)
-    meeting = session.scalar(select(ChangeMeeting).where(ChangeMeeting.meeting_date == data.meeting_date))
+    meeting = session.scalar(_meeting_query(data.meeting_date))
     if meeting is None:
         meeting = ChangeMeeting(meeting_date=data.meeting_date, created_at=utcnow())
         session.add(meeting)
@@ -249,7 +225,7 @@ def save_meeting(session: Session, actor: Actor, payload, expected_version: int 
 
 
 def _meeting_for(session: Session, actor: Actor, meeting_date: date) -> ChangeMeeting:
-    meeting = session.scalar(select(ChangeMeeting).where(ChangeMeeting.meeting_date == meeting_date))
+    meeting = session.scalar(_meeting_query(meeting_date))
     if meeting is None:
         meeting = ChangeMeeting(meeting_date=meeting_date, chair=actor.label, created_at=utcnow())
         session.add(meeting)
@@ -278,13 +254,11 @@ def record_decision(session: Session, actor: Actor, meeting_date: date, payload)
             cb.transition(session, actor, item.id, target.value, note=data.note or t("cb.decided_in_meeting",
                                                                                      day=day(meeting_date)))
     elif data.ticket_id is not None:
-        support.get_ticket(session, data.ticket_id)
+        get_ticket(session, data.ticket_id)
         if data.outcome not in (DecisionOutcome.NOTED, DecisionOutcome.ACTION):
             raise BackofficeError(t("cb.error.ticket_outcome"))
     else:
-        topic = session.get(ChangeTopic, data.topic_id)
-        if topic is None:
-            raise NotFound(t("cb.error.topic_not_found", id=data.topic_id))
+        topic = get_or_raise(session, ChangeTopic, data.topic_id, "cb.error.topic_not_found")
         if data.outcome not in (DecisionOutcome.NOTED, DecisionOutcome.ACTION, DecisionOutcome.REVIEWED):
             raise BackofficeError(t("cb.error.topic_outcome"))
         if data.outcome == DecisionOutcome.REVIEWED:
@@ -301,10 +275,10 @@ def record_decision(session: Session, actor: Actor, meeting_date: date, payload)
 
 def decision_rows(session: Session, meeting_id: int) -> list[dict]:
     query = (select(ChangeDecision, ChangeItem.title.label("item_title"),
-                    support.SupportTicket.ticket_number, support.SupportTicket.subject,
+                    SupportTicket.ticket_number, SupportTicket.subject,
                     ChangeTopic.title.label("topic_title"))
              .outerjoin(ChangeItem, ChangeItem.id == ChangeDecision.item_id)
-             .outerjoin(support.SupportTicket, support.SupportTicket.id == ChangeDecision.ticket_id)
+             .outerjoin(SupportTicket, SupportTicket.id == ChangeDecision.ticket_id)
              .outerjoin(ChangeTopic, ChangeTopic.id == ChangeDecision.topic_id)
              .where(ChangeDecision.meeting_id == meeting_id)
              .order_by(ChangeDecision.id))
@@ -324,9 +298,7 @@ def decision_rows(session: Session, meeting_id: int) -> list[dict]:
 
 
 def minutes(session: Session, meeting_date: date) -> dict:
-    meeting = session.scalar(select(ChangeMeeting).where(ChangeMeeting.meeting_date == meeting_date))
-    if meeting is None:
-        raise NotFound(t("cb.error.no_meeting", day=day(meeting_date)))
+    meeting = scalar_or_raise(session, _meeting_query(meeting_date), "cb.error.no_meeting", day=day(meeting_date))
     return {"meeting": _meeting_dict(meeting), "decisions": decision_rows(session, meeting.id)}
 
 
@@ -350,11 +322,6 @@ def add_topic(session: Session, actor: Actor, payload) -> ChangeTopic:
 
 
 def changeboard_kpis(session: Session, _actor: Actor) -> list:
-    from sqlalchemy import func
-
-    from data.appspec import Kpi
-    from data.formatting import number
-
     today = datetime_today()
     meeting_date = next_monday(today)
     waiting = session.scalar(select(func.count()).select_from(ChangeItem).where(
@@ -375,9 +342,6 @@ def changeboard_kpis(session: Session, _actor: Actor) -> list:
 
 
 def changeboard_facts(session: Session, service_code: str) -> list:
-    from data.appspec import Fact
-    from data.formatting import number
-
     today = datetime_today()
     planned = [c for c in cb.planned_changes(session, today, today + timedelta(days=89))
                if service_code in c.services and c.status in (S.NEW, S.ASSESSED, S.APPROVED, S.SCHEDULED)]
@@ -389,6 +353,4 @@ def changeboard_facts(session: Session, service_code: str) -> list:
 
 
 def datetime_today() -> date:
-    from datetime import datetime
-
-    return datetime.now(cb.OSLO).date()
+    return datetime.now(OSLO).date()

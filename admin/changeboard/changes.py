@@ -1,8 +1,9 @@
 """The change board: change items and their status paths, templates, freeze windows, load limits,
-conflicts, leader overrides, and the security-incident trigger for tickets.
+conflicts and leader overrides.
 
-The weekly agenda and the minutes are in `admin/changeboard/agenda.py`; who-to-tell lists in
-`admin/changeboard/notify.py`; exports in `admin/changeboard/exports.py`.
+What may come in is in `admin/changeboard/schemas.py`; the weekly agenda and the minutes in
+`admin/changeboard/agenda.py`; who-to-tell lists in `admin/changeboard/notify.py`; exports in
+`admin/changeboard/exports.py`.
 """
 from __future__ import annotations
 
@@ -10,9 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -20,25 +19,24 @@ from admin.changeboard import hooks
 from admin.changeboard.models import (
     ChangeItem,
     ChangeLoadLimit,
-    ChangeSource,
     ChangeStatus,
     ChangeTemplate,
     ChangeType,
     FreezeOverride,
     FreezeWindow,
 )
+from admin.changeboard.schemas import ChangeItemIn, FreezeIn, LoadLimitIn, OverrideIn, TemplateIn
 from data.access import Actor
-from data.crud import ensure_version
+from data.crud import delete_row, for_edit, get_or_raise, new_or_for_edit
 from data.db import utcnow
-from data.errors import BackofficeError, NotFound, validate
-from data.formatting import day
+from data.errors import BackofficeError, validate
+from data.formatting import OSLO, day
 from data.i18n import t
 from data.registers.models import Component, Service
-from data.support import tickets as support
+from data.support.models import SupportTicket
 from data.textsearch import contains_folded
 from portfolio.models import Project
 
-OSLO = ZoneInfo("Europe/Oslo")
 DEFAULT_WEEKLY_LIMIT = 6
 
 S = ChangeStatus
@@ -86,15 +84,6 @@ def monday_of(day_: date) -> date:
     return day_ - timedelta(days=day_.weekday())
 
 
-def as_utc(value: datetime | None) -> datetime | None:
-    """A datetime from a form or a file: naive means Oslo time."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=OSLO)
-    return value.astimezone(UTC)
-
-
 def local_days(start: datetime, end: datetime | None) -> list[date]:
     """The Oslo calendar days a window touches (an end at exactly midnight does not touch that day)."""
     first = start.astimezone(OSLO)
@@ -120,130 +109,42 @@ def window_text(start: datetime | None, end: datetime | None) -> str:
     return f"{day(a)} {a:%H:%M} – {day(b)} {b:%H:%M}"
 
 
-# --- payloads --------------------------------------------------------------------------------------
-
-
-class ChangeItemIn(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True)
-
-    title: str = Field(min_length=3, max_length=300)
-    description: str = Field(default="", max_length=20000)
-    source: ChangeSource
-    change_type: ChangeType
-    template_id: int | None = None
-    planned_start: datetime | None = None
-    planned_end: datetime | None = None
-    outage: bool = False
-    user_impact: bool = False
-    rollback_plan: str = Field(default="", max_length=20000)
-    risk: int = Field(default=1, ge=1, le=5)
-    impact: int = Field(default=1, ge=1, le=5)
-    requires_ros_update: bool = False
-    security_relevant: bool = False
-    architecture_relevant: bool = False
-    project_id: int | None = None
-    project_ref: str = Field(default="", max_length=200)
-    owner: str = Field(default="", max_length=200)
-    service_codes: list[str] = Field(default_factory=list)
-    component_codes: list[str] = Field(default_factory=list)
-    ticket_numbers: list[int] = Field(default_factory=list)
-
-    @field_validator("planned_start", "planned_end")
-    @classmethod
-    def _utc(cls, value):
-        return as_utc(value)
-
-    @field_validator("ticket_numbers", mode="before")
-    @classmethod
-    def _numbers(cls, value):
-        if isinstance(value, str):
-            parts = [p.strip().lstrip("#") for p in value.replace(";", ",").split(",")]
-            return [int(p) for p in parts if p]
-        return value
-
-    @model_validator(mode="after")
-    def _window(self):
-        if self.planned_end is not None and self.planned_start is None:
-            raise ValueError(t("cb.error.end_without_start"))
-        if self.planned_start and self.planned_end and self.planned_end <= self.planned_start:
-            raise ValueError(t("cb.error.end_before_start"))
-        if self.change_type == ChangeType.STANDARD and self.template_id is None:
-            raise ValueError(t("cb.error.standard_needs_template"))
-        return self
-
-
-class TemplateIn(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True)
-    name: str = Field(min_length=3, max_length=200)
-    description: str = ""
-    rollback_plan: str = ""
-    max_risk: int = Field(default=2, ge=1, le=5)
-    max_impact: int = Field(default=2, ge=1, le=5)
-    outage: bool = False
-    active: bool = True
-
-
-class FreezeIn(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True)
-    name: str = Field(min_length=3, max_length=200)
-    start_date: date
-    end_date: date
-    service_code: str | None = None
-    reason: str = ""
-
-    @model_validator(mode="after")
-    def _order(self):
-        if self.end_date < self.start_date:
-            raise ValueError(t("cb.error.freeze_end_before_start"))
-        return self
-
-
-class OverrideIn(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True)
-    reason: str = Field(min_length=10, max_length=4000)
-
-
-class LoadLimitIn(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True)
-    valid_from: date
-    max_changes: int = Field(ge=1, le=200)
-    note: str = ""
-
-
 # --- items ---------------------------------------------------------------------------------------
 
 
 def get_item(session: Session, item_id: int) -> ChangeItem:
-    item = session.get(ChangeItem, item_id)
-    if item is None:
-        raise NotFound(t("cb.error.item_not_found", id=item_id))
-    return item
+    return get_or_raise(session, ChangeItem, item_id, "cb.error.item_not_found")
+
+
+def _item_for_edit(session: Session, item_id: int, expected_version: int | None) -> ChangeItem:
+    return for_edit(session, ChangeItem, item_id, expected_version, "cb.error.item_not_found",
+                    label=lambda item: item.reference)
+
+
+def _by_code(session: Session, model, codes: Iterable[str], missing_key: str) -> list:
+    """The rows of `model` with these codes, in the order given; every unknown code named at once."""
+    codes = list(dict.fromkeys(codes))
+    found = {r.code: r for r in session.scalars(select(model).where(model.code.in_(codes)))} if codes else {}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise BackofficeError(t(missing_key, codes=", ".join(missing)))
+    return [found[c] for c in codes]
 
 
 def _services(session: Session, codes: Iterable[str]) -> list[Service]:
-    codes = list(dict.fromkeys(codes))
-    found = {s.code: s for s in session.scalars(select(Service).where(Service.code.in_(codes)))} if codes else {}
-    missing = [c for c in codes if c not in found]
-    if missing:
-        raise BackofficeError(t("cb.error.unknown_services", codes=", ".join(missing)))
-    return [found[c] for c in codes]
+    return _by_code(session, Service, codes, "cb.error.unknown_services")
 
 
 def _components(session: Session, codes: Iterable[str]) -> list[Component]:
-    codes = list(dict.fromkeys(codes))
-    found = {c.code: c for c in session.scalars(select(Component).where(Component.code.in_(codes)))} if codes else {}
-    missing = [c for c in codes if c not in found]
-    if missing:
-        raise BackofficeError(t("cb.error.unknown_components", codes=", ".join(missing)))
-    return [found[c] for c in codes]
+    return _by_code(session, Component, codes, "cb.error.unknown_components")
 
 
-def _tickets(session: Session, numbers: Iterable[int]) -> list[support.SupportTicket]:
+def _tickets(session: Session, numbers: Iterable[int]) -> list[SupportTicket]:
     numbers = list(dict.fromkeys(numbers))
     if not numbers:
         return []
     found = {tk.ticket_number: tk for tk in session.scalars(
-        select(support.SupportTicket).where(support.SupportTicket.ticket_number.in_(numbers)))}
+        select(SupportTicket).where(SupportTicket.ticket_number.in_(numbers)))}
     missing = [str(n) for n in numbers if n not in found]
     if missing:
         raise BackofficeError(t("cb.error.unknown_tickets", numbers=", ".join(missing)))
@@ -301,8 +202,7 @@ def create_item(session: Session, actor: Actor, payload) -> ChangeItem:
 def update_item(session: Session, actor: Actor, item_id: int, payload, expected_version: int | None = None) -> ChangeItem:
     actor.require("changeboard.write")
     data = validate(ChangeItemIn, payload)
-    item = get_item(session, item_id)
-    ensure_version(item, expected_version, item.reference)
+    item = _item_for_edit(session, item_id, expected_version)
     if item.status in (S.CLOSED, S.REJECTED):
         raise BackofficeError(t("cb.error.item_closed", ref=item.reference))
     if data.change_type != item.change_type and item.status != S.NEW:
@@ -322,8 +222,7 @@ def transition(session: Session, actor: Actor, item_id: int, to_status: str, not
                expected_version: int | None = None) -> ChangeItem:
     """Move an item one step along its type's path; refuse any other move in plain language."""
     actor.require("changeboard.write")
-    item = get_item(session, item_id)
-    ensure_version(item, expected_version, item.reference)
+    item = _item_for_edit(session, item_id, expected_version)
     to_status = str(to_status)
     allowed = allowed_next(item.change_type, item.status)
     if to_status not in allowed:
@@ -367,12 +266,12 @@ def transition(session: Session, actor: Actor, item_id: int, to_status: str, not
         item.closed_at = now
     item.status = to_status
     session.flush()
-    if to_status == S.APPROVED and item.requires_ros_update:
+    if to_status == S.APPROVED and item.requires_ros_update and item.services:
         reason = t("cb.ros_reason", ref=item.reference, title=item.title)
-        if any([hooks.request_ros_review(session, actor, s.code, reason, kind="change", reference=item.reference)
-                for s in item.services]):
-            item.ros_review_requested_at = now
-            session.flush()
+        for service in item.services:
+            hooks.request_ros_review(session, actor, service.code, reason, kind="change", reference=item.reference)
+        item.ros_review_requested_at = now
+        session.flush()
     return item
 
 
@@ -407,9 +306,7 @@ def override_freeze(session: Session, actor: Actor, item_id: int, freeze_window_
     actor.require("changeboard.override")
     data = validate(OverrideIn, payload)
     item = get_item(session, item_id)
-    window = session.get(FreezeWindow, freeze_window_id)
-    if window is None:
-        raise NotFound(t("cb.error.freeze_not_found", id=freeze_window_id))
+    window = get_or_raise(session, FreezeWindow, freeze_window_id, "cb.error.freeze_not_found")
     if window.id not in {w.id for w in freeze_hits(session, item)}:
         raise BackofficeError(t("cb.error.not_in_freeze", ref=item.reference, name=window.name))
     if window.id in _overridden(session, item.id):
@@ -426,14 +323,8 @@ def save_freeze(session: Session, actor: Actor, payload, freeze_id: int | None =
     actor.require("changeboard.write")
     data = validate(FreezeIn, payload)
     service_id = _services(session, [data.service_code])[0].id if data.service_code else None
-    if freeze_id is None:
-        window = FreezeWindow(created_by=actor.username)
-        session.add(window)
-    else:
-        window = session.get(FreezeWindow, freeze_id)
-        if window is None:
-            raise NotFound(t("cb.error.freeze_not_found", id=freeze_id))
-        ensure_version(window, expected_version, window.name)
+    window = new_or_for_edit(session, FreezeWindow, freeze_id, expected_version, "cb.error.freeze_not_found",
+                             create=lambda: FreezeWindow(created_by=actor.username))
     window.name, window.start_date, window.end_date = data.name, data.start_date, data.end_date
     window.service_id, window.reason = service_id, data.reason
     session.flush()
@@ -442,14 +333,13 @@ def save_freeze(session: Session, actor: Actor, payload, freeze_id: int | None =
 
 def delete_freeze(session: Session, actor: Actor, freeze_id: int) -> None:
     actor.require("changeboard.write")
-    window = session.get(FreezeWindow, freeze_id)
-    if window is None:
-        raise NotFound(t("cb.error.freeze_not_found", id=freeze_id))
-    if session.scalar(select(func.count()).select_from(FreezeOverride)
-                      .where(FreezeOverride.freeze_window_id == freeze_id)):
-        raise BackofficeError(t("cb.error.freeze_has_overrides", name=window.name))
-    session.delete(window)
-    session.flush()
+
+    def no_overrides(window: FreezeWindow) -> None:
+        if session.scalar(select(func.count()).select_from(FreezeOverride)
+                          .where(FreezeOverride.freeze_window_id == window.id)):
+            raise BackofficeError(t("cb.error.freeze_has_overrides", name=window.name))
+
+    delete_row(session, FreezeWindow, freeze_id, "cb.error.freeze_not_found", guard=no_overrides)
 
 
 def set_load_limit(session: Session, actor: Actor, payload) -> ChangeLoadLimit:
@@ -487,14 +377,7 @@ def save_template(session: Session, actor: Actor, payload, template_id: int | No
     other = session.scalar(select(ChangeTemplate).where(ChangeTemplate.name == data.name))
     if other is not None and other.id != template_id:
         raise BackofficeError(t("cb.error.template_exists", name=data.name))
-    if template_id is None:
-        template = ChangeTemplate()
-        session.add(template)
-    else:
-        template = session.get(ChangeTemplate, template_id)
-        if template is None:
-            raise NotFound(t("cb.error.unknown_template", id=template_id))
-        ensure_version(template, expected_version, template.name)
+    template = new_or_for_edit(session, ChangeTemplate, template_id, expected_version, "cb.error.unknown_template")
     for name, value in data.model_dump().items():
         setattr(template, name, value)
     session.flush()
@@ -742,17 +625,3 @@ def schedule(session: Session, start: date, end: date) -> dict:
             "conflicts": [{"kind": c.kind, "day": c.day, "items": [f"EB-{i}" for i in c.item_ids],
                            "text": c.text(), "overridden": c.overridden} for c in conflicts],
             "load": week_load(session, start, weeks)}
-
-
-# --- tickets: the security-incident trigger -------------------------------------------------------
-
-
-def mark_ticket_security_incident(session: Session, actor: Actor, ticket_id: int, payload,
-                                  expected_version: int | None = None):
-    """Mark a ticket as a security incident (security lead's list) and mark the service's ROS as due."""
-    ticket = support.mark_security_incident(session, actor, ticket_id, payload, expected_version=expected_version)
-    if ticket.service is not None:
-        hooks.request_ros_review(session, actor, ticket.service.code,
-                                 t("cb.ros_reason_ticket", ticket=ticket.reference, subject=ticket.subject),
-                                 kind="incident", reference=ticket.reference)
-    return ticket

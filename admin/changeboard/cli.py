@@ -1,4 +1,4 @@
-"""`backoffice support ...` and `backoffice changeboard ...` commands."""
+"""`backoffice changeboard ...`: the agenda, minutes, forward schedule, the change items and conflicts."""
 from __future__ import annotations
 
 import sys
@@ -8,10 +8,10 @@ from pathlib import Path
 from admin.changeboard import agenda as agenda_mod
 from admin.changeboard import changes as cb
 from admin.changeboard import exports
+from admin.changeboard.models import ChangeStatus, ChangeType
 from data.cli import run_command
 from data.errors import BackofficeError
 from data.i18n import t
-from data.support import tickets as support
 
 
 def _date(value: str) -> date:
@@ -21,64 +21,39 @@ def _date(value: str) -> date:
         raise BackofficeError(t("cb.cli.bad_date", value=value)) from exc
 
 
-def _write(output: str | None, markdown: str, workbook) -> str:
-    """Markdown to stdout or a .md file; Excel when the file ends in .xlsx."""
-    if not output or output == "-":
+def _write_document(args, build) -> int:
+    """`build(session)` gives (Markdown, workbook bytes): Markdown to the screen or a .md file, Excel to .xlsx."""
+    markdown, workbook = run_command(args, lambda session, _actor: build(session))
+    if not args.output or args.output == "-":
         sys.stdout.write(markdown)
-        return "-"
-    path = Path(output)
+        return 0
+    path = Path(args.output)
     if path.suffix.lower() == ".xlsx":
-        path.write_bytes(workbook())
+        path.write_bytes(workbook)
     else:
         path.write_text(markdown, encoding="utf-8")
-    return str(path)
-
-
-def cmd_support_import(args) -> int:
-    try:
-        content = Path(args.file).read_bytes()
-    except OSError as exc:
-        raise BackofficeError(t("cb.cli.cannot_read", path=args.file)) from exc
-    counts = run_command(args, lambda s, a: support.import_tickets(s, a, content, dry_run=args.dry_run))
-    print(t("sup.import.done_dry" if args.dry_run else "sup.import.done", **counts))
-    return 0
-
-
-def cmd_support_incidents(args) -> int:
-    rows = run_command(args, lambda s, a: support.open_security_incidents(s))
-    if not rows:
-        print(t("sup.security.none"))
-    for row in rows:
-        print(f"#{row['ticket_number']:<8} {row['opened_at']:%d.%m.%Y}  {row['service'] or '-':<12} {row['subject']}")
+    print(t("cb.cli.written", path=str(path)))
     return 0
 
 
 def cmd_agenda(args) -> int:
     meeting_date = _date(args.date) if args.date else agenda_mod.next_monday(date.today())
 
-    def build(session, _actor):
+    def build(session):
         built = agenda_mod.build_agenda(session, meeting_date, weeks_ahead=args.weeks)
         return exports.agenda_markdown(built), exports.agenda_workbook(built)
 
-    markdown, workbook = run_command(args, build)
-    where = _write(args.output, markdown, lambda: workbook)
-    if where != "-":
-        print(t("cb.cli.written", path=where))
-    return 0
+    return _write_document(args, build)
 
 
 def cmd_minutes(args) -> int:
     meeting_date = _date(args.date)
 
-    def build(session, _actor):
+    def build(session):
         record = agenda_mod.minutes(session, meeting_date)
         return exports.minutes_markdown(record), exports.minutes_workbook(record)
 
-    markdown, workbook = run_command(args, build)
-    where = _write(args.output, markdown, lambda: workbook)
-    if where != "-":
-        print(t("cb.cli.written", path=where))
-    return 0
+    return _write_document(args, build)
 
 
 def cmd_schedule(args) -> int:
@@ -89,6 +64,18 @@ def cmd_schedule(args) -> int:
     else:
         content = run_command(args, lambda s, a: exports.schedule_workbook(cb.schedule(s, start, end), start, end))
     Path(args.output).write_bytes(content)
+    print(t("cb.cli.written", path=args.output))
+    return 0
+
+
+def cmd_items(args) -> int:
+    """The change items the Changes page lists, with the same filters, as its Excel download."""
+    def build(session, _actor):
+        rows = cb.item_rows(session, tuple(args.status or ()), tuple(args.type or ()), tuple(args.service or ()),
+                            args.search)
+        return exports.items_workbook(rows, cb.project_names(session))
+
+    Path(args.output).write_bytes(run_command(args, build))
     print(t("cb.cli.written", path=args.output))
     return 0
 
@@ -108,14 +95,6 @@ def cmd_conflicts(args) -> int:
 
 
 def register_cli(sub) -> None:
-    p_support = sub.add_parser("support", help=t("sup.cli.help")).add_subparsers(dest="support_command",
-                                                                                 required=True)
-    p = p_support.add_parser("import", help=t("sup.cli.help_import"))
-    p.add_argument("file", help=t("sup.cli.help_file"))
-    p.add_argument("--dry-run", action="store_true", help=t("sup.cli.help_dry_run"))
-    p.set_defaults(func=cmd_support_import)
-    p_support.add_parser("incidents", help=t("sup.cli.help_incidents")).set_defaults(func=cmd_support_incidents)
-
     p_cb = sub.add_parser("changeboard", help=t("cb.cli.help")).add_subparsers(dest="changeboard_command",
                                                                                required=True)
     p = p_cb.add_parser("agenda", help=t("cb.cli.help_agenda"))
@@ -132,6 +111,13 @@ def register_cli(sub) -> None:
     p.add_argument("--weeks", type=int, default=12, help=t("cb.cli.help_weeks"))
     p.add_argument("-o", "--output", required=True, help=t("cb.cli.help_output_xlsx"))
     p.set_defaults(func=cmd_schedule)
+    p = p_cb.add_parser("items", help=t("cb.cli.help_items"))
+    p.add_argument("--status", action="append", choices=[s.value for s in ChangeStatus], help=t("cb.cli.help_status"))
+    p.add_argument("--type", action="append", choices=[s.value for s in ChangeType], help=t("cb.cli.help_type"))
+    p.add_argument("--service", action="append", metavar="CODE", help=t("cb.cli.help_service"))
+    p.add_argument("--search", default="", help=t("cb.cli.help_search"))
+    p.add_argument("-o", "--output", required=True, help=t("cb.cli.help_output_items"))
+    p.set_defaults(func=cmd_items)
     p = p_cb.add_parser("conflicts", help=t("cb.cli.help_conflicts"))
     p.add_argument("--start", help=t("cb.cli.help_start"))
     p.add_argument("--weeks", type=int, default=8, help=t("cb.cli.help_weeks"))

@@ -22,7 +22,7 @@ from admin.changeboard.models import (
 )
 from data.access import Actor
 from data.registers.models import Component, Service
-from data.support.tickets import SupportTicket
+from data.support.models import SupportTicket
 
 TEMPLATES = [
     ("Fornyelse av virksomhetssertifikat", "Bytte av utløpende virksomhetssertifikat etter fast rutine.",

@@ -1,17 +1,42 @@
-"""Agenda, minutes and the forward schedule as Markdown and Excel."""
+"""Change items, agenda, minutes and the forward schedule as Markdown, Excel and iCalendar; who to tell
+about a change as CSV."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, timedelta
 
 from admin.changeboard.agenda import SECTIONS, Agenda
-from data.excel import Column, add_sheet, new_workbook, workbook_bytes
-from data.formatting import day
+from admin.changeboard.notify import Notice
+from data.db import utcnow
+from data.excel import Column, add_sheet, csv_export, new_workbook, workbook_bytes
+from data.formatting import OSLO, day
 from data.i18n import t
 
 
 def _md(value) -> str:
     text = "" if value is None else str(value)
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ").strip()
+
+
+def items_workbook(rows: list[dict], project_names: dict[int, str]) -> bytes:
+    """The change items as listed (`changes.item_rows`), with the project's name where it has one."""
+    workbook = new_workbook()
+    add_sheet(workbook, t("cb.page.items"),
+              [Column(t("cb.col.ref")), Column(t("cb.col.title"), width=50), Column(t("cb.col.type")),
+               Column(t("cb.col.status")), Column(t("cb.col.source")), Column(t("cb.col.services")),
+               Column(t("cb.col.window"), width=30), Column(t("cb.col.score"), "int"), Column(t("cb.flag.outage")),
+               Column(t("cb.col.project"))],
+              [[r["reference"], r["title"], t(f"cb.type.{r['change_type']}"), t(f"cb.status.{r['status']}"),
+                t(f"cb.source.{r['source']}"), ", ".join(r["services"]), r["window"], r["score"],
+                t("cb.yes") if r["outage"] else t("cb.no"), project_names.get(r["project_id"]) or r["project_ref"]]
+               for r in rows])
+    return workbook_bytes(workbook)
+
+
+def recipients_csv(notice: Notice) -> bytes:
+    """Who to tell about a change (`notify.who_to_tell`), one organisation a row."""
+    return csv_export([t("cb.notify.organisation"), t("cb.notify.org_number"), t("cb.notify.email"),
+                       t("cb.notify.services")],
+                      [[r.organisation, r.org_number, r.email, ", ".join(r.services)] for r in notice.recipients])
 
 
 def _type_status(entry) -> str:
@@ -167,8 +192,6 @@ def schedule_workbook(plan: dict, start: date, end: date) -> bytes:
 
 
 def _local(value):
-    from admin.changeboard.changes import OSLO
-
     return value.astimezone(OSLO).replace(tzinfo=None) if value is not None else None
 
 
@@ -191,10 +214,6 @@ def _fold(line: str) -> list[str]:
 
 def schedule_ics(plan: dict) -> bytes:
     """The forward schedule as an iCalendar file: one event per change, freeze windows as all-day events."""
-    from datetime import UTC, timedelta
-
-    from data.db import utcnow
-
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Backoffice//Endringskalender//NB", "CALSCALE:GREGORIAN",
              f"X-WR-CALNAME:{_ics_text(t('cb.calendar.chart_title'))}"]

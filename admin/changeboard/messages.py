@@ -267,6 +267,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cb.cli.help_minutes": ("Skriv ut referatet fra et møte", "Write the minutes of a meeting"),
     "cb.cli.help_schedule": ("Eksporter endringskalenderen til Excel", "Export the forward schedule to Excel"),
     "cb.cli.help_conflicts": ("Vis konflikter i perioden", "List conflicts in the period"),
+    "cb.cli.help_items": ("Eksporter endringene til Excel, som på siden Endringer",
+                          "Export the changes to Excel, as on the Changes page"),
+    "cb.cli.help_status": ("Bare endringer med denne statusen (kan gjentas)", "Only changes with this status (repeatable)"),
+    "cb.cli.help_type": ("Bare endringer av denne typen (kan gjentas)", "Only changes of this type (repeatable)"),
+    "cb.cli.help_service": ("Bare endringer på denne tjenesten, med tjenestekode (kan gjentas)",
+                            "Only changes to this service, by service code (repeatable)"),
+    "cb.cli.help_search": ("Søk i tittel, beskrivelse og prosjekt", "Search title, description and project"),
+    "cb.cli.help_output_items": ("Excel-fil å skrive (.xlsx)", "Excel file to write (.xlsx)"),
     "cb.cli.help_date": ("Møtedato, ÅÅÅÅ-MM-DD (standard: førstkommende mandag)",
                          "Meeting date, YYYY-MM-DD (default: the coming Monday)"),
     "cb.cli.help_start": ("Første dag, ÅÅÅÅ-MM-DD (standard: i dag)", "First day, YYYY-MM-DD (default: today)"),
@@ -278,7 +286,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cb.calendar.download_ics": ("Last ned til kalender (.ics)", "Download to a calendar (.ics)"),
     "cb.cli.help_strict": ("Avslutt med feilkode 1 når det finnes konflikter", "Exit with code 1 when there are conflicts"),
     "cb.cli.bad_date": ("«{value}» er ikke en dato. Bruk ÅÅÅÅ-MM-DD.", "“{value}” is not a date. Use YYYY-MM-DD."),
-    "cb.cli.cannot_read": ("Kan ikke lese filen {path}.", "Cannot read the file {path}."),
     "cb.cli.written": ("Skrev {path}", "Wrote {path}"),
     # pages: agenda
     "cb.agenda.intro": (

@@ -17,10 +17,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-import data.support.tickets  # noqa: F401  (support_ticket must be known before the link table refers to it)
 import portfolio.models  # noqa: F401  (pf_project, which change items link to)
 from data.db import Base, UTCDateTime, Versioned, utcnow
 from data.registers.models import Component, Service
+from data.support.models import SupportTicket
 
 
 class ChangeSource(StrEnum):
@@ -135,7 +135,7 @@ class ChangeItem(Versioned, Base):
 
     services: Mapped[list[Service]] = relationship(secondary=change_item_service, order_by=Service.code)
     components: Mapped[list[Component]] = relationship(secondary=change_item_component, order_by=Component.code)
-    tickets: Mapped[list[data.support.tickets.SupportTicket]] = relationship(secondary=change_item_ticket)
+    tickets: Mapped[list[SupportTicket]] = relationship(secondary=change_item_ticket)
     template: Mapped[ChangeTemplate | None] = relationship()
 
     @property

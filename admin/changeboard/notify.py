@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from admin.changeboard import changes as cb
 from admin.changeboard import hooks
-from data.excel import csv_export
 from data.i18n import get_language, set_language, t
 
 
@@ -65,11 +64,10 @@ def who_to_tell(session: Session, item_id: int, on_date: date | None = None) -> 
     needed = bool(item.outage or item.user_impact)
     by_org: dict[int, Recipient] = {}
     without: dict[int, str] = {}
-    from_appendices = hooks.agreements_available()
+    from_appendices = True  # always now that the change board reads agreements directly
     if needed:
         for service in item.services:
-            orgs, from_appendices = hooks.organisations_for_service(session, service.code, on_date)
-            for org in orgs:
+            for org in hooks.organisations_for_service(session, service.code, on_date):
                 if org.id in by_org:
                     by_org[org.id].services.append(service.name)
                     continue
@@ -84,12 +82,6 @@ def who_to_tell(session: Session, item_id: int, on_date: date | None = None) -> 
             subject[code], body[code] = _message(item, names)
     recipients = sorted(by_org.values(), key=lambda r: r.organisation)
     return Notice(item.reference, needed, from_appendices, recipients, sorted(without.values()), subject, body)
-
-
-def recipients_csv(notice: Notice) -> bytes:
-    return csv_export([t("cb.notify.organisation"), t("cb.notify.org_number"), t("cb.notify.email"),
-                       t("cb.notify.services")],
-                      [[r.organisation, r.org_number, r.email, ", ".join(r.services)] for r in notice.recipients])
 
 
 def message_text(notice: Notice) -> str:

@@ -1,9 +1,9 @@
 import pandas as pd
 import streamlit as st
 
-from data.excel import Column, add_sheet, new_workbook, workbook_bytes
 from data.i18n import t
 from data.pages import common
+from data.registers import exports
 from data.registers import registry as registers
 from data.registers.models import OrganisationKind
 
@@ -45,17 +45,7 @@ else:
             "contact_email": st.column_config.TextColumn(t("orgs.contact_email")),
         },
     )
-    columns = [Column(t("orgs.org_number")), Column(t("orgs.name")), Column(t("orgs.kind")),
-               Column(t("orgs.municipality_number")), Column(t("orgs.county")),
-               Column(t("orgs.population"), "int"), Column(t("orgs.valid_from"), "date"),
-               Column(t("orgs.valid_to"), "date"), Column(t("orgs.contact_email"))]
-    keys = ["org_number", "name", "kind", "municipality_number", "county", "population", "valid_from",
-            "valid_to", "contact_email"]
-    workbook = new_workbook()
-    add_sheet(workbook, t("page.organisations"), columns,
-              [[None if pd.isna(r[k]) else r[k] for k in keys] for r in frame.to_dict("records")],
-              total_columns=(6,))
-    st.download_button(t("ui.download_excel"), workbook_bytes(workbook), "virksomheter.xlsx",
+    st.download_button(t("ui.download_excel"), exports.organisations_workbook(rows), "virksomheter.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:")
 

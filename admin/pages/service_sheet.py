@@ -2,7 +2,8 @@ from datetime import date
 
 import streamlit as st
 
-from admin.service_sheet import build_sheet, sheet_markdown, sheet_workbook
+from admin.exports import sheet_markdown, sheet_workbook
+from admin.service_sheet import build_sheet
 from data.errors import BackofficeError
 from data.i18n import t
 from data.pages import common

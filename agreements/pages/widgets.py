@@ -6,16 +6,16 @@ import streamlit as st
 from sqlalchemy import select
 
 from data.access import Actor
+from data.crud import service_choices
 from data.errors import BackofficeError, ValidationFailed
 from data.i18n import t
 from data.pages import common
-from data.registers.models import Organisation, Service
+from data.registers.models import Organisation
 
 
 def service_names() -> dict[str, str]:
     with common.session() as session:
-        return {code: name for code, name in session.execute(select(Service.code, Service.name)
-                                                             .order_by(Service.name))}
+        return dict(service_choices(session))
 
 
 def pick_service(actor: Actor, key: str, label_key: str = "agr.col.service", allow_all: bool = False,

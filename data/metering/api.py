@@ -18,12 +18,13 @@ from __future__ import annotations
 import json
 import logging
 
+import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from data import db
+from data import bootstrap, db, metering
 from data.i18n import set_language, t
 from data.metering.usage import ApiKeyInfo, BatchRejected, ingest_for_key, verify_api_key
 
@@ -101,6 +102,7 @@ def _ingest(key: ApiKeyInfo, events: list, language: str):
 
 
 def create_app() -> FastAPI:
+    bootstrap.install([metering])  # the audit hook and metering's messages, when served on its own
     app = FastAPI(
         title="Backoffice metering API",
         version="1.0",
@@ -161,6 +163,4 @@ def create_app() -> FastAPI:
 
 
 def serve(host: str = "127.0.0.1", port: int = 8088) -> None:
-    import uvicorn
-
     uvicorn.run(create_app(), host=host, port=port, log_level="info")

@@ -1,14 +1,19 @@
 """`backoffice meter ...`: ingest files, run the HTTP API, manage keys, meters and closed months."""
 from __future__ import annotations
 
-import csv
+import argparse
 import sys
 import time
 from pathlib import Path
 
+import data.metering
+from data import bootstrap
 from data.cli import run_command
+from data.errors import BackofficeError
+from data.excel import csv_export
 from data.formatting import number
 from data.i18n import t
+from data.metering import exports
 from data.metering import usage as metering
 from data.metering.ingest import BatchRejected, Rejection
 
@@ -63,7 +68,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_api(args) -> int:
-    from data.metering.api import serve
+    from data.metering.api import serve  # late: FastAPI loads only for `meter api` (0.3 s)
 
     print(t("meter.cli_api_starting", host=args.host, port=args.port), file=sys.stderr)
     serve(args.host, args.port)
@@ -131,23 +136,32 @@ def cmd_reopen_month(args) -> int:
     return 0
 
 
-def cmd_usage(args) -> int:
-    rows = run_command(args, lambda s, a: metering.usage_by_month(
+USAGE_CSV_HEADERS = ["month", "org_number", "municipality_number", "organisation", "service", "meter", "unit",
+                     "quantity", "events", "late_quantity"]
+
+
+def _usage_rows(args):
+    return run_command(args, lambda s, a: metering.usage_by_month(
         s, meter_code=args.meter, service_code=args.service, start_month=args.start, end_month=args.end))
-    out = open(args.csv, "w", newline="", encoding="utf-8-sig") if args.csv else sys.stdout
-    try:
-        writer = csv.writer(out, delimiter=";")
-        writer.writerow(["month", "org_number", "municipality_number", "organisation", "service", "meter", "unit",
-                         "quantity", "events", "late_quantity"])
-        for r in rows:
-            writer.writerow([f"{r.month:%Y-%m}", r.org_number or "", r.municipality_number or "",
-                             r.organisation_name, r.service_code, r.meter_code, r.unit, r.quantity, r.events,
-                             r.late_quantity])
-    finally:
-        if args.csv:
-            out.close()
-    if args.csv:
-        print(t("meter.cli_usage_written", count=len(rows), path=args.csv))
+
+
+def cmd_usage(args) -> int:
+    rows = _usage_rows(args)
+    content = csv_export(USAGE_CSV_HEADERS, [
+        [f"{r.month:%Y-%m}", r.org_number, r.municipality_number, r.organisation_name, r.service_code,
+         r.meter_code, r.unit, r.quantity, r.events, r.late_quantity] for r in rows])
+    if not args.csv:
+        sys.stdout.write(content.decode("utf-8-sig"))
+        return 0
+    Path(args.csv).write_bytes(content)
+    print(t("meter.cli_usage_written", count=len(rows), path=args.csv))
+    return 0
+
+
+def cmd_export(args) -> int:
+    rows = _usage_rows(args)
+    Path(args.output).write_bytes(exports.usage_workbook(rows))
+    print(t("meter.cli_usage_written", count=len(rows), path=args.output))
     return 0
 
 
@@ -217,24 +231,29 @@ def register_cli(subparsers) -> None:
     p.set_defaults(func=cmd_reopen_month)
 
     p = meter.add_parser("usage", help=t("meter.cli_help_usage"))
-    p.add_argument("--service")
-    p.add_argument("--meter")
-    p.add_argument("--from", dest="start", help="YYYY-MM")
-    p.add_argument("--to", dest="end", help="YYYY-MM")
+    _usage_filters(p)
     p.add_argument("--csv", help=t("meter.cli_help_csv"))
     p.set_defaults(func=cmd_usage)
+    p = meter.add_parser("export", help=t("meter.cli_help_export"))
+    _usage_filters(p)
+    p.add_argument("-o", "--output", required=True, help=t("meter.cli_help_output"))
+    p.set_defaults(func=cmd_export)
 
     p = meter.add_parser("check", help=t("meter.cli_help_check"))
     p.add_argument("--repair", action="store_true", help=t("meter.cli_help_repair"))
     p.set_defaults(func=cmd_check)
 
 
+def _usage_filters(parser) -> None:
+    parser.add_argument("--service")
+    parser.add_argument("--meter")
+    parser.add_argument("--from", dest="start", help="YYYY-MM")
+    parser.add_argument("--to", dest="end", help="YYYY-MM")
+
+
 def main(argv: list[str] | None = None) -> int:
     """`python -m data.metering.cli meter ...`: the same commands without the rest of the CLI."""
-    import argparse
-
-    from data.errors import BackofficeError
-
+    bootstrap.install([data.metering])
     parser = argparse.ArgumentParser(prog="backoffice")
     parser.add_argument("--as", dest="as_user", metavar="USER")
     register_cli(parser.add_subparsers(dest="command", required=True))

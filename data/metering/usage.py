@@ -8,7 +8,7 @@ Public API (what pages, the CLI, the HTTP API and the pricing module use):
   `usage_by_month(session, meter_code=None, service_code=None, start_month=None, end_month=None)` and
   `usage_for_period(session, service_code, start, end)`.
 - Dashboard reads: `monthly_totals`, `top_users`, `month_over_month`, `late_usage`, `meter_rows`,
-  `recent_batches`; `usage_kpis` (KPIS), `service_usage_facts` (SERVICE_FACTS), `load_demo` (DEMO).
+  `recent_batches`; `usage_kpis` (KPIS), `service_usage_facts` (SERVICE_FACTS). The demo data is in `demo.py`.
 """
 from __future__ import annotations
 
@@ -23,18 +23,17 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import case, delete, func, inspect, select, text
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
-from data import audit, i18n
+from data import audit
 from data.access import Actor
 from data.appspec import Fact, Kpi
-from data.crud import ensure_version
+from data.crud import delete_row, ensure_version, scalar_or_raise
 from data.db import utcnow
 from data.errors import BackofficeError, NotFound, validate
 from data.formatting import number
 from data.i18n import t
-from data.metering import messages as _messages
 from data.metering.ingest import (
     OSLO,
     BatchRejected,
@@ -54,8 +53,6 @@ from data.metering.models import (
 )
 from data.registers.models import Organisation, Service
 from data.registers.registry import get_service
-
-i18n.register(_messages.MESSAGES)
 
 __all__ = [
     "AGGREGATIONS", "BatchRejected", "ClosedMonth", "IngestResult", "Meter", "MeteringApiKey", "Rejection",
@@ -121,10 +118,7 @@ def list_meters(session: Session, service_code: str | None = None, active_only: 
 
 
 def get_meter(session: Session, code: str) -> Meter:
-    meter = session.scalar(select(Meter).where(Meter.code == code))
-    if meter is None:
-        raise NotFound(t("meter.not_found", code=code))
-    return meter
+    return scalar_or_raise(session, select(Meter).where(Meter.code == code), "meter.not_found", code=code)
 
 
 def create_meter(session: Session, actor: Actor, payload) -> Meter:
@@ -246,11 +240,8 @@ def close_month(session: Session, actor: Actor, month) -> ClosedMonth:
 
 def reopen_month(session: Session, actor: Actor, month) -> None:
     actor.require("metering.write")
-    closed = session.get(ClosedMonth, month_start(month))
-    if closed is None:
-        raise NotFound(t("meter.not_closed", month=month_label(month_start(month))))
-    session.delete(closed)
-    session.flush()
+    month = month_start(month)
+    delete_row(session, ClosedMonth, month, "meter.not_closed", month=month_label(month))
 
 
 def closed_months(session: Session) -> list[dict]:
@@ -317,9 +308,8 @@ def verify_api_key(session: Session, key: str | None) -> ApiKeyInfo | None:
 
 def revoke_api_key(session: Session, actor: Actor, prefix: str) -> MeteringApiKey:
     actor.require("metering.write")
-    row = session.scalar(select(MeteringApiKey).where(MeteringApiKey.prefix == prefix.strip()))
-    if row is None:
-        raise NotFound(t("meter.key_not_found", prefix=prefix))
+    row = scalar_or_raise(session, select(MeteringApiKey).where(MeteringApiKey.prefix == prefix.strip()),
+                          "meter.key_not_found", prefix=prefix)
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         session.flush()
@@ -586,11 +576,6 @@ def usage_months(session: Session) -> list[date]:
     return list(session.scalars(select(UsageMonthly.month).distinct().order_by(UsageMonthly.month)))
 
 
-def organisation_choices(session: Session) -> list[tuple[int, str]]:
-    return [(r.id, r.name) for r in session.execute(
-        select(Organisation.id, Organisation.name).order_by(Organisation.name))]
-
-
 # --- roll-up check and repair -------------------------------------------------------------------
 
 
@@ -650,7 +635,7 @@ def rebuild_rollups(session: Session, actor: Actor) -> int:
     return count
 
 
-# --- overview, service sheet, demo -----------------------------------------------------------------
+# --- overview and service sheet ------------------------------------------------------------------
 
 
 def usage_kpis(session: Session, _actor: Actor) -> list[Kpi]:
@@ -699,110 +684,6 @@ def _meter_month_totals(session: Session, service_code: str, first: date, last: 
     return [(m.name, m.unit, totals[m.code]) for m in meters]
 
 
-# Monthly usage per 1 000 inhabitants for the demo (plausible orders of magnitude).
-_DEMO_RATES = {
-    "svarut.shipment": 160.0, "svarut.printed-page": 210.0, "digisos.application": 4.0,
-    "minside.login": 95.0, "fiks-io.message": 300.0, "fiks-arkiv.request": 520.0,
-    "kjoretoy-api.lookup": 12.0, "folkeregister.lookup": 240.0,
-}
-
-
-def _demo_users(session: Session, meters: list[Meter]) -> tuple[dict[int, list], bool]:
-    """meter id -> organisations that use it: those with an active service appendix when the agreements
-    module has any (read with plain SQL: data does not import agreements), else every organisation."""
-    orgs = session.execute(select(Organisation.id, Organisation.population, Organisation.valid_from,
-                                  Organisation.valid_to)).all()
-    by_id = {o.id: o for o in orgs}
-    users = {m.id: [(o.id, o.population, o.valid_from) for o in orgs if o.valid_to is None] for m in meters}
-    if inspect(session.connection()).has_table("agreement_appendix"):
-        appendices = session.execute(text(
-            "SELECT organisation_id, service_id FROM agreement_appendix "
-            "WHERE status = 'signed' AND (end_date IS NULL OR end_date >= CURRENT_DATE)")).all()
-        if appendices:
-            by_service: dict[int, set[int]] = {}
-            for org_id, service_id in appendices:
-                by_service.setdefault(service_id, set()).add(org_id)
-            users = {m.id: [(o, by_id[o].population, by_id[o].valid_from) for o in sorted(by_service.get(m.service_id,
-                                                                                               ()))
-                            if o in by_id] for m in meters}
-            return users, True
-    return users, False
-
-
-def demo_events(session: Session, rng, months: int = 36) -> list[dict]:
-    meters = list_meters(session, active_only=True)
-    numbers = {oid: number or municipality for oid, number, municipality in session.execute(
-        select(Organisation.id, Organisation.org_number, Organisation.municipality_number))}
-    users, from_appendices = _demo_users(session, meters)
-    adoption = 1.0 if from_appendices else 0.65   # without agreements: not everyone uses every service
-    last = add_months(current_month(), -1)
-    first = add_months(last, -(months - 1))
-    events = []
-    for meter in meters:
-        rate = _DEMO_RATES.get(meter.code, 50.0)
-        for org_id, population, valid_from in users[meter.id]:
-            subject = numbers.get(org_id)
-            if not subject or rng.random() > adoption:
-                continue
-            size = (population or 5000) / 1000
-            appetite = rng.uniform(0.5, 1.6)
-            start_index = rng.randrange(0, 8) if rng.random() < 0.25 else 0   # some adopt later
-            for index in range(start_index, months):
-                month = add_months(first, index)
-                if valid_from and month < month_start(valid_from):
-                    continue
-                growth = 1 + 0.012 * index
-                season = 0.75 if month.month == 7 else (0.9 if month.month == 12 else 1.0)
-                quantity = max(0, round(size * rate * appetite * growth * season * rng.uniform(0.85, 1.15)))
-                if meter.aggregation == "count":
-                    # One event per unit: only the last three months, at most 10 a month, to keep the demo small.
-                    if index < months - 3:
-                        continue
-                    for n in range(min(quantity, 10)):
-                        events.append({"specversion": "1.0", "id": f"demo-{meter.code}-{org_id}-{month:%Y%m}-{n}",
-                                       "source": meter.service.code, "type": meter.code, "subject": subject,
-                                       "time": f"{month:%Y-%m}-{1 + n % 28:02d}T09:00:00Z", "data": {"quantity": 1}})
-                    continue
-                events.append({"specversion": "1.0", "id": f"demo-{meter.code}-{org_id}-{month:%Y%m}",
-                               "source": meter.service.code, "type": meter.code, "subject": subject,
-                               "time": f"{month:%Y-%m}-15T10:00:00Z", "datacontenttype": "application/json",
-                               "data": {"quantity": quantity}})
-    return events
-
-
-def load_demo(session: Session, actor: Actor, rng) -> None:
-    """Three years of monthly usage; months up to two months ago closed; some late corrections."""
-    load_default_meters(session, actor)
-    if session.scalar(select(UsageBatch.id).limit(1)) is not None:
-        return
-    events = demo_events(session, rng)
-    run_batch(session, actor.username, "demo", enumerate(events, 1))
-    last_closed = add_months(current_month(), -2)
-    for month in sorted({month_start(e["time"][:7]) for e in events}):
-        if month <= last_closed:
-            session.add(ClosedMonth(month=month, closed_at=utcnow(), closed_by=actor.username))
-    session.flush()
-    late = [dict(e, id=e["id"] + "-correction", time=e["time"].replace("T10", "T18"),
-                 data={"quantity": max(1, e["data"]["quantity"] // 20)})
-            for e in events if e["time"].startswith(f"{last_closed:%Y-%m}") and rng.random() < 0.05]
-    if late:
-        run_batch(session, actor.username, "demo", enumerate(late, 1))
-
-
-def parse_key_prefix(key: str) -> str:
-    parts = key.split("_")
-    return parts[1] if len(parts) >= 3 else ""
-
-
-def today_oslo() -> date:
-    return utcnow().astimezone(OSLO).date()
-
-
 def default_range(months: int = 12) -> tuple[date, date]:
     last = add_months(current_month(), -1)
     return add_months(last, -(months - 1)), last
-
-
-
-def list_services(session: Session) -> list[Service]:
-    return list(session.scalars(select(Service).order_by(Service.code)))

@@ -2,12 +2,13 @@
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from admin.modules import load_models
-from data.db import Base, settings
+from admin import modules
+from data import bootstrap
+from data.db import settings
 
-load_models()
+bootstrap.install(modules.ROOMS)
 config = context.config
-target_metadata = Base.metadata
+target_metadata = modules.load_models()
 
 
 def run(connection) -> None:

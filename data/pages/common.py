@@ -6,6 +6,7 @@ streamlit stays out of the logic.
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import timedelta
@@ -150,8 +151,6 @@ def cached(fn: Callable, *args):
 def _cached_call(module: str, qualname: str, args: tuple, mark: int, language: str, url: str):
     # No leading underscores: st.cache_data leaves `_name` parameters out of the cache key, and the
     # write mark, language and database must be part of it (a write shows at once).
-    import importlib
-
     fn = importlib.import_module(module)
     for part in qualname.split("."):
         fn = getattr(fn, part)

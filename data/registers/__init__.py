@@ -1,1 +1,1 @@
-"""data/registers."""
+"""The registers every room shares: organisations, counties, services, components and users."""

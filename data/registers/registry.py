@@ -14,8 +14,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.crud import ensure_version
+from data.crud import ensure_version, for_edit, get_or_raise, scalar_or_raise
 from data.errors import BackofficeError, NotFound, RowError, ValidationFailed, validate
+from data.excel import decode_text
 from data.i18n import t
 from data.registers.models import (
     Component,
@@ -24,13 +25,13 @@ from data.registers.models import (
     OrganisationKind,
     Service,
     ServiceStatus,
+    User,
     service_component,
 )
 from data.textsearch import contains_folded, equals_folded
 
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
 ORG_NUMBER_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
-
 
 
 # --- organisation numbers -------------------------------------------------------------------
@@ -61,8 +62,6 @@ def normalise_org_number(value: str) -> str:
     if problem:
         raise ValueError(problem)
     return value.replace(" ", "")
-
-
 
 
 class OrganisationIn(BaseModel):
@@ -139,10 +138,7 @@ class ComponentIn(BaseModel):
 
 
 def get_organisation(session: Session, org_id: int) -> Organisation:
-    org = session.get(Organisation, org_id)
-    if org is None:
-        raise NotFound(t("org.not_found", id=org_id))
-    return org
+    return get_or_raise(session, Organisation, org_id, "org.not_found")
 
 
 def find_organisation(session: Session, key: str) -> Organisation | None:
@@ -183,8 +179,7 @@ def create_organisation(session: Session, actor: Actor, payload) -> Organisation
 def update_organisation(session: Session, actor: Actor, org_id: int, payload, expected_version: int | None = None):
     actor.require("registers.write")
     data = validate(OrganisationIn, payload)
-    org = get_organisation(session, org_id)
-    ensure_version(org, expected_version, org.name)
+    org = for_edit(session, Organisation, org_id, expected_version, "org.not_found")
     _check_unique_org_number(session, data.org_number, org.id)
     for key, value in data.model_dump(mode="python").items():
         setattr(org, key, value)
@@ -198,34 +193,36 @@ def update_contact(session: Session, actor: Actor, org_id: int, payload, expecte
     """Support may keep contact details current without touching the rest of the register."""
     actor.require("contacts.write")
     data = validate(ContactIn, payload)
-    org = get_organisation(session, org_id)
-    ensure_version(org, expected_version, org.name)
+    org = for_edit(session, Organisation, org_id, expected_version, "org.not_found")
     org.contact_email = str(data.contact_email) if data.contact_email else None
     session.flush()
     return org
 
 
 def get_service(session: Session, code: str) -> Service:
-    service = session.scalar(select(Service).where(Service.code == code))
-    if service is None:
-        raise NotFound(t("service.not_found", code=code))
-    return service
+    return scalar_or_raise(session, select(Service).where(Service.code == code), "service.not_found", code=code)
 
 
 def list_services(session: Session) -> list[Service]:
     return list(session.scalars(select(Service).order_by(Service.name)))
 
 
+def _by_code_for_edit(session: Session, model, code: str, expected_version: int | None):
+    """The row of `model` with `code` to change (checked against the version the caller saw), or a new one."""
+    row = session.scalar(select(model).where(model.code == code))
+    if row is None:
+        row = model(code=code)
+        session.add(row)
+    else:
+        ensure_version(row, expected_version, row.name)
+    return row
+
+
 def save_service(session: Session, actor: Actor, payload, expected_version: int | None = None) -> Service:
     """Create the service, or update the one with the same code."""
     actor.require("registers.write")
     data = validate(ServiceIn, payload)
-    service = session.scalar(select(Service).where(Service.code == data.code))
-    if service is None:
-        service = Service(code=data.code)
-        session.add(service)
-    else:
-        ensure_version(service, expected_version, service.name)
+    service = _by_code_for_edit(session, Service, data.code, expected_version)
     values = data.model_dump(mode="python")
     values["status"] = data.status.value
     for key, value in values.items():
@@ -241,12 +238,7 @@ def list_components(session: Session) -> list[Component]:
 def save_component(session: Session, actor: Actor, payload, expected_version: int | None = None) -> Component:
     actor.require("registers.write")
     data = validate(ComponentIn, payload)
-    component = session.scalar(select(Component).where(Component.code == data.code))
-    if component is None:
-        component = Component(code=data.code)
-        session.add(component)
-    else:
-        ensure_version(component, expected_version, component.name)
+    component = _by_code_for_edit(session, Component, data.code, expected_version)
     for key, value in data.model_dump().items():
         setattr(component, key, value)
     session.flush()
@@ -342,18 +334,9 @@ def load_reference_data(session: Session, actor: Actor) -> dict[str, int]:
 # --- import from Statistics Norway's classification (KLASS) CSV export ---------------------------
 
 
-def _decode(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise BackofficeError(t("import.encoding"))
-
-
 def parse_ssb_classification(content: bytes) -> tuple[list[dict], list[RowError]]:
     """Read a KLASS export (`code;parentCode;level;name;...;validFrom;validTo`) of municipalities."""
-    text = _decode(content)
+    text = decode_text(content)
     first_line = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
@@ -492,9 +475,15 @@ def county_choices(session: Session) -> list[tuple[str, str]]:
     return [(c.number, c.name) for c in session.scalars(select(County).order_by(County.number))]
 
 
-def service_rows(session: Session) -> list[dict]:
-    from data.registers.models import User
+def organisation_choices(session: Session, *, current_only: bool = False) -> list[tuple[int, str]]:
+    """(id, name) of the organisations, by name: the organisation pickers' choices."""
+    query = select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    if current_only:
+        query = query.where(Organisation.valid_to.is_(None))
+    return [(r.id, r.name) for r in session.execute(query)]
 
+
+def service_rows(session: Session) -> list[dict]:
     query = (
         select(Service.id, Service.code, Service.name, Service.status, Service.established_year,
                Service.description, User.full_name.label("product_owner"), Service.version)

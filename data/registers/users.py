@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from data.access import ROLES, Actor
-from data.crud import ensure_version
+from data.crud import ensure_version, scalar_or_raise
 from data.db import utcnow
-from data.errors import BackofficeError, NotFound, validate
+from data.errors import BackofficeError, validate
 from data.i18n import t
-from data.registers.models import User, UserRole
+from data.registers.models import Service, User, UserRole
 from data.textsearch import equals_folded
 
 MAX_FAILED_SIGN_INS = 5
@@ -25,7 +25,6 @@ LOCK_OUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 
 _hasher = PasswordHasher()
-
 
 
 class UserIn(BaseModel):
@@ -72,10 +71,8 @@ def generate_password() -> str:
 
 
 def get_user(session: Session, username: str) -> User:
-    user = session.scalar(select(User).where(equals_folded(User.username, username)))
-    if user is None:
-        raise NotFound(t("user.not_found", username=username))
-    return user
+    return scalar_or_raise(session, select(User).where(equals_folded(User.username, username)), "user.not_found",
+                           username=username)
 
 
 def list_users(session: Session) -> list[User]:
@@ -144,8 +141,6 @@ def set_active(session: Session, actor: Actor, username: str, active: bool) -> U
 
 
 def actor_for(session: Session, user: User) -> Actor:
-    from data.registers.models import Service
-
     owned = frozenset(session.scalars(select(Service.code).where(Service.product_owner_id == user.id)))
     return Actor(username=user.username, roles=frozenset(user.roles), full_name=user.full_name,
                  user_id=user.id, owned_services=owned)

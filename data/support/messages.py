@@ -1,4 +1,5 @@
-"""Catalog of support tickets (data/support/tickets.py and the support pages): {key: (bokmål, English)}."""
+"""Catalog of the support room (the Freshdesk import, tickets, statistics, exports, CLI and pages):
+{key: (bokmål, English)}."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "sup.nav": ("Brukerstøtte", "Support"),
@@ -124,6 +125,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sup.cli.help_dry_run": ("Sjekk filen og vis hva som ville skjedd, uten å lagre",
                              "Check the file and show what would happen, without saving"),
     "sup.cli.help_incidents": ("Vis åpne sikkerhetshendelser", "List open security incidents"),
+    "sup.cli.help_export": ("Skriv henvendelsene eller tallene til en Excel-fil",
+                            "Write the tickets or the numbers to an Excel file"),
+    "sup.cli.help_export_tickets": ("Henvendelsene, som på siden Henvendelser",
+                                    "The tickets, as on the Support tickets page"),
+    "sup.cli.help_export_stats": ("Brukerstøtte i tall: volum, løsningstid og virksomheter",
+                                  "Support in numbers: volume, resolution time and organisations"),
+    "sup.cli.help_output": ("Excel-filen som skal skrives (.xlsx)", "The Excel file to write (.xlsx)"),
+    "sup.cli.help_service": ("Bare denne tjenesten (kode; kan gjentas)", "Only this service (code; may be repeated)"),
+    "sup.cli.help_status": ("Bare denne statusen (kan gjentas)", "Only this status (may be repeated)"),
+    "sup.cli.help_from": ("Fra og med denne datoen (ÅÅÅÅ-MM-DD)", "From this date (YYYY-MM-DD)"),
+    "sup.cli.help_to": ("Til og med denne datoen (ÅÅÅÅ-MM-DD)", "Up to and including this date (YYYY-MM-DD)"),
+    "sup.cli.help_search": ("Søk i emne, stikkord og virksomhet", "Search subject, tags and organisation"),
+    "sup.cli.bad_date": ("«{value}» er ikke en dato. Bruk ÅÅÅÅ-MM-DD.", "“{value}” is not a date. Use YYYY-MM-DD."),
+    "sup.cli.cannot_read": ("Kan ikke lese filen {path}.", "Cannot read the file {path}."),
+    "sup.cli.written": ("Skrev {path}", "Wrote {path}"),
+    # exports
+    "sup.yes": ("Ja", "Yes"),
+    "sup.no": ("Nei", "No"),
     # pages
     "sup.tickets.intro": ("Henvendelser fra Freshdesk, koblet til tjeneste og virksomhet.",
                           "Tickets from Freshdesk, linked to service and organisation."),

@@ -9,6 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
+from data.appspec import Fact, Kpi
+from data.formatting import number
 from data.i18n import t
 from data.registers.models import Organisation, Service
 from data.textsearch import folded
@@ -112,6 +114,11 @@ def completeness_of(data: dict[str, list[dict]], today: date | None = None) -> d
     }
 
 
+def filter_gaps(gaps: list[dict], severities=(), kinds=()) -> list[dict]:
+    """The gaps of the given severities and kinds (all of them where none are given)."""
+    return [g for g in gaps if (not severities or g["severity"] in severities) and (not kinds or g["kind"] in kinds)]
+
+
 def sector_completeness(session: Session) -> list[dict]:
     """The completeness score of every mapped organisation (for the sector table and the overview)."""
     maps = digiorden.all_maps(session)
@@ -175,28 +182,6 @@ def records_of_processing(session: Session, organisation_id: int) -> list[dict]:
 RECORD_COLUMNS = ("processing", "system", "service_areas", "purpose", "personal_data", "data_categories",
                   "data_subjects", "legal_basis", "recipients", "data_flows", "retention", "security_measures",
                   "processor")
-
-
-def records_workbook(session: Session, organisation_id: int) -> bytes:
-    """The record of processing as a finished workbook: the controller, then one row per processing."""
-    from data.db import utcnow
-    from data.excel import Column, add_sheet, new_workbook, workbook_bytes
-
-    org = digiorden.get_organisation(session, organisation_id)
-    records = records_of_processing(session, organisation_id)
-    workbook = new_workbook()
-    about = [[t("do.records.controller"), org.name], [t("do.about.org_number"), org.org_number or ""],
-             [t("do.records.generated"), utcnow().strftime("%d.%m.%Y %H:%M UTC")],
-             [t("do.records.count"), len(records)],
-             [t("do.records.incomplete"), sum(1 for r in records if not r["complete"])],
-             [t("do.records.note_label"), t("do.records.note")]]
-    add_sheet(workbook, t("do.records.about_sheet"), [Column(t("do.about.what"), width=30),
-                                                      Column(t("do.about.value"), width=90)], about)
-    columns = [Column(t(f"do.records.col.{c}"), width=40 if c in ("purpose", "data_flows", "security_measures")
-                      else None) for c in RECORD_COLUMNS] + [Column(t("do.records.col.complete"))]
-    rows = [[r[c] for c in RECORD_COLUMNS] + [t("do.yes") if r["complete"] else t("do.no")] for r in records]
-    add_sheet(workbook, t("do.records.sheet"), columns, rows)
-    return workbook_bytes(workbook)
 
 
 # --- across organisations (SQL aggregates) -----------------------------------------------------------------
@@ -359,9 +344,6 @@ def personal_data_mix(session: Session, organisation_id: int | None = None) -> l
 
 
 def kpis(session: Session, actor) -> list:
-    from data.appspec import Kpi
-    from data.formatting import number
-
     summary = sector_summary(session)
     return [
         Kpi(t("do.kpi.organisations"), number(summary["organisations"]), t("do.kpi.organisations_help")),
@@ -372,9 +354,6 @@ def kpis(session: Session, actor) -> list:
 
 
 def service_facts(session: Session, service_code: str) -> list:
-    from data.appspec import Fact
-    from data.formatting import number
-
     organisations, integrations = service_integration_counts(session, service_code)
     if not integrations:
         return []

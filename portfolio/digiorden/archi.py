@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from data.excel import safe_text
 from data.i18n import t
+from data.registers.registry import get_organisation
 from portfolio.digiorden import systems as digiorden
 from portfolio.digiorden.models import Hosting, Method, PersonalData, ServiceArea
 from portfolio.digiorden.schemas import choice_label
@@ -38,7 +39,7 @@ def _id(org_key: str, *parts) -> str:
 
 def archi_rows(session: Session, organisation_id: int) -> dict[str, list[list[str]]]:
     """The rows of the three files (without headers)."""
-    org = digiorden.get_organisation(session, organisation_id)
+    org = get_organisation(session, organisation_id)
     data = digiorden.map_data(session, organisation_id)
     key = org.org_number or f"org{org.id}"
     elements: list[list[str]] = []

@@ -11,6 +11,7 @@ from data.i18n import t
 from portfolio.digiorden import analysis as digiorden_analysis
 from portfolio.digiorden import archi as digiorden_archi
 from portfolio.digiorden import exchange as digiorden_exchange
+from portfolio.digiorden import exports as digiorden_exports
 from portfolio.digiorden import systems as digiorden
 
 
@@ -42,26 +43,24 @@ def cmd_import(args) -> int:
     return 0
 
 
-def cmd_export(args) -> int:
+def _write_for_org(args, path: str, build, message_key: str) -> int:
+    """Build a file for the organisation `--org` names with `build(session, organisation_id)`, write it."""
     def work(session, _actor):
         org = digiorden.organisation_for(session, args.org)
-        return org.name, digiorden_exchange.export_map(session, org.id)
+        return org.name, build(session, org.id)
 
     name, content = run_command(args, work)
-    _write(Path(args.file), content)
-    print(t("do.cli.exported", name=name, path=args.file))
+    _write(Path(path), content)
+    print(t(message_key, name=name, path=path))
     return 0
+
+
+def cmd_export(args) -> int:
+    return _write_for_org(args, args.file, digiorden_exchange.export_map, "do.cli.exported")
 
 
 def cmd_records(args) -> int:
-    def work(session, _actor):
-        org = digiorden.organisation_for(session, args.org)
-        return org.name, digiorden_analysis.records_workbook(session, org.id)
-
-    name, content = run_command(args, work)
-    _write(Path(args.file), content)
-    print(t("do.cli.records_written", name=name, path=args.file))
-    return 0
+    return _write_for_org(args, args.file, digiorden_exports.records_workbook, "do.cli.records_written")
 
 
 def cmd_archi(args) -> int:
@@ -84,11 +83,16 @@ def cmd_archi(args) -> int:
 def cmd_gaps(args) -> int:
     def work(session, _actor):
         org = digiorden.organisation_for(session, args.org)
-        return org.name, digiorden_analysis.completeness(session, org.id)
+        content = digiorden_exports.gaps_workbook(session, org.id) if args.output else None
+        return org.name, digiorden_analysis.completeness(session, org.id), content
 
-    name, result = run_command(args, work)
+    name, result, content = run_command(args, work)
     score = "-" if result["score"] is None else percent(result["score"])
     print(t("do.cli.score", name=name, score=score, passed=result["passed"], checks=result["checks"]))
+    if content is not None:
+        _write(Path(args.output), content)
+        print(t("do.cli.gaps_written", name=name, path=args.output))
+        return 0
     for gap in result["gaps"]:
         severity = t(f"do.severity.{gap['severity']}")
         print(f"- [{severity}] {gap['item']}: {gap['gap']}")
@@ -117,4 +121,5 @@ def register_cli(sub) -> None:
     p.set_defaults(func=cmd_archi)
     p = commands.add_parser("gaps", help=t("do.cli.help_gaps"))
     p.add_argument("--org", required=True, help=t("do.cli.help_org"))
+    p.add_argument("-o", "--output", metavar="FILE", help=t("do.cli.help_gaps_output"))
     p.set_defaults(func=cmd_gaps)

@@ -11,15 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
+from data.crud import service_choices
 from data.db import utcnow
 from data.errors import RowError, ValidationFailed, errors_from_pydantic
 from data.excel import Column, add_sheet, new_workbook, open_workbook, sheet_rows, workbook_bytes
 from data.i18n import folded_labels, t
 from data.registers.models import Service
+from data.registers.registry import get_organisation
 from portfolio.digiorden import systems as digiorden
 from portfolio.digiorden.models import (
     DoDataset,
@@ -103,7 +106,7 @@ def map_sheet_rows(data: dict[str, list[dict]]) -> dict[str, list[list]]:
 
 def export_map(session: Session, organisation_id: int) -> bytes:
     """The organisation's map as a workbook: an about sheet, then one sheet per kind (the import layout)."""
-    org = digiorden.get_organisation(session, organisation_id)
+    org = get_organisation(session, organisation_id)
     data = digiorden.map_data(session, organisation_id)
     return workbook_bytes(_workbook(session, org, map_sheet_rows(data)))
 
@@ -124,7 +127,7 @@ def _workbook(session: Session, org, rows: dict[str, list[list]]):
               [t("do.col.personal_data"), ", ".join(choice_label(PersonalData, p.value) for p in PersonalData)],
               [t("do.col.method"), ", ".join(choice_label(Method, m.value) for m in Method)],
               [t("do.col.area"), ", ".join(choice_label(ServiceArea, a.value) for a in ServiceArea)],
-              [t("do.col.to_service"), ", ".join(name for _, name in digiorden.platform_services(session))]]
+              [t("do.col.to_service"), ", ".join(name for _, name in service_choices(session))]]
     add_sheet(workbook, t("do.sheet.about"), [Column(t("do.about.what"), width=28), Column(t("do.about.value"),
                                                                                            width=90)], about)
     for kind in KINDS:
@@ -192,8 +195,6 @@ def _where(kind: str, name: str | None) -> str:
 
 
 def _validated(kind: str, model, number: int, payload: dict, errors: list[RowError]):
-    from pydantic import ValidationError
-
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
@@ -382,7 +383,7 @@ def import_map(session: Session, actor: Actor, organisation_id: int, content: by
                dry_run: bool = False) -> ImportResult:
     """Replace the organisation's map with the workbook's, all or nothing. `dry_run` only reports."""
     actor.require(digiorden.PERMISSION)
-    digiorden.get_organisation(session, organisation_id)
+    get_organisation(session, organisation_id)
     wanted = parse_map(session, content)
     existing = digiorden.map_data(session, organisation_id)
     plan = plan_import(existing, wanted)

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from sqlalchemy.orm import Session
 
 from data.i18n import t
+from data.registers.registry import get_organisation
 from portfolio.digiorden import systems as digiorden
 from portfolio.digiorden.models import PersonalData
 from portfolio.digiorden.schemas import choice_label
@@ -82,7 +83,7 @@ def layout(nodes: list[dict], edges: list[dict], iterations: int | None = None, 
 def figure(session: Session, organisation_id: int) -> go.Figure:
     """A plotly network: systems coloured by their most sensitive dataset, platform services in green,
     arrows from sender to receiver, hover text with vendor, data carried and method."""
-    org = digiorden.get_organisation(session, organisation_id)
+    org = get_organisation(session, organisation_id)
     data = graph(session, organisation_id)
     position = layout(data["nodes"], data["edges"])
     fig = go.Figure()

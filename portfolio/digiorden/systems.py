@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.crud import ensure_version
-from data.errors import BackofficeError, NotFound, RowError, ValidationFailed, validate
+from data.crud import delete_row, for_edit, new_or_for_edit, not_found
+from data.errors import BackofficeError, RowError, ValidationFailed, validate
 from data.i18n import t
 from data.registers.models import Organisation, Service
-from data.registers.registry import find_organisation
+from data.registers.registry import find_organisation, get_organisation
 from portfolio.digiorden.models import DoDataset, DoIntegration, DoSystem, DoSystemArea, DoVendor
 from portfolio.digiorden.schemas import DatasetIn, IntegrationIn, SystemIn, VendorIn
 
@@ -26,14 +26,7 @@ def organisation_for(session: Session, key: str) -> Organisation:
     """An organisation by organisation number, municipality number or name, or a plain NotFound."""
     org = find_organisation(session, str(key)) if str(key).strip() else None
     if org is None:
-        raise NotFound(t("do.org_not_found", key=key))
-    return org
-
-
-def get_organisation(session: Session, organisation_id: int) -> Organisation:
-    org = session.get(Organisation, organisation_id)
-    if org is None:
-        raise NotFound(t("org.not_found", id=organisation_id))
+        raise not_found("do.org_not_found", key=key)
     return org
 
 
@@ -160,11 +153,6 @@ def _maps(session: Session, organisation_id: int | None) -> dict[int, dict[str, 
     return out
 
 
-def platform_services(session: Session) -> list[tuple[str, str]]:
-    """(code, name) of the platform's services an integration may point to."""
-    return [(c, n) for c, n in session.execute(select(Service.code, Service.name).order_by(Service.name))]
-
-
 # --- lookups by name -----------------------------------------------------------------------------------
 
 
@@ -214,12 +202,19 @@ def _refuse_duplicate_name(session: Session, model, organisation_id: int, name: 
         raise BackofficeError(t("do.name_taken", name=name))
 
 
+def _label_by(attribute: str):
+    return lambda row: getattr(row, attribute) or str(row.id)
+
+
 def _load(session: Session, model, row_id: int, expected_version: int | None, label_attr: str = "name"):
-    obj = session.get(model, row_id)
-    if obj is None:
-        raise NotFound(t("do.not_found", id=row_id))
-    ensure_version(obj, expected_version, getattr(obj, label_attr, str(row_id)) or str(row_id))
-    return obj
+    return for_edit(session, model, row_id, expected_version, "do.not_found", label=_label_by(label_attr))
+
+
+def _new_or_load(session: Session, model, organisation_id: int, row_id: int | None, expected_version: int | None,
+                 label_attr: str = "name"):
+    """A new row of the organisation's map when `row_id` is None, else the row to change."""
+    return new_or_for_edit(session, model, row_id, expected_version, "do.not_found",
+                           create=lambda: model(organisation_id=organisation_id), label=_label_by(label_attr))
 
 
 # --- vendors ---------------------------------------------------------------------------------------------
@@ -231,11 +226,7 @@ def save_vendor(session: Session, actor: Actor, organisation_id: int, payload, v
     data = validate(VendorIn, payload)
     get_organisation(session, organisation_id)
     _refuse_duplicate_name(session, DoVendor, organisation_id, data.name, vendor_id)
-    if vendor_id is None:
-        vendor = DoVendor(organisation_id=organisation_id)
-        session.add(vendor)
-    else:
-        vendor = _load(session, DoVendor, vendor_id, expected_version)
+    vendor = _new_or_load(session, DoVendor, organisation_id, vendor_id, expected_version)
     vendor.name, vendor.org_number = data.name, data.org_number
     session.flush()
     return vendor
@@ -262,11 +253,7 @@ def save_system(session: Session, actor: Actor, organisation_id: int, payload, s
     get_organisation(session, organisation_id)
     _refuse_duplicate_name(session, DoSystem, organisation_id, data.name, system_id)
     vendor_id = _vendor_named(session, organisation_id, data.vendor)
-    if system_id is None:
-        system = DoSystem(organisation_id=organisation_id)
-        session.add(system)
-    else:
-        system = _load(session, DoSystem, system_id, expected_version)
+    system = _new_or_load(session, DoSystem, organisation_id, system_id, expected_version)
     values = data.model_dump(exclude={"vendor", "areas"}, mode="python")
     values["hosting"] = data.hosting.value
     for key, value in values.items():
@@ -315,11 +302,7 @@ def save_dataset(session: Session, actor: Actor, organisation_id: int, payload, 
     system_id = _system_named(session, organisation_id, data.system)
     _refuse_duplicate_name(session, DoDataset, organisation_id, data.name, dataset_id,
                            extra=DoDataset.system_id == system_id)
-    if dataset_id is None:
-        dataset = DoDataset(organisation_id=organisation_id)
-        session.add(dataset)
-    else:
-        dataset = _load(session, DoDataset, dataset_id, expected_version)
+    dataset = _new_or_load(session, DoDataset, organisation_id, dataset_id, expected_version)
     values = data.model_dump(exclude={"system"}, mode="python")
     values["personal_data"] = data.personal_data.value
     for key, value in values.items():
@@ -331,8 +314,7 @@ def save_dataset(session: Session, actor: Actor, organisation_id: int, payload, 
 
 def delete_dataset(session: Session, actor: Actor, dataset_id: int, expected_version: int | None = None) -> None:
     actor.require(PERMISSION)
-    session.delete(_load(session, DoDataset, dataset_id, expected_version))
-    session.flush()
+    delete_row(session, DoDataset, dataset_id, "do.not_found", expected_version, label=_label_by("name"))
 
 
 # --- integrations ------------------------------------------------------------------------------------------
@@ -359,11 +341,8 @@ def save_integration(session: Session, actor: Actor, organisation_id: int, paylo
     if duplicate is not None and duplicate != integration_id:
         raise BackofficeError(t("do.integration_exists", source=data.from_system,
                                 target=data.to_system or data.to_service))
-    if integration_id is None:
-        integration = DoIntegration(organisation_id=organisation_id)
-        session.add(integration)
-    else:
-        integration = _load(session, DoIntegration, integration_id, expected_version, "data_carried")
+    integration = _new_or_load(session, DoIntegration, organisation_id, integration_id, expected_version,
+                               "data_carried")
     integration.from_system_id, integration.to_system_id, integration.to_service_id = from_id, to_system_id, to_service_id
     integration.data_carried, integration.method = data.data_carried, data.method.value
     session.flush()
@@ -373,8 +352,8 @@ def save_integration(session: Session, actor: Actor, organisation_id: int, paylo
 def delete_integration(session: Session, actor: Actor, integration_id: int,
                        expected_version: int | None = None) -> None:
     actor.require(PERMISSION)
-    session.delete(_load(session, DoIntegration, integration_id, expected_version, "data_carried"))
-    session.flush()
+    delete_row(session, DoIntegration, integration_id, "do.not_found", expected_version,
+               label=_label_by("data_carried"))
 
 
 def clear_map(session: Session, actor: Actor, organisation_id: int) -> dict[str, int]:

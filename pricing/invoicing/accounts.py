@@ -27,6 +27,7 @@ from data.registers.registry import get_service
 from pricing import capital, costbase, digifin, pricelists
 from pricing.invoicing.models import InvoiceLine
 from pricing.models import CostItem, PriceCalculation
+from pricing.tariffs import round_ore
 
 
 @dataclass
@@ -81,10 +82,6 @@ class Account:
                 "warnings": list(self.warnings)}
 
 
-def _round(value: Decimal) -> int:
-    return costbase.round_ore(value)
-
-
 def revenue(session: Session, service_id: int, year: int) -> tuple[int, int]:
     total, count = session.execute(select(func.coalesce(func.sum(InvoiceLine.amount_ore), 0), func.count())
                                    .where(InvoiceLine.service_id == service_id, InvoiceLine.year == year)).one()
@@ -103,7 +100,7 @@ def costs(session: Session, service: Service, year: int, basis: str, warnings: l
         if warnings is not None:
             warnings.append(error.message)
     loans = sum((amount for _name, amount in digifin.payment_in_year(session, service.id, year)), Decimal(0))
-    return Costs(int(direct), _round(allocated), _round(capital_total), _round(loans))
+    return Costs(int(direct), round_ore(allocated), round_ore(capital_total), round_ore(loans))
 
 
 def has_actuals(session: Session, year: int) -> bool:
@@ -189,7 +186,7 @@ def by_month(session: Session, service_code: str, year: int) -> list[dict]:
 
 def _largest_remainder(exact: dict[int, Decimal]) -> dict[int, int]:
     """Whole øre per key that add up to the rounded total (largest remainders get the extra øre)."""
-    total = _round(sum(exact.values(), Decimal(0)))
+    total = round_ore(sum(exact.values(), Decimal(0)))
     floors = {k: int(v.to_integral_value(rounding="ROUND_FLOOR")) for k, v in exact.items()}
     rest = total - sum(floors.values())
     order = sorted(exact, key=lambda k: (-(exact[k] - floors[k]), k))

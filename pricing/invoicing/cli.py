@@ -8,6 +8,11 @@ from pathlib import Path
 from data.cli import run_command
 from data.formatting import money
 from data.i18n import t
+from pricing import fundplan
+from pricing.cli import export_parser, write_export
+from pricing.invoicing import exports as invoicing_exports
+from pricing.invoicing import fund
+from pricing.invoicing import runs as invoicing
 
 
 def _print_preview(preview) -> None:
@@ -22,8 +27,6 @@ def _print_preview(preview) -> None:
 
 
 def cmd_run(args) -> int:
-    from pricing.invoicing import runs as invoicing
-
     payload = {"period": args.period, "service": args.service}
 
     def run(session, actor):
@@ -43,8 +46,6 @@ def cmd_run(args) -> int:
 
 
 def cmd_list(args) -> int:
-    from pricing.invoicing import runs as invoicing
-
     rows = run_command(args, lambda s, a: invoicing.run_rows(s, args.year))
     if not rows:
         print(t("inv.runs_empty"))
@@ -60,8 +61,6 @@ def cmd_list(args) -> int:
 
 
 def cmd_credit(args) -> int:
-    from pricing.invoicing import runs as invoicing
-
     payload = {"run": args.run, "reason": args.reason, "organisations": args.organisation or None,
                "rebill": not args.no_rebill}
 
@@ -83,29 +82,17 @@ def cmd_credit(args) -> int:
 
 
 def cmd_export_basis(args) -> int:
-    from pricing.invoicing import exports as invoicing_exports
-
-    output = Path(args.output)
-    as_csv = output.suffix.lower() == ".csv"
-    content = run_command(args, lambda s, a: (invoicing_exports.invoice_basis_csv if as_csv
-                                              else invoicing_exports.invoice_basis_workbook)(s, args.run))
-    output.write_bytes(content)
-    print(t("price.cli_written", path=str(output)))
-    return 0
+    as_csv = Path(args.output).suffix.lower() == ".csv"
+    build = invoicing_exports.invoice_basis_csv if as_csv else invoicing_exports.invoice_basis_workbook
+    return write_export(args, lambda session: build(session, args.run))
 
 
 def cmd_export_accounts(args) -> int:
-    from pricing.invoicing import exports as invoicing_exports
-
-    content = run_command(args, lambda s, a: invoicing_exports.product_accounts_workbook(s, args.year, args.service))
-    Path(args.output).write_bytes(content)
-    print(t("price.cli_written", path=args.output))
-    return 0
+    return write_export(args, lambda session: invoicing_exports.product_accounts_workbook(session, args.year,
+                                                                                          args.service))
 
 
 def cmd_fund(args) -> int:
-    from pricing.invoicing import fund
-
     def show(session, _actor):
         return fund.statement(session, args.service, date.today())
 
@@ -124,38 +111,22 @@ def cmd_fund(args) -> int:
 
 
 def cmd_fund_plan(args) -> int:
-    from pricing.invoicing import fund
-
-    run_command(args, lambda s, a: fund.set_plan(s, a, {"service": args.service, "year": args.year,
-                                                        "amount_ore": args.amount_ore, "note": args.note or ""}))
+    run_command(args, lambda s, a: fundplan.set_plan(s, a, {"service": args.service, "year": args.year,
+                                                            "amount_ore": args.amount_ore, "note": args.note or ""}))
     print(t("fund.cli_planned", service=args.service, year=args.year, amount=money(args.amount_ore)))
     return 0
 
 
 def cmd_fund_close(args) -> int:
-    from pricing.invoicing import fund
-
     row = run_command(args, lambda s, a: fund.close_fund_year(s, a, args.service, args.year))
     print(t("fund.cli_closed", service=args.service, year=args.year, amount=money(row.closing_ore)))
     return 0
 
 
 def cmd_fund_reopen(args) -> int:
-    from pricing.invoicing import fund
-
     run_command(args, lambda s, a: fund.reopen_fund_year(s, a, args.service, args.year, args.reason))
     print(t("fund.cli_reopened", service=args.service, year=args.year))
     return 0
-
-
-def _export_parser(sub):
-    """`backoffice export ...` may be shared: add to it when another package has made it already."""
-    existing = sub.choices.get("export")
-    if existing is not None:
-        for action in existing._actions:
-            if isinstance(getattr(action, "choices", None), dict):
-                return action
-    return sub.add_parser("export", help=t("inv.cli_help_export")).add_subparsers(dest="export_command", required=True)
 
 
 def register(sub) -> None:
@@ -176,7 +147,7 @@ def register(sub) -> None:
     p.add_argument("--no-rebill", action="store_true")
     p.add_argument("--dry-run", action="store_true")
     p.set_defaults(func=cmd_credit)
-    export = _export_parser(sub)
+    export = export_parser(sub)
     p = export.add_parser("invoice-basis", help=t("inv.cli_help_export_basis"))
     p.add_argument("--run", type=int, required=True)
     p.add_argument("-o", "--output", required=True)

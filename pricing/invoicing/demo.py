@@ -9,7 +9,7 @@ from sqlalchemy import select
 from data.access import Actor
 from data.errors import BackofficeError
 from data.registers.models import Organisation, Service
-from pricing import sources
+from pricing import fundplan
 from pricing.demo import FINANCE
 from pricing.invoicing import fund
 from pricing.invoicing import runs as invoicing
@@ -18,8 +18,6 @@ YEARS = (2024, 2025, 2026)
 
 
 def load(session, _actor: Actor, _rng, today: date | None = None) -> None:
-    if not sources.agreements_available():
-        return
     today = today or date.today()
     first = None
     for year in YEARS:
@@ -41,6 +39,6 @@ def load(session, _actor: Actor, _rng, today: date | None = None) -> None:
     for code in session.scalars(select(Service.code).where(Service.code.in_(("svarut", "digisos")))):
         statement = fund.statement(session, code, today)
         if statement.balance_ore > 0:
-            fund.set_plan(session, FINANCE, {"service": code, "year": today.year + 1,
-                                             "amount_ore": statement.balance_ore // 2,
-                                             "note": "Halvparten av fondet tilbake til brukerne i neste års pris"})
+            fundplan.set_plan(session, FINANCE, {"service": code, "year": today.year + 1,
+                                                 "amount_ore": statement.balance_ore // 2,
+                                                 "note": "Halvparten av fondet tilbake til brukerne i neste års pris"})

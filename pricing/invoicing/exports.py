@@ -28,7 +28,7 @@ from data.excel import workbook_bytes as _bytes
 from data.i18n import t
 from data.registers.registry import get_service
 from pricing import capital, costbase, digifin
-from pricing.invoicing import accounts
+from pricing.invoicing import accounts, fund
 from pricing.invoicing import runs as invoicing
 from pricing.models import CostItem
 
@@ -240,8 +240,6 @@ def product_accounts_workbook(session: Session, year: int, services: list[str] |
 
 
 def fund_workbook(session: Session, codes: list[str], today=None) -> bytes:
-    from pricing.invoicing import fund
-
     wb = new_workbook()
     for code in codes:
         statement = fund.statement(session, code, today)

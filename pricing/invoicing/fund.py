@@ -8,8 +8,8 @@ Each complete year's result from the product accounts moves the fund:
 - a deficit first draws on the oldest surpluses still open, the rest is carried as a deficit to recover.
 Each year's surplus must be used, and each deficit recovered, by the end of the fifth year after
 (2024 → 31.12.2029). The finance adviser is warned from a year before that date; past it, what is left
-is overdue. Planned use of the fund for a year (`FundPlan`) flows into that year's price calculation
-(`selfcost.starting_point`), where it lowers the self-cost.
+is overdue. Planned use of the fund for a year (`pricing.fundplan`) flows into that year's price
+calculation (`selfcost.starting_point`), where it lowers the self-cost.
 
 Year-end (årsavslutning): once finance closes a year (`close_fund_year`), that year's figures and the
 layers after it are stored (`FundYearEnd`) and `statement` shows them as they were closed; only the
@@ -21,23 +21,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import event, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.crud import ensure_version
+from data.appspec import Fact, Kpi
 from data.db import utcnow
-from data.errors import BackofficeError, NotFound, validate
-from data.formatting import day, money
+from data.errors import BackofficeError, validate
+from data.formatting import day, money, percent
 from data.i18n import t
 from data.registers.models import Service
 from data.registers.registry import get_service
 from pricing import capital
+from pricing.fundplan import planned_use
 from pricing.invoicing import accounts
-from pricing.invoicing.models import FundPlan, FundYearEnd
+from pricing.invoicing.models import FundYearEnd
+from pricing.tariffs import round_ore
 
 YEARS_TO_USE = 5
 
@@ -117,10 +119,6 @@ class FundStatement:
         return -sum(x.remaining_ore for x in self.layers if x.remaining_ore < 0 and x.deadline.year <= year)
 
 
-def _round(value: Decimal) -> int:
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
 def build(results: list[tuple[int, int, Decimal | None]], today: date, service: str = "", *,
           opening_ore: int = 0, layers: list[Layer] | None = None, correction_ore: int = 0) -> FundStatement:
     """The fund from (year, result in øre, imputed rate in percent or None) per year, oldest first (pure).
@@ -134,7 +132,7 @@ def build(results: list[tuple[int, int, Decimal | None]], today: date, service: 
     for index, (year, result, rate) in enumerate(sorted(results)):
         correction = correction_ore if index == 0 else 0
         before_interest = balance + result + correction
-        interest = _round(Decimal(balance + before_interest) / 2 * Decimal(rate) / 100) if rate is not None else 0
+        interest = round_ore(Decimal(balance + before_interest) / 2 * Decimal(rate) / 100) if rate is not None else 0
         movement = result + correction + interest
         row = FundYear(year, balance, result, rate, interest, balance + movement, correction_ore=correction)
         if movement > 0:
@@ -350,8 +348,7 @@ def year_end_rows(session: Session, service_code: str) -> list[dict]:
             for r in rows]
 
 
-@event.listens_for(Session, "before_flush")
-def _closed_years_are_locked(session: Session, _context, _instances) -> None:
+def closed_years_are_locked(session: Session, _context, _instances) -> None:
     """A closed year's figures never change; only reopening (once) is allowed, and nothing is deleted."""
     for obj in list(session.dirty) + list(session.deleted):
         if not isinstance(obj, FundYearEnd):
@@ -364,55 +361,6 @@ def _closed_years_are_locked(session: Session, _context, _instances) -> None:
                            for k in REOPEN_FIELDS)
         if changed - REOPEN_FIELDS or was_reopened:
             raise BackofficeError(t("fund.year_locked", year=obj.year))
-
-
-# --- planned use --------------------------------------------------------------------------------------
-
-
-class FundPlanIn(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True)
-
-    service: str = Field(min_length=1)
-    year: int = Field(ge=2000, le=2100)
-    amount_ore: int                     # + use of the fund (lowers the price), − setting aside
-    note: str = Field(default="", max_length=2000)
-
-
-def planned_use(session: Session, service_code: str, year: int) -> int | None:
-    """The fund use finance planned for a service's price in `year` (øre), or None."""
-    return session.scalar(select(FundPlan.amount_ore).join(Service, Service.id == FundPlan.service_id)
-                          .where(Service.code == service_code, FundPlan.year == year))
-
-
-def set_plan(session: Session, actor: Actor, payload, expected_version: int | None = None) -> FundPlan:
-    actor.require("pricing.write")
-    data = validate(FundPlanIn, payload)
-    service = get_service(session, data.service)
-    plan = session.scalar(select(FundPlan).where(FundPlan.service_id == service.id, FundPlan.year == data.year))
-    if plan is None:
-        plan = FundPlan(service_id=service.id, year=data.year)
-        session.add(plan)
-    else:
-        ensure_version(plan, expected_version, t("fund.plan_label", service=service.name, year=data.year))
-    plan.amount_ore, plan.note = data.amount_ore, data.note
-    session.flush()
-    return plan
-
-
-def delete_plan(session: Session, actor: Actor, service_code: str, year: int) -> None:
-    actor.require("pricing.write")
-    service = get_service(session, service_code)
-    plan = session.scalar(select(FundPlan).where(FundPlan.service_id == service.id, FundPlan.year == year))
-    if plan is None:
-        raise NotFound(t("fund.plan_not_found", service=service.name, year=year))
-    session.delete(plan)
-    session.flush()
-
-
-def plan_rows(session: Session) -> list[dict]:
-    return [{"service": code, "year": p.year, "amount_ore": p.amount_ore, "note": p.note, "version": p.version}
-            for p, code in session.execute(select(FundPlan, Service.code).join(Service, Service.id == FundPlan.service_id)
-                                           .order_by(FundPlan.year.desc(), Service.code))]
 
 
 def overview(session: Session, today: date | None = None) -> list[dict]:
@@ -434,11 +382,8 @@ def overview(session: Session, today: date | None = None) -> list[dict]:
 # --- overview KPIs and the service sheet -----------------------------------------------------------------
 
 
-def economy_kpis(session: Session, _actor: Actor, today: date | None = None) -> list:
+def economy_kpis(session: Session, _actor: Actor, today: date | None = None) -> list[Kpi]:
     """Last complete year's result and coverage per service, fund balances and what expires within a year."""
-    from data.appspec import Kpi
-    from data.formatting import percent
-
     today = today or date.today()
     year = today.year - 1
     out = []
@@ -458,11 +403,8 @@ def economy_kpis(session: Session, _actor: Actor, today: date | None = None) -> 
     return out
 
 
-def fund_facts(session: Session, service_code: str) -> list:
+def fund_facts(session: Session, service_code: str) -> list[Fact]:
     """The service's product accounts (last complete year) and self-cost fund, for the service sheet."""
-    from data.appspec import Fact
-    from data.formatting import percent
-
     if session.scalar(select(Service.id).where(Service.code == service_code)) is None:
         return []
     today = date.today()

@@ -1,4 +1,7 @@
-"""Tables of the invoice basis (fakturagrunnlag) and the self-cost fund's planned use.
+"""Tables of the invoice basis (fakturagrunnlag) and the self-cost fund's closed years.
+
+(The fund's planned use for a year's price, `FundPlan`, is an input to the price calculation and lives
+in `pricing.models`.)
 
 An invoice run is stored only when finance approves it (a preview is never stored), gets the next
 number and never changes again: a guard in `pricing.invoicing.runs` refuses any update or delete at flush.
@@ -23,11 +26,10 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from data.db import Base, UTCDateTime, Versioned, utcnow
+from data.db import Base, UTCDateTime, utcnow
 
 RUN_KINDS = ("regular", "credit", "rebill")
 LINE_KINDS = ("fixed", "usage", "correction", "credit")
@@ -97,19 +99,6 @@ class InvoiceLine(Base):
     credits_line_id: Mapped[int | None] = mapped_column(ForeignKey("pricing_invoice_line.id"), unique=True)
 
     run: Mapped[InvoiceRun] = relationship(back_populates="lines", foreign_keys=[run_id])
-
-
-class FundPlan(Versioned, Base):
-    """How much of a service's self-cost fund finance plans to use (+) or set aside (−) in a year's price."""
-
-    __tablename__ = "pricing_fund_plan"
-    __table_args__ = (UniqueConstraint("service_id", "year"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
-    year: Mapped[int] = mapped_column(Integer)
-    amount_ore: Mapped[int] = mapped_column(BigInteger)
-    note: Mapped[str] = mapped_column(Text, default="")
 
 
 class FundYearEnd(Base):

@@ -4,12 +4,12 @@ Rules, so that every line can be checked by hand:
 
 - A period is a month (`2025-03`), a quarter (`2025-Q1`) or a year (`2025`); it never crosses a year,
   so one year's approved price list prices it (`pricelists.approved_price`).
-- Every appendix in force on at least one day of the period (`agreements.appendices` via
-  `pricing.sources`) gets one **fixed** line per fixed price component (per organisation or per
-  inhabitant): the year's charge × share, where share = months of the period / 12 × days in force in
-  the period / days of the period. A full quarter is exactly a quarter of the year's charge.
+- Every appendix in force on at least one day of the period (`agreements.appendices`) gets one
+  **fixed** line per fixed price component (per organisation or per inhabitant): the year's charge
+  × share, where share = months of the period / 12 × days in force in the period / days of the
+  period. A full quarter is exactly a quarter of the year's charge.
 - Per-unit components give one **usage** line per organisation: the period's metered quantity
-  (`data.metering.usage.usage_for_period`, the service's first active meter, as the price calculation uses)
+  (`sources.usage_by_organisation`, the service's first active meter, as the price calculation uses)
   priced by the list's tier prices, with tier limits and the minimum fee scaled to the period
   (× months/12; the minimum fee also × days in force / days of the period).
 - Usage that arrives late for an earlier, already billed period becomes a **correction** line in the
@@ -33,19 +33,21 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from agreements.appendices import active_appendices_in_period
 from data import audit
 from data.access import Actor
+from data.crud import not_found, scalar_or_raise
 from data.db import utcnow
-from data.errors import BackofficeError, ConflictError, NotFound, validate
+from data.errors import BackofficeError, ConflictError, validate
 from data.i18n import t
 from data.registers.models import Organisation, Service
 from data.registers.registry import find_organisation, get_service
 from pricing import pricelists, sources
 from pricing.invoicing.models import InvoiceLine, InvoiceRun
-from pricing.selfcost import charge, tier_split
+from pricing.tariffs import charge, round_ore, tier_split
 
 PERIOD_PATTERN = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-[Qq]([1-4]))?$")
 FIXED_BASES = ("organisation", "inhabitant")
@@ -101,12 +103,6 @@ def periods_of_year(year: int, kind: str = "quarter") -> list[Period]:
 
 
 # --- pure arithmetic -------------------------------------------------------------------------------
-
-
-def round_ore(value) -> int:
-    if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
-    return int(Decimal(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def to_fraction(value) -> Fraction:
@@ -198,8 +194,6 @@ def _services(session: Session, service: str | None) -> list[Service]:
 
 def _appendices(session: Session, period: Period, service: str | None) -> dict[str, list]:
     """Appendices in force some day of the period, per service code (one query)."""
-    from agreements.appendices import active_appendices_in_period
-
     out: dict[str, list] = {}
     for row in active_appendices_in_period(session, period.start, period.end, service):
         out.setdefault(row.service_code, []).append(row)
@@ -207,19 +201,8 @@ def _appendices(session: Session, period: Period, service: str | None) -> dict[s
 
 
 def _meter(session: Session, code: str) -> tuple[str, str] | None:
-    found = sources.meters(session, code)
-    if not found:
-        return None
-    from data.metering.usage import get_meter
-
-    meter = get_meter(session, found[0][0])
-    return meter.code, meter.unit
-
-
-def _usage(session: Session, code: str, meter: str, start: date, end: date) -> dict[int, int]:
-    from data.metering.usage import usage_for_period
-
-    return {row.organisation_id: row.quantity for row in usage_for_period(session, code, start, end, meter_code=meter)}
+    meter = sources.first_meter(session, code)
+    return (meter.code, meter.unit) if meter else None
 
 
 def _component_label(component: dict) -> str:
@@ -229,8 +212,6 @@ def _component_label(component: dict) -> str:
 def compute_run(session: Session, period: Period, service: str | None = None, organisation_ids: set[int] | None = None,
                 exclude_line_ids: set[int] = frozenset(), corrections: bool = True) -> RunPreview:
     """The lines a run for `period` would hold now (nothing is written)."""
-    if not sources.agreements_available():
-        raise BackofficeError(t("price.agreements_unavailable"))
     services = _services(session, service)
     preview = RunPreview(period, service, [])
     live = live_lines_overlapping(session, period.start, period.end, [s.id for s in services], exclude_line_ids)
@@ -257,7 +238,7 @@ def compute_run(session: Session, period: Period, service: str | None = None, or
             continue
         unit_components = [(i, c) for i, c in enumerate(price.components) if c["basis"] not in FIXED_BASES]
         meter = _meter(session, svc.code) if unit_components else None
-        usage = _usage(session, svc.code, meter[0], period.start, period.end) if meter else {}
+        usage = sources.usage_by_organisation(session, svc.code, period.start, period.end, meter[0]) if meter else {}
         if unit_components and meter is None:
             preview.warnings.append(t("inv.no_meter", service=svc.name))
         last_per_org: dict[int, object] = {}
@@ -346,14 +327,15 @@ def correction_lines(session: Session, period: Period, services: list[Service], 
         .group_by(*key_columns))}
     codes = {s.id: s.code for s in services}
     out = []
-    cache: dict[tuple, dict[int, int]] = {}
+    cache: dict[tuple, dict[int, Decimal]] = {}
     for key in sorted(live, key=lambda k: (k[3], k[0], k[1], k[4])):
         service_id, org_id, meter, label, component = key
         billed_quantity, billed_amount = sums.get(key, (Decimal(0), 0))
         usage_key = (service_id, meter, label)
         if usage_key not in cache:
             earlier = parse_period(label)
-            cache[usage_key] = _usage(session, codes[service_id], meter, earlier.start, earlier.end)
+            cache[usage_key] = sources.usage_by_organisation(session, codes[service_id], earlier.start, earlier.end,
+                                                             meter)
         now = Decimal(cache[usage_key].get(org_id, 0))
         difference = now - billed_quantity
         if difference == 0:
@@ -462,10 +444,8 @@ def approve_run(session: Session, actor: Actor, payload) -> InvoiceRun:
 
 
 def get_run(session: Session, number: int) -> InvoiceRun:
-    run = session.scalar(select(InvoiceRun).where(InvoiceRun.number == number))
-    if run is None:
-        raise NotFound(t("inv.run_not_found", number=number))
-    return run
+    return scalar_or_raise(session, select(InvoiceRun).where(InvoiceRun.number == number), "inv.run_not_found",
+                           number=number)
 
 
 def _credit_plan(session: Session, data: CreditIn) -> tuple[InvoiceRun, list[InvoiceLine]]:
@@ -478,7 +458,7 @@ def _credit_plan(session: Session, data: CreditIn) -> tuple[InvoiceRun, list[Inv
         for key in data.organisations:
             org = find_organisation(session, key)
             if org is None:
-                raise NotFound(t("inv.org_not_found", key=key))
+                raise not_found("inv.org_not_found", key=key)
             org_ids.add(org.id)
     credited = set(session.scalars(_credited_ids()))
     lines = [x for x in run.lines if x.id not in credited and x.kind != "credit"
@@ -607,8 +587,7 @@ def organisation_name(session: Session, org_id: int) -> str:
 # --- immutability guard ---------------------------------------------------------------------------------
 
 
-@event.listens_for(Session, "before_flush")
-def _refuse_changes_to_runs(session: Session, _context, _instances) -> None:
+def refuse_changes_to_runs(session: Session, _context, _instances) -> None:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, InvoiceRun | InvoiceLine) and (obj in session.deleted or session.is_modified(obj)):
             raise BackofficeError(t("inv.immutable"))

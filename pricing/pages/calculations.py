@@ -128,13 +128,10 @@ if can_edit:
         fund_use = c2.number_input(t("price.col.fund_use"), value=((start or {}).get("fund_use_ore") or 0) / 100,
                                    step=10000.0, format="%.2f", help=t("price.fund_use_help"))
         note = c3.text_input(t("price.col.note"), key="calc-note")
-        agreements_ok = sources.agreements_available()
-        source_options = (["agreements"] if agreements_ok else []) + ["previous", "municipalities", "empty"]
+        source_options = ["agreements", "previous", "municipalities", "empty"]
         source = st.radio(t("price.adopter_source"), source_options, horizontal=True,
                           format_func=lambda s: t(f"price.adopter_source.{s}"),
                           index=source_options.index("previous") if start else 0)
-        if not agreements_ok:
-            st.caption(t("price.agreements_missing_note"))
         growth = 0.0
         adopters = None
         meter = None

@@ -3,7 +3,7 @@ import streamlit as st
 
 from data.i18n import t
 from data.pages import common
-from pricing import costbase
+from pricing import costbase, exports
 from pricing.models import BASES, COST_TYPES, KEY_TYPES
 from pricing.pages import shared
 
@@ -159,7 +159,7 @@ with pools_tab:
 
 with import_tab:
     with common.session() as session:
-        content = costbase.cost_base_workbook(session, year)
+        content = exports.cost_base_workbook(session, year)
     st.download_button(t("price.download_cost_base"), content, f"kostnadsgrunnlag-{year}.xlsx",
                        mime=shared.XLSX, icon=":material/download:")
     if can_edit:

@@ -3,7 +3,7 @@ import streamlit as st
 
 from data.i18n import t
 from data.pages import common
-from pricing import exports, pricelists
+from pricing import exports, pricelists, selfcost
 from pricing.pages import shared, view
 
 actor = common.require_actor()
@@ -29,7 +29,7 @@ else:
         for index, comp in enumerate(row["components"]):
             prices = ", ".join(shared.kr(p) for p in comp["tier_prices_ore"])
             table.append({"service": row["service_name"], "year": row["year"], "number": row["number"],
-                          "in_force": row["in_force"], "component": view.component_name(index, comp),
+                          "in_force": row["in_force"], "component": exports.component_label(index, comp),
                           "prices": prices, "minimum": (comp.get("minimum_fee_ore") or 0) / 100,
                           "approved_by": row["approved_by"], "approved_at": row["approved_at"]})
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", column_config={
@@ -48,10 +48,7 @@ else:
                                                 f"({t('price.list_version', number=by_id[i]['number'])})")
     if chosen is not None:
         with common.session() as session:
-            from pricing.selfcost import get_calculation
-
-            calc = get_calculation(session, by_id[chosen]["calculation_id"])
-            result = calc.result
+            result = selfcost.get_calculation(session, by_id[chosen]["calculation_id"]).result
         view.show_summary(result)
         view.show_prices(result)
         if actor.has_role("finance", "leader"):

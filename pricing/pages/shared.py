@@ -4,8 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
-
+from data import crud
 from data.formatting import money
 from data.formatting import to_ore as _to_ore
 from data.registers.models import Service
@@ -15,8 +14,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def service_choices(session) -> dict[str, str]:
-    return {code: name for code, name in session.execute(select(Service.code, Service.name)
-                                                         .order_by(Service.name))}
+    """Service code -> name, by name (`crud.service_choices`, as a dict for `format_func=codes.get`)."""
+    return dict(crud.service_choices(session))
 
 
 def code_of(session, service_id: int) -> str:

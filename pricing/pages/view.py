@@ -10,15 +10,9 @@ import streamlit as st
 from data.formatting import number
 from data.i18n import t
 from data.pages import common
+from pricing.exports import component_label
 from pricing.pages.shared import kr
-from pricing.selfcost import round_ore, tier_bounds
-
-
-def component_name(index: int, component: dict) -> str:
-    label = t(f"price.model.{component['basis']}")
-    if component.get("unit_label"):
-        label += f" ({component['unit_label']})"
-    return f"{index + 1}. {label}"
+from pricing.tariffs import round_ore, tier_bounds
 
 
 def trace_rows(inputs: dict, result: dict) -> list[dict]:
@@ -49,7 +43,7 @@ def trace_rows(inputs: dict, result: dict) -> list[dict]:
     add(t("price.sum.self_cost"), t("price.sum.self_cost"), t("price.self_cost_detail", exact=result["self_cost"]),
         result["self_cost_ore"])
     for index, comp in enumerate(result["components"]):
-        name = component_name(index, comp)
+        name = component_label(index, comp)
         add(t("price.sum.prices"), name,
             t("price.component_detail", share=number(Decimal(comp["share"]), 2),
               volume=number(Decimal(comp["weighted_volume"]), 2), rate=number(Decimal(comp["rate"]) / 100, 6),
@@ -70,7 +64,7 @@ def price_rows(result: dict) -> list[dict]:
         bounds = tier_bounds(comp["tiers"]) if comp["basis"] != "organisation" else [(0, None, 1)]
         for tier, (lower, upper, factor) in enumerate(bounds):
             mode = "–" if comp["basis"] == "organisation" else t(f"price.tier_mode.{comp['tier_mode']}")
-            rows.append({"component": component_name(index, comp), "tier_mode": mode,
+            rows.append({"component": component_label(index, comp), "tier_mode": mode,
                          "tier": tier + 1, "from": float(lower), "to": float(upper) if upper is not None else None,
                          "factor": float(factor), "price": comp["tier_prices_ore"][tier] / 100,
                          "minimum": (comp.get("minimum_fee_ore") or 0) / 100})
@@ -127,7 +121,7 @@ def show_sensitivity(result: dict) -> None:
             figure.add_trace(go.Scatter(x=factors, y=[float(Decimal(r["volume_rates"][index]) / 100)
                                                       if r["volume_rates"][index] else None for r in rows],
                                         mode="lines+markers", name=t("price.sens_by_volume")))
-        figure.update_layout(title=t("price.sens_rate_title", component=component_name(index, comp)),
+        figure.update_layout(title=t("price.sens_rate_title", component=component_label(index, comp)),
                              xaxis_title=t("price.sens_axis_factor"), yaxis_title=t("price.axis_kr_per_unit"))
         st.plotly_chart(figure, width="stretch")
     st.caption(t("price.sens_help"))

@@ -4,11 +4,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from data.crud import service_choices
 from data.errors import BackofficeError
 from data.i18n import t
 from data.pages import common
 from risk import dpia as dpias
-from risk import ros
 from risk.pages.ros_common import service_filter, service_name
 from risk.schemas import FROZEN
 
@@ -89,7 +89,7 @@ def dpia_form(key: str, values: dict, services: list[tuple[str, str]]):
     return None
 
 
-services = common.cached(ros.all_services)
+services = common.cached(service_choices)
 if can_write:
     with st.expander(t("dpia.new"), icon=":material/add:"):
         st.caption(t("dpia.new_help"))

@@ -2,7 +2,6 @@
 import pandas as pd
 import streamlit as st
 
-from data.excel import new_workbook, workbook_bytes
 from data.formatting import from_ore, money
 from data.i18n import t
 from data.pages import common
@@ -24,7 +23,7 @@ rows = common.cached(measures.measure_rows, service, tuple(statuses), owner.stri
 if not rows:
     common.empty_state("ros.measures.none_match")
 else:
-    rows = sorted(rows, key=lambda r: (not r["overdue"], r["due_date"] is None, r["due_date"] or 0))
+    rows = measures.in_follow_up_order(rows)
     overdue = sum(1 for r in rows if r["overdue"])
     total = sum(r["cost_ore"] or 0 for r in rows)
     st.caption(t("ros.measures.count", count=len(rows), overdue=overdue, amount=money(total)))
@@ -45,9 +44,8 @@ else:
             "status": t("ros.field.status"), "cost": common.money_column(t("ros.field.cost_ore")),
             "effect": t("ros.field.effect"), "risks": t("ros.field.risks"), "assessment": t("ros.field.assessment"),
         })
-    workbook = new_workbook()
-    exports.measure_sheet(workbook, rows)
-    st.download_button(t("ui.download_excel"), workbook_bytes(workbook), "tiltak.xlsx", mime=exports.XLSX_MIME,
+    content = common.cached(exports.measures_workbook, service, tuple(statuses), owner.strip() or None, overdue_only)
+    st.download_button(t("ui.download_excel"), content, "tiltak.xlsx", mime=exports.XLSX_MIME,
                        icon=":material/download:")
 
     followable = [r for r in rows if r["assessment_status"] != "superseded"]

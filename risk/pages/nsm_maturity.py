@@ -6,10 +6,10 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
+from data.errors import BackofficeError
 from data.i18n import t
 from data.pages import common
-from risk import nsm
-from risk.threats.exports import assessment_workbook, read_assessment_sheet
+from risk import exports, nsm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEVELS = [0, 1, 2, 3, 4, 5]
@@ -100,7 +100,7 @@ with tab_results:
                                 "gap": st.column_config.NumberColumn(t("nsm.col.gap"), format="%.2f"),
                                 "scored": st.column_config.NumberColumn(t("nsm.col.scored")),
                                 "below_target": st.column_config.NumberColumn(t("nsm.col.below_target"))})
-    st.download_button(t("ui.download_excel"), common.cached(assessment_workbook, chosen),
+    st.download_button(t("ui.download_excel"), common.cached(exports.nsm_workbook, chosen),
                        f"nsm-modenhet-{current['assessed_on']:%Y-%m-%d}.xlsx", mime=XLSX,
                        icon=":material/download:")
 
@@ -152,10 +152,8 @@ with tab_assess:
             st.caption(t("nsm.import_help"))
             upload = st.file_uploader(t("nsm.import_file"), type=["xlsx"], key=f"nsm-upload-{chosen}")
             if upload is not None and st.button(t("nsm.import_button")):
-                from data.errors import BackofficeError
-
                 try:
-                    parsed = read_assessment_sheet(upload.getvalue())
+                    parsed = nsm.read_assessment_sheet(upload.getvalue())
                 except BackofficeError as error:
                     st.error(error.message)
                 else:
@@ -231,11 +229,11 @@ with tab_gaps:
             with st.form(f"gap-to-risk-{chosen}"):
                 measure_id = st.selectbox(t("nsm.choose_gap"), list(labels), format_func=labels.get)
                 c1, c2 = st.columns(2)
-                owner = c1.text_input(t("threat.field.risk_owner"))
-                deadline = c2.date_input(t("threat.field.risk_deadline"), date.today() + timedelta(days=180),
+                owner = c1.text_input(t("nsm.field.risk_owner"))
+                deadline = c2.date_input(t("nsm.field.risk_deadline"), date.today() + timedelta(days=180),
                                          format="DD.MM.YYYY")
-                likelihood = c1.slider(t("threat.field.likelihood"), 1, 5, 3)
-                consequence = c2.slider(t("threat.field.consequence"), 1, 5, 3)
+                likelihood = c1.slider(t("nsm.field.likelihood"), 1, 5, 3)
+                consequence = c2.slider(t("nsm.field.consequence"), 1, 5, 3)
                 if st.form_submit_button(t("nsm.to_risk_button"), type="primary"):
                     risk_id = common.write(nsm.gap_to_department_risk, chosen, measure_id, {
                         "owner": owner, "deadline": deadline, "likelihood": likelihood,

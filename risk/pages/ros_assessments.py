@@ -4,6 +4,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from data.crud import service_choices
 from data.errors import BackofficeError
 from data.formatting import from_ore, money, to_ore
 from data.i18n import t
@@ -55,7 +56,7 @@ if can_write:
         with common.session() as s:
             components = [(c.code, c.name) for c in list_components(s)]
             matrix_choices = [(m.id, f"{m.name} r{m.revision}", m.is_current) for m in matrices.list_matrices(s)]
-        services = common.cached(ros.all_services)
+        services = common.cached(service_choices)
         with st.form("ros-new"):
             c1, c2 = st.columns(2)
             scope = c1.selectbox(t("ros.field.scope"), [s.value for s in Scope], format_func=lambda s: t(f"ros.scope.{s}"))

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from data.crud import service_choices
 from data.i18n import t
 from data.pages import common
-from risk import ros
 
 LEVEL_COLOURS = {"green": "#63BE7B", "yellow": "#FFD966", "red": "#F8696B"}
 LEVEL_INDEX = {"green": 0, "yellow": 1, "red": 2}
@@ -36,7 +36,7 @@ def heatmap_figure(data: dict, title: str) -> go.Figure:
 
 def service_filter(container, key: str, include_department: bool = True, label_key: str = "ros.field.service"):
     """A select box: all, the department (no service), or one service. Returns None, "-" or a code."""
-    services = common.cached(ros.all_services)
+    services = common.cached(service_choices)
     names = dict(services)
     options = [None] + (["-"] if include_department else []) + [code for code, _ in services]
 
@@ -53,4 +53,4 @@ def service_filter(container, key: str, include_department: bool = True, label_k
 def service_name(code: str | None) -> str:
     if not code:
         return t("ros.department")
-    return dict(common.cached(ros.all_services)).get(code, code)
+    return dict(common.cached(service_choices)).get(code, code)

@@ -2,7 +2,6 @@
 import pandas as pd
 import streamlit as st
 
-from data.excel import new_workbook, workbook_bytes
 from data.i18n import t
 from data.pages import common
 from risk import exports, ros
@@ -21,11 +20,8 @@ g1, g2 = st.columns(2)
 above_only = g1.toggle(t("ros.risks.above_only"))
 search = g2.text_input(t("ui.search"), placeholder=t("ros.risks.search_placeholder"))
 
-rows = common.cached(ros.risk_rows, service, tuple(levels), owner, tuple(statuses), True, None, above_only)
-if search:
-    needle = search.lower()
-    rows = [r for r in rows if needle in " ".join(str(r[k]) for k in ("key", "title", "threat", "vulnerability",
-                                                                      "consequence", "owner")).lower()]
+rows = ros.search_risks(common.cached(ros.risk_rows, service, tuple(levels), owner, tuple(statuses), True, None,
+                                      above_only), search)
 if not rows:
     common.empty_state("ros.risks.none_match")
 else:
@@ -53,10 +49,10 @@ else:
             "next_review": common.date_column(t("ros.field.next_review")), "review_overdue": "",
             "status": t("ros.field.status"), "assessment": t("ros.field.assessment"),
         })
-    workbook = new_workbook()
-    exports.risk_sheet(workbook, rows)
+    selection = common.cached(exports.risks_workbook, service, tuple(levels), owner, tuple(statuses), above_only,
+                              search)
     d1, d2 = st.columns(2)
-    d1.download_button(t("ros.risks.download_selection"), workbook_bytes(workbook), "risikoregister.xlsx",
+    d1.download_button(t("ros.risks.download_selection"), selection, "risikoregister.xlsx",
                        mime=exports.XLSX_MIME, icon=":material/download:")
 
 with common.session() as s:

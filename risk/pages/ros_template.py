@@ -1,6 +1,7 @@
 """The municipality template for one service: Excel to complete, and a printable page."""
 import streamlit as st
 
+from data.crud import service_choices
 from data.i18n import t
 from data.pages import common
 from risk import exports, ros
@@ -8,7 +9,7 @@ from risk import exports, ros
 actor = common.require_actor()
 common.header("ros.page.template", "ros.page.template_intro")
 
-services = common.cached(ros.all_services)
+services = common.cached(service_choices)
 with_ros = {code for code, _ in common.cached(ros.services_with_ros)}
 names = dict(services)
 codes = sorted(names, key=lambda c: (c not in with_ros, names[c]))

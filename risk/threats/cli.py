@@ -1,7 +1,6 @@
-"""`backoffice risk threats import|export|generate|list` and `backoffice risk nsm list|export` (issue 8).
+"""`backoffice risk threats import|export|generate|list|excel` (issue 8).
 
-`register_cli(risk_subparsers)` adds the commands under the `risk` command; `register_cli_root(sub)`
-adds a `risk` command of its own, for when no other part of the package has made one.
+`register_cli(risk_subparsers)` adds the commands under the `risk` command.
 """
 from __future__ import annotations
 
@@ -10,10 +9,9 @@ from pathlib import Path
 from data.cli import run_command
 from data.errors import BackofficeError
 from data.i18n import t
-from risk import nsm
 from risk.threats import modelling as threats
 from risk.threats import threatdragon
-from risk.threats.exports import assessment_workbook, threats_workbook
+from risk.threats.exports import threats_workbook
 
 
 def _read(path: str) -> bytes:
@@ -74,25 +72,8 @@ def cmd_excel(args) -> int:
     return 0
 
 
-def cmd_nsm_list(args) -> int:
-    def show(session, _actor):
-        for row in nsm.assessment_rows(session):
-            average = "-" if row["average"] is None else f"{row['average']:.2f}"
-            print(f"{row['id']:>4}  {row['assessed_on']:%d.%m.%Y}  {t('nsm.status.' + row['status']):<10} "
-                  f"{average:>5}  {row['scored']}/{row['measures']}  {row['title']}")
-    run_command(args, show)
-    return 0
-
-
-def cmd_nsm_export(args) -> int:
-    content = run_command(args, lambda s, _a: assessment_workbook(s, args.assessment))
-    _write(args.file, content)
-    print(t("threat.cli.excel_written", path=args.file))
-    return 0
-
-
 def register_cli(risk_sub) -> None:
-    """Add `threats ...` and `nsm ...` to the `backoffice risk` subcommands."""
+    """Add `threats ...` to the `backoffice risk` subcommands."""
     p_threats = risk_sub.add_parser("threats", help=t("threat.cli.help")).add_subparsers(
         dest="threats_command", required=True)
     p = p_threats.add_parser("import", help=t("threat.cli.help_import"))
@@ -116,9 +97,3 @@ def register_cli(risk_sub) -> None:
     p.add_argument("--service", metavar="CODE")
     p.set_defaults(func=cmd_excel)
 
-    p_nsm = risk_sub.add_parser("nsm", help=t("nsm.cli.help")).add_subparsers(dest="nsm_command", required=True)
-    p_nsm.add_parser("list", help=t("nsm.cli.help_list")).set_defaults(func=cmd_nsm_list)
-    p = p_nsm.add_parser("export", help=t("nsm.cli.help_export"))
-    p.add_argument("assessment", type=int)
-    p.add_argument("file")
-    p.set_defaults(func=cmd_nsm_export)

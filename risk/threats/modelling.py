@@ -9,16 +9,20 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 
+from pydantic import ValidationError
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from data import crud
 from data.access import Actor
-from data.crud import ensure_version
+from data.appspec import Fact, Kpi
 from data.db import utcnow
-from data.errors import BackofficeError, NotFound, validate
+from data.errors import BackofficeError, RowError, ValidationFailed, errors_from_pydantic, validate
+from data.formatting import number
 from data.i18n import t
 from data.registers.models import Service
 from data.registers.registry import get_service
+from risk import ros
 from risk.threats.models import NODE_KINDS, STRIDE, Threat, ThreatElement, ThreatModel
 from risk.threats.schemas import ElementIn, ManualThreatIn, ThreatDecisionIn, ThreatModelIn, ThreatToRiskIn
 
@@ -68,7 +72,7 @@ def find_model(session: Session, service_code: str) -> ThreatModel | None:
 def get_model(session: Session, service_code: str) -> ThreatModel:
     model = find_model(session, service_code)
     if model is None:
-        raise NotFound(t("threat.error.no_model", service=service_code))
+        raise crud.not_found("threat.error.no_model", service=service_code)
     return model
 
 
@@ -92,10 +96,6 @@ def model_rows(session: Session) -> list[dict]:
              "source": r.source or "", "generated_at": r.generated_at, "elements": int(r.elements or 0),
              "threats": int(r.threats or 0), "open": int(r.open or 0), "in_ros": int(r.in_ros or 0)}
             for r in session.execute(query)]
-
-
-def service_choices(session: Session) -> list[tuple[str, str]]:
-    return [(s.code, s.name) for s in session.scalars(select(Service).order_by(Service.name))]
 
 
 def model_detail(session: Session, service_code: str) -> dict | None:
@@ -167,7 +167,7 @@ def save_model(session: Session, actor: Actor, service_code: str, payload,
         model = ThreatModel(service_id=service.id, source="manual")
         session.add(model)
     else:
-        ensure_version(model, expected_version, model.title)
+        crud.ensure_version(model, expected_version, model.title)
     model.title, model.description = data.title, data.description
     model.owner, model.reviewer = data.owner, data.reviewer
     session.flush()
@@ -175,10 +175,7 @@ def save_model(session: Session, actor: Actor, service_code: str, payload,
 
 
 def _element(session: Session, element_id: int) -> ThreatElement:
-    element = session.get(ThreatElement, element_id)
-    if element is None:
-        raise NotFound(t("threat.error.no_element", id=element_id))
-    return element
+    return crud.get_or_raise(session, ThreatElement, element_id, "threat.error.no_element")
 
 
 def _check_references(session: Session, model: ThreatModel, data: ElementIn, own_id: int | None) -> None:
@@ -237,7 +234,7 @@ def update_element(session: Session, actor: Actor, element_id: int, payload,
     require_diagram(actor)
     element = _element(session, element_id)
     data = validate(ElementIn, payload)
-    ensure_version(element, expected_version, element.name)
+    crud.ensure_version(element, expected_version, element.name)
     if data.kind != element.kind:
         raise BackofficeError(t("threat.error.kind_change"))
     _check_references(session, element.model, data, element.id)
@@ -257,25 +254,21 @@ def update_elements(session: Session, actor: Actor, service_code: str, rows: lis
     """
     require_diagram(actor)
     model = get_model(session, service_code)
-    from pydantic import ValidationError
-
-    from data.errors import RowError, ValidationFailed, errors_from_pydantic
-
     errors: list[RowError] = []
     checked: list[tuple[ThreatElement, ElementIn, int | None]] = []
-    for number, row in enumerate(rows, start=1):
+    for row_number, row in enumerate(rows, start=1):
         element = session.get(ThreatElement, row.get("id") or 0)
         if element is None or element.model_id != model.id:
-            errors.append(RowError(number, "id", t("threat.error.no_element", id=row.get("id"))))
+            errors.append(RowError(row_number, "id", t("threat.error.no_element", id=row.get("id"))))
             continue
         try:
             data = ElementIn.model_validate({**row, "kind": element.kind})
             _check_references(session, model, data, element.id)
         except ValidationError as exc:
-            errors.extend(errors_from_pydantic(exc, number))
+            errors.extend(errors_from_pydantic(exc, row_number))
             continue
         except BackofficeError as exc:
-            errors.append(RowError(number, None, exc.message))
+            errors.append(RowError(row_number, None, exc.message))
             continue
         checked.append((element, data, row.get("version")))
     if errors:
@@ -285,7 +278,7 @@ def update_elements(session: Session, actor: Actor, service_code: str, rows: lis
         before = {c: getattr(element, c) for c in ElementIn.model_fields if c not in ("x", "y")}
         _apply(element, data)
         if before != {c: getattr(element, c) for c in before}:
-            ensure_version(element, version, element.name)
+            crud.ensure_version(element, version, element.name)
             changed += 1
             for threat in session.scalars(select(Threat).where(Threat.element_id == element.id)):
                 if threat.element_name != element.name:
@@ -409,10 +402,7 @@ def generate_threats(session: Session, actor: Actor, service_code: str) -> dict[
 
 
 def _threat(session: Session, threat_id: int) -> Threat:
-    threat = session.get(Threat, threat_id)
-    if threat is None:
-        raise NotFound(t("threat.error.no_threat", id=threat_id))
-    return threat
+    return crud.get_or_raise(session, Threat, threat_id, "threat.error.no_threat")
 
 
 def decide_threat(session: Session, actor: Actor, threat_id: int, payload,
@@ -421,7 +411,7 @@ def decide_threat(session: Session, actor: Actor, threat_id: int, payload,
     actor.require("risk.write")
     threat = _threat(session, threat_id)
     data = validate(ThreatDecisionIn, payload)
-    ensure_version(threat, expected_version, threat.title)
+    crud.ensure_version(threat, expected_version, threat.title)
     threat.status, threat.mitigation = data.status, data.mitigation
     if data.severity:
         threat.severity = data.severity
@@ -461,10 +451,6 @@ def threat_to_risk(session: Session, actor: Actor, threat_id: int, payload) -> i
     if threat.ros_risk_id is not None:
         raise BackofficeError(t("threat.error.already_risk", id=threat.ros_risk_id))
     service = session.get(Service, threat.model.service_id)
-    try:
-        from risk import ros
-    except ImportError as exc:  # the ROS register is not installed
-        raise BackofficeError(t("threat.error.no_ros_module")) from exc
     assessment = ros.current_assessment_for_service(session, service.code, actor, for_edit=True)
     risk = ros.add_risk(session, actor, assessment.id, ros_payload(threat, data))
     threat.ros_risk_id, threat.risk_owner, threat.risk_deadline = risk.id, data.owner, data.deadline
@@ -512,3 +498,25 @@ def threat_counts(session: Session, service_code: str | None = None) -> dict[str
     counts["total"] = sum(counts.values())
     return counts
 
+
+def kpis(session: Session, _actor: Actor) -> list[Kpi]:
+    counts = threat_counts(session)
+    models = session.scalar(select(func.count(ThreatModel.id))) or 0
+    linked = session.scalar(select(func.count(Threat.id)).where(Threat.ros_risk_id.is_not(None))) or 0
+    return [Kpi(t("threat.kpi.models"), number(models), t("threat.kpi.models_help")),
+            Kpi(t("threat.kpi.open"), number(counts.get("open", 0)), t("threat.kpi.open_help")),
+            Kpi(t("threat.kpi.in_ros"), number(linked))]
+
+
+def service_facts(session: Session, service_code: str) -> list[Fact]:
+    service = session.scalar(select(Service).where(Service.code == service_code))
+    if service is None:
+        return []
+    model = session.scalar(select(ThreatModel).where(ThreatModel.service_id == service.id))
+    if model is None:
+        return [Fact(t("threat.fact.model"), t("threat.fact.no_model"))]
+    counts = threat_counts(session, service_code)
+    decided = counts["total"] - counts.get("open", 0)
+    return [Fact(t("threat.fact.model"), model.title),
+            Fact(t("threat.fact.threats"), t("threat.fact.threats_value", total=counts["total"],
+                                              open=counts.get("open", 0), decided=decided))]

@@ -1,11 +1,10 @@
-"""Payloads for threat models, elements, threat decisions and NSM assessments (issue 8)."""
+"""Payloads for threat models, elements and threat decisions (issue 8)."""
 from __future__ import annotations
-
-from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from data.i18n import t
+from risk.schemas import OwnedRiskIn
 from risk.threats.models import ELEMENT_KINDS, SEVERITIES, STRIDE, THREAT_STATUSES
 
 
@@ -108,48 +107,6 @@ class ManualThreatIn(_In):
         return value
 
 
-class ThreatToRiskIn(_In):
-    owner: str = Field(min_length=1, max_length=200)
-    deadline: date
-    likelihood: int = Field(3, ge=1, le=10)
-    consequence: int = Field(3, ge=1, le=10)
+class ThreatToRiskIn(OwnedRiskIn):
     title: str | None = None
     description: str | None = None
-
-    @field_validator("deadline")
-    @classmethod
-    def _future(cls, value: date) -> date:
-        if value < date.today():
-            raise ValueError(t("threat.error.deadline_past"))
-        return value
-
-
-class NsmAssessmentIn(_In):
-    title: str = Field(min_length=1, max_length=200)
-    assessed_on: date
-    scope: str = Field("", max_length=200)
-    default_target: int = Field(3, ge=0, le=5)
-    notes: str = ""
-    copy_from_id: int | None = None
-
-
-class NsmScoreIn(_In):
-    measure_id: str
-    level: int | None = Field(None, ge=0, le=5)
-    target: int = Field(3, ge=0, le=5)
-    evidence: str = ""
-    comment: str = ""
-
-
-class GapToRiskIn(_In):
-    owner: str = Field(min_length=1, max_length=200)
-    deadline: date
-    likelihood: int = Field(3, ge=1, le=10)
-    consequence: int = Field(3, ge=1, le=10)
-
-    @field_validator("deadline")
-    @classmethod
-    def _future(cls, value: date) -> date:
-        if value < date.today():
-            raise ValueError(t("threat.error.deadline_past"))
-        return value

@@ -19,6 +19,7 @@ from data.errors import BackofficeError, PermissionDenied, RowError, ValidationF
 from data.i18n import t
 from data.registers.models import Service
 from data.registers.registry import get_service
+from risk.threats.layout import auto_layout
 from risk.threats.modelling import CATEGORY_WEIGHT, SEVERITY_ORDER, find_model, require_diagram
 from risk.threats.models import Threat, ThreatElement, ThreatModel
 
@@ -355,13 +356,6 @@ def import_model(session: Session, actor: Actor, service_code: str, content: byt
 # --- export ------------------------------------------------------------------------------------------
 
 
-def _layout(elements: list[ThreatElement]) -> dict[int, tuple[float, float, float, float]]:
-    """Positions for elements made here (no Threat Dragon layout yet): columns by kind."""
-    from risk.threats.diagram import auto_layout
-
-    return auto_layout(elements)
-
-
 def _node_cell(element: ThreatElement, box) -> dict:
     shape, td_type = SHAPE_BY_KIND[element.kind]
     x, y, w, h = box
@@ -380,7 +374,7 @@ def export_model(session: Session, service_code: str) -> dict:
     elements = list(session.scalars(select(ThreatElement).where(ThreatElement.model_id == model.id)
                                     .order_by(ThreatElement.id)))
     by_id = {e.id: e for e in elements}
-    layout = _layout([e for e in elements if not e.td_cell])
+    layout = auto_layout([e for e in elements if not e.td_cell])   # made here: no Threat Dragon layout yet
     threats = list(session.scalars(select(Threat).where(Threat.model_id == model.id, Threat.element_id.is_not(None))
                                    .order_by(Threat.rank.desc(), Threat.id)))
     by_element: dict[int, list[Threat]] = {}

@@ -9,7 +9,10 @@ from admin.changeboard import hooks
 from admin.changeboard.models import ChangeItem, FreezeOverride
 from data.audit import AuditEntry
 from data.errors import BackofficeError, PermissionDenied, ValidationFailed
-from data.support import tickets as support
+from data.support.freshdesk import import_tickets
+from data.support.models import SupportTicket
+from data.support.tickets import mark_security_incident
+from risk.models import ReviewTrigger
 from tests.conftest import make_actor
 
 PORTFOLIO = make_actor("portfolio", username="pia")
@@ -148,7 +151,7 @@ def test_window_end_must_follow_start(session):
 
 
 def test_tickets_and_project_reference_are_linked(session):
-    support.import_tickets(session, make_actor("support"), (
+    import_tickets(session, make_actor("support"), (
         b"Ticket ID,Subject,Status,Priority,Created time,Tags\n"
         b"7001,Feil,Open,High,2026-03-02 09:15:00,svarut\n"))
     change = item(session, source="support", ticket_numbers="7001", project_ref="PRJ-9")
@@ -312,7 +315,7 @@ def ros_calls(monkeypatch):
     def fake(session, actor, service_code, reason, kind="change", reference=""):
         calls.append((actor.username, service_code, kind, reference, reason))
 
-    monkeypatch.setattr(hooks, "_optional", lambda module, attribute: fake if module == "risk.ros" else None)
+    monkeypatch.setattr(hooks, "mark_review_due", fake)
     return calls
 
 
@@ -331,27 +334,16 @@ def test_approving_a_change_that_requires_ros_marks_the_ros_due(session, ros_cal
 
 def test_marking_a_security_incident_marks_the_ros_due(session, ros_calls):
     supporter = make_actor("support", username="sunniva")
-    support.import_tickets(session, supporter, (
+    import_tickets(session, supporter, (
         b"Ticket ID,Subject,Status,Priority,Created time,Tags\n"
         b"7001,Brev til feil mottaker,Open,Urgent,2026-03-02 09:15:00,svarut\n"))
-    ticket = session.scalar(select(support.SupportTicket))
-    cb.mark_ticket_security_incident(session, supporter, ticket.id, {"note": "Personopplysninger på avveie"})
+    ticket = session.scalar(select(SupportTicket))
+    mark_security_incident(session, supporter, ticket.id, {"note": "Personopplysninger på avveie"})
     assert [(c[0], c[1], c[2], c[3]) for c in ros_calls] == [("sunniva", "svarut", "incident", "#7001")]
     assert ticket.security_incident is True
 
 
-def test_without_the_risk_module_nothing_breaks(session, monkeypatch):
-    monkeypatch.setattr(hooks, "_optional", lambda module, attribute: None)
-    change = item(session, requires_ros_update=True)
-    walk(session, change, "assessed", "approved")
-    assert change.status == "approved" and change.ros_review_requested_at is None
-
-
-def test_real_risk_trigger_when_the_module_is_there(session):
-    if not hooks.ros_trigger_available():
-        pytest.skip("risk.ros.mark_review_due is not available")
-    from risk.models import ReviewTrigger
-
+def test_approving_asks_risk_for_a_review(session):
     change = item(session, requires_ros_update=True)
     walk(session, change, "assessed", "approved")
     trigger = session.scalar(select(ReviewTrigger).where(ReviewTrigger.reference == f"EB-{change.id}"))

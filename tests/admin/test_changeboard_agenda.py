@@ -11,9 +11,12 @@ from admin.changeboard import agenda as agenda_mod
 from admin.changeboard import changes as cb
 from admin.changeboard import exports, hooks, notify
 from admin.changeboard.models import ChangeDecision, ChangeMeeting
+from admin.cli import main
 from data.errors import BackofficeError, PermissionDenied
 from data.registers.models import Organisation
 from data.support import tickets as support
+from data.support.freshdesk import import_tickets
+from data.support.models import SupportTicket
 from tests.conftest import make_actor
 
 PORTFOLIO = make_actor("portfolio", username="pia")
@@ -71,12 +74,12 @@ def board(session):
     items["K"].decided_at = at(-1)
     items["L"].implemented_at = at(-4, 22)
     supporter = make_actor("support")
-    support.import_tickets(session, supporter, (
+    import_tickets(session, supporter, (
         "Ticket ID,Subject,Status,Priority,Created time,Tags\n"
         "8001,Mulig datalekkasje,Open,Urgent,2027-02-25 09:00:00,svarut\n"
         "8002,Gammel hendelse,Closed,High,2027-01-05 09:00:00,digisos\n"
         "8003,Vanlig spørsmål,Open,Low,2027-02-26 09:00:00,svarut\n").encode())
-    tickets = {tk.ticket_number: tk for tk in session.scalars(select(support.SupportTicket))}
+    tickets = {tk.ticket_number: tk for tk in session.scalars(select(SupportTicket))}
     support.mark_security_incident(session, supporter, tickets[8001].id, {"note": "Meldt av kommunen"})
     support.mark_security_incident(session, supporter, tickets[8002].id, {"note": "Gammel"})
     support.close_security_followup(session, make_actor("security"), tickets[8002].id, {"note": "Fulgt opp"})
@@ -208,16 +211,15 @@ def test_who_to_tell_uses_active_appendices_when_there(session, board, monkeypat
     bergen.contact_email, oslo.contact_email = "post@bergen.example", None
     session.flush()
     contact = namedtuple("OrganisationContact", "organisation_id name contact_email")   # as agreements returns
-    monkeypatch.setattr(hooks, "_optional", lambda module, attribute: (
-        (lambda s, code, on_date: [contact(bergen.id, bergen.name, None), contact(oslo.id, oslo.name, None)])
-        if module == "agreements.appendices" else None))
+    monkeypatch.setattr(hooks, "organisations_with_active_appendix", lambda s, code, on_date: [
+        contact(bergen.id, bergen.name, None), contact(oslo.id, oslo.name, None)])
     change = make(session, "Nedetid SvarUt", start=(5, 20), outage=True, user_impact=True)
     notice = notify.who_to_tell(session, change.id)
     assert notice.from_appendices and notice.needed
     assert [(r.organisation, r.email, r.services) for r in notice.recipients] == [
         ("Bergen", "post@bergen.example", ["SvarUt"])]
     assert notice.without_email == ["Oslo"]
-    csv_text = notify.recipients_csv(notice).decode("utf-8-sig")
+    csv_text = exports.recipients_csv(notice).decode("utf-8-sig")
     assert csv_text.splitlines()[1] == f"Bergen;{bergen.org_number or ''};post@bergen.example;SvarUt"
     text = notify.message_text(notice)
     assert "Planlagt nedetid i SvarUt 06.03.2027 20:00–22:00" in text
@@ -225,24 +227,13 @@ def test_who_to_tell_uses_active_appendices_when_there(session, board, monkeypat
     assert f"oppgi {change.reference}" in text and f"quote {change.reference}" in text
 
 
-def test_who_to_tell_falls_back_to_all_organisations(session, board, monkeypatch):
-    monkeypatch.setattr(hooks, "_optional", lambda module, attribute: None)
-    for org in session.scalars(select(Organisation).where(Organisation.municipality_number.in_(["4601", "0301"]))):
-        org.contact_email = f"post@{org.municipality_number}.example"
-    session.flush()
-    change = make(session, "Endring i MinSide", start=(5, 20), user_impact=True, services=("minside",))
-    notice = notify.who_to_tell(session, change.id)
-    assert not notice.from_appendices
-    assert sorted(r.email for r in notice.recipients) == ["post@0301.example", "post@4601.example"]
-    valid = session.scalars(select(Organisation).where(Organisation.valid_to.is_(None))).all()
-    assert len(notice.recipients) + len(notice.without_email) == len(valid)
+def test_who_to_tell_nobody_when_a_change_has_no_consequence(session, board):
     quiet = make(session, "Uten konsekvens", start=(5, 20))
-    assert notify.who_to_tell(session, quiet.id).recipients == []
+    notice = notify.who_to_tell(session, quiet.id)
+    assert not notice.needed and notice.recipients == []
 
 
 def test_cli_writes_the_agenda_and_imports_tickets(session, board, tmp_path, capsys):
-    from admin.cli import main
-
     session.commit()
     out = tmp_path / "agenda.md"
     assert main(["changeboard", "agenda", "--date", M.isoformat(), "-o", str(out)]) == 0
@@ -273,6 +264,26 @@ def test_cli_writes_the_agenda_and_imports_tickets(session, board, tmp_path, cap
     assert all(len(line.encode("utf-8")) <= 75 for line in calendar.split("\r\n"))
 
 
+def test_cli_exports_the_changes_as_the_items_page_does(session, board, tmp_path, capsys):
+    items, _tickets, _topic = board
+    items["D"].project_ref = "Digifin 2027"
+    session.commit()
+    out = tmp_path / "endringer.xlsx"
+    assert main(["changeboard", "items", "--status", "assessed", "--service", "svarut", "-o", str(out)]) == 0
+    assert str(out) in capsys.readouterr().out
+    sheet = load_workbook(out)["Endringer"]
+    assert [c.value for c in sheet[1]] == ["Ref.", "Tittel", "Type", "Status", "Kilde", "Tjenester", "Planlagt",
+                                           "Risiko × konsekvens", "Nedetid", "Prosjekt"]
+    assert sheet.freeze_panes == "A2"
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert list(rows) == [items[k].reference for k in ("E", "D", "A")]   # assessed, on SvarUt, newest first
+    assert rows[items["A"].reference] == (items["A"].reference, "A normal 3x3 sent", "Normal endring", "Vurdert",
+                                          "Drift", "svarut", "11.03.2027 20:00–22:00", 9, "Nei", None)
+    assert rows[items["D"].reference][-1] == "Digifin 2027"
+    with pytest.raises(SystemExit):   # argparse names the statuses there are
+        main(["changeboard", "items", "--status", "unknown", "-o", str(out)])
+
+
 def test_kpis_and_facts(session, board, system):
     kpis = {k.label: k.value for k in agenda_mod.changeboard_kpis(session, system)}
     assert kpis["Endringer til beslutning"] == "5"
@@ -281,8 +292,6 @@ def test_kpis_and_facts(session, board, system):
 
 
 def test_who_to_tell_with_the_real_agreements_module(session, board):
-    if not hooks.agreements_available():
-        pytest.skip("agreements.appendices is not available")
     change = make(session, "Nedetid SvarUt", start=(5, 20), outage=True)
     notice = notify.who_to_tell(session, change.id)
     assert notice.from_appendices and notice.recipients == []   # no appendices in the test database

@@ -1,24 +1,26 @@
 """The change-board and support pages render for every role that can see them, with and without data."""
 import random
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
-import admin
+from admin import modules
 from admin.changeboard import demo as changeboard_demo
-from admin.changeboard.models import ChangeDecision, ChangeItem
+from admin.changeboard.models import ChangeDecision, ChangeItem, ChangeStatus, FreezeWindow
 from data import db, demo
-from data.support import tickets as support
+from data.support import demo as support_demo
+from data.support.models import SupportTicket
 from tests.conftest import make_actor
 from tests.pages import errors_of, render
 
-MY_PAGES = [spec for spec in admin.PAGES if spec.path.startswith(("admin/changeboard/pages/", "data/support/pages/"))]
+MY_PAGES = [spec for spec in modules.pages() if spec.path.startswith(("admin/changeboard/pages/", "data/support/pages/"))]
 
 
 @pytest.fixture
 def demo_data(db_url, system):
     with db.session_scope(actor=system) as session:
-        demo.load(session, system, [support.load_demo, changeboard_demo.load_demo])
+        demo.load(session, system, [support_demo.load_demo, changeboard_demo.load_demo])
     return db_url
 
 
@@ -90,19 +92,17 @@ def test_items_page_opens_one_item_with_who_to_tell(demo_data):
 
 
 def test_demo_is_deterministic_and_covers_every_status(db_url, system):
-    from admin.changeboard.models import ChangeItem, ChangeStatus, FreezeWindow
-
     with db.session_scope(actor=system) as session:
-        demo.load(session, system, [support.load_demo, changeboard_demo.load_demo])
+        demo.load(session, system, [support_demo.load_demo, changeboard_demo.load_demo])
         statuses = set(session.scalars(select(ChangeItem.status)))
         assert statuses == {s.value for s in ChangeStatus}
         freeze = session.scalar(select(FreezeWindow).where(FreezeWindow.name == "Julefrys"))
         assert freeze.start_date.month == 12
-        count = session.scalar(select(support.SupportTicket.id).order_by(support.SupportTicket.id.desc()))
+        count = session.scalar(select(SupportTicket.id).order_by(SupportTicket.id.desc()))
         assert count > 500
     rng = random.Random(1)
-    first = support.demo_freshdesk_csv(rng, ["Bergen", "Oslo"], support.datetime.now().date(), count=20)
-    again = support.demo_freshdesk_csv(random.Random(1), ["Bergen", "Oslo"], support.datetime.now().date(), count=20)
+    first = support_demo.demo_freshdesk_csv(rng, ["Bergen", "Oslo"], date.today(), count=20)
+    again = support_demo.demo_freshdesk_csv(random.Random(1), ["Bergen", "Oslo"], date.today(), count=20)
     assert first == again
 
 
@@ -117,8 +117,6 @@ def _delete_freeze(app, name: str):
 
 
 def test_a_freeze_is_deleted_only_after_ticking_the_confirm_box(demo_data):
-    from admin.changeboard.models import FreezeWindow
-
     app = render("admin/changeboard/pages/settings.py", make_actor("portfolio"))
     _delete_freeze(app, "Julefrys")   # the leader has approved changes inside it
     assert errors_of(app) == ["«Julefrys» har overstyringer fra leder og kan ikke slettes. Endre datoene i stedet."]

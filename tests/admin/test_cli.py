@@ -4,7 +4,7 @@ from admin.cli import main
 from data import db
 
 
-def test_demo_reset_then_audit_verify_and_tamper(db_url, capsys):
+def test_demo_reset_then_audit_verify_and_tamper(fresh_db_url, capsys):
     assert main(["demo", "--reset"]) == 0
     out = capsys.readouterr().out
     assert "Demodata er lastet" in out and "produkt" in out and "demo-passord" in out
@@ -62,7 +62,7 @@ def test_db_status_and_upgrade_on_a_new_database(tmp_path, monkeypatch, capsys):
         db.reset()
 
 
-def test_backup_and_restore_commands(db_url, tmp_path, capsys):
+def test_backup_and_restore_commands(fresh_db_url, tmp_path, capsys):
     target = tmp_path / "backup.dump"
     assert main(["backup", str(target)]) == 0
     assert main(["restore", str(target), "--yes"]) == 0

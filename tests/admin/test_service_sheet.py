@@ -1,6 +1,10 @@
+import io
 from datetime import date
 
-from admin.service_sheet import build_sheet, sheet_markdown
+from openpyxl import load_workbook
+
+from admin.exports import sheet_markdown, sheet_workbook
+from admin.service_sheet import build_sheet
 
 
 def test_sheet_collects_register_facts(session):
@@ -17,12 +21,6 @@ def test_sheet_collects_register_facts(session):
 
 
 def test_sheet_as_excel(session):
-    import io
-
-    from openpyxl import load_workbook
-
-    from admin.service_sheet import sheet_workbook
-
     sheet = build_sheet(session, "digisos")
     workbook = load_workbook(io.BytesIO(sheet_workbook(sheet, date(2026, 11, 30))))
     ws = workbook["Digisos"]

@@ -1,8 +1,14 @@
+
 """Free-text search in main agreements, service appendices and change requests: Æ/Ø/Å fold on every database."""
 from datetime import date
 
+import pytest
+
 from agreements import agreements, appendices, change_requests
 from tests.agreements.helpers import OWNER, add_appendix, municipality, sign_main
+
+# Behaviour that depends on the database: runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
 
 
 def test_main_agreement_search_by_name_signatory_and_document(session):

@@ -1,5 +1,6 @@
 import json
 
+import pytest
 from sqlalchemy import select, text
 
 from data import audit
@@ -8,6 +9,9 @@ from data.db import session_scope
 from data.registers import registry as registers
 from data.registers.users import create_user
 from tests.conftest import make_actor
+
+# Behaviour that depends on the database: runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
 
 
 def _entries(session, table):

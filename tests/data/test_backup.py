@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import func, select
 
 from data import audit, backup
@@ -5,6 +6,9 @@ from data.db import session_scope
 from data.registers import registry as registers
 from data.registers.models import Organisation
 from tests.conftest import make_actor
+
+# Behaviour that depends on the database: runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
 
 
 def _state(engine):

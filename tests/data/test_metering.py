@@ -13,10 +13,14 @@ from sqlalchemy import func, select
 from data import db
 from data.audit import AuditEntry
 from data.errors import PermissionDenied
+from data.metering import demo as metering_demo
 from data.metering import usage as metering
 from data.metering.usage import BatchRejected, UsageBatch, UsageEvent, UsageMonthly
 from data.registers.models import Organisation
 from tests.conftest import make_actor
+
+# Behaviour that depends on the database: runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
 
 OSLO_NUMBER = "0301"
 BERGEN_NUMBER = "4601"
@@ -320,7 +324,7 @@ def test_kpis_and_service_facts(metered):
 
 def test_demo_loader_gives_years_of_usage_and_late_corrections(metered):
     with db.session_scope(metered) as s:
-        metering.load_demo(s, metered, random.Random(1))
+        metering_demo.load_demo(s, metered, random.Random(1))
     with db.session_scope() as s:
         months = metering.usage_months(s)
         assert len(months) == 36

@@ -17,6 +17,9 @@ from data.metering.cli import main as meter_cli
 from data.metering.usage import UsageEvent
 from tests.conftest import _free_port, wait_for
 
+# Behaviour that depends on the database: runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 
 def event(event_id, *, source="svarut", type="svarut.shipment", subject="0301", quantity=3,
           time="2025-03-04T10:15:00Z"):

@@ -6,6 +6,7 @@ import random
 import pytest
 
 from data import db
+from data.metering import demo as metering_demo
 from data.metering import usage as metering
 from tests.conftest import make_actor
 from tests.pages import errors_of, render
@@ -17,7 +18,7 @@ ROLES = ("admin", "leader", "finance", "security", "product_owner", "portfolio",
 @pytest.fixture
 def demo_usage(db_url, system):
     with db.session_scope(system) as s:
-        metering.load_demo(s, system, random.Random(7))
+        metering_demo.load_demo(s, system, random.Random(7))
         metering.create_api_key(s, system, "svarut")
 
 

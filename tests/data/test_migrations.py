@@ -1,9 +1,15 @@
 """The Alembic migrations build exactly the schema the models describe, on both databases."""
+import os
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
 from data import db, schema
+
+# Behaviour that depends on the database: runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
 
 
 def test_upgrade_from_empty_matches_models(db_url, tmp_path):
@@ -12,10 +18,10 @@ def test_upgrade_from_empty_matches_models(db_url, tmp_path):
     else:
         admin = create_engine(db_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
-            connection.execute(text("DROP DATABASE IF EXISTS migration_check WITH (FORCE)"))
-            connection.execute(text("CREATE DATABASE migration_check"))
+            connection.execute(text(f"DROP DATABASE IF EXISTS migration_check_{os.getpid()} WITH (FORCE)"))
+            connection.execute(text(f"CREATE DATABASE migration_check_{os.getpid()}"))
         admin.dispose()
-        url = db_url.rsplit("/", 1)[0] + "/migration_check"
+        url = db_url.rsplit("/", 1)[0] + f"/migration_check_{os.getpid()}"
     engine = db.make_engine(url)
     assert not schema.is_up_to_date(engine)
     schema.upgrade(engine)

@@ -10,6 +10,9 @@ from data.registers.models import County, Organisation
 from data.registers.registry import org_number_check_digit, org_number_problem
 from tests.conftest import make_actor
 
+# Behaviour that depends on the database: runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.mark.parametrize("number", ["974760673", "971526920", "964952612"])
 def test_valid_organisation_numbers(number):

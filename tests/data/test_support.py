@@ -7,9 +7,14 @@ from sqlalchemy import func, select
 from data.audit import AuditEntry
 from data.errors import BackofficeError, PermissionDenied, ValidationFailed
 from data.registers.models import Organisation, Service
+from data.support import statistics
 from data.support import tickets as support
-from data.support.tickets import SupportTicket
+from data.support.freshdesk import import_tickets
+from data.support.models import SupportTicket
 from tests.conftest import make_actor
+
+# Behaviour that depends on the database: runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
 
 HEADER = ("Ticket ID,Subject,Status,Priority,Source,Type,Group,Agent,Created time,Resolved time,Closed time,"
           "Last update time,Company,Tags\n")
@@ -39,7 +44,7 @@ def tickets(session) -> dict[int, SupportTicket]:
 
 
 def test_import_inserts_and_links_by_tag_and_organisation_name(session, supporter):
-    counts = support.import_tickets(session, supporter, GOOD)
+    counts = import_tickets(session, supporter, GOOD)
     assert counts == {"rows": 3, "inserted": 3, "updated": 0, "unchanged": 0, "without_service": 1,
                       "without_organisation": 1}
     found = tickets(session)
@@ -57,7 +62,7 @@ def test_import_inserts_and_links_by_tag_and_organisation_name(session, supporte
 
 
 def test_reimport_upserts_by_ticket_id_and_keeps_a_link_made_by_hand(session, supporter):
-    support.import_tickets(session, supporter, GOOD)
+    import_tickets(session, supporter, GOOD)
     ukjent = tickets(session)[103]
     support.link_ticket(session, supporter, ukjent.id, {"service_code": "minside", "organisation_id": None})
     second = csv(
@@ -69,7 +74,7 @@ def test_reimport_upserts_by_ticket_id_and_keeps_a_link_made_by_hand(session, su
         "2026-04-06 12:00:00,2026-04-06 12:00:00,Ukjent AS,faktura",
         "104,Ny henvendelse,Open,Urgent,Chat,Incident,Brukerstøtte,Kari,2026-04-10 07:00:00,,,,Bergen,fiks-io",
     )
-    counts = support.import_tickets(session, supporter, second)
+    counts = import_tickets(session, supporter, second)
     assert (counts["inserted"], counts["updated"], counts["unchanged"]) == (1, 1, 2)
     found = tickets(session)
     assert len(found) == 4
@@ -89,7 +94,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(session, supporter):
     )
     before = session.scalar(select(func.count()).select_from(AuditEntry))
     with pytest.raises(ValidationFailed) as caught:
-        support.import_tickets(session, supporter, bad)
+        import_tickets(session, supporter, bad)
     errors = {(e.row, e.field) for e in caught.value.errors}
     assert errors == {(3, "Ticket ID"), (4, "Emne"), (4, "Status"), (4, "Prioritet"), (4, "Opprettet"),
                       (5, "Løst"), (6, "Ticket ID")}
@@ -103,14 +108,14 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(session, supporter):
 
 def test_missing_columns_named_in_plain_language(session, supporter):
     with pytest.raises(BackofficeError) as caught:
-        support.import_tickets(session, supporter, b"Ticket ID,Subject\n1,Hei\n")
+        import_tickets(session, supporter, b"Ticket ID,Subject\n1,Hei\n")
     assert "Status" in caught.value.message and "Priority" in caught.value.message
 
 
 def test_semicolon_file_with_norwegian_headers_and_dates(session, supporter):
     content = ("Saksnummer;Emne;Status;Prioritet;Opprettet;Løst;Virksomhet;Stikkord\n"
                "301;Hei;Løst;Høy;02.03.2026 09:15;02.03.2026 11:15;0301;minside\n").encode("cp1252")
-    counts = support.import_tickets(session, supporter, content)
+    counts = import_tickets(session, supporter, content)
     assert counts["inserted"] == 1
     ticket = tickets(session)[301]
     assert ticket.status == "resolved" and ticket.priority == "high"
@@ -125,20 +130,20 @@ def test_mapping_table_links_group_and_name(session, supporter):
     support.save_mapping(session, supporter, {"kind": "organisation", "value": "Oslo kommune, NAV",
                                               "organisation_id": oslo.id})
     content = csv("401,Hei,Open,Low,Email,,Digisos-teamet,,2026-03-02 09:15:00,,,,\"Oslo kommune, NAV\",")
-    support.import_tickets(session, supporter, content)
+    import_tickets(session, supporter, content)
     ticket = tickets(session)[401]
     assert ticket.service.code == "digisos" and ticket.organisation_id == oslo.id
 
 
 def test_dry_run_writes_nothing(session, supporter):
-    counts = support.import_tickets(session, supporter, GOOD, dry_run=True)
+    counts = import_tickets(session, supporter, GOOD, dry_run=True)
     assert counts["inserted"] == 3
     assert session.scalar(select(func.count()).select_from(SupportTicket)) == 0
 
 
 def test_only_support_may_import(session):
     with pytest.raises(PermissionDenied):
-        support.import_tickets(session, make_actor("finance"), GOOD)
+        import_tickets(session, make_actor("finance"), GOOD)
     assert session.scalar(select(func.count()).select_from(SupportTicket)) == 0
 
 
@@ -146,7 +151,7 @@ def test_import_is_audited_as_one_batch_and_edits_row_by_row(session, supporter)
     import json
 
     session.info["actor"] = supporter
-    support.import_tickets(session, supporter, GOOD)
+    import_tickets(session, supporter, GOOD)
     entries = list(session.scalars(select(AuditEntry).where(AuditEntry.table_name == "support_ticket")))
     assert [(e.actor, e.action) for e in entries] == [("sunniva", "batch_import")]
     assert json.loads(entries[0].changes)["inserted"]["after"] == 3
@@ -160,7 +165,7 @@ def test_import_is_audited_as_one_batch_and_edits_row_by_row(session, supporter)
 
 
 def test_security_incident_goes_on_the_list_and_security_closes_it(session, supporter):
-    support.import_tickets(session, supporter, GOOD)
+    import_tickets(session, supporter, GOOD)
     ticket = tickets(session)[101]
     support.mark_security_incident(session, supporter, ticket.id, {"note": "Brev til feil mottaker"})
     open_list = support.open_security_incidents(session)
@@ -177,40 +182,40 @@ def test_security_incident_goes_on_the_list_and_security_closes_it(session, supp
 
 
 def test_aggregates_on_known_tickets(session, supporter):
-    support.import_tickets(session, supporter, GOOD)
-    volume = support.monthly_volume(session, date(2026, 1, 1), date(2026, 12, 31))
+    import_tickets(session, supporter, GOOD)
+    volume = statistics.monthly_volume(session, date(2026, 1, 1), date(2026, 12, 31))
     assert volume == [{"month": "2026-03", "service": "digisos", "tickets": 1},
                       {"month": "2026-03", "service": "svarut", "tickets": 1},
                       {"month": "2026-04", "service": "-", "tickets": 1}]
-    resolution = {r["service"]: r for r in support.resolution_times(session, date(2026, 1, 1), date(2026, 12, 31))}
+    resolution = {r["service"]: r for r in statistics.resolution_times(session, date(2026, 1, 1), date(2026, 12, 31))}
     assert resolution["digisos"]["resolved"] == 1 and resolution["digisos"]["avg_hours"] == 12.0
     assert resolution["digisos"]["within_1_day"] == 1.0
     assert resolution["-"]["avg_hours"] == 48.0 and resolution["-"]["within_1_day"] == 0.0
     assert resolution["-"]["within_3_days"] == 1.0
-    backlog = support.backlog(session, today=date(2026, 3, 12))
+    backlog = statistics.backlog(session, today=date(2026, 3, 12))
     assert [(r["service"], r["priority"], r["tickets"], r["oldest_days"]) for r in backlog] == [
         ("svarut", "high", 1, 9)]
-    top = support.top_organisations(session, date(2026, 1, 1), date(2026, 12, 31))
+    top = statistics.top_organisations(session, date(2026, 1, 1), date(2026, 12, 31))
     assert {r["organisation"]: (r["tickets"], r["open"]) for r in top} == {
         "Bergen": (1, 1), "Ålesund": (1, 0), "Ukjent AS": (1, 0)}
-    assert support.ticket_share(session, date(2026, 1, 1), date(2026, 12, 31)) == {"svarut": 1, "digisos": 1}
+    assert statistics.ticket_share(session, date(2026, 1, 1), date(2026, 12, 31)) == {"svarut": 1, "digisos": 1}
 
 
 def test_facts_and_kpis_for_the_overview(session, supporter, system):
-    support.import_tickets(session, supporter, GOOD)
+    import_tickets(session, supporter, GOOD)
     service = session.scalar(select(Service).where(Service.code == "svarut"))
     assert service is not None
-    labels = [k.label for k in support.support_kpis(session, system)]
+    labels = [k.label for k in statistics.support_kpis(session, system)]
     assert labels == ["Åpne henvendelser", "Henvendelser siste 30 dager", "Snittid til løst (90 dager)",
                       "Åpne sikkerhetshendelser"]
-    kpis = {k.label: k.value for k in support.support_kpis(session, system)}
+    kpis = {k.label: k.value for k in statistics.support_kpis(session, system)}
     assert kpis["Åpne henvendelser"] == "1"
-    facts = {f.label: f.value for f in support.support_facts(session, "svarut")}
+    facts = {f.label: f.value for f in statistics.support_facts(session, "svarut")}
     assert facts["Åpne henvendelser nå"] == "1"
 
 
 def test_ticket_search_folds_norwegian_letters_and_takes_percent_literally(session, supporter):
-    support.import_tickets(session, supporter, csv(
+    import_tickets(session, supporter, csv(
         "301,Brev til Ørland ble ikke levert,Open,High,Email,Incident,Brukerstøtte,Kari,2026-03-02 09:00:00,,,"
         "2026-03-02 10:00:00,Tromsø,svarut",
         "302,Sjekk 100% av forsendelsene,Open,Low,Email,Question,Brukerstøtte,Kari,2026-03-03 09:00:00,,,"
@@ -220,7 +225,7 @@ def test_ticket_search_folds_norwegian_letters_and_takes_percent_literally(sessi
     ))
 
     def found(search):
-        return sorted(r["ticket_number"] for r in support.ticket_rows(session, search=search))
+        return sorted(r["ticket_number"] for r in statistics.ticket_rows(session, search=search))
 
     assert found("ørland") == [301]          # subject
     assert found("TROMSØ") == [301]          # requester organisation

@@ -6,6 +6,9 @@ from data import db, textsearch
 from data.registers.models import Organisation
 from data.textsearch import contains_folded, equals_folded, folded
 
+# Behaviour that depends on the database: runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 CASES = [
     ("Ørland", "ørland", True),
     ("Tromsø", "TROMSØ", True),

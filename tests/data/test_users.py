@@ -17,6 +17,9 @@ from data.registers.users import (
 )
 from tests.conftest import make_actor
 
+# Behaviour that depends on the database: runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 ADMIN = make_actor("admin", username="ada")
 
 

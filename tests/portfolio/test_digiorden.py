@@ -1,9 +1,11 @@
 """DigiOrden: the map, all-or-nothing Excel import, round trips, completeness, records, Archi, sector views."""
 from __future__ import annotations
 
+import argparse
 import csv
 import io
 import random
+import re
 import zipfile
 from datetime import date
 
@@ -19,8 +21,11 @@ from data.registers.registry import find_organisation
 from portfolio.digiorden import analysis as digiorden_analysis
 from portfolio.digiorden import archi as digiorden_archi
 from portfolio.digiorden import exchange as digiorden_exchange
+from portfolio.digiorden import exports as digiorden_exports
 from portfolio.digiorden import graph as digiorden_graph
 from portfolio.digiorden import systems as digiorden
+from portfolio.digiorden.analysis import RECORD_COLUMNS, RULES
+from portfolio.digiorden.cli import register_cli
 from portfolio.digiorden.demo import load_demo
 from portfolio.digiorden.messages import MESSAGES
 from portfolio.digiorden.models import DoDataset, DoIntegration, DoSystem, DoVendor
@@ -341,7 +346,7 @@ def test_records_of_processing_are_derived_and_exported(session):
     assert journal["legal_basis"] == "Ikke registrert" and journal["complete"] is False
     assert journal["service_areas"] == "Pleie og omsorg, Helse"
     assert "Sak og arkiv (Vedtak)" in journal["data_flows"]
-    wb = load_workbook(io.BytesIO(digiorden_analysis.records_workbook(session, oslo)))
+    wb = load_workbook(io.BytesIO(digiorden_exports.records_workbook(session, oslo)))
     sheet = wb["Behandlingsprotokoll"]
     headers = [c.value for c in sheet[1]]
     assert headers[:4] == ["Behandling", "Fagsystem", "Tjenesteområder", "Formål"]
@@ -454,35 +459,28 @@ def test_demo_and_graph(session, system):
 
 
 def test_catalogue_is_complete_in_both_languages():
-    import re
-
     for key, (nb, en) in MESSAGES.items():
         assert nb.strip() and en.strip(), key
         assert set(re.findall(r"{(\w+)}", nb)) == set(re.findall(r"{(\w+)}", en)), key
     registered = catalog()
-    from portfolio.digiorden.analysis import RECORD_COLUMNS, RULES
-
     for rule in RULES:
         assert f"do.rule.{rule}" in registered and f"do.fix.{rule}" in registered
     for column in RECORD_COLUMNS:
         assert f"do.records.col.{column}" in registered
 
 
-def test_cli_export_import_archi_and_errors(db_url, tmp_path, capsys):
-    import argparse
-
-    from portfolio.digiorden.cli import register_cli
-
-    with db.session_scope() as session:
-        digiorden_exchange.import_map(session, ARCHITECT, org_id(session, "0301"), workbook(**GOOD))
+def run(*argv) -> int:
+    """`backoffice digiorden ...` with these arguments (the room's commands on a parser of their own)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--as", dest="as_user")
     register_cli(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(list(argv))
+    return args.func(args)
 
-    def run(*argv):
-        args = parser.parse_args(list(argv))
-        return args.func(args)
 
+def test_cli_export_import_archi_and_errors(db_url, tmp_path, capsys):
+    with db.session_scope() as session:
+        digiorden_exchange.import_map(session, ARCHITECT, org_id(session, "0301"), workbook(**GOOD))
     target = tmp_path / "oslo.xlsx"
     assert run("digiorden", "export", str(target), "--org", "0301") == 0
     assert run("digiorden", "import", str(target), "--org", "3203", "--dry-run") == 0
@@ -503,6 +501,19 @@ def test_cli_export_import_archi_and_errors(db_url, tmp_path, capsys):
     with pytest.raises(Exception) as caught:
         run("digiorden", "export", str(target), "--org", "9999")
     assert "9999" in caught.value.message
+
+
+def test_cli_gaps_writes_the_gaps_workbook(db_url, tmp_path, capsys):
+    with db.session_scope() as session:
+        digiorden_exchange.import_map(session, ARCHITECT, org_id(session, "0301"), workbook(**GOOD))
+    target = tmp_path / "mangler.xlsx"
+    assert run("digiorden", "gaps", "--org", "0301", "-o", str(target)) == 0
+    assert "mangler.xlsx" in capsys.readouterr().out
+    sheet = load_workbook(target)["Mangler og behandlingsprotokoll"]
+    assert [c.value for c in sheet[1]] == ["Alvorlighet", "Gjelder", "Hva", "Mangel", "Slik retter du det"]
+    first = [c.value for c in sheet[2]]
+    assert first[:3] == ["Alvorlig", "Datasett", "Journal (Helsejournal)"]
+    assert "behandlingsgrunnlag" in first[3].lower()
 
 
 def test_formula_like_text_and_numbers_survive_a_round_trip(session):

@@ -62,3 +62,19 @@ def test_investment_validation(session):
     with pytest.raises(ValidationFailed, match="years_of_use"):
         capital.save_investment(session, FINANCE, {"service": "svarut", "name": "X", "amount_ore": 1000,
                                                    "year_in_use": 2024, "years_of_use": 0})
+
+
+def test_investment_edit_and_delete_check_the_version(session):
+    from data.errors import ConflictError, NotFound
+
+    session.info["actor"] = FINANCE
+    payload = {"service": "svarut", "name": "Plattform", "amount_ore": 100, "year_in_use": 2022, "years_of_use": 5}
+    inv = capital.save_investment(session, FINANCE, payload)
+    seen = inv.version
+    capital.save_investment(session, FINANCE, {**payload, "amount_ore": 200}, investment_id=inv.id,
+                            expected_version=seen)
+    with pytest.raises(ConflictError, match="amount_ore"):
+        capital.delete_investment(session, FINANCE, inv.id, expected_version=seen)
+    capital.delete_investment(session, FINANCE, inv.id, expected_version=inv.version)
+    with pytest.raises(NotFound, match=f"Fant ikke investering {inv.id}"):
+        capital.save_investment(session, FINANCE, payload, investment_id=inv.id)

@@ -1,4 +1,5 @@
 """Cost base: allocation by each key to the øre, the self-cost flag, and the all-or-nothing import."""
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -7,8 +8,11 @@ from sqlalchemy import func, select
 from data.audit import AuditEntry
 from data.errors import BackofficeError, PermissionDenied, ValidationFailed
 from data.excel import Column, add_sheet, new_workbook, workbook_bytes
-from pricing import costbase
+from data.registers.registry import get_service
+from data.support.models import SupportTicket
+from pricing import costbase, exports
 from pricing.models import CostItem
+from pricing.tariffs import round_ore
 from tests.conftest import make_actor
 
 FINANCE = make_actor("finance")
@@ -53,7 +57,7 @@ def test_allocation_keeps_fractions_of_an_ore_until_the_end(session):
                                                "description": "x", "amount_ore": 100})
     [line] = costbase.allocation_for(session, _sid(session, "svarut"), 2025, "budget")
     assert line.allocated == Decimal(100) / 3
-    assert costbase.round_ore(line.allocated) == 33
+    assert round_ore(line.allocated) == 33
 
 
 def test_fixed_key_must_add_up_to_100(session):
@@ -138,7 +142,7 @@ def test_export_round_trips_through_import(session):
     _pool(session, "fixed", {"svarut": 60, "digisos": 40}, year=2025)
     costbase.save_cost_item(session, FINANCE, {"year": 2025, "service": "svarut", "cost_type": "support",
                                                "description": "=HYPERLINK(\"x\")", "amount_ore": 99})
-    content = costbase.cost_base_workbook(session, 2025)
+    content = exports.cost_base_workbook(session, 2025)
     costbase.import_cost_base(session, FINANCE, 2025, content)
     rows = costbase.cost_item_rows(session, 2025)
     assert sorted(r["amount_ore"] for r in rows) == [99, 5_000_000, 100_000_000]
@@ -146,14 +150,9 @@ def test_export_round_trips_through_import(session):
 
 
 def test_ticket_key_figures_come_from_support(session):
-    support = pytest.importorskip("data.support.tickets")
-    from datetime import UTC, datetime
-
-    from data.registers.registry import get_service
-
     for number, (code, year) in enumerate([("svarut", 2025), ("svarut", 2025), ("digisos", 2025),
                                            ("svarut", 2024)], start=1):
-        session.add(support.SupportTicket(ticket_number=number, subject="Hjelp", status="closed", priority="low",
+        session.add(SupportTicket(ticket_number=number, subject="Hjelp", status="closed", priority="low",
                                           opened_at=datetime(year, 5, 1, tzinfo=UTC),
                                           service_id=get_service(session, code).id))
     session.flush()

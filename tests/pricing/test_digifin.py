@@ -6,7 +6,7 @@ import pytest
 
 from data.errors import PermissionDenied, ValidationFailed
 from pricing import digifin
-from pricing.selfcost import round_ore
+from pricing.tariffs import round_ore
 from tests.conftest import make_actor
 
 FINANCE = make_actor("finance")
@@ -56,3 +56,15 @@ def test_drawdown_after_launch_is_refused(session):
 def test_only_finance_may_register_loans(session):
     with pytest.raises(PermissionDenied):
         digifin.save_loan(session, make_actor("leader"), LOAN)
+
+
+def test_a_loan_is_edited_and_deleted_by_id(session):
+    from data.errors import NotFound
+
+    loan = digifin.save_loan(session, FINANCE, LOAN)
+    changed = digifin.save_loan(session, FINANCE, {**LOAN, "repayment_years": 5}, loan_id=loan.id,
+                                expected_version=loan.version)
+    assert changed.id == loan.id and len(digifin.loan_schedule(changed)) == 2 + 5
+    digifin.delete_loan(session, FINANCE, loan.id)
+    with pytest.raises(NotFound, match=f"Fant ikke Digifin-lån {loan.id}"):
+        digifin.get_loan(session, loan.id)

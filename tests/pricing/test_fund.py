@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from data.errors import PermissionDenied
-from pricing import selfcost
+from pricing import fundplan, selfcost
 from pricing.invoicing import fund
 from tests.conftest import make_actor
 from tests.pricing.invoicing_helpers import FINANCE, price_list, three_orgs
@@ -61,8 +61,8 @@ def test_statement_from_the_accounts_warns_the_finance_adviser(session):
 def test_planned_use_flows_into_next_years_price_calculation(session):
     orgs = three_orgs(session)
     price_list(session, orgs, year=2025)
-    fund.set_plan(session, FINANCE, {"service": "svarut", "year": 2026, "amount_ore": 5_000_000,
-                                     "note": "Tilbakeføring av overskudd 2024"})
+    fundplan.set_plan(session, FINANCE, {"service": "svarut", "year": 2026, "amount_ore": 5_000_000,
+                                         "note": "Tilbakeføring av overskudd 2024"})
     start = selfcost.starting_point(session, "svarut", 2026)
     assert start["fund_use_ore"] == 5_000_000
     from pricing import costbase
@@ -73,10 +73,23 @@ def test_planned_use_flows_into_next_years_price_calculation(session):
                                                        "fund_use_ore": start["fund_use_ore"],
                                                        "adopters": start["adopters"]})
     assert calc.self_cost_ore == 24_000_000 - 5_000_000
-    assert fund.planned_use(session, "svarut", 2027) is None
+    assert fundplan.planned_use(session, "svarut", 2027) is None
 
 
 def test_only_finance_plans_fund_use(session):
     with pytest.raises(PermissionDenied):
-        fund.set_plan(session, make_actor("leader"), {"service": "svarut", "year": 2026, "amount_ore": 1})
-    assert fund.plan_rows(session) == []
+        fundplan.set_plan(session, make_actor("leader"), {"service": "svarut", "year": 2026, "amount_ore": 1})
+    assert fundplan.plan_rows(session) == []
+
+
+def test_a_plan_is_replaced_and_deleted(session):
+    from data.errors import NotFound
+
+    fundplan.set_plan(session, FINANCE, {"service": "svarut", "year": 2026, "amount_ore": 100})
+    fundplan.set_plan(session, FINANCE, {"service": "svarut", "year": 2026, "amount_ore": -300, "note": "Avsetning"})
+    assert [(r["service"], r["year"], r["amount_ore"], r["note"]) for r in fundplan.plan_rows(session)] == [
+        ("svarut", 2026, -300, "Avsetning")]
+    fundplan.delete_plan(session, FINANCE, "svarut", 2026)
+    assert fundplan.planned_use(session, "svarut", 2026) is None
+    with pytest.raises(NotFound, match="Ingen planlagt bruk av fondet for SvarUt 2026"):
+        fundplan.delete_plan(session, FINANCE, "svarut", 2026)

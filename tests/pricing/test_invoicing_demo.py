@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from data import db, demo
+from data import demo
 from data.access import ROLES
 from pricing import PAGES
 from pricing.demo import load as load_pricing_demo
@@ -23,16 +23,14 @@ TODAY = date(2026, 11, 29)
 
 def _loaders():
     agreements_demo = pytest.importorskip("agreements.demo")
-    metering = pytest.importorskip("data.metering.usage")
+    metering = pytest.importorskip("data.metering.demo")
     return [agreements_demo.load_demo, metering.load_demo, load_pricing_demo,
             lambda s, a, r: load_invoicing_demo(s, a, r, today=TODAY)]
 
 
 @pytest.fixture
-def demo_db(db_url, system):
-    with db.session_scope(actor=system) as session:
-        demo.load(session, system, _loaders())
-    return db_url
+def demo_db(demo_url):
+    return demo_url
 
 
 def test_demo_bills_every_past_quarter_and_has_history(session, system):

@@ -5,7 +5,8 @@ import pytest
 
 from data.errors import BackofficeError, PermissionDenied, ValidationFailed
 from pricing import capital, costbase, digifin, selfcost
-from pricing.selfcost import solve_rate, tier_split, weighted
+from pricing.selfcost import solve_rate
+from pricing.tariffs import charge, tier_split, weighted
 from tests.conftest import make_actor
 from tests.pricing.helpers import adopters, orgs, simple_cost_base
 
@@ -20,6 +21,18 @@ def test_graduated_and_volume_tier_split():
     assert tier_split(Decimal(50_000), BANDS, "volume") == [0, 50_000, 0]      # the bound belongs to its tier
     assert weighted(Decimal(100_000), BANDS, "graduated") == Decimal(42_500)
     assert weighted(Decimal(100_000), BANDS, "volume") == Decimal(25_000)
+
+
+def test_charge_per_basis_with_tiers_and_minimum():
+    per_inhabitant = {"basis": "inhabitant", "tiers": BANDS, "tier_mode": "graduated",
+                      "tier_prices_ore": [1000, 500, 250], "minimum_fee_ore": 6_000_000}
+    # 10 000 × 10 kr + 40 000 × 5 kr + 50 000 × 2,50 kr
+    assert charge(per_inhabitant, 100_000, None) == 42_500_000
+    assert charge(per_inhabitant, 5_000, None) == 6_000_000                 # 50 000 kr, below the minimum
+    per_unit = {"basis": "unit", "tiers": [], "tier_mode": "graduated", "tier_prices_ore": [3],
+                "minimum_fee_ore": 0}
+    assert charge(per_unit, 100_000, "2.5") == 8                           # 7,5 øre rounds half-up to 8
+    assert charge({"basis": "organisation", "fee_ore": 125_000}, 10, 10) == 125_000
 
 
 def test_solve_rate_with_minimum():

@@ -1,10 +1,14 @@
-"""Adopters from agreements (service appendices) and volumes from metering, when those modules are here."""
+"""Adopters from agreements (service appendices) and volumes from metering."""
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from agreements import appendices
+from agreements import demo as agreements_demo
 from data import demo
+from data.errors import BackofficeError
+from data.metering import usage as metering
 from pricing import selfcost, sources
 from tests.conftest import make_actor
 from tests.pricing.helpers import simple_cost_base
@@ -20,9 +24,6 @@ def test_usage_period_is_the_12_months_before_the_price_year():
 
 
 def test_calculation_takes_adopters_from_appendices_and_volume_from_metering(session, system):
-    appendices = pytest.importorskip("agreements.appendices")
-    agreements_demo = pytest.importorskip("agreements.demo")
-    metering = pytest.importorskip("data.metering.usage")
     demo.load(session, system, [agreements_demo.load_demo])
     metering.load_default_meters(session, system)
     in_force = appendices.active_appendices(session, "svarut", date(2026, 1, 1))
@@ -47,8 +48,7 @@ def test_calculation_takes_adopters_from_appendices_and_volume_from_metering(ses
 
 
 def test_without_any_appendix_the_error_says_so(session):
-    pytest.importorskip("agreements.appendices")
     simple_cost_base(session, FINANCE, year=2026)
-    with pytest.raises(Exception, match="tjenestevedlegg"):
+    with pytest.raises(BackofficeError, match="tjenestevedlegg"):
         selfcost.calculate_price(session, FINANCE, {"service": "svarut", "year": 2026,
                                                     "model": {"components": [{"basis": "organisation", "share": 100}]}})

@@ -1,15 +1,15 @@
 """NSM basic principles: reference data, assessments, roll-ups, gaps, trend, exports."""
-from datetime import date
+import io
+from datetime import date, timedelta
 
 import pytest
+from openpyxl import load_workbook
 
 from data.errors import BackofficeError, PermissionDenied, ValidationFailed
 from data.excel import read_sheet
 from data.i18n import set_language
-from risk import nsm
-from risk.nsm_models import NsmScore
-from risk.threats.exports import assessment_workbook, read_assessment_sheet
-from risk.threats.facts import nsm_kpis
+from risk import exports, nsm
+from risk.models import NsmScore, Risk, RosAssessment
 from tests.conftest import make_actor
 
 SECURITY = make_actor("security", username="siri")
@@ -102,7 +102,7 @@ def test_trend_and_comparison_between_two_assessments(session):
     trend = nsm.trend(session)
     assert [(r["assessment"], r["category_id"], r["average"]) for r in trend if r["category_id"] == "3"] == [
         ("2025", "3", 2), ("2026", "3", 3)]
-    kpis = nsm_kpis(session, SECURITY)
+    kpis = nsm.kpis(session, SECURITY)
     assert kpis[2].label == "NSM 3 Oppdage"
     assert kpis[2].value == "3,0 av 5"
     assert kpis[2].delta == "+1,0"
@@ -151,22 +151,18 @@ def test_excel_export_has_formulas_and_reads_back(session):
     assessment = _assessment(session)
     nsm.update_scores(session, SECURITY, assessment.id, [
         {"measure_id": "2.6.3", "level": 1, "target": 4, "evidence": "=HYPERLINK(\"x\")"}])
-    content = assessment_workbook(session, assessment.id)
+    content = exports.nsm_workbook(session, assessment.id)
     headers, rows = read_sheet(content, "Tiltak")
     assert headers[:7] == ["Tiltak nr.", "Tiltak", "Prinsipp", "Kategori", "Nivå", "Mål", "Gap"]
     row = next(values for _, values in rows if values["Tiltak nr."] == "2.6.3")
     assert row["Nivå"] == 1 and row["Mål"] == 4
     assert row["Dokumentasjon"] == "=HYPERLINK(\"x\")"        # user text kept as text, not run
-    import io
-
-    from openpyxl import load_workbook
-
     sheet = load_workbook(io.BytesIO(content))["Tiltak"]
     assert str(sheet["G2"].value).startswith("=IF(")
     gap_headers, gap_rows = read_sheet(content, "Gap")
     assert [values["Tiltak nr."] for _, values in gap_rows] == ["2.6.3"]
     # edit in Excel and read back
-    parsed = read_assessment_sheet(content)
+    parsed = nsm.read_assessment_sheet(content)
     assert len(parsed) == 118
     for item in parsed:
         if item["measure_id"] == "1.1.1":
@@ -176,10 +172,6 @@ def test_excel_export_has_formulas_and_reads_back(session):
 
 
 def test_a_gap_becomes_a_risk_in_the_department_ros(session):
-    from datetime import timedelta
-
-    from risk.models import Risk, RosAssessment
-
     assessment = _assessment(session)
     nsm.update_scores(session, SECURITY, assessment.id, [
         {"measure_id": "2.6.4", "level": 1, "target": 4, "evidence": "MFA bare for admin"},

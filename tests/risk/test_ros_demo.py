@@ -3,15 +3,12 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from admin import modules
-from data import demo
 from risk import measures, ros
 from risk.models import Dpia, Measure, RiskAcceptance, RosAssessment
 
 
-def test_demo_registers(session, system):
-    demo.load(session, system, modules.demo_loaders())
-    session.commit()
+def test_demo_registers(demo_session):
+    session = demo_session
     statuses = set(session.scalars(select(Measure.status)))
     assert statuses == {"planned", "in_progress", "done", "cancelled"}
     overdue = measures.measure_rows(session, overdue_only=True)

@@ -106,6 +106,35 @@ def test_cli_export_template_and_review(db_url, tmp_path, capsys):
         assert ros.open_triggers(session, "svarut")[0].kind == "incident"
 
 
+def test_cli_risks_export_writes_the_register_selection(db_url, tmp_path, capsys):
+    with session_scope(actor=SECURITY) as session:
+        build(session)
+    target = tmp_path / "risikoregister.xlsx"
+    assert cli.main(["risk", "risks-export", "--service", "svarut", "--above-only", "-o", str(target)]) == 0
+    assert str(target) in capsys.readouterr().out
+    sheet = load_workbook(target)["Risikoregister"]
+    assert _cells(sheet, 1)[:4] == ["Tjeneste", "Analyse", "Nr.", "Tittel"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[2], r[3], r[9]) for r in rows] == [("svarut", "R-01", "Brev til feil mottaker", "Rød")]
+    everything = tmp_path / "alle.xlsx"
+    assert cli.main(["risk", "risks-export", "-o", str(everything)]) == 0
+    assert load_workbook(everything)["Risikoregister"].max_row == 3
+
+
+def test_cli_measures_export_writes_overdue_measures_first(db_url, tmp_path):
+    with session_scope(actor=SECURITY) as session:
+        build(session)
+    target = tmp_path / "tiltak.xlsx"
+    assert cli.main(["risk", "measures-export", "--overdue-only", "-o", str(target)]) == 0
+    sheet = load_workbook(target)["Tiltak"]
+    assert _cells(sheet, 1)[2:4] == ["Nr.", "Tittel"]
+    row = _cells(sheet, 2)
+    assert row[2:4] == ["T-01", "Mottakerkontroll"]
+    assert (row[5], row[7], row[8], row[9], row[10]) == ("Kari", "Pågår", "Ja", 3, 12500.5)
+    assert cli.main(["risk", "measures-export", "--status", "done", "-o", str(target)]) == 0
+    assert load_workbook(target)["Tiltak"]["C2"].value is None      # no measure is done
+
+
 def _cells(sheet, row):
     return [c.value for c in sheet[row]]
 

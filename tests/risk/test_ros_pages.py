@@ -2,7 +2,7 @@
 import pytest
 
 from data import demo
-from risk.ros_demo import load_registers
+from risk.demo import load_registers
 from tests.conftest import make_actor
 from tests.pages import errors_of, render
 

@@ -1,10 +1,12 @@
 """The threat model and NSM pages render for every role, with the demo data, and their forms work."""
 import pytest
 
-import risk
 from data import db, demo
 from data.access import ROLES
+from risk import nsm
+from risk.demo import load_nsm, load_registers
 from risk.threats import modelling as threats
+from risk.threats.demo import load_threat_models
 from tests.conftest import make_actor
 from tests.pages import errors_of, render
 
@@ -14,7 +16,7 @@ PAGES = ("risk/threats/pages/diagrams.py", "risk/pages/nsm_maturity.py")
 @pytest.fixture
 def demo_data(db_url, system):
     with db.session_scope(actor=system) as session:
-        demo.load(session, system, risk.DEMO)
+        demo.load(session, system, [load_registers, load_threat_models, load_nsm])
     return db_url
 
 
@@ -34,8 +36,6 @@ def test_pages_render_on_an_empty_database(db_url):
 
 
 def test_demo_has_three_models_and_two_assessments_a_year_apart(demo_data):
-    from risk import nsm
-
     with db.session_scope() as session:
         models = [r for r in threats.model_rows(session) if r["model_id"]]
         assert {r["service"] for r in models} == {"svarut", "digisos", "fiks-io"}
@@ -83,8 +83,6 @@ def test_pages_render_in_english(demo_data, page):
 
 
 def test_security_officer_deletes_a_draft_assessment_after_confirming(demo_data):
-    from risk import nsm
-
     with db.session_scope() as session:
         draft = next(r for r in nsm.assessment_rows(session) if r["status"] == "draft")
     app = render("risk/pages/nsm_maturity.py", make_actor("security", username="sikkerhet"))

@@ -6,6 +6,8 @@ from sqlalchemy import select
 
 from data.audit import AuditEntry
 from data.errors import BackofficeError, ConflictError, PermissionDenied, ValidationFailed
+from risk import ros
+from risk.models import Risk
 from risk.threats import modelling as threats
 from risk.threats.models import Threat, ThreatElement
 from tests.conftest import make_actor
@@ -194,9 +196,6 @@ def test_decisions_are_audited(session):
 
 
 def test_threat_becomes_a_ros_risk_with_owner_and_deadline(session):
-    from risk import ros
-    from risk.models import Risk
-
     small_model(session)
     threats.generate_threats(session, SECURITY, "svarut")
     row = next(r for r in threats.model_detail(session, "svarut")["threats"]
@@ -230,14 +229,12 @@ def test_threat_becomes_a_ros_risk_with_owner_and_deadline(session):
 
 
 def test_service_facts_and_kpis(session):
-    from risk.threats.facts import threat_facts, threat_kpis
-
-    assert threat_facts(session, "svarut")[0].value == "Ingen ennå"
+    assert threats.service_facts(session, "svarut")[0].value == "Ingen ennå"
     small_model(session)
     threats.generate_threats(session, SECURITY, "svarut")
-    facts = threat_facts(session, "svarut")
+    facts = threats.service_facts(session, "svarut")
     assert facts[1].value == "24 trusler, 24 åpne, 0 avgjort"
-    kpis = {k.label: k.value for k in threat_kpis(session, SECURITY)}
+    kpis = {k.label: k.value for k in threats.kpis(session, SECURITY)}
     assert kpis["Trusselmodeller"] == "1"
     assert kpis["Åpne trusler"] == "24"
 

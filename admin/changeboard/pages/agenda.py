@@ -5,6 +5,7 @@ import streamlit as st
 
 from admin.changeboard import agenda as agenda_mod
 from admin.changeboard import exports
+from admin.changeboard.pages.widgets import conflict_table
 from data.formatting import day
 from data.i18n import t
 from data.pages import common
@@ -86,18 +87,7 @@ for number, key in enumerate(agenda_mod.SECTIONS, start=1):
             st.warning(f"{e.reference}: " + "; ".join(e.conflicts), icon=":material/warning:")
 
 st.subheader(t("cb.agenda.conflicts"))
-if agenda.conflicts:
-    st.dataframe(pd.DataFrame([{"day": c["day"], "kind": t(f"cb.conflict_kind.{c['kind']}"),
-                                "items": ", ".join(c["items"]), "text": c["text"],
-                                "overridden": c["overridden"]} for c in agenda.conflicts]),
-                 hide_index=True, width="stretch",
-                 column_config={"day": common.date_column(t("cb.col.day")),
-                                "kind": st.column_config.TextColumn(t("cb.col.kind")),
-                                "items": st.column_config.TextColumn(t("cb.col.items")),
-                                "text": st.column_config.TextColumn(t("cb.col.description"), width="large"),
-                                "overridden": st.column_config.CheckboxColumn(t("cb.col.overridden"))})
-else:
-    st.success(t("cb.agenda.no_conflicts"))
+conflict_table(agenda.conflicts)
 
 st.header(t("cb.minutes.title", day=day(meeting_date)))
 if agenda.decisions:

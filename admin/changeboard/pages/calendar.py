@@ -7,6 +7,7 @@ import streamlit as st
 
 from admin.changeboard import changes as cb
 from admin.changeboard import exports
+from admin.changeboard.pages.widgets import conflict_table
 from data.i18n import t
 from data.pages import common
 
@@ -69,18 +70,7 @@ else:
     st.plotly_chart(load_figure, width="stretch")
 
     st.subheader(t("cb.agenda.conflicts"))
-    if plan["conflicts"]:
-        st.dataframe(pd.DataFrame([{"day": c["day"], "kind": t(f"cb.conflict_kind.{c['kind']}"),
-                                    "items": ", ".join(c["items"]), "text": c["text"],
-                                    "overridden": c["overridden"]} for c in plan["conflicts"]]),
-                     hide_index=True, width="stretch",
-                     column_config={"day": common.date_column(t("cb.col.day")),
-                                    "kind": st.column_config.TextColumn(t("cb.col.kind")),
-                                    "items": st.column_config.TextColumn(t("cb.col.items")),
-                                    "text": st.column_config.TextColumn(t("cb.col.description"), width="large"),
-                                    "overridden": st.column_config.CheckboxColumn(t("cb.col.overridden"))})
-    else:
-        st.success(t("cb.agenda.no_conflicts"))
+    conflict_table(plan["conflicts"])
 
     st.subheader(t("cb.calendar.list"))
     if plan["items"]:

@@ -4,20 +4,19 @@ import pandas as pd
 import streamlit as st
 
 from admin.changeboard import changes as cb
-from admin.changeboard import notify
+from admin.changeboard import exports, notify
 from admin.changeboard.models import ChangeSource, ChangeStatus, ChangeType
-from data.excel import Column, add_sheet, new_workbook, workbook_bytes
+from data.crud import service_choices
 from data.i18n import t
 from data.pages import common
 from data.registers.registry import list_components
-from data.support import tickets as support
 
 actor = common.require_actor()
 common.header("cb.page.items", "cb.items.intro")
 can_write = actor.can("changeboard.write")
 
 with common.session() as session:
-    services = support.service_choices(session)
+    services = service_choices(session)
     components = [(c.code, c.name) for c in list_components(session)]
     templates = [r for r in cb.template_rows(session) if r["active"]]
     projects = cb.project_choices(session)
@@ -61,17 +60,7 @@ else:
         "project": st.column_config.TextColumn(t("cb.col.project")),
         "created_at": common.datetime_column(t("cb.col.created")),
     })
-    workbook = new_workbook()
-    add_sheet(workbook, t("cb.page.items"),
-              [Column(t("cb.col.ref")), Column(t("cb.col.title"), width=50), Column(t("cb.col.type")),
-               Column(t("cb.col.status")), Column(t("cb.col.source")), Column(t("cb.col.services")),
-               Column(t("cb.col.window"), width=30), Column(t("cb.col.score"), "int"), Column(t("cb.flag.outage")),
-               Column(t("cb.col.project"))],
-              [[r["reference"], r["title"], t(f"cb.type.{r['change_type']}"), t(f"cb.status.{r['status']}"),
-                t(f"cb.source.{r['source']}"), ", ".join(r["services"]), r["window"], r["score"],
-                t("cb.yes") if r["outage"] else t("cb.no"), project_names.get(r["project_id"]) or r["project_ref"]]
-               for r in rows])
-    st.download_button(t("ui.download_excel"), workbook_bytes(workbook), "endringer.xlsx",
+    st.download_button(t("ui.download_excel"), exports.items_workbook(rows, project_names), "endringer.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:")
 
@@ -223,7 +212,7 @@ if rows:
             with st.expander(t("cb.notify.title"), icon=":material/mail:"):
                 with common.session() as session:
                     notice = notify.who_to_tell(session, chosen)
-                    csv_content = notify.recipients_csv(notice)
+                    csv_content = exports.recipients_csv(notice)
                     text = notify.message_text(notice)
                 st.caption(t("cb.notify.from_appendices") if notice.from_appendices else t("cb.notify.from_all"))
                 st.write(t("cb.notify.count", count=len(notice.recipients)))

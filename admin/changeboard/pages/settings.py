@@ -6,16 +6,16 @@ import streamlit as st
 from admin.changeboard import agenda as agenda_mod
 from admin.changeboard import changes as cb
 from admin.changeboard.models import TopicArea
+from data.crud import service_choices
 from data.i18n import t
 from data.pages import common
-from data.support import tickets as support
 
 actor = common.require_actor()
 common.header("cb.page.settings", "cb.settings.intro")
 can_write = actor.can("changeboard.write")
 
 with common.session() as session:
-    services = dict(support.service_choices(session))
+    services = dict(service_choices(session))
 
 freeze_tab, override_tab, load_tab, template_tab, topic_tab = st.tabs(
     [t("cb.settings.freezes"), t("cb.settings.overrides"), t("cb.settings.load"), t("cb.settings.templates"),

@@ -4,10 +4,12 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from data.excel import Column, add_sheet, new_workbook, workbook_bytes
+from data.crud import service_choices
 from data.i18n import t
+from data.metering import exports
 from data.metering import usage as metering
 from data.pages import common
+from data.registers.registry import organisation_choices
 
 actor = common.require_actor()
 common.header("meter.page_title", "meter.page_intro")
@@ -39,7 +41,7 @@ with tabs[0]:
         meter = c2.selectbox(t("meter.meter"), [None, *choices], key="usage_meter",
                              format_func=lambda m: t("ui.all") if m is None else meter_names[m])
         with common.session() as session:
-            organisations = metering.organisation_choices(session)
+            organisations = organisation_choices(session)
         org_names = dict(organisations)
         organisation = c3.selectbox(t("meter.organisation"), [None, *org_names], key="usage_org",
                                     format_func=lambda o: t("meter.all_organisations") if o is None else org_names[o])
@@ -80,19 +82,8 @@ with tabs[0]:
                                    "forbruk-per-maned.csv", mime="text/csv", icon=":material/download:")
                 if st.toggle(t("meter.prepare_excel"), help=t("meter.prepare_excel_help"), key="usage_excel"):
                     detail = common.cached(metering.usage_by_month, meter, service, start, end, organisation)
-                    headers = [t("meter.month"), t("meter.org_number"), t("meter.organisation"), t("meter.service"),
-                               t("meter.meter"), t("meter.unit"), t("meter.quantity"), t("meter.events"),
-                               t("meter.late_quantity")]
-                    rows = [[r.month, r.org_number, r.organisation_name, r.service_code, r.meter_code, r.unit,
-                             r.quantity, r.events, r.late_quantity] for r in detail]
-                    workbook = new_workbook()
-                    add_sheet(workbook, t("meter.sheet_usage"),
-                              [Column(headers[0], "date"), Column(headers[1]), Column(headers[2]),
-                               Column(headers[3]), Column(headers[4]), Column(headers[5]), Column(headers[6], "int"),
-                               Column(headers[7], "int"), Column(headers[8], "int")],
-                              rows, total_columns=(6, 7, 8))
-                    st.download_button(t("meter.download_excel", count=len(rows)), workbook_bytes(workbook),
-                                       "forbruk.xlsx", icon=":material/download:",
+                    st.download_button(t("meter.download_excel", count=len(detail)),
+                                       exports.usage_workbook(detail), "forbruk.xlsx", icon=":material/download:",
                                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 # --- top users ----------------------------------------------------------------------------------
@@ -203,7 +194,7 @@ with tabs[4]:
             c1, c2 = st.columns(2)
             code = c1.text_input(t("meter.code"), help=t("meter.code_help"))
             with common.session() as session:
-                all_services = [s.code for s in metering.list_services(session)]
+                all_services = sorted(code for code, _name in service_choices(session))
             service = c2.selectbox(t("meter.service"), all_services)
             name = c1.text_input(t("meter.name"))
             unit = c2.text_input(t("meter.unit"), help=t("meter.unit_help"))

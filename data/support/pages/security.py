@@ -3,6 +3,7 @@ import streamlit as st
 
 from data.i18n import t
 from data.pages import common
+from data.support import statistics
 from data.support import tickets as support
 
 actor = common.require_actor(frozenset({"security", "support", "leader", "portfolio"}))
@@ -42,7 +43,7 @@ if open_incidents and actor.can("risk.write"):
         st.rerun()
 
 st.subheader(t("sup.security.history"))
-history = [r for r in common.cached(support.ticket_rows, (), (), "", None, None, True)
+history = [r for r in common.cached(statistics.ticket_rows, (), (), "", None, None, True)
            if r["security_closed_at"] is not None]
 if history:
     st.dataframe(pd.DataFrame(history)[["ticket_number", "subject", "service", "organisation", "security_note",

@@ -1,24 +1,25 @@
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from data.excel import Column, add_sheet, new_workbook, workbook_bytes
+from data.crud import service_choices
 from data.i18n import t
 from data.pages import common
-from data.support import tickets as support
+from data.support import exports
+from data.support import statistics as support
 
 actor = common.require_actor()
 common.header("sup.page.stats", "sup.stats.intro")
 
 with common.session() as session:
-    services = dict(support.service_choices(session))
+    services = dict(service_choices(session))
 
 filters = st.columns([2, 2, 4])
-start = filters[0].date_input(t("sup.tickets.from"), date.today().replace(day=1) - timedelta(days=335),
-                              format="DD.MM.YYYY")
-end = filters[1].date_input(t("sup.tickets.to"), date.today(), format="DD.MM.YYYY")
+first_day, last_day = support.default_period(date.today())
+start = filters[0].date_input(t("sup.tickets.from"), first_day, format="DD.MM.YYYY")
+end = filters[1].date_input(t("sup.tickets.to"), last_day, format="DD.MM.YYYY")
 chosen = filters[2].multiselect(t("sup.field.service"), list(services), format_func=services.get,
                                 help=t("sup.stats.services_help"))
 
@@ -89,20 +90,6 @@ if top:
 else:
     common.empty_state("sup.stats.no_volume")
 
-workbook = new_workbook()
-add_sheet(workbook, t("sup.stats.volume"),
-          [Column(t("sup.stats.month")), Column(t("sup.field.service")), Column(t("sup.stats.tickets"), "int")],
-          [[r["month"], services.get(r["service"], r["service"]), r["tickets"]] for r in volume], total_columns=(3,))
-add_sheet(workbook, t("sup.stats.resolution"),
-          [Column(t("sup.field.service")), Column(t("sup.stats.resolved"), "int"),
-           Column(t("sup.stats.avg_hours"), "decimal"), Column(t("sup.stats.within_1_day"), "percent"),
-           Column(t("sup.stats.within_3_days"), "percent")],
-          [[services.get(r["service"], r["service"]), r["resolved"], r["avg_hours"], r["within_1_day"],
-            r["within_3_days"]] for r in resolution])
-add_sheet(workbook, t("sup.stats.top"),
-          [Column(t("sup.field.organisation")), Column(t("sup.stats.tickets"), "int"),
-           Column(t("sup.stats.open_tickets"), "int")],
-          [[r["organisation"], r["tickets"], r["open"]] for r in top])
-st.download_button(t("ui.download_excel"), workbook_bytes(workbook), "brukerstotte-i-tall.xlsx",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+st.download_button(t("ui.download_excel"), exports.stats_workbook(volume, resolution, top, services),
+                   "brukerstotte-i-tall.xlsx", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    icon=":material/download:")

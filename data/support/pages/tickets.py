@@ -3,12 +3,14 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from admin.changeboard import changes as cb
-from data.excel import Column, add_sheet, new_workbook, workbook_bytes
+from data.crud import service_choices
 from data.i18n import t
 from data.pages import common
+from data.registers.registry import organisation_choices
+from data.support import exports, statistics
 from data.support import tickets as support
-from data.support.tickets import MappingKind, TicketStatus
+from data.support.freshdesk import import_tickets
+from data.support.models import OPEN_STATUSES, MappingKind, TicketStatus
 
 actor = common.require_actor()
 common.header("sup.page.tickets", "sup.tickets.intro")
@@ -16,8 +18,8 @@ can_write = actor.can("support.write")
 can_mark = can_write or actor.can("risk.write")
 
 with common.session() as session:
-    services = dict(support.service_choices(session))
-    organisations = dict(support.organisation_choices(session))
+    services = dict(service_choices(session))
+    organisations = dict(organisation_choices(session, current_only=True))
 
 if can_write:
     with st.expander(t("sup.tickets.import"), icon=":material/upload:"):
@@ -25,19 +27,19 @@ if can_write:
         upload = st.file_uploader(t("sup.tickets.import_file"), type=["csv"])
         dry_run = st.checkbox(t("sup.tickets.dry_run"), help=t("sup.cli.help_dry_run"))
         if upload is not None and st.button(t("sup.tickets.import_button"), type="primary"):
-            counts = common.write(support.import_tickets, upload.getvalue(), dry_run=dry_run)
+            counts = common.write(import_tickets, upload.getvalue(), dry_run=dry_run)
             if counts:
                 st.success(t("sup.import.done_dry" if dry_run else "sup.import.done", **counts))
 
 filters = st.columns([2, 2, 2, 2, 3])
 chosen_services = filters[0].multiselect(t("sup.field.service"), list(services), format_func=services.get)
 statuses = filters[1].multiselect(t("sup.field.status"), [s.value for s in TicketStatus],
-                                  default=list(support.OPEN_STATUSES), format_func=lambda s: t(f"sup.status.{s}"))
+                                  default=list(OPEN_STATUSES), format_func=lambda s: t(f"sup.status.{s}"))
 start = filters[2].date_input(t("sup.tickets.from"), date.today() - timedelta(days=365), format="DD.MM.YYYY")
 end = filters[3].date_input(t("sup.tickets.to"), date.today(), format="DD.MM.YYYY")
 search = filters[4].text_input(t("ui.search"), placeholder=t("sup.tickets.search_placeholder"))
 
-rows = common.cached(support.ticket_rows, tuple(chosen_services), tuple(statuses), search, start, end)
+rows = common.cached(statistics.ticket_rows, tuple(chosen_services), tuple(statuses), search, start, end)
 if not rows:
     common.empty_state("sup.tickets.empty")
 else:
@@ -60,19 +62,7 @@ else:
             "agent": t("sup.field.agent"),
             "security_incident": st.column_config.CheckboxColumn(t("sup.field.security_incident")),
         })
-    workbook = new_workbook()
-    add_sheet(workbook, t("sup.page.tickets"),
-              [Column(t("sup.field.ticket_number"), "int"), Column(t("sup.field.subject"), width=50),
-               Column(t("sup.field.status")), Column(t("sup.field.priority")), Column(t("sup.field.service")),
-               Column(t("sup.field.organisation")), Column(t("sup.field.opened_at"), "datetime"),
-               Column(t("sup.field.resolved_at"), "datetime"), Column(t("sup.field.agent")),
-               Column(t("sup.field.security_incident"))],
-              [[r["ticket_number"], r["subject"], t(f"sup.status.{r['status']}"), t(f"sup.priority.{r['priority']}"),
-                r["service"], r["organisation"] or r["requester_organisation"],
-                r["opened_at"].astimezone(cb.OSLO).replace(tzinfo=None) if r["opened_at"] else None,
-                r["resolved_at"].astimezone(cb.OSLO).replace(tzinfo=None) if r["resolved_at"] else None,
-                r["agent"], t("cb.yes") if r["security_incident"] else t("cb.no")] for r in rows])
-    st.download_button(t("ui.download_excel"), workbook_bytes(workbook), "henvendelser.xlsx",
+    st.download_button(t("ui.download_excel"), exports.tickets_workbook(rows), "henvendelser.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:")
 
@@ -110,7 +100,7 @@ if rows and (can_write or can_mark):
                 st.caption(t("sup.tickets.mark_help"))
                 note = st.text_area(t("sup.field.security_note"))
                 marked = st.form_submit_button(t("sup.tickets.mark"), type="primary")
-            if marked and common.write(cb.mark_ticket_security_incident, chosen, {"note": note},
+            if marked and common.write(support.mark_security_incident, chosen, {"note": note},
                                        expected_version=ticket["version"], success=t("sup.tickets.marked")):
                 st.rerun()
 

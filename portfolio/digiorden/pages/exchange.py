@@ -5,9 +5,9 @@ from data import db
 from data.errors import BackofficeError, ValidationFailed
 from data.i18n import t
 from data.pages import common
-from portfolio.digiorden import analysis as digiorden_analysis
 from portfolio.digiorden import archi as digiorden_archi
 from portfolio.digiorden import exchange as digiorden_exchange
+from portfolio.digiorden import exports as digiorden_exports
 from portfolio.digiorden import systems as digiorden
 from portfolio.digiorden.pages.widgets import choose_organisation
 
@@ -30,7 +30,7 @@ c1.download_button(t("do.exchange.download_map"), common.cached(digiorden_exchan
 c2.download_button(t("do.exchange.download_archi"), common.cached(digiorden_archi.archi_zip, org_id),
                    f"archi-{slug}.zip", mime="application/zip", icon=":material/download:",
                    help=t("do.exchange.archi_help"))
-c3.download_button(t("do.records.download"), common.cached(digiorden_analysis.records_workbook, org_id),
+c3.download_button(t("do.records.download"), common.cached(digiorden_exports.records_workbook, org_id),
                    f"behandlingsprotokoll-{slug}.xlsx", mime=XLSX, icon=":material/download:")
 c4.download_button(t("do.exchange.download_template"), common.cached(digiorden_exchange.template),
                    "digiorden-mal.xlsx", mime=XLSX, icon=":material/download:",

@@ -1,10 +1,10 @@
 import pandas as pd
 import streamlit as st
 
-from data.excel import Column, add_sheet, new_workbook, workbook_bytes
 from data.i18n import t
 from data.pages import common
 from portfolio.digiorden import analysis as digiorden_analysis
+from portfolio.digiorden import exports as digiorden_exports
 from portfolio.digiorden.pages.widgets import choose_organisation, percent_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,10 +37,8 @@ else:
     severities = f1.multiselect(t("do.gaps.severity"), [3, 2, 1], format_func=lambda s: t(f"do.severity.{s}"))
     kinds = f2.multiselect(t("do.gaps.kind"), ["systems", "datasets", "integrations", "vendors"],
                            format_func=lambda k: t(f"do.kind.{k}"))
-    gaps = [g for g in result["gaps"] if (not severities or g["severity"] in severities)
-            and (not kinds or g["kind"] in kinds)]
-    frame = pd.DataFrame([{"severity": t(f"do.severity.{g['severity']}"), "kind": t(f"do.kind.{g['kind']}"),
-                           "item": g["item"], "gap": g["gap"], "fix": g["fix"]} for g in gaps])
+    gaps = digiorden_analysis.filter_gaps(result["gaps"], severities, kinds)
+    frame = pd.DataFrame(digiorden_exports.gap_rows(gaps), columns=["severity", "kind", "item", "gap", "fix"])
     st.caption(t("do.ui.shown", shown=len(gaps), total=len(result["gaps"])))
     if not frame.empty:
         text = st.column_config.TextColumn
@@ -48,12 +46,8 @@ else:
             "severity": text(t("do.gaps.severity")), "kind": text(t("do.gaps.kind")),
             "item": text(t("do.gaps.item")), "gap": text(t("do.gaps.gap")), "fix": text(t("do.gaps.fix")),
         })
-        workbook = new_workbook()
-        add_sheet(workbook, t("do.page.gaps"),
-                  [Column(t("do.gaps.severity")), Column(t("do.gaps.kind")), Column(t("do.gaps.item")),
-                   Column(t("do.gaps.gap"), width=60), Column(t("do.gaps.fix"), width=60)],
-                  frame.values.tolist())
-        st.download_button(t("ui.download_excel"), workbook_bytes(workbook), "digiorden-mangler.xlsx", mime=XLSX,
+        content = common.cached(digiorden_exports.gaps_workbook, org_id, tuple(severities), tuple(kinds))
+        st.download_button(t("ui.download_excel"), content, "digiorden-mangler.xlsx", mime=XLSX,
                            icon=":material/download:", key="do_gaps_download")
 
 st.subheader(t("do.records.title"))
@@ -70,6 +64,6 @@ else:
                  column_config={c: st.column_config.TextColumn(t(f"do.records.col.{c}"))
                                 for c in digiorden_analysis.RECORD_COLUMNS}
                  | {"complete": st.column_config.CheckboxColumn(t("do.records.col.complete"))})
-    content = common.cached(digiorden_analysis.records_workbook, org_id)
+    content = common.cached(digiorden_exports.records_workbook, org_id)
     st.download_button(t("do.records.download"), content, f"behandlingsprotokoll-{org['name'].lower()}.xlsx",
                        mime=XLSX, icon=":material/download:", type="primary", key="do_records_download")

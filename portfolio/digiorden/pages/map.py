@@ -1,6 +1,7 @@
 import pandas as pd
 import streamlit as st
 
+from data.crud import service_choices
 from data.i18n import t
 from data.pages import common
 from portfolio.digiorden import analysis as digiorden_analysis
@@ -204,7 +205,7 @@ with tabs[2]:
                                   f" ({integrations_by_id[i]['data_carried'] or '-'})")
             current = integrations_by_id.get(chosen, {})
             system_names = [s["name"] for s in data["systems"]]
-            services = common.cached(digiorden.platform_services)
+            services = common.cached(service_choices)
             service_names = dict(services)
             targets = [("system", n) for n in system_names] + [("service", c) for c, _ in services]
             current_target = (("service", current["to_service"]) if current.get("to_service")

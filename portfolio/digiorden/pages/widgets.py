@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from data.formatting import percent
 from data.i18n import t
 from data.pages import common
 from portfolio.digiorden import systems as digiorden
@@ -34,6 +35,4 @@ def choose_organisation() -> dict | None:
 
 
 def percent_text(score: float | None) -> str:
-    from data.formatting import percent
-
     return "–" if score is None else percent(score)

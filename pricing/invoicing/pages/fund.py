@@ -6,6 +6,7 @@ import streamlit as st
 
 from data.i18n import t
 from data.pages import common
+from pricing import fundplan
 from pricing.invoicing import accounts, fund
 from pricing.pages import shared
 
@@ -108,18 +109,17 @@ if codes:
     if actor.can("pricing.write"):
         st.subheader(t("fund.plan_title"))
         must = statement.must_use_by(today.year + 1) if statement.years else 0
-        current = fund.planned_use
-        with common.session() as session:
-            planned = current(session, code, today.year + 1)
+        planned = common.cached(fundplan.planned_use, code, today.year + 1)
         with st.form("fund-plan"):
             year = st.number_input(t("fund.col.year"), min_value=2000, max_value=2100, value=today.year + 1, step=1)
             amount = st.number_input(t("fund.plan_amount"), value=float((planned if planned is not None else must) / 100),
                                      step=10000.0, format="%.2f", help=t("fund.plan_help", amount=shared.kr(must)))
             note = st.text_input(t("fund.plan_note"))
             if st.form_submit_button(t("fund.plan_save"), type="primary"):
-                common.write(fund.set_plan, {"service": code, "year": int(year), "amount_ore": shared.to_ore(amount),
-                                             "note": note}, success=t("fund.plan_saved"))
-    plans = common.cached(fund.plan_rows)
+                common.write(fundplan.set_plan, {"service": code, "year": int(year),
+                                                 "amount_ore": shared.to_ore(amount), "note": note},
+                             success=t("fund.plan_saved"))
+    plans = common.cached(fundplan.plan_rows)
     if plans:
         st.subheader(t("fund.plans_title"))
         plan_frame = pd.DataFrame(plans).drop(columns=["version"])

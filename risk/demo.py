@@ -1,21 +1,24 @@
 """Demo data for the ROS and DPIA registers: realistic ROS for SvarUt (two versions), Digisos, Fiks IO,
 MinSide and the whole department, a DPIA for Digisos, measures in every state (some overdue),
-risk acceptances (one expired) and an open review request from the change board.
+risk acceptances (one expired) and an open review request from the change board; and two NSM maturity
+assessments a year apart, whose two largest gaps go to the department-wide ROS.
 
 Dates are relative to the day the demo is loaded, so there is always something overdue to show.
 """
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
+from data.errors import BackofficeError
 from risk import dpia as dpias
 from risk import matrix as matrices
-from risk import measures, ros
-from risk.models import RosAssessment
+from risk import measures, nsm, ros
+from risk.models import NsmAssessment, RosAssessment
 
 OWNER_OPS = "Driftsleder Ola Nordmann"
 OWNER_DEV = "Utviklingsleder Kari Hansen"
@@ -294,3 +297,54 @@ def _minside_dpia(session: Session, actor: Actor, today: date) -> None:
 
 
 __all__ = ["load_registers"]
+
+
+# --- NSM maturity -------------------------------------------------------------------------------------
+
+BASE_LEVEL = {"1": 2.6, "2": 2.3, "3": 1.7, "4": 2.0}
+
+
+def load_nsm(session: Session, actor: Actor, rng: random.Random) -> None:
+    if session.scalar(select(NsmAssessment.id).limit(1)) is not None:
+        return
+    latest_on = date.today() - timedelta(days=14)
+    first_on = latest_on - timedelta(days=365)
+    first = nsm.create_assessment(session, actor, {
+        "title": f"Modenhetsvurdering {first_on.year}", "assessed_on": first_on,
+        "scope": "Hele avdelingen", "default_target": 3,
+        "notes": "Første vurdering mot NSMs grunnprinsipper 2.0."})
+    rows = []
+    for measure_id in nsm.measure_ids():
+        base = BASE_LEVEL[measure_id[0]]
+        level = max(0, min(5, round(base + rng.uniform(-1.3, 1.3))))
+        target = 4 if measure_id.startswith(("2.6", "2.7", "3.2", "2.9")) else 3
+        rows.append({"measure_id": measure_id, "level": level, "target": target,
+                     "evidence": "Intervju med driftsleder og gjennomgang av rutiner." if level >= 3 else "",
+                     "comment": ""})
+    nsm.update_scores(session, actor, first.id, rows)
+    nsm.set_status(session, actor, first.id, "final")
+    second = nsm.create_assessment(session, actor, {
+        "title": f"Modenhetsvurdering {latest_on.year}", "assessed_on": latest_on,
+        "scope": "Hele avdelingen", "default_target": 3, "copy_from_id": first.id,
+        "notes": "Oppfølging ett år etter; fokus på overvåking og hendelseshåndtering."})
+    improved = []
+    for row in rows:
+        level = row["level"]
+        if row["measure_id"][0] in ("3", "4") and rng.random() < 0.55:
+            level = min(5, level + 1)
+        elif rng.random() < 0.2:
+            level = min(5, level + 1)
+        elif rng.random() < 0.05:
+            level = max(0, level - 1)
+        improved.append({**row, "level": level,
+                         "evidence": row["evidence"] or ("Ny rutine dokumentert i kvalitetssystemet."
+                                                         if level > row["level"] else "")})
+    nsm.update_scores(session, actor, second.id, improved)
+    for gap in nsm.gaps(session, second.id, limit=2):   # the two largest gaps go to the department ROS
+        try:
+            with session.begin_nested():
+                nsm.gap_to_department_risk(session, actor, second.id, gap["measure_id"], {
+                    "owner": "Siri Sikkerhet", "deadline": date.today() + timedelta(days=180),
+                    "likelihood": 3, "consequence": 3})
+        except BackofficeError:  # the department ROS refused it: the demo goes on without that risk
+            pass
