@@ -8,7 +8,7 @@ import pytest
 from pricing import capital, costbase
 from pricing.invoicing import accounts
 from pricing.invoicing import runs as invoicing
-from tests.pricing.invoicing_helpers import FINANCE, appendix, price_list, three_orgs, usage
+from tests.pricing.invoicing.helpers import FINANCE, appendix, price_list, three_orgs, usage
 
 
 @pytest.fixture

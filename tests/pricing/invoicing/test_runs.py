@@ -11,7 +11,7 @@ from data.errors import BackofficeError, ConflictError, PermissionDenied
 from pricing.invoicing import runs as invoicing
 from pricing.invoicing.models import InvoiceLine, InvoiceRun
 from tests.conftest import make_actor
-from tests.pricing.invoicing_helpers import FINANCE, appendix, price_list, three_orgs, usage
+from tests.pricing.invoicing.helpers import FINANCE, appendix, price_list, three_orgs, usage
 
 
 @pytest.fixture

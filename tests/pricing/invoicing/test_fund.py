@@ -8,7 +8,7 @@ from data.errors import PermissionDenied
 from pricing import fundplan, selfcost
 from pricing.invoicing import fund
 from tests.conftest import make_actor
-from tests.pricing.invoicing_helpers import FINANCE, price_list, three_orgs
+from tests.pricing.invoicing.helpers import FINANCE, price_list, three_orgs
 
 
 def test_build_up_use_interest_and_deficit_to_the_ore():

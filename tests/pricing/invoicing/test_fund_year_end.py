@@ -28,7 +28,7 @@ from pricing.invoicing.models import FundYearEnd
 from tests.conftest import make_actor
 from tests.pages import errors_of, render
 from tests.pricing.helpers import rate
-from tests.pricing.invoicing_helpers import FINANCE
+from tests.pricing.invoicing.helpers import FINANCE
 
 
 def _cost(session, year, amount_ore, description="Drift"):

@@ -9,7 +9,7 @@ from data.excel import read_sheet
 from pricing.invoicing import accounts
 from pricing.invoicing import exports as invoicing_exports
 from tests.pricing.formulas import Workbook
-from tests.pricing.test_accounts import billed  # noqa: F401  (fixture)
+from tests.pricing.invoicing.test_accounts import billed  # noqa: F401  (fixture)
 
 
 def test_invoice_basis_excel_and_csv(session, billed):  # noqa: F811

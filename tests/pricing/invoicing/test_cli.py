@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from admin.cli import main
 from data import db
-from tests.pricing.invoicing_helpers import appendix, price_list, three_orgs, usage
+from tests.pricing.invoicing.helpers import appendix, price_list, three_orgs, usage
 
 
 def _seed(system):

@@ -8,7 +8,7 @@ from data import db
 from pricing.invoicing.models import InvoiceRun
 from tests.conftest import make_actor
 from tests.pages import errors_of, render
-from tests.pricing.invoicing_helpers import appendix, price_list, three_orgs, usage
+from tests.pricing.invoicing.helpers import appendix, price_list, three_orgs, usage
 
 
 @pytest.fixture
