@@ -9,17 +9,17 @@ from risk.demo import load_nsm, load_registers
 _RISK_READERS = None  # every signed-in user reads ROS; DPIA drafts are filtered by the logic
 
 PAGES = [
-    PageSpec("risk/pages/ros_overview.py", "ros.page.overview", "section.risk", ":material/crisis_alert:",
+    PageSpec("risk/pages/overview.py", "ros.page.overview", "section.risk", ":material/crisis_alert:",
              roles=_RISK_READERS, url_path="risikobildet"),
-    PageSpec("risk/pages/ros_assessments.py", "ros.page.register", "section.risk", ":material/fact_check:",
+    PageSpec("risk/pages/assessments.py", "ros.page.register", "section.risk", ":material/fact_check:",
              roles=_RISK_READERS, url_path="ros"),
-    PageSpec("risk/pages/ros_risks.py", "ros.page.risks", "section.risk", ":material/list_alt:",
+    PageSpec("risk/pages/risks.py", "ros.page.risks", "section.risk", ":material/list_alt:",
              roles=_RISK_READERS, url_path="risikoregister"),
     PageSpec("risk/pages/measures_register.py", "ros.page.measures", "section.risk", ":material/task_alt:",
              roles=_RISK_READERS, url_path="tiltak"),
     PageSpec("risk/pages/dpia_register.py", "ros.page.dpia", "section.risk", ":material/privacy_tip:",
              roles=_RISK_READERS, url_path="dpia"),
-    PageSpec("risk/pages/ros_template.py", "ros.page.template", "section.risk", ":material/description:",
+    PageSpec("risk/pages/template.py", "ros.page.template", "section.risk", ":material/description:",
              roles=_RISK_READERS, url_path="kommunemal"),
     PageSpec("risk/pages/matrix_settings.py", "ros.page.matrix", "section.risk", ":material/grid_on:",
              roles=_RISK_READERS, url_path="risikomatrise"),

@@ -9,7 +9,7 @@ from data.errors import BackofficeError
 from data.i18n import t
 from data.pages import common
 from risk import dpia as dpias
-from risk.pages.ros_common import service_filter, service_name
+from risk.pages.widgets import service_filter, service_name
 from risk.schemas import FROZEN
 
 actor = common.require_actor()

@@ -8,7 +8,7 @@ import streamlit as st
 from data.i18n import t
 from data.pages import common
 from risk import matrix as matrices
-from risk.pages.ros_common import LEVEL_COLOURS, LEVEL_INDEX, level_text
+from risk.pages.widgets import LEVEL_COLOURS, LEVEL_INDEX, level_text
 from risk.schemas import DIMENSIONS, LEVELS
 
 actor = common.require_actor()

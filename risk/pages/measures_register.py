@@ -6,7 +6,7 @@ from data.formatting import from_ore, money
 from data.i18n import t
 from data.pages import common
 from risk import exports, measures
-from risk.pages.ros_common import service_filter
+from risk.pages.widgets import service_filter
 from risk.schemas import MeasureStatus
 
 actor = common.require_actor()

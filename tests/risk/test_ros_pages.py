@@ -6,8 +6,8 @@ from risk.demo import load_registers
 from tests.conftest import make_actor
 from tests.pages import errors_of, render
 
-PAGES = ["risk/pages/ros_overview.py", "risk/pages/ros_assessments.py", "risk/pages/ros_risks.py",
-         "risk/pages/measures_register.py", "risk/pages/dpia_register.py", "risk/pages/ros_template.py",
+PAGES = ["risk/pages/overview.py", "risk/pages/assessments.py", "risk/pages/risks.py",
+         "risk/pages/measures_register.py", "risk/pages/dpia_register.py", "risk/pages/template.py",
          "risk/pages/matrix_settings.py"]
 
 
@@ -27,7 +27,7 @@ def test_pages_render_for_security_and_readers(db_url, demo_data, page):
 
 
 def test_overview_shows_overdue_and_above(db_url, demo_data):
-    app = render("risk/pages/ros_overview.py", make_actor("leader"))
+    app = render("risk/pages/overview.py", make_actor("leader"))
     texts = " ".join(str(m.value) for m in app.metric)
     assert app.metric[0].value != "0" and app.metric[1].value != "0"
     frames = [df.value for df in app.dataframe]
@@ -54,7 +54,7 @@ def test_security_creates_assessment_and_sees_clear_error(db_url):
     from data.db import session_scope
     from risk.models import RosAssessment
 
-    app = render("risk/pages/ros_assessments.py", make_actor("security"))
+    app = render("risk/pages/assessments.py", make_actor("security"))
     title = next(w for w in app.text_input if w.label == "Tittel")
     title.input("ROS Fiks arkiv")
     [w for w in app.selectbox if w.label == "Tjeneste"][-1].set_value("fiks-arkiv")   # the form, not the filter

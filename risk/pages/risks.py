@@ -5,7 +5,7 @@ import streamlit as st
 from data.i18n import t
 from data.pages import common
 from risk import exports, ros
-from risk.pages.ros_common import level_text, service_filter
+from risk.pages.widgets import level_text, service_filter
 
 actor = common.require_actor()
 common.header("ros.page.risks", "ros.page.risks_intro")

@@ -13,7 +13,7 @@ from data.registers.registry import list_components
 from risk import matrix as matrices
 from risk import measures, ros
 from risk.models import RosAssessment
-from risk.pages.ros_common import heatmap_figure, level_text, service_filter, service_name
+from risk.pages.widgets import heatmap_figure, level_text, service_filter, service_name
 from risk.schemas import DIMENSIONS, FROZEN, MeasureStatus, Scope
 
 actor = common.require_actor()

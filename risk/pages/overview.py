@@ -6,7 +6,7 @@ from data.formatting import number
 from data.i18n import t
 from data.pages import common
 from risk import measures, ros
-from risk.pages.ros_common import heatmap_figure, level_text, service_filter
+from risk.pages.widgets import heatmap_figure, level_text, service_filter
 
 actor = common.require_actor()
 common.header("ros.page.overview", "ros.page.overview_intro")
