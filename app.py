@@ -8,7 +8,7 @@ from data import bootstrap, db, schema
 from data.i18n import t
 from data.pages import common
 from data.registers.models import User
-from data.registers.users import actor_for
+from data.registers.users import actor_for, must_change_password
 
 bootstrap.install(modules.ROOMS)  # once per process; every rerun after that finds it done
 st.set_page_config(page_title="Backoffice", page_icon=":material/account_balance:", layout="wide")
@@ -43,6 +43,13 @@ if actor is None:
     page.run()
     st.stop()
 
+with db.session_scope() as session:
+    one_time_password = must_change_password(session, actor)
+if one_time_password:  # only the form that replaces it, until it is replaced (admin/pages/account.py)
+    st.navigation([st.Page("admin/pages/account.py", title=t("page.account"), icon=":material/password:")],
+                  position="hidden").run()
+    st.stop()
+
 sections: dict[str, list] = {}
 first = True
 for spec in modules.pages():
@@ -63,4 +70,5 @@ with st.sidebar:
             st.logout()
         st.rerun()
 
-st.navigation(sections, expanded=True).run()
+with common.guarded():  # the one error boundary: any page's error in plain language with an error id
+    st.navigation(sections, expanded=True).run()

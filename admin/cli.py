@@ -14,9 +14,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from admin import modules
-from data import audit, backup, bootstrap, db, demo, schema
+from data import audit, backup, bootstrap, boundary, db, demo, schema
 from data.access import ROLES
-from data.cli import run_command
+from data.cli import acting_actor, run_command
 from data.errors import BackofficeError
 from data.i18n import set_language, t
 from data.registers import cli as registers_cli
@@ -64,12 +64,13 @@ def cmd_db_status(args) -> int:
 
 
 def cmd_users_add(args) -> int:
-    password = args.password or generate_password()
+    password = args.password or generate_password(args.username)
     run_command(args, lambda s, a: create_user(s, a, {"username": args.username, "full_name": args.name or "",
                                                "email": args.email, "roles": args.role, "password": password}))
     print(t("cli.user_added", username=args.username))
     if not args.password:
         print(t("cli.password_once", password=password))
+    print(t("cli.must_change_at_first_sign_in", username=args.username))
     return 0
 
 
@@ -88,11 +89,13 @@ def cmd_users_set_password(args) -> int:
     password = args.password
     if password is None and sys.stdin.isatty():
         password = getpass.getpass(t("cli.new_password"))
-    password = password or generate_password()
-    run_command(args, lambda s, a: set_password(s, a, args.username, password))
+    password = password or generate_password(args.username)
+    one_time = run_command(args, lambda s, a: set_password(s, a, args.username, password).must_change_password)
     print(t("cli.password_set", username=args.username))
     if not args.password and not sys.stdin.isatty():
         print(t("cli.password_once", password=password))
+    if one_time:  # set by someone other than the user: to be replaced at the next sign-in
+        print(t("cli.must_change_at_first_sign_in", username=args.username))
     return 0
 
 
@@ -106,18 +109,41 @@ def cmd_users_deactivate(args) -> int:
 
 
 def cmd_audit_verify(args) -> int:
+    """Walk the chain; with `--anchor SEQ:HASH` (from `audit anchor`, kept outside the database) the entry
+    at SEQ must still be there with that hash, which finds a truncated or re-hashed chain."""
+    anchor = audit.Anchor.parse(args.anchor) if args.anchor else None
     with db.session_scope() as session:
-        result = audit.verify(session)
+        result = audit.verify(session, anchor=anchor)
     if result.ok:
-        print(t("cli.audit_ok", count=result.checked))
+        if anchor is not None:
+            print(t("cli.audit_ok_anchor", count=result.checked, seq=anchor.seq))
+        else:
+            print(t("cli.audit_ok", count=result.checked))
         return 0
     print(t(f"cli.audit_bad_{result.reason}", seq=result.first_bad_seq, count=result.checked), file=sys.stderr)
     return 1
 
 
+def cmd_audit_anchor(args) -> int:
+    """Print the head's SEQ:HASH (only that, for a script to keep), after checking the chain is intact."""
+    with db.session_scope() as session:
+        result = audit.verify(session)
+        anchor = audit.anchor(session) if result.ok else None
+    if not result.ok:
+        print(t("cli.audit_anchor_refused"), file=sys.stderr)
+        print(t(f"cli.audit_bad_{result.reason}", seq=result.first_bad_seq, count=result.checked), file=sys.stderr)
+        return 1
+    if anchor is None:
+        print(t("cli.audit_anchor_empty"), file=sys.stderr)
+        return 1
+    print(anchor)
+    return 0
+
+
 def cmd_demo(args) -> int:
     eng = db.engine()
     if args.reset:
+        backup.require_admin(acting_actor(args), "cli.what_demo_reset")
         schema.drop_everything(eng)
     schema.upgrade(eng)
     if args.if_empty:
@@ -133,17 +159,23 @@ def cmd_demo(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    path = backup.backup(Path(args.file))
+    path = backup.backup(Path(args.file), actor=acting_actor(args))
     print(t("cli.backup_written", path=str(path)))
     return 0
 
 
 def cmd_restore(args) -> int:
-    if not args.yes and sys.stdin.isatty():
+    """Admin only; the backup is checked first, then the user confirms (or gave --yes), then it replaces the database."""
+    actor = acting_actor(args)
+    backup.require_admin(actor, "backup.what_restore")
+    if not args.yes and not sys.stdin.isatty():
+        raise BackofficeError(t("cli.restore_needs_yes"))
+
+    def confirm() -> bool:
         answer = input(t("cli.restore_confirm") + " [j/N] ")
-        if answer.strip().lower() not in ("j", "ja", "y", "yes"):
-            return 1
-    backup.restore(Path(args.file))
+        return answer.strip().lower() in ("j", "ja", "y", "yes")
+
+    backup.restore(Path(args.file), actor=actor, confirm=None if args.yes else confirm)
     print(t("cli.restored", path=args.file))
     return 0
 
@@ -172,13 +204,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = p_users.add_parser("set-password", help=t("cli.help_users_set_password"))
     p.add_argument("username")
     p.add_argument("--password")
-    p.set_defaults(func=cmd_users_set_password)
+    p.set_defaults(func=cmd_users_set_password, sets_password=True)  # allowed with --as for one's own one-time password
     p = p_users.add_parser("deactivate", help=t("cli.help_users_deactivate"))
     p.add_argument("username")
     p.set_defaults(func=cmd_users_deactivate)
 
     p_audit = sub.add_parser("audit", help=t("cli.help_audit")).add_subparsers(dest="audit_command", required=True)
-    p_audit.add_parser("verify", help=t("cli.help_audit_verify")).set_defaults(func=cmd_audit_verify)
+    p = p_audit.add_parser("verify", help=t("cli.help_audit_verify"))
+    p.add_argument("--anchor", metavar="SEQ:HASH", help=t("cli.help_audit_verify_anchor"))
+    p.set_defaults(func=cmd_audit_verify)
+    p_audit.add_parser("anchor", help=t("cli.help_audit_anchor")).set_defaults(func=cmd_audit_anchor)
 
     p = sub.add_parser("demo", help=t("cli.help_demo"))
     p.add_argument("--reset", action="store_true", help=t("cli.help_demo_reset"))
@@ -190,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_backup)
     p = sub.add_parser("restore", help=t("cli.help_restore"))
     p.add_argument("file")
-    p.add_argument("--yes", action="store_true")
+    p.add_argument("--yes", action="store_true", help=t("cli.help_restore_yes"))
     p.set_defaults(func=cmd_restore)
     registers_cli.register_cli(sub)  # `backoffice orgs ...`
 
@@ -208,11 +243,13 @@ def main(argv: list[str] | None = None) -> int:
             set_language(argv[index + 1])
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        return args.func(args) or 0
-    except BackofficeError as error:
-        print(error.message, file=sys.stderr)
-        return 1
+    with boundary.logging_to_file():
+        try:
+            return args.func(args) or 0
+        except Exception as error:  # the one error boundary: a plain message here, the detail in the log
+            where = " ".join(str(v) for k, v in vars(args).items() if k == "command" or k.endswith("_command"))
+            print(boundary.message(error, where=f"cli {where}"), file=sys.stderr)
+            return 1
 
 
 if __name__ == "__main__":

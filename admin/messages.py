@@ -48,6 +48,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "signin.password": ("Passord", "Password"),
     "signin.submit": ("Logg inn", "Sign in"),
     "signin.fill_both": ("Fyll inn både brukernavn og passord.", "Enter both username and password."),
+    "signin.lockout_rule": (
+        "Etter {count} mislykkede forsøk på rad stenges brukeren i {minutes} minutter. Glemt passordet? "
+        "Administrator kan gi deg et nytt.",
+        "After {count} failed attempts in a row the user is locked for {minutes} minutes. Forgot your password? "
+        "The administrator can give you a new one.",
+    ),
     "signin.sso_button": ("Logg inn med {provider}", "Sign in with {provider}"),
     "signin.timed_out": (
         "Du ble logget ut etter {minutes} minutter uten aktivitet. Logg inn igjen.",
@@ -139,19 +145,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "users.roles": ("Roller", "Roles"),
     "users.active": ("Aktiv", "Active"),
     "users.locked_until": ("Låst til", "Locked until"),
+    "users.must_change_password": ("Må bytte passord", "Must change password"),
+    "users.must_change_password_help": (
+        "Har et engangspassord som må byttes ved neste innlogging.",
+        "Has a one-time password that must be changed at the next sign-in.",
+    ),
     "users.last_sign_in": ("Sist innlogget", "Last sign-in"),
     "users.add": ("Legg til bruker", "Add user"),
     "users.edit": ("Endre bruker", "Edit user"),
     "users.choose": ("Velg bruker", "Choose user"),
     "users.save_roles": ("Lagre roller", "Save roles"),
     "users.created_with_password": (
-        "Brukeren {username} er opprettet. Engangspassord: {password} (vises bare nå).",
-        "User {username} was created. One-time password: {password} (shown only now).",
+        "Brukeren {username} er opprettet. Engangspassord: {password} (vises bare nå, og må byttes ved første "
+        "innlogging).",
+        "User {username} was created. One-time password: {password} (shown only now, and must be changed at the "
+        "first sign-in).",
     ),
     "users.reset_password": ("Nytt passord", "Reset password"),
     "users.password_reset": (
-        "Nytt passord for {username}: {password} (vises bare nå).",
-        "New password for {username}: {password} (shown only now).",
+        "Nytt engangspassord for {username}: {password} (vises bare nå, og må byttes ved neste innlogging).",
+        "New one-time password for {username}: {password} (shown only now, and must be changed at the next "
+        "sign-in).",
     ),
     "users.confirm_deactivate": ("Ja, deaktiver {username}", "Yes, deactivate {username}"),
     "users.deactivate": ("Deaktiver", "Deactivate"),
@@ -180,6 +194,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "account.change_password": ("Bytt passord", "Change password"),
     "account.passwords_differ": ("Passordene er ikke like.", "The passwords do not match."),
     "account.password_changed": ("Passordet er byttet.", "Your password has been changed."),
+    "account.must_change": (
+        "Du logget inn med et engangspassord. Velg ditt eget passord før du går videre: resten av Backoffice "
+        "åpner seg når det er byttet.",
+        "You signed in with a one-time password. Choose your own password before you go on: the rest of "
+        "Backoffice opens once it has been changed.",
+    ),
     "account.sso_user": (
         "Du er logget inn med felles innlogging. Passordet endrer du der.",
         "You signed in with single sign-on. Change your password there.",
@@ -199,6 +219,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.help_users_deactivate": ("deaktiver bruker", "deactivate a user"),
     "cli.help_audit": ("revisjonsloggen", "the audit log"),
     "cli.help_audit_verify": ("kontroller at loggen er urørt", "check that the log is intact"),
+    "cli.help_audit_verify_anchor": (
+        "et anker (NR:KONTROLLSUM fra «audit anchor») som loggen også må stemme med",
+        "an anchor (SEQ:HASH from “audit anchor”) the log must also match",
+    ),
+    "cli.help_audit_anchor": (
+        "skriv ut NR:KONTROLLSUM for den nyeste raden, til å oppbevare utenfor databasen",
+        "print SEQ:HASH of the newest entry, to keep outside the database",
+    ),
     "cli.help_demo": ("last demodata", "load demo data"),
     "cli.help_demo_reset": ("slett alt og last demodata på nytt", "delete everything and load demo data again"),
     "cli.help_demo_if_empty": ("bare når databasen er tom", "only when the database is empty"),
@@ -212,11 +240,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Reference data added: {counties} counties, {organisations} organisations, {services} services, {components} components.",
     ),
     "cli.first_admin": (
-        "Første administrator er opprettet. Brukernavn: admin  Passord: {password}  (vises bare denne ene gangen)",
-        "The first administrator was created. Username: admin  Password: {password}  (shown this one time only)",
+        "Første administrator er opprettet. Brukernavn: admin  Passord: {password}  (vises bare denne ene gangen, "
+        "og må byttes ved første innlogging)",
+        "The first administrator was created. Username: admin  Password: {password}  (shown this one time only, "
+        "and must be changed at the first sign-in)",
     ),
     "cli.user_added": ("Brukeren {username} er lagt til.", "User {username} was added."),
     "cli.password_once": ("Passord: {password}  (vises bare nå)", "Password: {password}  (shown only now)"),
+    "cli.must_change_at_first_sign_in": (
+        "{username} må bytte passordet ved første innlogging.",
+        "{username} must change the password at the first sign-in.",
+    ),
     "cli.new_password": ("Nytt passord: ", "New password: "),
     "cli.password_set": ("Nytt passord er satt for {username}.", "A new password was set for {username}."),
     "cli.user_deactivated": ("Brukeren {username} er deaktivert.", "User {username} was deactivated."),
@@ -233,6 +267,54 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Revisjonsloggen mangler rad {seq} (slettet).",
         "The audit log is missing entry {seq} (deleted).",
     ),
+    "cli.audit_bad_needs_key": (
+        "Rad {seq} i revisjonsloggen er nøkkelsikret, og BACKOFFICE_AUDIT_KEY er ikke satt. Sett nøkkelen for å "
+        "kontrollere loggen. De {count} radene før den er urørt.",
+        "Entry {seq} of the audit log is keyed, and BACKOFFICE_AUDIT_KEY is not set. Set the key to verify the "
+        "log. The {count} entries before it are intact.",
+    ),
+    "cli.audit_bad_altered_or_key": (
+        "Rad {seq} i revisjonsloggen stemmer ikke med kontrollsummen: enten er BACKOFFICE_AUDIT_KEY en annen "
+        "nøkkel enn den loggen er skrevet med, eller raden er endret. De {count} radene før den er urørt.",
+        "Entry {seq} of the audit log does not match its checksum: either BACKOFFICE_AUDIT_KEY is not the key "
+        "the log was written with, or the entry has been altered. The {count} entries before it are intact.",
+    ),
+    "cli.audit_bad_unkeyed_after_keyed": (
+        "Revisjonsloggen er skrevet om uten nøkkelen: rad {seq} er ikke nøkkelsikret, men radene før den er det.",
+        "The audit log has been rewritten without the key: entry {seq} is not keyed, but the entries before it are.",
+    ),
+    "cli.audit_bad_head_unkeyed": (
+        "BACKOFFICE_AUDIT_KEY er satt, men den nyeste raden i revisjonsloggen (nr. {seq}) er ikke nøkkelsikret. "
+        "Enten er loggen skrevet om uten nøkkelen, eller ingenting er lagret siden nøkkelen ble satt (da blir "
+        "neste endring nøkkelsikret).",
+        "BACKOFFICE_AUDIT_KEY is set, but the newest entry of the audit log (no. {seq}) is not keyed. Either the "
+        "log has been rewritten without the key, or nothing has been saved since the key was set (then the next "
+        "change will be keyed).",
+    ),
+    "cli.audit_bad_anchor_missing": (
+        "Revisjonsloggen er avkortet: rad {seq} fra ankeret finnes ikke lenger (loggen har {count} rader). "
+        "Nyere rader er slettet.",
+        "The audit log has been truncated: entry {seq} from the anchor is gone (the log has {count} entries). "
+        "Newer entries have been deleted.",
+    ),
+    "cli.audit_bad_anchor_mismatch": (
+        "Revisjonsloggen er skrevet om: rad {seq} har en annen kontrollsum enn ankeret. Loggen er endret og "
+        "kontrollsummene regnet ut på nytt etter at ankeret ble tatt.",
+        "The audit log has been rewritten: entry {seq} has another checksum than the anchor. The log was "
+        "changed and its checksums recomputed after the anchor was taken.",
+    ),
+    "cli.audit_ok_anchor": (
+        "Revisjonsloggen er urørt ({count} rader kontrollert), og rad {seq} stemmer med ankeret.",
+        "The audit log is intact ({count} entries checked), and entry {seq} matches the anchor.",
+    ),
+    "cli.audit_anchor_empty": (
+        "Revisjonsloggen er tom: det finnes ikke noe å ankre ennå.",
+        "The audit log is empty: there is nothing to anchor yet.",
+    ),
+    "cli.audit_anchor_refused": (
+        "Ankeret er ikke laget: revisjonsloggen er ikke urørt.",
+        "No anchor was made: the audit log is not intact.",
+    ),
     "cli.demo_loaded": ("Demodata er lastet. Innlogginger:", "Demo data loaded. Sign-ins:"),
     "cli.demo_skipped": ("Databasen har allerede data; demodata ble ikke lastet.", "The database already has data; demo data was not loaded."),
     "cli.backup_written": ("Sikkerhetskopi skrevet til {path}.", "Backup written to {path}."),
@@ -241,6 +323,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This replaces everything in the database with the backup. Continue?",
     ),
     "cli.restored": ("Databasen er gjenopprettet fra {path}.", "The database was restored from {path}."),
+    "cli.restore_needs_yes": (
+        "Gjenoppretting erstatter hele databasen og må bekreftes. Kjør kommandoen i en terminal og svar «j», "
+        "eller legg til --yes. Ingenting er endret.",
+        "Restoring replaces the whole database and must be confirmed. Run the command in a terminal and answer "
+        "“y”, or add --yes. Nothing was changed.",
+    ),
+    "cli.what_demo_reset": ("slette alt i databasen og laste demodata på nytt", "delete everything in the database and load the demo data again"),
+    "cli.help_restore_yes": ("gjenopprett uten å spørre", "restore without asking"),
     "cli.orgs_imported": (
         "Importert: {created} nye, {updated} oppdatert, {unchanged} uendret.",
         "Imported: {created} new, {updated} updated, {unchanged} unchanged.",

@@ -40,9 +40,12 @@ def get_main_agreement(session: Session, organisation_id: int) -> MainAgreement 
 
 def save_main_agreement(session: Session, actor: Actor, payload, expected_version: int | None = None,
                         ) -> MainAgreement:
-    """Create or update the main agreement of an organisation (any product owner may)."""
+    """Create or update the main agreement of an organisation (any product owner may; terminating it
+    ends appendices, so only an owner of every service whose appendix it ends may terminate)."""
     actor.require("agreements.write")
     data = check(MainAgreementIn, payload)
+    if data.status == AgreementStatus.TERMINATED:
+        require_owner_of_ended(session, actor, data.organisation_id, data.terminated_date)
     return apply_main_agreement(session, data, expected_version)
 
 
@@ -95,6 +98,7 @@ def terminate_main_agreement(session: Session, actor: Actor, organisation_id: in
         raise RuleError(t("agr.rule.terminate_unsigned", name=org.name), "status")
     if agreement.signed_date and data.terminated_date < agreement.signed_date:
         raise RuleError(t("agr.rule.terminated_before_signed"), "terminated_date")
+    require_owner_of_ended(session, actor, org.id, data.terminated_date)
     agreement.status = AgreementStatus.TERMINATED.value
     agreement.terminated_date = data.terminated_date
     if data.notes:
@@ -103,24 +107,47 @@ def terminate_main_agreement(session: Session, actor: Actor, organisation_id: in
     return end_appendices(session, org.id, data.terminated_date)
 
 
-def end_appendices(session: Session, organisation_id: int, last_day: date) -> list[ServiceAppendix]:
-    """A terminated main agreement ends its appendices: those in force end on `last_day`, those not
-    yet started or never signed are cancelled."""
-    changed = []
-    rows = session.scalars(select(ServiceAppendix).where(
-        ServiceAppendix.organisation_id == organisation_id, ServiceAppendix.status != CANCELLED))
+def appendices_ending(session: Session, organisation_id: int, last_day: date,
+                      ) -> list[tuple[ServiceAppendix, str, date | None]]:
+    """What terminating the main agreement on `last_day` does to the organisation's appendices, changing
+    nothing: (appendix, new status, new end date) for each appendix that changes. Those in force end on
+    `last_day`; those not yet started or never signed are cancelled."""
+    changes = []
+    with session.no_autoflush:
+        rows = list(session.scalars(select(ServiceAppendix).where(
+            ServiceAppendix.organisation_id == organisation_id, ServiceAppendix.status != CANCELLED)
+            .order_by(ServiceAppendix.id)))
     for appendix in rows:
         if appendix.status in ACTIVE_STATUSES:
             if appendix.start_date > last_day:
-                appendix.status = CANCELLED
-                changed.append(appendix)
+                changes.append((appendix, CANCELLED, appendix.end_date))
             elif appendix.end_date is None or appendix.end_date > last_day:
-                appendix.end_date = last_day
-                appendix.status = AgreementStatus.TERMINATED.value
-                changed.append(appendix)
+                changes.append((appendix, AgreementStatus.TERMINATED.value, last_day))
         else:
-            appendix.status = CANCELLED
-            changed.append(appendix)
+            changes.append((appendix, CANCELLED, appendix.end_date))
+    return changes
+
+
+def require_owner_of_ended(session: Session, actor: Actor, organisation_id: int, last_day: date | None,
+                           permission: str = "agreements.write") -> None:
+    """Refuse, before anything changes, unless the actor may change every appendix that terminating the
+    organisation's main agreement on `last_day` would end or cancel (a product owner: own services only)."""
+    if last_day is None:
+        return
+    with session.no_autoflush:
+        services = {appendix.service.code: appendix.service.name
+                    for appendix, _, _ in appendices_ending(session, organisation_id, last_day)}
+    actor.require_services(permission, services)
+
+
+def end_appendices(session: Session, organisation_id: int, last_day: date) -> list[ServiceAppendix]:
+    """A terminated main agreement ends its appendices (see `appendices_ending`; the caller has checked
+    with `require_owner_of_ended` that the actor may change each of them)."""
+    changed = []
+    for appendix, status, end_date in appendices_ending(session, organisation_id, last_day):
+        appendix.status = status
+        appendix.end_date = end_date
+        changed.append(appendix)
     session.flush()
     return changed
 

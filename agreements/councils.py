@@ -4,6 +4,13 @@ The user meeting of a service is derived: every organisation with an appendix in
 is 5–8 representatives from those organisations, elected for a term; it meets, and its meetings
 have an agenda, minutes and numbered decisions. A decision may name the change request it decides and
 move it along its status path; the change requests awaiting the council are offered for the agenda.
+
+Simultaneous product owners: every write to a service's council (the council itself, members, elections,
+meetings and their decisions) first takes the service's council lock (`_lock_council`: a PostgreSQL
+advisory lock, SQLite's write lock) and only then reads what its rules check (eight members at most,
+a person once per term, one election per start date, the meeting's version). The database's keys (one
+council per service, decision numbers unique per meeting) and the meeting's version refuse a writer that
+took no lock; every loser gets a plain message.
 """
 from __future__ import annotations
 
@@ -28,15 +35,36 @@ from agreements.models import (
 )
 from agreements.schemas import CouncilIn, DecisionIn, ElectionIn, MeetingIn, MemberIn, check
 from data.access import Actor
+from data.audit import latest_change
 from data.crud import ensure_version, get_or_raise, not_found, scalar_or_raise
 from data.errors import BackofficeError, PermissionDenied, RowError, ValidationFailed
 from data.formatting import day
 from data.i18n import t
+from data.locking import lock_named, refusing_duplicates, unique_key
 from data.registers.models import Organisation, Service
 from data.registers.registry import get_organisation, get_service
 
 MIN_MEMBERS = 5
 MAX_MEMBERS = 8
+ONE_COUNCIL = unique_key(Council, "uq_agreement_council_service_id")
+DECISION_NUMBER = unique_key(CouncilDecision, "uq_agreement_council_decision_meeting_id_number")
+
+
+def _lock_council(session: Session, service_code: str) -> None:
+    """One writer at a time on the service's council, taken before its rules read anything."""
+    lock_named(session, f"agreements.council.{service_code}")
+
+
+def _council_just_created(session: Session, service: Service) -> BackofficeError:
+    council = get_council(session, service.code)
+    change = latest_change(council) if council is not None else None
+    return BackofficeError(t("agr.council.just_created", service=service.name, who=change.actor if change else "-"))
+
+
+def _meeting_just_changed(session: Session, meeting_id: int | None, title: str) -> BackofficeError:
+    meeting = session.get(CouncilMeeting, meeting_id) if meeting_id is not None else None
+    change = latest_change(meeting) if meeting is not None else None
+    return BackofficeError(t("agr.meeting.just_changed", title=title, who=change.actor if change else "-"))
 
 
 def user_meeting(session: Session, service_code: str, on_date: date | None = None):
@@ -61,27 +89,29 @@ def save_council(session: Session, actor: Actor, payload, expected_version: int 
     data = check(CouncilIn, payload)
     actor.require("agreements.write", service=data.service_code)
     service = get_service(session, data.service_code)
+    _lock_council(session, service.code)
     council = get_council(session, service.code)
-    if council is None:
-        council = Council(service_id=service.id)
-        session.add(council)
-    else:
-        ensure_version(council, expected_version, council.name)
-    if council.name != data.name:
-        council.name = data.name
-    if council.mandate != data.mandate:
-        council.mandate = data.mandate
-    session.flush()
+    with refusing_duplicates(session, (ONE_COUNCIL,), lambda: _council_just_created(session, service)):
+        if council is None:
+            council = Council(service_id=service.id)
+            session.add(council)
+        else:
+            session.refresh(council)
+            ensure_version(council, expected_version, council.name)
+        if council.name != data.name:
+            council.name = data.name
+        if council.mandate != data.mandate:
+            council.mandate = data.mandate
     return council
 
 
 def _ensure_council(session: Session, service: Service) -> Council:
     council = get_council(session, service.code)
     if council is None:
-        council = Council(service_id=service.id, name=t("agr.council.default_name", service=service.name),
-                          mandate="")
-        session.add(council)
-        session.flush()
+        with refusing_duplicates(session, (ONE_COUNCIL,), lambda: _council_just_created(session, service)):
+            council = Council(service_id=service.id, name=t("agr.council.default_name", service=service.name),
+                              mandate="")
+            session.add(council)
     return council
 
 
@@ -113,6 +143,7 @@ def add_member(session: Session, actor: Actor, service_code: str, payload) -> Co
     data = check(MemberIn, payload)
     actor.require("agreements.write", service=service_code)
     service = get_service(session, service_code)
+    _lock_council(session, service.code)
     council = _ensure_council(session, service)
     org = get_organisation(session, data.organisation_id)
     if not _is_member_organisation(session, service, org.id, data.term_from):
@@ -136,6 +167,8 @@ def end_membership(session: Session, actor: Actor, member_id: int, term_to: date
     member = get_or_raise(session, CouncilMember, member_id, "agr.council.member_not_found")
     council = session.get(Council, member.council_id)
     actor.require("agreements.write", service=council.service.code)
+    _lock_council(session, council.service.code)
+    session.refresh(member)
     ensure_version(member, expected_version, member.person_name)
     if term_to < member.term_from:
         raise RuleError(t("error.end_before_start"), "term_to")
@@ -173,6 +206,7 @@ def elect_council(session: Session, actor: Actor, service_code: str, payload) ->
         errors.append(RowError(None, t("agr.field.role"), t("agr.council.one_chair")))
     if errors:
         raise ValidationFailed(errors)
+    _lock_council(session, service.code)
     council = _ensure_council(session, service)
     for sitting in _overlapping(session, council, data.term_from, None):
         if sitting.term_from >= data.term_from:
@@ -260,12 +294,16 @@ def save_meeting(session: Session, actor: Actor, service_code: str, payload, mee
     """
     actor.require("agreements.write", service=service_code)
     data = check(MeetingIn, payload)
+    _lock_council(session, service_code)
     council = require_council(session, service_code)
     requests = _linked_requests(session, council, data.decisions)
     if meeting_id is not None:
         meeting = _council_meeting(session, council, meeting_id)
         ensure_version(meeting, expected_version, meeting.title)
-    with session.begin_nested():   # a refused status move undoes the meeting's changes too
+    # a savepoint: a refused status move undoes the meeting's changes too; a decision number or meeting
+    # version taken meanwhile by a writer without the lock is refused plainly
+    with refusing_duplicates(session, (DECISION_NUMBER,), lambda: _meeting_just_changed(session, meeting_id, data.title),
+                             stale=True):
         if meeting_id is None:
             meeting = CouncilMeeting(council_id=council.id)
             session.add(meeting)
@@ -360,6 +398,7 @@ def _move_request(session: Session, actor: Actor, meeting: CouncilMeeting, numbe
 def delete_meeting(session: Session, actor: Actor, service_code: str, meeting_id: int,
                    expected_version: int | None = None) -> None:
     actor.require("agreements.write", service=service_code)
+    _lock_council(session, service_code)
     council = require_council(session, service_code)
     meeting = _council_meeting(session, council, meeting_id)
     ensure_version(meeting, expected_version, meeting.title)

@@ -15,11 +15,12 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from agreements.agreements import RuleError, apply_main_agreement, get_main_agreement
+from agreements.agreements import RuleError, apply_main_agreement, get_main_agreement, require_owner_of_ended
 from agreements.appendices import apply_appendix
 from agreements.exports import REGISTER_COLUMNS, header_aliases
 from agreements.models import AgreementStatus, MainAgreement, PriceModel, ServiceAppendix
 from agreements.schemas import APPENDIX_STATUSES, AppendixIn, MainAgreementIn, parse_date, row_errors
+from data import textguard
 from data.access import Actor
 from data.errors import BackofficeError, RowError, ValidationFailed
 from data.excel import read_sheet
@@ -267,6 +268,7 @@ def import_register(session: Session, actor: Actor, content: bytes, dry_run: boo
                                                     name=t("agr.col.organisation")))])
     if not records:
         raise ValidationFailed([RowError(None, None, t("import.empty"))])
+    textguard.refuse_rows(records, columns=headers.values())
     parser = _Parser(session, actor, headers)
     parsed = [p for row, record in records if (p := parser.parse(row, record)) is not None]
     errors = parser.errors
@@ -343,6 +345,9 @@ def _apply(session: Session, parsed: list[ParsedRow], mains: dict, parser: _Pars
         payload = dict(values, organisation_id=organisation_id, notes=existing.notes if existing else "")
         try:
             data = MainAgreementIn.model_validate(payload)
+            if data.status.value == AgreementStatus.TERMINATED.value:
+                require_owner_of_ended(session, parser.actor, organisation_id, data.terminated_date,
+                                       "agreements.import")
             apply_main_agreement(session, data, flush=False)
         except ValidationError as exc:
             _model_errors(parser, row, exc, MAIN_MODEL_TO_SHEET, "main_status")

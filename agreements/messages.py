@@ -396,6 +396,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "agr.meeting.needs_council": ("Opprett brukerrådet (navn og mandat) før du registrerer møter.",
                                   "Create the council (name and mandate) before recording meetings."),
     "agr.meeting.not_found": ("Fant ikke møte med id {id}.", "No meeting with id {id}."),
+    "agr.meeting.just_changed": ("Møtet «{title}» ble nettopp endret av {who}. Last siden på nytt og gjør endringen "
+                                 "igjen.",
+                                 "The meeting “{title}” was just changed by {who}. Reload and make your change again."),
+    "agr.council.just_created": ("Brukerrådet for {service} ble nettopp opprettet av {who}. Prøv igjen.",
+                                 "The council of {service} was just created by {who}. Try again."),
     # council decisions that decide change requests; the agenda suggestion
     "agr.field.decisions": ("Vedtak", "Decisions"),
     "agr.field.change_request_id": ("Endringsønske", "Change request"),

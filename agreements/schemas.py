@@ -6,6 +6,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationError, field_validator, model_validator
 
 from agreements.models import AgreementStatus, ChangeRequestStatus, MemberRole, PriceModel, RoadmapStatus
+from data import textguard
 from data.errors import RowError, ValidationFailed
 from data.i18n import t
 
@@ -296,10 +297,12 @@ def row_errors(exc: ValidationError, row: int | None = None, labels: dict[str, s
 
 
 def check(model, payload, row: int | None = None):
-    """Validate `payload` against `model`; raise ValidationFailed in plain language."""
-    if isinstance(payload, model):
-        return payload
-    try:
-        return model.model_validate(payload)
-    except ValidationError as exc:
-        raise ValidationFailed(row_errors(exc, row)) from exc
+    """Validate `payload` against `model`; raise ValidationFailed in plain language (control characters
+    in text too, data/textguard.py)."""
+    if not isinstance(payload, model):
+        try:
+            payload = model.model_validate(payload)
+        except ValidationError as exc:
+            raise ValidationFailed(row_errors(exc, row)) from exc
+    textguard.refuse(payload, row, label=field_label)
+    return payload

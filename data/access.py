@@ -1,6 +1,7 @@
 """Roles, permissions and the Actor every capability function checks before it writes."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from data.errors import PermissionDenied
@@ -64,6 +65,30 @@ class Actor:
         if service is not None and self.roles & PERMISSIONS[permission]:
             raise PermissionDenied(t("error.permission_denied_service", what=what, service=service))
         raise PermissionDenied(t("error.permission_denied", what=what))
+
+    def require_services(self, permission: str, services: Mapping[str, str] | Iterable[str]) -> None:
+        """Refuse unless the actor holds `permission` for every service a change touches.
+
+        `services` are service codes, or codes mapped to the names to show. A capability that changes rows
+        of several services (terminating a main agreement ends the appendices of every service) calls this
+        with each service it is about to change, before it changes anything; the refusal names the services
+        the product owner does not own.
+        """
+        named = dict(services) if isinstance(services, Mapping) else {code: code for code in services}
+        self.require(permission)
+        refused = sorted({name for code, name in named.items() if not self.can(permission, code)})
+        if refused:
+            raise PermissionDenied(t("error.permission_denied_services", what=t(f"permission.{permission}"),
+                                     services=", ".join(refused)))
+
+    def require_approval(self, permission: str, prepared_by: str | None) -> None:
+        """Two people sign what matters: refuse unless the actor holds `permission` and is not the one who
+        prepared what they approve (`prepared_by`, a username). The local operator, who holds every role on
+        purpose (the CLI without --as, the demo loader), is not held to it."""
+        self.require(permission)
+        if (prepared_by and not self.owns_every_service
+                and prepared_by.strip().casefold() == self.username.strip().casefold()):
+            raise PermissionDenied(t("error.own_approval", what=t(f"permission.{permission}")))
 
     @property
     def label(self) -> str:

@@ -22,7 +22,7 @@ from types import ModuleType
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from data import audit, i18n, messages
+from data import audit, i18n, messages, textguard
 from data.registers import messages as registers_messages
 
 _wired: set[str] = set()
@@ -31,7 +31,9 @@ _wired: set[str] = set()
 def install(rooms: Iterable[ModuleType] = ()) -> None:
     """Install the ground every room stands on (the audit hook, the shared and the registers' catalogues),
     then wire each of `rooms` not wired yet."""
+    _listen(Session, "before_flush", textguard.refuse_on_flush)
     _listen(Session, "after_flush", audit.record_flush)
+    _listen(Session, "do_orm_execute", audit.record_bulk)
     i18n.register(messages.MESSAGES)
     i18n.register(registers_messages.MESSAGES)
     for room in rooms:

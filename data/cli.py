@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from data import db
 from data.access import Actor, system_actor
+from data.errors import BackofficeError
 from data.i18n import t
 from data.registers.users import actor_for, get_user
 
@@ -13,8 +14,24 @@ from data.registers.users import actor_for, get_user
 def cli_actor(session, args) -> Actor:
     """`--as USER` acts as that user with their roles; otherwise the local operator (every role)."""
     if getattr(args, "as_user", None):
-        return actor_for(session, get_user(session, args.as_user))
+        user = get_user(session, args.as_user)
+        if not user.active:
+            raise BackofficeError(t("user.as_deactivated", username=user.username))
+        if user.must_change_password and not _sets_own_password(args, user.username):
+            raise BackofficeError(t("user.must_change_password", username=user.username))
+        return actor_for(session, user)
     return system_actor(f"cli:{getpass.getuser()}")
+
+
+def _sets_own_password(args, username: str) -> bool:
+    """A user with a one-time password may still run `--as USER users set-password USER` to replace it."""
+    return bool(getattr(args, "sets_password", False)) and str(args.username).lower() == username.lower()
+
+
+def acting_actor(args) -> Actor:
+    """The CLI actor on its own (a command that checks a role before it opens its own connections)."""
+    with db.session_scope() as session:
+        return cli_actor(session, args)
 
 
 def run_command(args, fn):

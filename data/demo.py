@@ -17,6 +17,8 @@ from data.registers.registry import load_reference_data, org_number_check_digit
 from data.registers.users import hash_password
 
 SEED = 20240101
+# Demo data, not a one-time password: demo users are created here directly (not through create_user), so the
+# password policy and "must change password" do not apply to them and the demo sign-ins keep working.
 DEMO_PASSWORD = "demo-passord"
 
 DEMO_USERS = {

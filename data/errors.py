@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
+from data import textguard
 from data.i18n import t
 
 
@@ -69,10 +70,12 @@ def errors_from_pydantic(exc, row: int | None = None) -> list[RowError]:
 
 
 def validate(model, payload, row: int | None = None):
-    """Validate `payload` (a dict or already a `model`) and raise ValidationFailed naming each field."""
-    if isinstance(payload, model):
-        return payload
-    try:
-        return model.model_validate(payload)
-    except ValidationError as exc:
-        raise ValidationFailed(errors_from_pydantic(exc, row)) from exc
+    """Validate `payload` (a dict or already a `model`) and raise ValidationFailed naming each field;
+    text holding NUL or another control character is refused too (data/textguard.py)."""
+    if not isinstance(payload, model):
+        try:
+            payload = model.model_validate(payload)
+        except ValidationError as exc:
+            raise ValidationFailed(errors_from_pydantic(exc, row)) from exc
+    textguard.refuse(payload, row)
+    return payload

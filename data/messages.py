@@ -18,6 +18,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Du kan bare {what} for tjenester du er produktansvarlig for, ikke «{service}». Ingenting er endret.",
         "You may only {what} for services you are product owner of, not “{service}”. Nothing was changed.",
     ),
+    "error.permission_denied_services": (
+        "Du kan bare {what} for tjenester du er produktansvarlig for. Dette berører også tjenester du ikke er "
+        "produktansvarlig for: {services}. Ingenting er endret.",
+        "You may only {what} for services you are product owner of. This also affects services you are not "
+        "product owner of: {services}. Nothing was changed.",
+    ),
+    "error.own_approval": (
+        "To personer må signere: den som har forberedt noe, kan ikke selv godkjenne det. Be en annen med rett "
+        "til å {what} om å gjøre det. Ingenting er endret.",
+        "Two people must sign: whoever prepared something cannot approve it themselves. Ask someone else who "
+        "may {what} to do it. Nothing was changed.",
+    ),
     "error.stale": (
         "«{what}» ble endret av {who} etter at du åpnet den (felt: {fields}). Last siden på nytt og gjør endringen igjen.",
         "“{what}” was changed by {who} after you opened it (fields: {fields}). Reload and make your change again.",
@@ -27,9 +39,100 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Someone else changed this at the same time. Reload and try again.",
     ),
     "error.end_before_start": ("Sluttdato kan ikke være før startdato.", "The end date cannot be before the start date."),
+    # control characters refused at the door (data/textguard.py)
+    "error.control_char": (
+        "Feltet «{field}» inneholder et kontrolltegn ({char}) som ikke kan lagres.",
+        "The field “{field}” contains a control character ({char}) that cannot be stored.",
+    ),
+    "error.control_char_cell": (
+        "Inneholder et kontrolltegn ({char}) som ikke kan lagres.",
+        "Contains a control character ({char}) that cannot be stored.",
+    ),
+    "error.control_char_text": (
+        "Teksten inneholder et kontrolltegn ({char}) som ikke kan lagres.",
+        "The text contains a control character ({char}) that cannot be stored.",
+    ),
+    "error.control_chars_found": (
+        "Teksten inneholder kontrolltegn som ikke kan lagres. Ingenting er lagret. Fjern tegnene og prøv igjen.",
+        "The text contains control characters that cannot be stored. Nothing was saved. Remove them and try again.",
+    ),
+    "error.nothing_saved": ("Ingenting er lagret.", "Nothing was saved."),
+    # the audit log's key and anchor (data/audit.py)
+    "audit.key_missing": (
+        "Revisjonsloggen er nøkkelsikret, men {variable} er ikke satt her. Ingenting er lagret: sett nøkkelen "
+        "og prøv igjen.",
+        "The audit log is keyed, but {variable} is not set here. Nothing was saved: set the key and try again.",
+    ),
+    "audit.key_wrong": (
+        "{variable} er ikke nøkkelen revisjonsloggen er skrevet med (rad {seq} stemmer ikke med den), eller "
+        "raden er endret. Ingenting er lagret.",
+        "{variable} is not the key the audit log was written with (entry {seq} does not match it), or the entry "
+        "has been altered. Nothing was saved.",
+    ),
+    "audit.anchor_format": (
+        "«{value}» er ikke et anker. Skriv det slik «backoffice audit anchor» viser det: NR:KONTROLLSUM "
+        "(et tall, kolon og 64 heksadesimale tegn).",
+        "“{value}” is not an anchor. Write it as “backoffice audit anchor” prints it: SEQ:HASH (a number, a "
+        "colon and 64 hexadecimal characters).",
+    ),
     "error.unexpected": (
         "Noe gikk galt. Feilen er logget. Prøv igjen, eller kontakt administrator.",
         "Something went wrong. The error has been logged. Try again or contact the administrator.",
+    ),
+    # the error boundary (data/boundary.py): every message names the error id that is in the log
+    "error.unexpected_id": (
+        "Noe gikk galt (feil-id {id}). Ingenting er endret. Feilen er logget: prøv igjen, eller kontakt "
+        "administrator og oppgi feil-id-en.",
+        "Something went wrong (error id {id}). Nothing was changed. The error has been logged: try again, or "
+        "contact the administrator and give the error id.",
+    ),
+    "error.db_busy": (
+        "Databasen er opptatt akkurat nå. Prøv igjen om litt. Ingenting er endret. (feil-id {id})",
+        "The database is busy right now. Try again in a moment. Nothing was changed. (error id {id})",
+    ),
+    "error.db_conflict": (
+        "Endringen kunne ikke lagres fordi den er i konflikt med data som finnes fra før (for eksempel noe som "
+        "allerede er registrert). Last siden på nytt og sjekk. Ingenting er endret. (feil-id {id})",
+        "The change could not be saved because it conflicts with existing data (for example something already "
+        "registered). Reload and check. Nothing was changed. (error id {id})",
+    ),
+    "error.db_bad_value": (
+        "En verdi kunne ikke lagres (for lang, utenfor gyldig område eller med tegn som ikke er tillatt). "
+        "Ingenting er endret. (feil-id {id})",
+        "A value could not be saved (too long, out of range or with characters that are not allowed). Nothing "
+        "was changed. (error id {id})",
+    ),
+    "error.db_unavailable": (
+        "Får ikke kontakt med databasen. Prøv igjen om litt, eller kontakt administrator. (feil-id {id})",
+        "Cannot reach the database. Try again in a moment, or contact the administrator. (error id {id})",
+    ),
+    # reading uploaded files (data/excel.py)
+    "import.csv_damaged": (
+        "Linje {line}: filen kan ikke leses som CSV (for eksempel et anførselstegn som ikke er lukket). "
+        "Ingenting er lagret.",
+        "Line {line}: the file cannot be read as CSV (for example a quotation mark that is not closed). Nothing "
+        "was saved.",
+    ),
+    "import.field_too_long": (
+        "Linje {line}: et felt er lengre enn {limit} tegn. Sjekk at anførselstegn er lukket. Ingenting er lagret.",
+        "Line {line}: a field is longer than {limit} characters. Check that quotation marks are closed. Nothing "
+        "was saved.",
+    ),
+    "import.file_too_large": (
+        "Filen er for stor: {size} MB utpakket, grensen er {limit} MB. Del den opp og prøv igjen.",
+        "The file is too large: {size} MB uncompressed, the limit is {limit} MB. Split it up and try again.",
+    ),
+    "import.sheet_too_large": (
+        "Arket «{sheet}» er for stort: {rows} rader og {columns} kolonner, grensen er {limit} celler. Fjern tomme "
+        "rader og kolonner, eller del det opp.",
+        "The sheet “{sheet}” is too large: {rows} rows and {columns} columns, the limit is {limit} cells. Remove "
+        "empty rows and columns, or split it up.",
+    ),
+    "import.damaged_excel": (
+        "Excel-filen er skadet og kan ikke leses (arket «{sheet}»). Åpne den i Excel, lagre den på nytt og prøv "
+        "igjen. Ingenting er lagret.",
+        "The Excel file is damaged and cannot be read (sheet “{sheet}”). Open it in Excel, save it again and try "
+        "again. Nothing was saved.",
     ),
     # permissions, read as "You are not allowed to …"
     "permission.users.write": ("endre brukere og roller", "change users and roles"),
@@ -100,6 +203,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "import.missing_column": ("Kolonnen «{column}» mangler.", "The column “{column}” is missing."),
     "import.required": ("Må fylles ut.", "Is required."),
+    "import.too_long": ("Er for lang (høyst {length} tegn).", "Is too long (at most {length} characters)."),
+    "import.wrong_type": ("«{field}» på {where} har feil form: ventet {expected}.",
+                          "“{field}” at {where} has the wrong form: expected {expected}."),
+    "import.type.text": ("tekst", "text"),
+    "import.type.number": ("et tall", "a number"),
+    "import.type.object": ("et JSON-objekt", "a JSON object"),
+    "import.type.list": ("en liste", "a list"),
+    "import.too_deep": ("nestet dypere enn en slik fil kan være", "nested deeper than such a file can be"),
+    "import.bad_text": ("teksten inneholder tegn som ikke kan lagres", "the text holds characters that cannot be stored"),
     # users and sign-in
     "user.not_found": ("Fant ingen bruker «{username}».", "No user “{username}”."),
     "user.exists": ("Brukernavnet «{username}» er allerede i bruk.", "The username “{username}” is already taken."),
@@ -108,6 +220,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "user.password_too_short": (
         "Passordet må ha minst {length} tegn.",
         "The password must have at least {length} characters.",
+    ),
+    "user.password_contains_username": (
+        "Passordet kan ikke inneholde brukernavnet.",
+        "The password must not contain the username.",
+    ),
+    "user.password_too_common": (
+        "Passordet er for vanlig: det står på listen over kjente lekkede og vanlige passord. Velg et annet.",
+        "This password is too common: it is on the list of known breached and common passwords. Choose another.",
+    ),
+    "user.password_unchanged": (
+        "Det nye passordet må være et annet enn det du har nå.",
+        "The new password must differ from your current one.",
+    ),
+    "user.password_policy": (
+        "Passordet må ha minst {length} tegn, kan ikke inneholde brukernavnet og kan ikke være et vanlig eller "
+        "kjent lekket passord. Flere ord med mellomrom er lette å huske og vanskelige å gjette.",
+        "The password must have at least {length} characters, must not contain the username and must not be a "
+        "common or known breached password. Several words with spaces are easy to remember and hard to guess.",
+    ),
+    "user.must_change_password": (
+        "Brukeren {username} har et engangspassord som må byttes før brukeren kan brukes. Logg inn i appen og "
+        "bytt det, eller sett et nytt selv: backoffice --as {username} users set-password {username}",
+        "User {username} has a one-time password that must be changed before the user can be used. Sign in to "
+        "the app and change it, or set a new one yourself: backoffice --as {username} users set-password {username}",
     ),
     "user.cannot_remove_own_admin": (
         "Du kan ikke fjerne din egen administratorrolle.",
@@ -118,10 +254,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "signin.deactivated": (
         "Brukeren er deaktivert. Kontakt administrator.",
         "This user is deactivated. Contact the administrator.",
-    ),
-    "signin.locked": (
-        "For mange mislykkede innlogginger. Kontoen er låst i {minutes} minutter.",
-        "Too many failed sign-ins. The account is locked for {minutes} minutes.",
     ),
     "signin.sso_no_role": (
         "Du er logget inn, men har ingen rolle i Backoffice. Be administrator om tilgang.",
@@ -162,6 +294,42 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "backup.tool_missing": (
         "Programmet {tool} mangler. Installer PostgreSQL-klientverktøyene.",
         "The program {tool} is missing. Install the PostgreSQL client tools.",
+    ),
+    "backup.nothing_changed": ("Ingenting er endret.", "Nothing was changed."),
+    "backup.what_backup": ("ta sikkerhetskopi av databasen", "back up the database"),
+    "backup.what_restore": ("gjenopprette databasen fra en sikkerhetskopi", "restore the database from a backup"),
+    "backup.other_application": (
+        "{path} er ikke en sikkerhetskopi av Backoffice (den har ingen tabellversjon fra Backoffice).",
+        "{path} is not a backup of Backoffice (it has no Backoffice table version).",
+    ),
+    "backup.other_version": (
+        "{path} er tatt med en annen versjon av Backoffice (tabellversjon {found}; denne versjonen bruker {expected}).",
+        "{path} was made by another version of Backoffice (table version {found}; this version uses {expected}).",
+    ),
+    "backup.audit_broken": (
+        "Revisjonsloggen i sikkerhetskopien er ikke urørt (rad {seq} stemmer ikke), så {path} blir ikke lagt inn.",
+        "The audit log in the backup is not intact (entry {seq} does not match), so {path} is not restored.",
+    ),
+    "backup.damaged": ("{path} er skadet og kan ikke leses inn: {detail}", "{path} is damaged and cannot be restored: {detail}"),
+    "backup.cancelled": ("Gjenopprettingen er avbrutt.", "The restore was cancelled."),
+    "backup.restore_failed": ("Gjenopprettingen feilet: {detail}", "The restore failed: {detail}"),
+    "backup.locked": (
+        "Et annet program skriver til databasen og slapp den ikke innen {seconds} sekunder. Prøv igjen når det er "
+        "ferdig (eller stopp appen mens du gjenoppretter).",
+        "Another program is writing to the database and did not release it within {seconds} seconds. Try again "
+        "when it has finished (or stop the app while you restore).",
+    ),
+    "backup.cannot_create": (
+        "Gjenopprettingen trenger en databasebruker som kan opprette databaser (CREATEDB): {detail}",
+        "Restoring needs a database user that may create databases (CREATEDB): {detail}",
+    ),
+    "backup.swap_failed": (
+        "Databasen kunne ikke byttes ut med sikkerhetskopien: {detail}",
+        "The database could not be replaced with the backup: {detail}",
+    ),
+    "user.as_deactivated": (
+        "Brukeren «{username}» er deaktivert og kan ikke brukes med --as.",
+        "The user “{username}” is deactivated and cannot be used with --as.",
     ),
     "export.total": ("Sum", "Total"),
     "import.not_excel": (

@@ -12,15 +12,20 @@ registers a Unicode one), and PostgreSQL with a C locale leaves "Ø" as "Ø", so
   character in `term` matched literally.
 - `equals_folded(expr, value)`: `folded(expr) = folded(value)`.
 
+NUL and the other control characters never reach SQL from here: `contains_folded` drops them from the
+term (a search box answers, it does not refuse), `equals_folded` with a NUL matches nothing.
+
 The user's term is folded in SQL by the same function as the column, so both sides always agree.
 """
 from __future__ import annotations
 
-from sqlalchemy import String, event, literal
+from sqlalchemy import String, event, false, literal
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
+
+from data import textguard
 
 ICU_COLLATION = "und-x-icu"
 ESCAPE = "\\"
@@ -60,13 +65,17 @@ def _escape_like(term: str) -> str:
 
 def contains_folded(expr, term: str) -> ColumnElement[bool]:
     """`expr` contains `term`, ignoring case; `%` and `_` in `term` are literal. `term` is used as given
-    (callers strip it)."""
-    pattern = literal(f"%{_escape_like(term)}%", String())
+    (callers strip it), less any NUL or other control character (data/textguard.py): a search box
+    answers what it can find instead of failing (PostgreSQL cannot even take NUL as a parameter)."""
+    pattern = literal(f"%{_escape_like(textguard.strip(term))}%", String())
     return folded(expr).like(folded(pattern), escape=ESCAPE)
 
 
 def equals_folded(expr, value: str) -> ColumnElement[bool]:
-    """`expr` equals `value`, ignoring case."""
+    """`expr` equals `value`, ignoring case. A `value` holding NUL matches nothing (no stored text can
+    hold one) and never reaches the database."""
+    if "\x00" in value:
+        return false()
     return folded(expr) == folded(literal(value, String()))
 
 

@@ -80,6 +80,8 @@ MESSAGES = {
     ),
     "pf.gate.blocked": ("«{project}» kan ikke gå videre til «{phase}»: {missing}.",
                         "“{project}” cannot move on to “{phase}”: {missing}."),
+    "pf.gate.just_approved": ("Faseporten til «{phase}» for «{project}» ble nettopp godkjent av {who}.",
+                              "The gate to “{phase}” for “{project}” was just approved by {who}."),
     # people and roles
     "pf.role.not_found": ("Fant ingen rolle med koden «{code}».", "No role with the code “{code}”."),
     "pf.person.not_found": ("Fant ikke person {id}.", "Person {id} not found."),

@@ -12,6 +12,7 @@ from enum import StrEnum
 from sqlalchemy import (
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -160,9 +161,13 @@ class ProjectDocument(Base):
 
 
 class PhaseChange(Base):
-    """Phase history: every gate passed, by whom, when, with the approver's comment."""
+    """Phase history: every gate passed, by whom, when, with the approver's comment.
+
+    Phases only move forward, so a project enters each phase once: the unique index is what makes a gate
+    passed twice (two leaders approving at the same moment) impossible in the database itself."""
 
     __tablename__ = "pf_phase_change"
+    __table_args__ = (Index("uq_pf_phase_change_project_id_to_phase", "project_id", "to_phase", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("pf_project.id", ondelete="CASCADE"), index=True)
     from_phase: Mapped[str | None] = mapped_column(String(20))

@@ -4,6 +4,12 @@ Handing a project over to management registers (or updates) its service in the s
 with the project's product owner. That is part of the leader's gate approval, so it is done here in
 the same transaction as the phase change (the leader holds `gates.approve`, not `registers.write`);
 the audit hook records the service row like any other write.
+
+Simultaneous users: every change to the list of projects (a new project, a new name or priority, a gate)
+first takes one lock (`_lock_list`: a PostgreSQL advisory lock, SQLite's write lock), then reads; a gate
+also locks the project's row. The second of two leaders approving one gate therefore reads the first's
+approval and is refused plainly, naming who. In the database, a project enters each phase once and a
+name is taken once (unique keys); a writer that took no lock gets the same plain refusals.
 """
 from __future__ import annotations
 
@@ -14,9 +20,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from data.access import Actor
-from data.crud import for_edit, get_or_raise
+from data.audit import latest_change
+from data.crud import ensure_version, for_edit, get_or_raise
 from data.errors import BackofficeError, validate
 from data.i18n import t
+from data.locking import lock, lock_named, refusing_duplicates, unique_key
 from data.registers.models import Service, ServiceStatus, User
 from data.textsearch import equals_folded
 from portfolio.models import PHASES, DocumentKind, Phase, PhaseChange, Project, ProjectDocument
@@ -38,6 +46,32 @@ GATES: dict[str, Gate] = {
     Phase.ROLLOUT: Gate(Phase.ROLLOUT, Phase.CLOSING, ()),
     Phase.CLOSING: Gate(Phase.CLOSING, Phase.HANDED_OVER, (DocumentKind.FINAL_REPORT,), needs_product_owner=True),
 }
+
+
+PHASE_ONCE = unique_key(PhaseChange, "uq_pf_phase_change_project_id_to_phase")
+NAME_ONCE = unique_key(Project, "uq_pf_project_name")
+
+
+def _lock_list(session: Session) -> None:
+    """One writer at a time on the list of projects (names, priorities, phases)."""
+    lock_named(session, "portfolio.projects")
+
+
+def _lock_project(session: Session, project_id: int) -> None:
+    """The project's row, read again (PostgreSQL row lock; SQLite holds the write lock already)."""
+    lock(session, select(Project).where(Project.id == project_id))
+
+
+def _name_taken(name: str) -> BackofficeError:
+    return BackofficeError(t("pf.project.name_taken", name=name))
+
+
+def _gate_just_approved(session: Session, project_id: int, to_phase: str) -> BackofficeError:
+    project = session.get(Project, project_id)
+    who = session.scalar(select(PhaseChange.actor).where(PhaseChange.project_id == project_id,
+                                                         PhaseChange.to_phase == to_phase))
+    return BackofficeError(t("pf.gate.just_approved", phase=phase_label(to_phase), project=project.name,
+                             who=who or "-"))
 
 
 def phase_label(phase: str) -> str:
@@ -84,19 +118,20 @@ def _renumber(session: Session, moving: Project | None = None, rank: int | None 
 def create_project(session: Session, actor: Actor, payload) -> Project:
     actor.require("portfolio.write")
     data = validate(ProjectIn, payload)
+    _lock_list(session)
     _check_unique_name(session, data.name)
     _check_people(session, data)
     values = data.model_dump(exclude={"priority"})
     values["financing"] = data.financing.value
     top = session.scalar(select(func.max(Project.priority)).where(Project.phase != Phase.HANDED_OVER.value)) or 0
-    project = Project(**values, priority=top + 1, phase=Phase.PLANNING.value)
-    session.add(project)
-    session.flush()
-    project.history.append(PhaseChange(from_phase=None, to_phase=Phase.PLANNING.value, actor=actor.username,
-                                       comment=t("pf.history.created")))
-    if data.priority is not None:
-        _renumber(session, project, data.priority)
-    session.flush()
+    with refusing_duplicates(session, (NAME_ONCE,), lambda: _name_taken(data.name)):
+        project = Project(**values, priority=top + 1, phase=Phase.PLANNING.value)
+        session.add(project)
+        session.flush()
+        project.history.append(PhaseChange(from_phase=None, to_phase=Phase.PLANNING.value, actor=actor.username,
+                                           comment=t("pf.history.created")))
+        if data.priority is not None:
+            _renumber(session, project, data.priority)
     return project
 
 
@@ -105,23 +140,27 @@ def update_project(session: Session, actor: Actor, project_id: int, payload,
     """Edit name, service, people, financing and dates. The phase only changes through a gate."""
     actor.require("portfolio.write")
     data = validate(ProjectIn, payload)
+    _lock_list(session)
+    _lock_project(session, project_id)
     project = _project_for_edit(session, project_id, expected_version)
     if project.phase == Phase.HANDED_OVER.value:
         raise BackofficeError(t("pf.project.closed", name=project.name))
     _check_unique_name(session, data.name, project.id)
     _check_people(session, data)
-    for key, value in data.model_dump(exclude={"priority"}).items():
-        setattr(project, key, value)
-    project.financing = data.financing.value
-    if data.priority is not None and data.priority != project.priority:
-        _renumber(session, project, data.priority)
-    session.flush()
+    with refusing_duplicates(session, (NAME_ONCE,), lambda: _name_taken(data.name)):
+        for key, value in data.model_dump(exclude={"priority"}).items():
+            setattr(project, key, value)
+        project.financing = data.financing.value
+        if data.priority is not None and data.priority != project.priority:
+            _renumber(session, project, data.priority)
     return project
 
 
 def set_priority(session: Session, actor: Actor, project_id: int, rank: int) -> Project:
     """Move a project to `rank` in the live priority list; the others close up behind it."""
     actor.require("portfolio.write")
+    _lock_list(session)
+    _lock_project(session, project_id)
     project = get_project(session, project_id)
     if project.phase == Phase.HANDED_OVER.value:
         raise BackofficeError(t("pf.project.closed", name=project.name))
@@ -178,20 +217,29 @@ def approve_gate(session: Session, actor: Actor, project_id: int, payload=None,
     """A leader passes the project through its next gate; refused, naming what is missing."""
     actor.require("gates.approve")
     data = validate(GateIn, payload or {})
-    project = _project_for_edit(session, project_id, expected_version)
+    _lock_list(session)
+    _lock_project(session, project_id)
+    project = get_project(session, project_id)
+    if expected_version is not None and project.version != expected_version:
+        change = latest_change(project)
+        if change is not None and "phase" in change.changed_fields():   # the gate was approved meanwhile
+            raise BackofficeError(t("pf.gate.just_approved", phase=phase_label(project.phase), project=project.name,
+                                    who=change.actor))
+        ensure_version(project, expected_version, project.name)
     gate = GATES.get(project.phase)
     missing = gate_missing(session, project)
     if gate is None or missing:
         target = phase_label(gate.to_phase) if gate else phase_label(project.phase)
         raise BackofficeError(t("pf.gate.blocked", project=project.name, phase=target,
                                 missing="; ".join(missing)))
-    project.phase = gate.to_phase
-    project.history.append(PhaseChange(from_phase=gate.from_phase, to_phase=gate.to_phase, actor=actor.username,
-                                       comment=data.comment))
-    if gate.to_phase == Phase.HANDED_OVER:
-        register_service(session, project)
-        _renumber(session)
-    session.flush()
+    with refusing_duplicates(session, (PHASE_ONCE,), lambda: _gate_just_approved(session, project_id, gate.to_phase),
+                             stale=True):
+        project.history.append(PhaseChange(from_phase=gate.from_phase, to_phase=gate.to_phase,
+                                           actor=actor.username, comment=data.comment))
+        project.phase = gate.to_phase          # after the history is loaded: one audit entry for both
+        if gate.to_phase == Phase.HANDED_OVER:
+            register_service(session, project)
+            _renumber(session)
     return project
 
 

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from data import textguard
 from data.access import Actor
 from data.crud import delete_row, ensure_version, get_or_raise, new_or_for_edit, scalar_or_raise
 from data.errors import BackofficeError, RowError, ValidationFailed, errors_from_pydantic, validate
@@ -386,6 +387,8 @@ def read_demand(session: Session, content: bytes) -> tuple[list[date], list[dict
 
     def where(header: str) -> str:
         return _where(sheet, header)
+
+    textguard.refuse_rows(records, label=where)
 
     errors: list[RowError] = []
     projects_by_name = {p.name.strip().casefold(): p for p in session.scalars(select(Project))}

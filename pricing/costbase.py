@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from data import textguard
 from data.access import Actor
 from data.crud import delete_row, ensure_version, new_or_for_edit, scalar_or_raise
 from data.errors import BackofficeError, RowError, ValidationFailed, errors_from_pydantic, validate
@@ -293,15 +294,20 @@ def _choice(value, choices: tuple[str, ...], prefix: str) -> str | None:
     return None
 
 
+MAX_AMOUNT_ORE = 10**15   # ten trillion kroner: far above any cost line, far below BigInteger's limit
+MAX_FIGURE = Decimal(10**12)   # a key figure (users, tickets, inhabitants, a share): a trillion is plenty
+
+
 def _amount_ore(value) -> int | None:
-    if value is None or value == "":
+    if value is None or value == "" or isinstance(value, bool):
         return None
     try:
         if isinstance(value, str):
             value = value.replace(" ", "").replace("\u00a0", "").replace(",", ".")
-        return to_ore(Decimal(str(value)))
-    except (InvalidOperation, ValueError):
+        amount = to_ore(Decimal(str(value)))
+    except (InvalidOperation, ValueError, OverflowError):
         return None
+    return amount if abs(amount) <= MAX_AMOUNT_ORE else None
 
 
 def sheet_names() -> tuple[str, str, str]:
@@ -328,6 +334,11 @@ def import_cost_base(session: Session, actor: Actor, year: int, content: bytes) 
     finally:
         workbook.close()
     errors: list[RowError] = []
+    refused = []   # control characters, in any sheet: refused before anything is looked up
+    for name, (_headers, rows) in sheets.items():
+        refused += textguard.find_cells(rows, label=lambda header, name=name: f"{name}: {header}")
+    if refused:
+        raise textguard.refusal(refused)
     codes = {code: sid for sid, code in service_codes(session).items()}
 
     pools: dict[str, dict] = {}
@@ -365,7 +376,7 @@ def import_cost_base(session: Session, actor: Actor, year: int, content: bytes) 
                 errors.append(RowError(number, _header("service"), t("service.not_found", code=service)))
             try:
                 figure = Decimal(str(_value(record, "figure")).replace(",", "."))
-                if figure < 0:
+                if not figure.is_finite() or figure < 0 or figure > MAX_FIGURE:
                     raise InvalidOperation
             except (InvalidOperation, ValueError):
                 errors.append(RowError(number, _header("figure"), t("price.bad_number")))

@@ -280,7 +280,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                  "den godkjent som ny versjon.",
                                  "An approved price list cannot be changed or deleted. Make a new calculation and "
                                  "have it approved as a new version."),
-    "price.already_approved": ("Kalkyle {number} er allerede godkjent.", "Calculation {number} is already approved."),
+    "price.already_approved": ("Kalkyle {number} for {service} {year} er allerede godkjent av {who} (prisliste "
+                               "versjon {version}).",
+                               "Calculation {number} for {service} {year} is already approved by {who} (price list "
+                               "version {version})."),
+    "price.just_approved": ("Kalkyle {number} for {service} {year} ble nettopp godkjent av {who} (prisliste "
+                            "versjon {version}).",
+                            "Calculation {number} for {service} {year} was just approved by {who} (price list "
+                            "version {version})."),
+    "price.list_just_approved": ("Prislisten for {service} {year} ble nettopp godkjent av {who} (versjon {version}). "
+                                 "Se på den før du godkjenner en ny versjon.",
+                                 "The price list for {service} {year} was just approved by {who} (version "
+                                 "{version}). Look at it before you approve a new version."),
+    "price.calculation_just_saved": ("Kalkyle {number} for {service} {year} ble nettopp lagret av {who}. "
+                                     "Prøv igjen.",
+                                     "Calculation {number} for {service} {year} was just saved by {who}. "
+                                     "Try again."),
     # cost base page
     "price.tab.summary": ("Oversikt", "Summary"),
     "price.tab.items": ("Kostnadslinjer", "Cost lines"),

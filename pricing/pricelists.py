@@ -3,6 +3,11 @@
 An approved list and its calculation never change (a guard refuses any update or delete at flush);
 a change is a new calculation, approved as a new version, which supersedes the earlier one.
 
+Leaders approving at the same moment take the service's lock first (PostgreSQL: its row; SQLite: the
+write lock), so versions are numbered one after the other and a calculation is approved once; the
+database's keys (one list per calculation, one version number per service and year) refuse a writer that
+took no lock, and every loser is told plainly who approved it.
+
 For invoicing (issue 6) and anyone else who needs the price in force:
 
     from pricing.pricelists import approved_price
@@ -22,8 +27,9 @@ from sqlalchemy.orm import Session
 from data.access import Actor
 from data.crud import get_or_raise
 from data.db import utcnow
-from data.errors import BackofficeError, validate
+from data.errors import BackofficeError, ConflictError, validate
 from data.i18n import t
+from data.locking import lock, refusing_duplicates, unique_key
 from data.registers.models import Service
 from data.registers.registry import get_service
 from pricing.models import PriceCalculation, PriceList
@@ -85,21 +91,49 @@ def approved_prices(session: Session, year: int) -> dict[str, ApprovedPrice]:
     return {code: _to_price(pl, code) for pl, code in rows}
 
 
+APPROVAL_KEYS = (unique_key(PriceList, "uq_pricing_price_list_calculation_id"),
+                 unique_key(PriceList, "uq_pricing_price_list_service_id_year_number"))
+
+
+def _lock(session: Session, calc: PriceCalculation) -> None:
+    """Serialise approvals of the service's lists, then read the calculation again."""
+    lock(session, select(Service.id).where(Service.id == calc.service_id))
+    session.refresh(calc)
+
+
+def _approved_already(session: Session, calc: PriceCalculation, just: bool) -> ConflictError:
+    """Who approved this calculation (or, if another one took the version number, that one)."""
+    service = session.get(Service, calc.service_id)
+    own = session.scalar(select(PriceList).where(PriceList.calculation_id == calc.id))
+    if own is not None:
+        key = "price.just_approved" if just else "price.already_approved"
+        return ConflictError(t(key, number=calc.number, service=service.name, year=calc.year, who=own.approved_by,
+                               version=own.number))
+    latest = session.scalar(select(PriceList).where(PriceList.service_id == calc.service_id,
+                                                    PriceList.year == calc.year)
+                            .order_by(PriceList.number.desc()).limit(1))
+    return ConflictError(t("price.list_just_approved", service=service.name, year=calc.year,
+                           who=latest.approved_by if latest else "-", version=latest.number if latest else "-"))
+
+
 def approve(session: Session, actor: Actor, payload) -> PriceList:
     """A leader approves a calculation as the year's price list (a new version if one exists)."""
     actor.require("pricing.approve")
     data = validate(ApprovalIn, payload)
     calc = get_or_raise(session, PriceCalculation, data.calculation_id, "price.calculation_not_found")
+    actor.require_approval("pricing.approve", calc.created_by)
+    was_draft = calc.status == "draft"
+    _lock(session, calc)
     if calc.status != "draft":
-        raise BackofficeError(t("price.already_approved", number=calc.number))
+        raise _approved_already(session, calc, just=was_draft)
     number = (session.scalar(select(func.max(PriceList.number)).where(
         PriceList.service_id == calc.service_id, PriceList.year == calc.year)) or 0) + 1
-    calc.status = "approved"
-    price_list = PriceList(service_id=calc.service_id, year=calc.year, number=number, calculation_id=calc.id,
-                           approved_by=actor.username, approved_at=utcnow(), comment=data.comment,
-                           calculation=calc)
-    session.add(price_list)
-    session.flush()
+    with refusing_duplicates(session, APPROVAL_KEYS, lambda: _approved_already(session, calc, just=True), stale=True):
+        calc.status = "approved"
+        price_list = PriceList(service_id=calc.service_id, year=calc.year, number=number, calculation_id=calc.id,
+                               approved_by=actor.username, approved_at=utcnow(), comment=data.comment,
+                               calculation=calc)
+        session.add(price_list)
     return price_list
 
 

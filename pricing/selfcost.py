@@ -24,8 +24,9 @@ from sqlalchemy.orm import Session
 from data.access import Actor
 from data.crud import delete_row, get_or_raise
 from data.db import utcnow
-from data.errors import BackofficeError, RowError, ValidationFailed, validate
+from data.errors import BackofficeError, ConflictError, RowError, ValidationFailed, validate
 from data.i18n import t
+from data.locking import lock, refusing_duplicates, unique_key
 from data.registers.models import Organisation, Service
 from data.registers.registry import find_organisation, get_service
 from pricing import capital, costbase, digifin, pricelists, sources
@@ -291,15 +292,24 @@ def calculate_price(session: Session, actor: Actor, request) -> PriceCalculation
     inputs = build_inputs(session, data)
     result = compute(inputs)
     service = get_service(session, data.service)
+    lock(session, select(Service.id).where(Service.id == service.id))     # numbered one at a time per service
     number = (session.scalar(select(func.max(PriceCalculation.number)).where(
         PriceCalculation.service_id == service.id, PriceCalculation.year == data.year)) or 0) + 1
     calc = PriceCalculation(service_id=service.id, year=data.year, number=number, status="draft",
                             basis=data.basis, note=data.note, inputs=inputs, result=result,
                             self_cost_ore=result["self_cost_ore"], expected_revenue_ore=result["expected_revenue_ore"],
                             created_by=actor.username, created_at=utcnow())
-    session.add(calc)
-    session.flush()
+    with refusing_duplicates(session, (unique_key(PriceCalculation, "uq_pricing_calculation_service_id_year_number"),),
+                             lambda: _numbered_meanwhile(session, service, data.year, number)):
+        session.add(calc)
     return calc
+
+
+def _numbered_meanwhile(session: Session, service: Service, year: int, number: int) -> ConflictError:
+    who = session.scalar(select(PriceCalculation.created_by).where(
+        PriceCalculation.service_id == service.id, PriceCalculation.year == year, PriceCalculation.number == number))
+    return ConflictError(t("price.calculation_just_saved", number=number, service=service.name, year=year,
+                           who=who or "-"))
 
 
 def recalculate(calc: PriceCalculation) -> dict:

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data import crud
+from data import crud, textguard
 from data.access import Actor
 from data.appspec import Kpi
 from data.errors import BackofficeError, RowError, ValidationFailed, errors_from_pydantic, validate
@@ -147,6 +147,9 @@ def update_scores(session: Session, actor: Actor, assessment_id: int, rows: list
             item = NsmScoreIn.model_validate(row)
         except ValidationError as exc:
             errors.extend(errors_from_pydantic(exc, row_number))
+            continue
+        if refused := textguard.field_errors(item, row_number):
+            errors.extend(refused)
             continue
         if item.measure_id not in known:
             errors.append(RowError(row_number, "measure_id", t("nsm.error.unknown_measure", id=item.measure_id)))

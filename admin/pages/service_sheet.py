@@ -4,7 +4,6 @@ import streamlit as st
 
 from admin.exports import sheet_markdown, sheet_workbook
 from admin.service_sheet import build_sheet
-from data.errors import BackofficeError
 from data.i18n import t
 from data.pages import common
 from data.registers.registry import list_services
@@ -23,8 +22,8 @@ code = st.selectbox(t("sheet.choose"), owned_first, format_func=services.get)
 try:
     with common.session() as session:
         sheet = build_sheet(session, code)
-except BackofficeError as error:
-    st.error(error.message)
+except Exception as error:  # the error boundary: plain language, the detail logged under an error id
+    common.show_error(error)
     st.stop()
 
 st.subheader(sheet.name)

@@ -19,7 +19,8 @@ common.header("page.users", "users.intro")
 with common.session() as session:
     users = [
         {"username": u.username, "full_name": u.full_name, "email": u.email, "roles": u.roles,
-         "active": u.active, "locked_until": u.locked_until, "last_sign_in": u.last_sign_in, "version": u.version}
+         "active": u.active, "must_change_password": u.must_change_password, "locked_until": u.locked_until,
+         "last_sign_in": u.last_sign_in, "version": u.version}
         for u in list_users(session)
     ]
 
@@ -36,6 +37,8 @@ else:
             "username": t("users.username"), "full_name": t("users.full_name"), "email": t("users.email"),
             "roles": t("users.roles"),
             "active": st.column_config.CheckboxColumn(t("users.active")),
+            "must_change_password": st.column_config.CheckboxColumn(t("users.must_change_password"),
+                                                                    help=t("users.must_change_password_help")),
             "locked_until": common.datetime_column(t("users.locked_until")),
             "last_sign_in": common.datetime_column(t("users.last_sign_in")),
         },
@@ -51,7 +54,7 @@ with add:
         roles = c2.multiselect(t("users.roles"), ROLES, format_func=lambda r: t(f"role.{r}"))
         submitted = st.form_submit_button(t("users.add"), type="primary")
     if submitted:
-        password = generate_password()
+        password = generate_password(username)  # a one-time password: replaced at the first sign-in
         created = common.write(create_user, {"username": username, "full_name": full_name, "email": email,
                                              "roles": roles, "password": password})
         if created:
@@ -71,7 +74,7 @@ with edit:
                     st.rerun()
         c1, c2 = st.columns(2)
         if c1.button(t("users.reset_password"), icon=":material/lock_reset:"):
-            password = generate_password()
+            password = generate_password(chosen)  # a one-time password: replaced at the next sign-in
             if common.write(set_password, chosen, password):
                 st.success(t("users.password_reset", username=chosen, password=password))
         if user["active"]:

@@ -66,6 +66,9 @@ def call(fn, *args, success: str | None = None, **kwargs):
     except BackofficeError as error:
         show_error(error)
         return None
+    except Exception as error:  # the error boundary: plain language, the detail logged under an error id
+        common.show_error(error)
+        return None
     if success:
         st.toast(success, icon=":material/check_circle:")
     return result if result is not None else True

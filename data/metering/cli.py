@@ -7,9 +7,8 @@ import time
 from pathlib import Path
 
 import data.metering
-from data import bootstrap
+from data import bootstrap, boundary
 from data.cli import run_command
-from data.errors import BackofficeError
 from data.excel import csv_export
 from data.formatting import number
 from data.i18n import t
@@ -19,18 +18,28 @@ from data.metering.ingest import BatchRejected, Rejection
 
 
 class _Progress:
-    """A one-line progress display on stderr (only when stderr is a terminal, or when forced)."""
+    """A one-line progress display on stderr (only when stderr is a terminal, or when forced): first the
+    checking pass, then the chunks written."""
 
-    def __init__(self, enabled: bool, total_bytes: int | None = None):
+    def __init__(self, enabled: bool):
         self.enabled = enabled
+        self.phase = None
         self.started = time.monotonic()
-        self.total_bytes = total_bytes
+        self.first = 0
 
-    def __call__(self, seen: int) -> None:
+    def __call__(self, phase: str, seen: int, total: int | None) -> None:
         if not self.enabled:
             return
-        elapsed = max(time.monotonic() - self.started, 1e-6)
-        sys.stderr.write("\r" + t("meter.cli_progress", count=number(seen), rate=number(seen / elapsed)) + "   ")
+        if phase != self.phase:
+            if self.phase is not None:
+                sys.stderr.write("\n")
+            self.phase, self.started, self.first = phase, time.monotonic(), seen
+        rate = number((seen - self.first) / max(time.monotonic() - self.started, 1e-6))
+        if phase == "check":
+            line = t("meter.cli_progress_check", count=number(seen), rate=rate)
+        else:
+            line = t("meter.cli_progress_write", count=number(seen), total=number(total), rate=rate)
+        sys.stderr.write("\r" + line + "   ")
         sys.stderr.flush()
 
     def done(self) -> None:
@@ -58,12 +67,33 @@ def cmd_ingest(args) -> int:
         result = rejected.result
         if shown["count"] > args.max_errors:
             print(t("meter.cli_more_rejected", count=number(shown["count"] - args.max_errors)), file=sys.stderr)
-        print(t("meter.cli_summary_rejected", accepted=number(0), duplicates=number(result.duplicates),
-                rejected=number(result.rejected)))
+        if result.partial:
+            print(rejected.message.splitlines()[0], file=sys.stderr)
+            print(t("meter.cli_summary_partly", accepted=number(result.accepted), duplicates=number(result.duplicates),
+                    rejected=number(result.rejected), batch=result.batch_id))
+        else:
+            print(t("meter.cli_summary_rejected", accepted=number(0), duplicates=number(result.duplicates),
+                    rejected=number(result.rejected)))
         return 1
     progress.done()
+    if result.resumed_at:
+        print(t("meter.cli_resumed", batch=result.batch_id, count=number(result.resumed_at)))
     print(t("meter.cli_summary", accepted=number(result.accepted), duplicates=number(result.duplicates),
-            rejected=number(0), late=number(result.late), batch=result.batch_id))
+            rejected=number(0), late=number(result.late), batch=result.batch_id, chunks=number(result.chunks)))
+    return 0
+
+
+def cmd_batches(args) -> int:
+    rows = run_command(args, lambda s, a: metering.recent_batches(s, args.limit))
+    if not rows:
+        print(t("meter.no_batches"))
+    for r in rows:
+        progress = t("meter.cli_batch_progress", received=number(r["received"]),
+                     total=number(r["total_events"] if r["total_events"] is not None else r["received"]),
+                     chunks=number(r["chunks_done"]))
+        print(t("meter.cli_batch_line", id=r["id"], received_at=f"{r['received_at']:%d.%m.%Y %H:%M}",
+                channel=r["channel"], status=r["status"], progress=progress, accepted=number(r["accepted"]),
+                name=r["filename"] or r["source"] or ""))
     return 0
 
 
@@ -194,6 +224,10 @@ def register_cli(subparsers) -> None:
     p.add_argument("--max-errors", type=int, default=1000, help=t("meter.cli_help_max_errors"))
     p.set_defaults(func=cmd_ingest)
 
+    p = meter.add_parser("batches", help=t("meter.cli_help_batches"))
+    p.add_argument("--limit", type=int, default=20, help=t("meter.cli_help_limit"))
+    p.set_defaults(func=cmd_batches)
+
     p = meter.add_parser("api", help=t("meter.cli_help_api"))
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8088)
@@ -258,11 +292,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--as", dest="as_user", metavar="USER")
     register_cli(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
-    try:
-        return args.func(args) or 0
-    except BackofficeError as error:
-        print(error.message, file=sys.stderr)
-        return 1
+    with boundary.logging_to_file():
+        try:
+            return args.func(args) or 0
+        except Exception as error:  # the one error boundary: a plain message here, the detail in the log
+            print(boundary.message(error, where="cli meter"), file=sys.stderr)
+            return 1
 
 
 if __name__ == "__main__":

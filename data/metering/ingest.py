@@ -15,36 +15,68 @@ written in chunks so memory stays flat for a file of any length:
    statement per 100 roll-up rows on SQLite, one over arrays on PostgreSQL), and one audit entry
    summarises the batch. If any event was rejected, the caller gets `BatchRejected` (listing every
    rejected event and why) and the transaction is rolled back.
+
+A file (`run_file`, `backoffice meter ingest`) is not one transaction: a file of millions of events
+would hold SQLite's only write lock for minutes, and every other writer would give up with
+"database is locked". It is read twice. The first pass checks every event (against the registers and
+the events already stored, and keys repeated across the file) and writes nothing: any rejection
+rejects the whole file, listed by line. The second pass writes it in committed chunks of
+FILE_CHUNK_SIZE events, each with its roll-ups, its progress on the batch row and its audit entry, so
+the write lock is held for one chunk at a time and other writers get in between chunks. A run that
+stops half-way (a crash, Ctrl-C, a killed process) leaves whole chunks only; running the same file
+again takes over its unfinished batch and goes on after the last chunk committed, and the idempotency
+key makes any overlap count once.
 """
 from __future__ import annotations
 
 import csv
 import gc
+import hashlib
 import io
 import json
+import logging
+import marshal
 import math
 import re
+import secrets
+import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from itertools import chain, islice, repeat
 from operator import itemgetter
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from data import audit
 from data.db import utcnow
 from data.errors import BackofficeError, RowError, ValidationFailed
+from data.excel import allow_long_csv_fields
 from data.i18n import t
 from data.metering.models import ClosedMonth, Meter, UsageBatch
 from data.registers.models import Organisation
 
+log = logging.getLogger(__name__)
+
 OSLO = ZoneInfo("Europe/Oslo")
 CHUNK_SIZE = 5000
+FILE_CHUNK_SIZE = 20_000               # events a file writes per committed transaction (one write-lock hold)
+# SQLite: after every YIELD_EVERY seconds of holding the write lock, at least WRITER_GAP seconds pass between a
+# chunk's commit and the next chunk's first write. A writer waiting for the lock retries at least every 100 ms
+# (SQLite's busy handler), so such a gap always lets it in: it waits about YIELD_EVERY and one chunk at most.
+# (A gap after every chunk measured 30-40 % slower; chunks follow each other within milliseconds otherwise.)
+WRITER_GAP = 0.15
+YIELD_EVERY = 0.5
 CLOCK_SKEW = timedelta(minutes=5)      # how far in the future an event's time may be (sender clocks)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)   # no platform usage is older: an earlier time is a sender's error
+EARLIEST_TEXT = EARLIEST.isoformat(" ", "microseconds")[:26]   # as stored: '2000-01-01 00:00:00.000000'
+SHOWN_CHARS = 80                       # a rejected value is quoted in an error up to this many characters
 MAX_QUANTITY = 10**12
 MAX_TEXT = 200
 MAX_REPORTED = 1000                    # rejections kept in the result; all are passed to on_reject
@@ -59,6 +91,15 @@ _EVENT_COLUMNS = ("source", "event_id", "meter_id", "organisation_id", "occurred
 
 
 # --- results -----------------------------------------------------------------------------------
+
+
+def shown(value, limit: int = SHOWN_CHARS) -> str:
+    """`value` as quoted in an error: at most `limit` characters, cut with "…" (a rejected id or value may be
+    megabytes long; an error must not echo it back whole)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 4 * limit:
+        return f"{value:x}"[:limit] + "…"     # str() refuses ints of more than 4 300 digits
+    text = value if isinstance(value, str) else str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 @dataclass(frozen=True)
@@ -91,24 +132,38 @@ class IngestResult:
     rejected: int = 0
     late: int = 0
     rejections: list[Rejection] = field(default_factory=list)
+    # Files only: chunks committed, events a re-run skipped because an earlier run had written them,
+    # the longest time one chunk held the write lock (seconds), and whether some chunks stayed written
+    # although the batch failed (a conflict that arrived from elsewhere between the two passes).
+    chunks: int = 0
+    resumed_at: int = 0
+    longest_hold: float = 0.0
+    partial: bool = False
 
     @property
     def total(self) -> int:
         return self.received
 
-    def as_dict(self) -> dict:
+    def as_dict(self, max_errors: int | None = None) -> dict:
+        shown_rejections = self.rejections if max_errors is None else self.rejections[:max_errors]
         return {"batch_id": self.batch_id, "received": self.received, "accepted": self.accepted, "duplicates": self.duplicates,
                 "rejected": self.rejected, "late": self.late,
-                "errors": [r.as_dict() for r in self.rejections]}
+                "errors": [r.as_dict() for r in shown_rejections],
+                "errors_omitted": self.rejected - len(shown_rejections)}
 
 
 class BatchRejected(ValidationFailed):
-    """At least one event was rejected: nothing of the batch was written."""
+    """At least one event was rejected: nothing of the batch was written (`result.partial`: the chunks
+    committed before the rejection stay written)."""
 
     def __init__(self, result: IngestResult):
         self.result = result
         errors = [RowError(r.index, r.field, f"{r.event_id or '-'}: {r.reason}") for r in result.rejections]
-        summary = t("meter.batch_rejected", rejected=result.rejected, total=result.total)
+        if result.partial:
+            summary = t("meter.batch_rejected_partly", rejected=result.rejected, accepted=result.accepted,
+                        batch=result.batch_id)
+        else:
+            summary = t("meter.batch_rejected", rejected=result.rejected, total=result.total)
         super().__init__(errors, summary=summary)
 
 
@@ -174,24 +229,35 @@ def _text(event: dict, name: str) -> str:
         raise _Reject(name, t("meter.reason.too_long", max=MAX_TEXT))
     if "\x00" in value:
         raise _Reject(name, t("meter.reason.nul_character"))
+    if not _encodable(value):
+        raise _Reject(name, t("meter.reason.not_text"))
     return value
+
+
+def _encodable(text: str) -> bool:
+    """False for text that cannot be stored: an unpaired surrogate, which a JSON escape such as "\\ud800" gives."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _quantity(value) -> int:
     if isinstance(value, bool):
-        raise _Reject("data.quantity", t("meter.reason.quantity_not_whole", value=value))
+        raise _Reject("data.quantity", t("meter.reason.quantity_not_whole", value=shown(value)))
     if isinstance(value, int):
         quantity = value
     elif isinstance(value, float) and math.isfinite(value) and value.is_integer():
         quantity = int(value)
-    elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    elif isinstance(value, str) and value.strip().lstrip("-").isascii() and value.strip().lstrip("-").isdigit():
         quantity = int(value.strip())
     else:
-        raise _Reject("data.quantity", t("meter.reason.quantity_not_whole", value=value))
+        raise _Reject("data.quantity", t("meter.reason.quantity_not_whole", value=shown(value)))
     if quantity < 0:
-        raise _Reject("data.quantity", t("meter.reason.quantity_negative", value=quantity))
+        raise _Reject("data.quantity", t("meter.reason.quantity_negative", value=shown(quantity)))
     if quantity > MAX_QUANTITY:
-        raise _Reject("data.quantity", t("meter.reason.quantity_too_large", value=quantity))
+        raise _Reject("data.quantity", t("meter.reason.quantity_too_large", value=shown(quantity)))
     return quantity
 
 
@@ -202,17 +268,17 @@ def _organisation(ctx: _Context, subject: str, day: date) -> int:
     elif key.isdigit() and len(key) == 4:
         candidates = ctx.by_municipality.get(key, [])
     else:
-        raise _Reject("subject", t("meter.reason.subject_format", value=subject))
+        raise _Reject("subject", t("meter.reason.subject_format", value=shown(subject)))
     if not candidates:
-        raise _Reject("subject", t("meter.reason.unknown_organisation", value=subject))
+        raise _Reject("subject", t("meter.reason.unknown_organisation", value=shown(subject)))
     for oid, valid_from, valid_to in candidates:
         if (valid_from is None or valid_from <= day) and (valid_to is None or day <= valid_to):
             return oid
     first = min((c[1] for c in candidates if c[1]), default=None)
     if first and day < first:
-        raise _Reject("time", t("meter.reason.before_organisation", subject=subject, day=day.strftime("%d.%m.%Y"),
+        raise _Reject("time", t("meter.reason.before_organisation", subject=shown(subject), day=day.strftime("%d.%m.%Y"),
                                 start=first.strftime("%d.%m.%Y")))
-    raise _Reject("time", t("meter.reason.organisation_ended", subject=subject, day=day.strftime("%d.%m.%Y")))
+    raise _Reject("time", t("meter.reason.organisation_ended", subject=shown(subject), day=day.strftime("%d.%m.%Y")))
 
 
 def _slow_text_checks(event: dict) -> None:
@@ -229,35 +295,37 @@ def check_event(ctx: _Context, event) -> tuple:
     """
     if type(event) is not dict:
         if isinstance(event, Malformed):
-            raise _Reject(None, t("meter.reason.malformed_json", problem=event.problem))
+            raise _Reject(None, t("meter.reason.malformed_json", problem=shown(event.problem)))
         if not isinstance(event, dict):
             raise _Reject(None, t("meter.reason.not_object"))
     get = event.get
     if get("specversion") != "1.0":
-        raise _Reject("specversion", t("meter.reason.specversion", value=get("specversion")))
+        raise _Reject("specversion", t("meter.reason.specversion", value=shown(get("specversion"))))
     event_id, source, meter_code, subject, raw_time = get("id"), get("source"), get("type"), get("subject"), get("time")
     for value in (event_id, source, meter_code, subject, raw_time):
         if type(value) is not str or not value or len(value) > MAX_TEXT or value.isspace() or "\x00" in value:
             _slow_text_checks(event)
+    if not (event_id.isascii() or _encodable(event_id)) or not (source.isascii() or _encodable(source)):
+        _slow_text_checks(event)   # stored as given: text that cannot be stored is refused (isascii is O(1))
     if ctx.source is not None and source != ctx.source:
-        raise _Reject("source", t("meter.reason.source_mismatch", value=source, expected=ctx.source))
+        raise _Reject("source", t("meter.reason.source_mismatch", value=shown(source), expected=shown(ctx.source)))
     meter = ctx.meters.get(meter_code)
     if meter is None:
-        raise _Reject("type", t("meter.reason.unknown_meter", value=meter_code))
+        raise _Reject("type", t("meter.reason.unknown_meter", value=shown(meter_code)))
     if not meter[1]:
-        raise _Reject("type", t("meter.reason.inactive_meter", value=meter_code))
+        raise _Reject("type", t("meter.reason.inactive_meter", value=shown(meter_code)))
     if ctx.service_id is not None and meter[2] != ctx.service_id:
-        raise _Reject("type", t("meter.reason.meter_not_for_source", value=meter_code))
+        raise _Reject("type", t("meter.reason.meter_not_for_source", value=shown(meter_code)))
     content_type = get("datacontenttype")
     if content_type is not None and content_type != "application/json":
-        raise _Reject("datacontenttype", t("meter.reason.content_type", value=content_type))
+        raise _Reject("datacontenttype", t("meter.reason.content_type", value=shown(content_type)))
     try:
         parsed = datetime.fromisoformat(raw_time)
     except ValueError:
         try:  # RFC 3339 allows a lower-case t and z
             parsed = datetime.fromisoformat(raw_time.upper())
         except ValueError:
-            raise _Reject("time", t("meter.reason.time_format", value=raw_time)) from None
+            raise _Reject("time", t("meter.reason.time_format", value=shown(raw_time))) from None
     length = len(raw_time)
     if (parsed.tzinfo is UTC and length in (20, 24, 27) and raw_time[4] == "-" == raw_time[7]
             and raw_time[13] == ":" and (length == 20 or raw_time[19] == ".")):  # YYYY-MM-DDTHH:MM:SS[.fff[fff]]Z
@@ -265,11 +333,16 @@ def check_event(ctx: _Context, event) -> tuple:
                                           raw_time[11:23] + "000" if length == 24 else raw_time[11:26])
     else:
         if parsed.tzinfo is None or length < 16:
-            raise _Reject("time", t("meter.reason.time_format", value=raw_time))
-        parsed = parsed.astimezone(UTC)
-        occurred = parsed.isoformat(" ", "microseconds")[:26]
+            raise _Reject("time", t("meter.reason.time_format", value=shown(raw_time)))
+        if not EARLIEST.year - 1 <= parsed.year <= int(ctx.latest[:4]) + 1:   # year 1 or 9999 cannot move to UTC
+            occurred = "0000" if parsed.year < EARLIEST.year else "9999"
+        else:
+            parsed = parsed.astimezone(UTC)
+            occurred = parsed.isoformat(" ", "microseconds")[:26]
     if occurred > ctx.latest:
-        raise _Reject("time", t("meter.reason.future", value=raw_time))
+        raise _Reject("time", t("meter.reason.future", value=shown(raw_time)))
+    if occurred < EARLIEST_TEXT:
+        raise _Reject("time", t("meter.reason.too_early", value=shown(raw_time), earliest=EARLIEST.strftime("%d.%m.%Y")))
     # Norwegian time is UTC+1 or +2: the local date differs from the UTC date only from 22:00 UTC.
     local = parsed.astimezone(OSLO).date() if parsed.hour >= 22 else parsed.date()
     key = (local.year, local.month)
@@ -396,31 +469,7 @@ class _Writer:
                 cur.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_PG_LOCK_NAMESPACE, source))
 
     def _stored(self, keys: list[tuple[str, str]], before: int | None = None) -> dict[tuple[str, str], tuple]:
-        """The stored content of those `keys` that exist (on SQLite: with an id at or below `before`)."""
-        by_source: dict[str, list[str]] = {}
-        for source, event_id in keys:
-            by_source.setdefault(source, []).append(event_id)
-        found = {}
-        cur = self.raw.cursor()
-        try:
-            for source, ids in by_source.items():
-                if self.postgres:
-                    cur.execute("SELECT event_id, meter_id, organisation_id, occurred_at, quantity FROM usage_event "
-                                "WHERE source = %s AND event_id = ANY(%s)", (source, ids))
-                    for event_id, meter_id, org_id, occurred, quantity in cur:
-                        found[(source, event_id)] = (
-                            meter_id, org_id, occurred.astimezone(UTC).isoformat(" ", "microseconds")[:26], quantity)
-                    continue
-                for start in range(0, len(ids), 30000):
-                    part = ids[start:start + 30000]
-                    cur.execute("SELECT event_id, meter_id, organisation_id, occurred_at, quantity FROM usage_event "
-                                f"WHERE source = ? AND event_id IN ({','.join('?' * len(part))}) AND id <= ?",
-                                (source, *part, before if before is not None else 2**62))
-                    for event_id, meter_id, org_id, occurred, quantity in cur:
-                        found[(source, event_id)] = (meter_id, org_id, occurred, quantity)
-        finally:
-            cur.close()
-        return found
+        return _stored(self.raw, self.postgres, keys, before)
 
     def add_to_rollups(self) -> int:
         """Add the batch's totals to usage_monthly in key order with one upsert per 100 roll-up rows
@@ -452,6 +501,34 @@ class _Writer:
         return len(rows)
 
 
+def _stored(raw, postgres: bool, keys: list[tuple[str, str]], before: int | None = None) -> dict[tuple[str, str], tuple]:
+    """The stored content of those `keys` that exist (on SQLite: with an id at or below `before`)."""
+    by_source: dict[str, list[str]] = {}
+    for source, event_id in keys:
+        by_source.setdefault(source, []).append(event_id)
+    found = {}
+    cur = raw.cursor()
+    try:
+        for source, ids in by_source.items():
+            if postgres:
+                cur.execute("SELECT event_id, meter_id, organisation_id, occurred_at, quantity FROM usage_event "
+                            "WHERE source = %s AND event_id = ANY(%s)", (source, ids))
+                for event_id, meter_id, org_id, occurred, quantity in cur:
+                    found[(source, event_id)] = (
+                        meter_id, org_id, occurred.astimezone(UTC).isoformat(" ", "microseconds")[:26], quantity)
+                continue
+            for start in range(0, len(ids), 30000):
+                part = ids[start:start + 30000]
+                cur.execute("SELECT event_id, meter_id, organisation_id, occurred_at, quantity FROM usage_event "
+                            f"WHERE source = ? AND event_id IN ({','.join('?' * len(part))}) AND id <= ?",
+                            (source, *part, before if before is not None else 2**62))
+                for event_id, meter_id, org_id, occurred, quantity in cur:
+                    found[(source, event_id)] = (meter_id, org_id, occurred, quantity)
+    finally:
+        cur.close()
+    return found
+
+
 def _sqlite_insert_many(cur, head: str, values: str, tail: str, rows: list[tuple]) -> int:
     """Run `head values,values,... tail` over `rows`, SQLITE_ROWS_PER_STATEMENT rows to a statement; returns
     the rows changed. One statement with many VALUES rows costs the sqlite3 module one bind-step-reset
@@ -481,8 +558,10 @@ _ROLLUP_KEY, _QUANTITY, _LATE = itemgetter(5, 2, 3), itemgetter(6), itemgetter(7
 def _all_text(values: list) -> bool:
     """Every value a non-blank string of at most MAX_TEXT characters, without NUL (PostgreSQL cannot store it)."""
     lengths = set(map(len, values)) if set(map(type, values)) == {str} else {0}
-    return (min(lengths) > 0 and max(lengths) <= MAX_TEXT and not any(map(str.isspace, values))
-            and "\x00" not in "".join(values))
+    if not (min(lengths) > 0 and max(lengths) <= MAX_TEXT and not any(map(str.isspace, values))):
+        return False
+    joined = "".join(values)
+    return "\x00" not in joined and _encodable(joined)
 
 
 def _fast_rows(ctx: _Context, fast_meters: dict[str, int], items: list[tuple[int, object]]) -> list[tuple] | None:
@@ -528,18 +607,18 @@ def _fast_rows(ctx: _Context, fast_meters: dict[str, int], items: list[tuple[int
     column = "\n".join(times)
     if not _FAST_TIMES.fullmatch(column):   # the shape, and hours, minutes and seconds within range
         return None
-    day_of_each = list(map(_DAY, times))
-    month_of_day = {day: day[:7] + "-01" for day in set(day_of_each)}
-    try:
-        month_ends = {day for day in month_of_day if (date.fromisoformat(day) + timedelta(days=1)).day == 1}
-    except ValueError:   # a day that does not exist, such as 2025-02-30
-        return None
     lengths = set(map(len, times))
     if len(lengths) == 1:   # the usual case: one way of writing times in a chunk, rewritten in one go
         occurred = column.replace("T", " ").replace("Z", _FRACTION[lengths.pop()]).split("\n")
     else:
         occurred = [t[:10] + " " + t[11:-1] + _FRACTION[len(t)] for t in times]
-    if max(occurred) > ctx.latest:
+    if max(occurred) > ctx.latest or min(occurred) < EARLIEST_TEXT:
+        return None
+    day_of_each = list(map(_DAY, times))
+    month_of_day = {day: day[:7] + "-01" for day in set(day_of_each)}
+    try:
+        month_ends = {day for day in month_of_day if (date.fromisoformat(day) + timedelta(days=1)).day == 1}
+    except ValueError:   # a day that does not exist, such as 2025-02-30
         return None
     months = list(map(month_of_day.__getitem__, day_of_each))
     # Norwegian time is UTC+1 or +2: the local month differs from the UTC one only from 22:00 UTC on a month's last day.
@@ -556,37 +635,35 @@ def _fast_rows(ctx: _Context, fast_meters: dict[str, int], items: list[tuple[int
 # --- the batch ---------------------------------------------------------------------------------
 
 
-class Batch:
-    """Give it chunks of numbered events with `flush`, then `finish()`; `run_batch` does both."""
+class _Checker:
+    """Checks chunks of numbered events and counts them into `result`: what a batch and a file's first pass share."""
 
-    def __init__(self, session: Session, actor_name: str, channel: str, *, source: str | None = None,
-                 service_id: int | None = None, filename: str | None = None,
-                 on_reject: Callable[[Rejection], None] | None = None):
-        self.session = session
-        self.ctx = _load_context(session, source, service_id)
+    def __init__(self, ctx: _Context, result: IngestResult, on_reject: Callable[[Rejection], None] | None = None):
+        self.ctx = ctx
         # Meters an event may name without further checks: active, and of the key's service if any.
-        self.fast_meters = {code: meter_id for code, (meter_id, active, sid) in self.ctx.meters.items()
-                            if active and (service_id is None or sid == service_id)}
-        self.received_at = utcnow()
-        self.result = IngestResult()
+        self.fast_meters = {code: meter_id for code, (meter_id, active, sid) in ctx.meters.items()
+                            if active and (ctx.service_id is None or sid == ctx.service_id)}
+        self.result = result
         self.on_reject = on_reject
-        self.channel = channel
-        # The batch row is written first: on SQLite this takes the write lock before any key is read.
-        self.batch_id = session.execute(
-            insert(UsageBatch).values(received_at=self.received_at, channel=channel, source=source,
-                                      actor=actor_name, filename=filename)
-        ).inserted_primary_key[0]
-        self.result.batch_id = self.batch_id
-        self.writer = _Writer(session, self.batch_id, self.received_at)
+        self.duplicate_indices: list[int] = []    # of events that repeat an earlier one of their chunk
 
-    def _reject(self, index: int, event, field_name: str | None, reason: str) -> None:
+    def reject(self, index: int, event, field_name: str | None, reason: str) -> None:
         event_id = event.get("id") if isinstance(event, dict) and isinstance(event.get("id"), str) else None
-        rejection = Rejection(index, event_id, field_name, reason)
+        rejection = Rejection(index, shown(event_id) if event_id is not None else None, field_name, reason)
         self.result.rejected += 1
         if len(self.result.rejections) < MAX_REPORTED:
             self.result.rejections.append(rejection)
         if self.on_reject:
             self.on_reject(rejection)
+
+    def check(self, items: list[tuple[int, object]]) -> tuple[list[tuple], dict | None]:
+        """The rows of a chunk's valid events, one per key, and (unless every event took the column-wise
+        path) {key: (index, event, row)}: column-wise when it is all ordinary, else event by event."""
+        rows = _fast_rows(self.ctx, self.fast_meters, items)
+        if rows is not None:
+            return rows, None
+        candidates = self._check_each(items)
+        return [candidate[2] for candidate in candidates.values()], candidates
 
     def _check_each(self, items: list[tuple[int, object]]) -> dict[tuple[str, str], tuple[int, object, tuple]]:
         """The careful path: every event on its own, with its reason; keys repeated in the chunk are
@@ -596,7 +673,7 @@ class Batch:
             try:
                 row = check_event(self.ctx, event)
             except _Reject as rejected:
-                self._reject(index, event, rejected.field, rejected.reason)
+                self.reject(index, event, rejected.field, rejected.reason)
                 continue
             key = (row[0], row[1])
             earlier = candidates.get(key)
@@ -604,18 +681,15 @@ class Batch:
                 candidates[key] = (index, event, row)
             elif earlier[2][2:7] == row[2:7]:
                 self.result.duplicates += 1
+                self.duplicate_indices.append(index)
             else:
-                self._reject(index, event, "id", t("meter.reason.conflict_in_batch", id=row[1], index=earlier[0]))
+                self.reject(index, event, "id", t("meter.reason.conflict_in_batch", id=shown(row[1]), index=earlier[0]))
         return candidates
 
-    def flush(self, items: list[tuple[int, object]]) -> None:
-        """Check and write one chunk: column-wise when it is all ordinary, else event by event."""
-        candidates = None
-        rows = _fast_rows(self.ctx, self.fast_meters, items)
-        if rows is None:
-            candidates = self._check_each(items)
-            rows = [candidate[2] for candidate in candidates.values()]
-        stored = self.writer.write(rows)
+    def settle(self, items: list[tuple[int, object]], rows: list[tuple], candidates: dict | None,
+               stored: dict[tuple[str, str], tuple]) -> None:
+        """Count a chunk's rows given the stored content of the keys that already existed: a new key is
+        accepted, one stored with the same content a duplicate, one stored with other content a conflict."""
         result = self.result
         if not stored:
             result.accepted += len(rows)
@@ -631,7 +705,33 @@ class Batch:
             elif old == (row[2], row[3], row[4], row[6]):
                 result.duplicates += 1
             else:
-                self._reject(index, event, "id", t("meter.reason.conflict", id=key[1], source=key[0]))
+                self.reject(index, event, "id", t("meter.reason.conflict", id=shown(key[1]), source=shown(key[0])))
+
+
+class Batch:
+    """One transaction: give it chunks of numbered events with `flush`, then `finish()`; `run_batch` does both."""
+
+    def __init__(self, session: Session, actor_name: str, channel: str, *, source: str | None = None,
+                 service_id: int | None = None, filename: str | None = None,
+                 on_reject: Callable[[Rejection], None] | None = None):
+        self.session = session
+        self.result = IngestResult()
+        self.checker = _Checker(_load_context(session, source, service_id), self.result, on_reject)
+        self.received_at = utcnow()
+        self.channel = channel
+        # The batch row is written first: on SQLite this takes the write lock before any key is read.
+        self.batch_id = session.execute(
+            insert(UsageBatch).values(received_at=self.received_at, channel=channel, source=source,
+                                      actor=actor_name, filename=filename, status="running")
+        ).inserted_primary_key[0]
+        self.result.batch_id = self.batch_id
+        self.writer = _Writer(session, self.batch_id, self.received_at)
+
+    def flush(self, items: list[tuple[int, object]]) -> None:
+        """Check and write one chunk."""
+        rows, candidates = self.checker.check(items)
+        stored = self.writer.write(rows)
+        self.checker.settle(items, rows, candidates, stored)
         # Rows accepted before a rejection stay written, so that later duplicates of them in the same
         # batch are recognised; the whole batch is rolled back at the end anyway.
 
@@ -641,8 +741,10 @@ class Batch:
             result.accepted = 0
             raise BatchRejected(result)
         rollup_rows = self.writer.add_to_rollups() if result.accepted else 0
+        result.chunks = 1
         self.session.execute(update(UsageBatch).where(UsageBatch.id == self.batch_id).values(
-            accepted=result.accepted, duplicates=result.duplicates, late=result.late))
+            accepted=result.accepted, duplicates=result.duplicates, late=result.late, received=result.received,
+            total_events=result.received, chunks_done=1, status="complete"))
         audit.record_batch(self.session, "usage_event", "insert", {
             "batch": self.batch_id, "channel": self.channel, "accepted": result.accepted,
             "duplicates": result.duplicates, "late": result.late, "rollup_rows": rollup_rows,
@@ -674,9 +776,8 @@ def _resume_gc() -> None:
 
 def run_batch(session: Session, actor_name: str, channel: str, events: Iterable[tuple[int, object]], *,
               source: str | None = None, service_id: int | None = None, filename: str | None = None,
-              on_reject: Callable[[Rejection], None] | None = None,
-              progress: Callable[[int], None] | None = None) -> IngestResult:
-    """Ingest numbered events `(index, event)` as one all-or-nothing batch."""
+              on_reject: Callable[[Rejection], None] | None = None) -> IngestResult:
+    """Ingest numbered events `(index, event)` as one all-or-nothing batch, in the session's transaction."""
     batch = Batch(session, actor_name, channel, source=source, service_id=service_id, filename=filename,
                   on_reject=on_reject)
     iterator = iter(events)
@@ -685,14 +786,9 @@ def run_batch(session: Session, actor_name: str, channel: str, events: Iterable[
         while chunk := list(islice(iterator, CHUNK_SIZE)):
             batch.result.received += len(chunk)
             batch.flush(chunk)
-            if progress:
-                progress(batch.result.received)
-        result = batch.finish()
+        return batch.finish()
     finally:
         _resume_gc()
-    if progress:
-        progress(result.received)
-    return result
 
 
 # --- files -------------------------------------------------------------------------------------
@@ -721,13 +817,21 @@ def read_jsonl(stream: Iterable[str]) -> Iterator[tuple[int, object]]:
 
 def read_csv(stream: Iterable[str]) -> Iterator[tuple[int, object]]:
     """(line number, event) per row; columns are the CloudEvents fields plus `quantity`."""
+    allow_long_csv_fields()  # the same limit whichever CSV import ran first in this process
     reader = csv.DictReader(stream)
     headers = [h.strip() for h in (reader.fieldnames or [])]
     missing = [name for name in CSV_FIELDS if name not in headers]
     if missing:
         raise BackofficeError(t("meter.csv_missing_columns", columns=", ".join(missing)))
     reader.fieldnames = headers
-    for row in reader:
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as error:   # a NUL byte, a field over the csv module's limit
+            raise BackofficeError(t("meter.csv_unreadable", line=reader.line_num + 1, problem=shown(str(error)))) from None
         event = {name: (row.get(name) or "").strip() or None for name in CSV_FIELDS}
         quantity = event.pop("quantity")
         event["data"] = {"quantity": quantity} if quantity is not None else {}
@@ -748,3 +852,306 @@ def _prepend(first: str, rest: Iterable[str]) -> Iterator[str]:
     if first:
         yield first
     yield from rest
+
+
+# --- a file: checked in full, then written in committed chunks --------------------------------------
+
+_KEY = itemgetter(0, 1)   # of an event row: (source, event_id)
+
+
+class _Digesting(io.RawIOBase):
+    """A binary file that adds what is read from it to a hash: a re-run finds its unfinished batch by it."""
+
+    def __init__(self, raw, digest):
+        self.raw = raw
+        self.digest = digest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = self.raw.readinto(buffer)
+        if count:
+            self.digest.update(memoryview(buffer)[:count])
+        return count
+
+
+def _read(path: Path, fmt: str | None, digest=None) -> Iterator[tuple[int, object]]:
+    """(line number, event) of the file, hashed into `digest` as it is read; a damaged file is a plain error."""
+    with path.open("rb", buffering=0) as raw, io.TextIOWrapper(
+            io.BufferedReader(_Digesting(raw, digest) if digest is not None else raw, 1 << 20),
+            encoding="utf-8-sig", newline="") as text:
+        try:
+            yield from open_events(path.name, text, fmt)
+        except UnicodeDecodeError:
+            raise BackofficeError(t("meter.file_not_utf8", line=_first_undecodable_line(path))) from None
+
+
+def _first_undecodable_line(path: Path) -> int:
+    number = 0
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, 1):   # noqa: B007 - the last number is the answer when all decode
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return number
+
+
+def _chunks(events: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(events)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _driver(session: Session) -> tuple[object, bool]:
+    connection = session.connection()
+    return connection.connection.driver_connection, connection.dialect.name == "postgresql"
+
+
+def _check_file(session: Session, path: Path, fmt: str | None, spool, on_reject,
+                progress) -> tuple[IngestResult, _Context, str]:
+    """The first pass: every event checked, its key looked up among the stored events (reads only), keys
+    repeated across chunks compared; nothing is written to the database. The checked rows go to `spool`
+    (a temporary file) for the second pass. Returns the counts, the context and the file's hash."""
+    ctx = _load_context(session, None, None)
+    result = IngestResult()
+    checker = _Checker(ctx, result, on_reject)
+    digest = hashlib.sha256()
+    key_hashes: list[np.ndarray] = []    # 8 bytes an event: what finding keys repeated across the file costs
+    events = _read(path, fmt, digest)
+    try:
+        for chunk in _chunks(events, FILE_CHUNK_SIZE):
+            first, result.received = result.received, result.received + len(chunk)
+            checker.duplicate_indices = []
+            rows, candidates = checker.check(chunk)
+            if not result.rejected:
+                _spool(spool, first, chunk, rows, candidates, checker.duplicate_indices)
+            checker.settle(chunk, rows, candidates, _stored(*_driver(session), list(map(_KEY, rows))) if rows else {})
+            key_hashes.append(np.fromiter(map(hash, map(_KEY, rows)), dtype=np.int64, count=len(rows)))
+            if progress:
+                progress("check", result.received, None)
+    finally:
+        events.close()
+    repeated = _repeated(key_hashes)
+    if repeated:
+        _compare_repeats(path, fmt, checker, repeated)
+        result.rejections.sort(key=lambda rejection: rejection.index)
+    return result, ctx, digest.hexdigest()
+
+
+def _spool(spool, first: int, chunk: list, rows: list[tuple], candidates: dict | None, duplicates: list[int]) -> None:
+    """One chunk's checked rows, each with its position in the file's events (counted from 0) and its line,
+    and the positions of the events that repeat one of the chunk: the second pass writes from these instead of
+    reading and checking the file again (measured: that was two thirds of the second pass)."""
+    if candidates is None:
+        entries = list(zip(range(first, first + len(chunk)), map(itemgetter(0), chunk), rows, strict=True))
+        duplicate_positions = []
+    else:
+        position = {index: first + offset for offset, (index, _event) in enumerate(chunk)}
+        entries = [(position[index], index, row) for index, _event, row in candidates.values()]
+        duplicate_positions = [position[index] for index in duplicates]
+    record = marshal.dumps((first, len(chunk), entries, duplicate_positions))
+    spool.write(len(record).to_bytes(8, "little"))   # marshal.load from a file reads piece by piece: 10x slower
+    spool.write(record)
+
+
+def _spooled(spool, skip: int) -> Iterator[tuple[int, list[tuple], dict, int]]:
+    """The spooled chunks after the first `skip` events: (events, rows, {key: (line, event, row)}, duplicates)."""
+    spool.seek(0)
+    while size := int.from_bytes(spool.read(8), "little"):
+        first, count, entries, duplicates = marshal.loads(spool.read(size))
+        if first + count <= skip:
+            continue
+        if first < skip:   # a chunk an earlier run (with other chunk sizes) wrote in part
+            entries = [entry for entry in entries if entry[0] >= skip]
+            duplicates = [position for position in duplicates if position >= skip]
+            count = first + count - skip
+        rows = [row for _position, _index, row in entries]
+        candidates = {_KEY(row): (index, {"id": row[1]}, row) for _position, index, row in entries}
+        yield count, rows, candidates, len(duplicates)
+
+
+def _repeated(key_hashes: list[np.ndarray]) -> set[int]:
+    """Hashes of keys that occur in more than one chunk (each chunk's rows have distinct keys)."""
+    if not key_hashes:
+        return set()
+    every = np.concatenate(key_hashes)
+    every.sort()
+    return set(every[1:][every[1:] == every[:-1]].tolist())
+
+
+def _compare_repeats(path: Path, fmt: str | None, checker: _Checker, repeated: set[int]) -> None:
+    """A second reading, only when some key occurs in more than one chunk: each later occurrence is compared
+    with the first; other content is a conflict (the same content counts once when written)."""
+    quiet = _Checker(checker.ctx, IngestResult())
+    first: dict[tuple[str, str], tuple[int, tuple]] = {}
+    events = _read(path, fmt)
+    try:
+        for chunk in _chunks(events, FILE_CHUNK_SIZE):
+            rows, candidates = quiet.check(chunk)
+            if candidates is None:
+                candidates = {_KEY(row): (index, event, row) for (index, event), row in zip(chunk, rows, strict=True)}
+            for key, (index, event, row) in candidates.items():
+                if hash(key) not in repeated:
+                    continue
+                earlier_index, earlier_row = first.setdefault(key, (index, row))
+                if earlier_index != index and earlier_row[2:7] != row[2:7]:
+                    checker.reject(index, event, "id",
+                                   t("meter.reason.conflict_in_batch", id=shown(key[1]), index=earlier_index))
+    finally:
+        events.close()
+
+
+@dataclass
+class _Run:
+    """A file's batch as this process writes it: `token` proves it is still this run's to write."""
+
+    batch_id: int
+    token: str
+    received_at: datetime
+    total: int
+    result: IngestResult
+    complete: bool = False
+
+
+class _ChunkRejected(Exception):
+    """An event of a chunk was rejected while writing (its key arrived from elsewhere with other content)."""
+
+
+def _start(session: Session, actor_name: str, path: Path, digest: str, total: int) -> _Run:
+    """A new batch for the file, or the unfinished batch an earlier run of the same file left, taken over."""
+    token, now = secrets.token_hex(16), utcnow()
+    unfinished = session.scalar(select(UsageBatch.id).where(UsageBatch.file_digest == digest,
+                                                            UsageBatch.status != "complete")
+                                .order_by(UsageBatch.id.desc()).limit(1))
+    if unfinished is not None and session.execute(
+            update(UsageBatch).where(UsageBatch.id == unfinished, UsageBatch.status != "complete")
+            .values(status="running", run_token=token, updated_at=now)).rowcount == 1:
+        row = session.execute(select(UsageBatch.id, UsageBatch.filename, UsageBatch.received_at, UsageBatch.received,
+                                     UsageBatch.accepted, UsageBatch.duplicates, UsageBatch.late,
+                                     UsageBatch.chunks_done).where(UsageBatch.id == unfinished)).one()
+        result = IngestResult(batch_id=row.id, received=row.received, accepted=row.accepted, duplicates=row.duplicates,
+                              late=row.late, chunks=row.chunks_done, resumed_at=row.received)
+        audit.record_batch(session, "usage_batch", "resume", {"batch": row.id, "filename": row.filename,
+                                                              "resumed_at": row.received})
+        session.commit()
+        return _Run(row.id, token, row.received_at, total, result)
+    filename = path.name[:300]
+    batch_id = session.execute(insert(UsageBatch).values(
+        received_at=now, channel="file", actor=actor_name, filename=filename, status="running", total_events=total,
+        file_digest=digest, run_token=token, updated_at=now)).inserted_primary_key[0]
+    audit.record_batch(session, "usage_batch", "start", {"batch": batch_id, "filename": filename, "events": total})
+    session.commit()
+    return _Run(batch_id, token, now, total, IngestResult(batch_id=batch_id))
+
+
+def _write_chunk(session: Session, run: _Run, checker: _Checker, count: int, rows: list[tuple],
+                 candidates: dict) -> None:
+    """One committed transaction: the chunk's new events, their roll-ups, the batch's progress, an audit entry."""
+    result = run.result
+    # The first statement takes the write lock (SQLite) or the batch row's lock (PostgreSQL) and checks that
+    # no later run of the same file has taken the batch over.
+    if session.execute(update(UsageBatch).where(UsageBatch.id == run.batch_id, UsageBatch.run_token == run.token)
+                       .values(updated_at=utcnow())).rowcount != 1:
+        raise BackofficeError(t("meter.batch_taken_over", batch=run.batch_id))
+    locked = time.perf_counter()
+    closed = {month.isoformat() for month in session.scalars(select(ClosedMonth.month))}
+    if closed != checker.ctx.closed:   # a month was closed or reopened since the file was checked
+        checker.ctx.closed = closed
+        rows = [(*row[:7], row[5] in closed) for row in rows]
+        candidates = {key: (index, event, (*row[:7], row[5] in closed)) for key, (index, event, row) in candidates.items()}
+    writer = _Writer(session, run.batch_id, run.received_at)
+    checker.settle([], rows, candidates, writer.write(rows))
+    part = checker.result
+    if part.rejected:
+        raise _ChunkRejected
+    rollup_rows = writer.add_to_rollups()
+    result.received += count
+    result.accepted += part.accepted
+    result.duplicates += part.duplicates
+    result.late += part.late
+    result.chunks += 1
+    run.complete = result.received >= run.total
+    session.execute(update(UsageBatch).where(UsageBatch.id == run.batch_id).values(
+        received=result.received, accepted=result.accepted, duplicates=result.duplicates, late=result.late,
+        chunks_done=result.chunks, status="complete" if run.complete else "running", updated_at=utcnow()))
+    audit.record_batch(session, "usage_event", "insert", {
+        "batch": run.batch_id, "channel": "file", "chunk": result.chunks, "accepted": part.accepted,
+        "duplicates": part.duplicates, "late": part.late, "rollup_rows": rollup_rows,
+    })
+    session.commit()
+    result.longest_hold = max(result.longest_hold, time.perf_counter() - locked)
+
+
+def _write_file(session: Session, run: _Run, spool, ctx: _Context, on_reject, progress) -> None:
+    """The second pass: the spooled rows after those an earlier run wrote, a committed chunk at a time. On
+    SQLite, after every YIELD_EVERY seconds of holding the write lock, at least WRITER_GAP passes between a
+    commit and the next write, so that other writers waiting for the lock get in between chunks."""
+    checker = _Checker(ctx, IngestResult(), on_reject)
+    postgres = _driver(session)[1]
+    last_commit, held = 0.0, 0.0
+    try:
+        for count, rows, candidates, duplicates in _spooled(spool, run.result.resumed_at):
+            checker.result = IngestResult(duplicates=duplicates)
+            if not postgres and held >= YIELD_EVERY:
+                time.sleep(max(0.0, WRITER_GAP - (time.monotonic() - last_commit)))
+                held = 0.0
+            started = time.monotonic()
+            _write_chunk(session, run, checker, count, rows, candidates)
+            last_commit = time.monotonic()
+            held += last_commit - started
+            if progress:
+                progress("write", run.result.received, run.total)
+    except _ChunkRejected:
+        run.result.rejected = checker.result.rejected
+        run.result.rejections = checker.result.rejections
+        run.result.partial = run.result.chunks > 0
+        raise
+    if not run.complete:   # an empty file
+        session.execute(update(UsageBatch).where(UsageBatch.id == run.batch_id, UsageBatch.run_token == run.token)
+                        .values(status="complete", updated_at=utcnow()))
+        session.commit()
+
+
+def _mark_failed(session: Session, run: _Run) -> None:
+    """After a failure: the chunk under way is rolled back; the batch row says the run stopped."""
+    session.rollback()
+    try:
+        session.execute(update(UsageBatch).where(UsageBatch.id == run.batch_id, UsageBatch.run_token == run.token)
+                        .values(status="failed", updated_at=utcnow()))
+        audit.record_batch(session, "usage_batch", "fail", {"batch": run.batch_id, "received": run.result.received})
+        session.commit()
+    except Exception:   # the database may be what failed: the row then says "running" and a re-run takes it over
+        log.exception("could not mark usage batch %s as failed", run.batch_id)
+        session.rollback()
+
+
+def run_file(session: Session, actor_name: str, path: Path, *, fmt: str | None = None,
+             on_reject: Callable[[Rejection], None] | None = None,
+             progress: Callable[[str, int, int | None], None] | None = None) -> IngestResult:
+    """Ingest a JSON Lines or CSV file: checked in full (nothing written if any event is rejected), then
+    written in committed chunks (see the module's docstring). Commits the session's transaction as it goes.
+
+    `progress(phase, events, total)` is called after each chunk: phase "check" (total None), then "write".
+    A run of a file whose earlier run stopped half-way goes on with that batch (`result.resumed_at` events
+    were written before); the result's counts are the batch's, over all its runs.
+    """
+    _pause_gc()
+    try:
+        with tempfile.TemporaryFile(prefix="backoffice-ingest-") as spool:
+            checked, ctx, digest = _check_file(session, path, fmt, spool, on_reject, progress)
+            if checked.rejected:
+                raise BatchRejected(checked)
+            session.commit()   # the reads end here (on PostgreSQL: the snapshot they held)
+            run = _start(session, actor_name, path, digest, checked.received)
+            try:
+                _write_file(session, run, spool, ctx, on_reject, progress)
+            except BaseException as error:
+                _mark_failed(session, run)
+                if isinstance(error, _ChunkRejected):
+                    raise BatchRejected(run.result) from None
+                raise
+            return run.result
+    finally:
+        _resume_gc()

@@ -167,6 +167,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{rejected} av {total} hendelser ble avvist. Ingenting av innsendingen er lagret. Rett feilene og send alt på nytt.",
         "{rejected} of {total} events were rejected. Nothing of the batch was saved. Correct the errors and send it all again.",
     ),
+    "meter.batch_rejected_partly": (
+        "{rejected} hendelser ble avvist mens filen ble skrevet: en annen innsending har nettopp lagret de samme "
+        "id-ene med annet innhold. {accepted} hendelser som var skrevet før det, er lagret (innsending {batch}). "
+        "Rett filen og kjør den på nytt: det som alt er lagret, telles bare én gang.",
+        "{rejected} events were rejected while the file was being written: another batch has just stored the same "
+        "ids with different content. {accepted} events written before that are saved (batch {batch}). "
+        "Correct the file and run it again: what is already saved counts only once.",
+    ),
+    "meter.batch_taken_over": (
+        "En annen kjøring av den samme filen har tatt over innsending {batch}. Denne kjøringen stoppet; "
+        "det den hadde skrevet, er lagret.",
+        "Another run of the same file has taken over batch {batch}. This run stopped; what it had written is saved.",
+    ),
+    "meter.file_not_utf8": (
+        "Filen er ikke UTF-8-tekst (linje {line} kan ikke leses). Lagre den som UTF-8 og prøv igjen. Ingenting er lagret.",
+        "The file is not UTF-8 text (line {line} cannot be read). Save it as UTF-8 and try again. Nothing was saved.",
+    ),
+    "meter.csv_unreadable": (
+        "CSV-filen kan ikke leses ved linje {line}: {problem}. Ingenting er lagret.",
+        "The CSV file cannot be read at line {line}: {problem}. Nothing was saved.",
+    ),
+    "meter.status.running": ("pågår", "running"),
+    "meter.status.complete": ("fullført", "complete"),
+    "meter.status.failed": ("stoppet", "stopped"),
+    "meter.batch_status": ("Status", "Status"),
+    "meter.received_events": ("Behandlet", "Handled"),
+    "meter.total_events": ("Hendelser i filen", "Events in the file"),
+    "meter.chunks_done": ("Deler skrevet", "Chunks written"),
+    "meter.updated_at": ("Sist skrevet", "Last written"),
     "meter.rejection_where": ("Hendelse {index}", "Event {index}"),
     "meter.rejection_id": ("(id «{id}»)", "(id “{id}”)"),
     # reasons an event is rejected
@@ -191,6 +220,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{value}” is not an RFC 3339 time with a time zone, e.g. 2025-03-04T10:15:00Z",
     ),
     "meter.reason.future": ("tidspunktet {value} er fram i tid", "the time {value} is in the future"),
+    "meter.reason.too_early": (
+        "tidspunktet {value} er før {earliest}, det tidligste som godtas",
+        "the time {value} is before {earliest}, the earliest accepted",
+    ),
     "meter.reason.subject_format": (
         "«{value}» er verken et organisasjonsnummer (9 siffer) eller et kommunenummer (4 siffer)",
         "“{value}” is neither an organisation number (9 digits) nor a municipality number (4 digits)",
@@ -217,8 +250,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "Missing or invalid API key (Authorization: Bearer ...)."),
     "meter.api_content_type": ("Innholdstypen «{value}» støttes ikke. Send JSON.",
                                "The content type “{value}” is not supported. Send JSON."),
-    "meter.api_too_large": ("Innsendingen er for stor. Send høyst {max} hendelser om gangen.",
-                            "The batch is too large. Send at most {max} events at a time."),
+    "meter.api_too_many_events": (
+        "Innsendingen har {count} hendelser. Grensen er {max_events} hendelser og {max_size} per forespørsel: "
+        "del den opp.",
+        "The batch has {count} events. The limit is {max_events} events and {max_size} per request: split it up.",
+    ),
+    "meter.api_body_too_large": (
+        "Innholdet er større enn {max_size}. Grensen er {max_size} og {max_events} hendelser per forespørsel: "
+        "del innsendingen opp.",
+        "The body is larger than {max_size}. The limit is {max_size} and {max_events} events per request: "
+        "split the batch up.",
+    ),
     "meter.api_malformed": ("Innholdet er ikke gyldig JSON: {problem}", "The body is not valid JSON: {problem}"),
     "meter.api_not_batch": ("Innholdet må være en ikke-tom liste av CloudEvents-hendelser (eller én hendelse).",
                             "The body must be a non-empty array of CloudEvents (or one event)."),
@@ -237,8 +279,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # CLI
     "meter.cli_help": ("forbruk: les inn hendelser, kjør API-et, nøkler, målere og lukkede måneder",
                        "usage: load events, run the API, keys, meters and closed months"),
-    "meter.cli_help_ingest": ("les inn en JSON Lines- eller CSV-fil med hendelser (alt eller ingenting)",
-                              "load a JSON Lines or CSV file of events (all or nothing)"),
+    "meter.cli_help_ingest": (
+        "les inn en JSON Lines- eller CSV-fil med hendelser: alt kontrolleres først (én feil, og ingenting lagres), "
+        "så skrives filen i deler; kjør den på nytt om den stopper, så fortsetter den der den slapp",
+        "load a JSON Lines or CSV file of events: all is checked first (one error and nothing is saved), then the "
+        "file is written in parts; run it again if it stops and it goes on where it left off",
+    ),
+    "meter.cli_help_batches": ("vis de siste innsendingene og hvor langt de er kommet",
+                               "list the latest batches and how far they have got"),
+    "meter.cli_help_limit": ("så mange innsendinger", "this many batches"),
     "meter.cli_help_format": ("filformat (ellers ut fra filnavnet)", "file format (otherwise from the file name)"),
     "meter.cli_help_progress": ("vis framdrift også når utdata ikke er en terminal",
                                 "show progress even when output is not a terminal"),
@@ -264,12 +313,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "meter.cli_help_output": ("Excel-filen som skal skrives (.xlsx)", "the Excel file to write (.xlsx)"),
     "meter.cli_help_check": ("sammenlign månedstallene med en full opptelling", "compare the monthly totals with a full recount"),
     "meter.cli_help_repair": ("regn ut månedstallene på nytt fra hendelsene", "recompute the monthly totals from the events"),
-    "meter.cli_progress": ("{count} hendelser lest ({rate} per sekund)", "{count} events read ({rate} per second)"),
+    "meter.cli_progress_check": ("Kontrollerer: {count} hendelser lest ({rate} per sekund)",
+                                 "Checking: {count} events read ({rate} per second)"),
+    "meter.cli_progress_write": ("Skriver: {count} av {total} hendelser lagret ({rate} per sekund)",
+                                 "Writing: {count} of {total} events saved ({rate} per second)"),
+    "meter.cli_resumed": (
+        "Innsending {batch} ble stoppet tidligere: fortsetter etter de {count} hendelsene som alt er skrevet.",
+        "Batch {batch} was stopped earlier: going on after the {count} events already written.",
+    ),
+    "meter.cli_summary_partly": (
+        "Godtatt og lagret før feilen: {accepted}, duplikater: {duplicates}, avvist: {rejected}. Innsending {batch} er "
+        "merket som stoppet.",
+        "Accepted and saved before the error: {accepted}, duplicates: {duplicates}, rejected: {rejected}. Batch "
+        "{batch} is marked as stopped.",
+    ),
+    "meter.cli_batch_line": ("{id}  {received_at}  {channel:<6}  {status:<9}  {progress:>24}  godtatt {accepted}  {name}",
+                             "{id}  {received_at}  {channel:<6}  {status:<9}  {progress:>24}  accepted {accepted}  {name}"),
+    "meter.cli_batch_progress": ("{received} av {total} i {chunks} deler", "{received} of {total} in {chunks} chunks"),
     "meter.cli_rejected_line": ("Linje {line}, id {id}, felt {field}: {reason}", "Line {line}, id {id}, field {field}: {reason}"),
     "meter.cli_more_rejected": ("… og {count} avviste hendelser til", "… and {count} more rejected events"),
     "meter.cli_summary": (
-        "Godtatt: {accepted}, duplikater: {duplicates}, avvist: {rejected} (sene: {late}). Lagret som innsending {batch}.",
-        "Accepted: {accepted}, duplicates: {duplicates}, rejected: {rejected} (late: {late}). Saved as batch {batch}.",
+        "Godtatt: {accepted}, duplikater: {duplicates}, avvist: {rejected} (sene: {late}). Lagret som innsending {batch} "
+        "i {chunks} deler.",
+        "Accepted: {accepted}, duplicates: {duplicates}, rejected: {rejected} (late: {late}). Saved as batch {batch} "
+        "in {chunks} chunks.",
     ),
     "meter.cli_summary_rejected": (
         "Godtatt: {accepted}, duplikater: {duplicates}, avvist: {rejected}. Ingenting er lagret.",

@@ -58,10 +58,25 @@ class Meter(Versioned, Base):
     service: Mapped[Service] = relationship()
 
 
+BATCH_STATUSES = ("running", "complete", "failed")
+
+
 class UsageBatch(Base):
-    """One accepted batch (an HTTP request, a file, a Python call). Rejected batches leave no row."""
+    """One accepted batch (an HTTP request, a file, a Python call). Rejected batches leave no row.
+
+    An HTTP request or a Python call is one transaction: its row appears complete. A file is written
+    in committed chunks (data/metering/ingest.py): its row shows the progress as it goes (`received`
+    events handled so far of `total_events`, `chunks_done`, `accepted` rows written so far) and its
+    `status`: running, complete, or failed (a run that stopped; running the same file again, found by
+    `file_digest`, takes the batch over with a new `run_token` and goes on after the last chunk).
+    """
 
     __tablename__ = "usage_batch"
+    __table_args__ = (
+        CheckConstraint("status IN ('running', 'complete', 'failed')", name="status"),
+        Index("ix_usage_batch_unfinished", "file_digest", postgresql_where=text("status <> 'complete'"),
+              sqlite_where=text("status <> 'complete'")),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -72,6 +87,13 @@ class UsageBatch(Base):
     accepted: Mapped[int] = mapped_column(BigInteger, default=0)
     duplicates: Mapped[int] = mapped_column(BigInteger, default=0)
     late: Mapped[int] = mapped_column(BigInteger, default=0)
+    status: Mapped[str] = mapped_column(String(10), default="complete", server_default="complete")
+    received: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    total_events: Mapped[int | None] = mapped_column(BigInteger)
+    chunks_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    file_digest: Mapped[str | None] = mapped_column(String(64))      # SHA-256 of a file's bytes
+    run_token: Mapped[str | None] = mapped_column(String(32))        # the run that may write the next chunk
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the last chunk committed
 
 
 class UsageEvent(Base):

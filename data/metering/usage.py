@@ -39,8 +39,8 @@ from data.metering.ingest import (
     BatchRejected,
     IngestResult,
     Rejection,
-    open_events,
     run_batch,
+    run_file,
 )
 from data.metering.models import (
     AGGREGATIONS,
@@ -203,15 +203,17 @@ def ingest_events(session: Session, actor: Actor, events: Iterable, *, channel: 
 
 def ingest_file(session: Session, actor: Actor, path: str | Path, *, fmt: str | None = None,
                 on_reject: Callable[[Rejection], None] | None = None,
-                progress: Callable[[int], None] | None = None) -> IngestResult:
-    """Stream a JSON Lines or CSV file of events into one all-or-nothing batch (constant memory)."""
+                progress: Callable[[str, int, int | None], None] | None = None) -> IngestResult:
+    """Ingest a JSON Lines or CSV file of any length: every event is checked first (if any is rejected,
+    nothing is written and `BatchRejected` lists them by line), then the file is written in committed
+    chunks, so other users can save meanwhile. The batch row shows the progress; if a run stops half-way,
+    running the same file again finishes that batch and counts every event once (`ingest.run_file`).
+    Commits the session's transaction as it goes."""
     actor.require("metering.write")
     path = Path(path)
     if not path.is_file():
         raise NotFound(t("meter.file_not_found", path=str(path)))
-    with path.open(encoding="utf-8-sig", newline="") as stream:
-        return run_batch(session, actor.username, "file", open_events(path.name, stream, fmt),
-                         filename=path.name[:300], on_reject=on_reject, progress=progress)
+    return run_file(session, actor.username, path, fmt=fmt, on_reject=on_reject, progress=progress)
 
 
 def ingest_for_key(session: Session, key: ApiKeyInfo, events: list) -> IngestResult:
@@ -564,12 +566,15 @@ def late_events_received(session: Session, received_after: datetime | None = Non
 
 
 def recent_batches(session: Session, limit: int = 50) -> list[dict]:
+    """The latest batches with their progress; `status` in words (a file's batch is written in chunks)."""
     rows = session.execute(
         select(UsageBatch.id, UsageBatch.received_at, UsageBatch.channel, UsageBatch.source, UsageBatch.actor,
-               UsageBatch.filename, UsageBatch.accepted, UsageBatch.duplicates, UsageBatch.late)
+               UsageBatch.filename, UsageBatch.status, UsageBatch.received, UsageBatch.total_events,
+               UsageBatch.chunks_done, UsageBatch.accepted, UsageBatch.duplicates, UsageBatch.late,
+               UsageBatch.updated_at)
         .order_by(UsageBatch.id.desc()).limit(limit)
     )
-    return [dict(r._mapping) for r in rows]
+    return [dict(r._mapping) | {"status": t(f"meter.status.{r.status}")} for r in rows]
 
 
 def usage_months(session: Session) -> list[date]:

@@ -16,10 +16,9 @@ import streamlit as st
 from sqlalchemy import func, select
 from streamlit.delta_generator import DeltaGenerator
 
-from data import db
+from data import boundary, db
 from data.access import Actor
 from data.audit import AuditEntry
-from data.errors import BackofficeError
 from data.i18n import get_language, set_language, t
 
 ACTOR_KEY = "actor"
@@ -109,14 +108,32 @@ def session():
         yield s
 
 
+def show_error(error: BaseException, where: str = "") -> None:
+    """Any error in plain language, in the user's language (data/boundary.py): a BackofficeError's own
+    message, anything else a message with an error id whose detail is logged. Never a traceback or SQL."""
+    st.error(boundary.message(error, where=where or "page"))
+
+
+@contextmanager
+def guarded(stop: bool = False):
+    """Page code that reads or writes: an error is shown in plain language (and the page stopped if
+    `stop`), never as a traceback. Streamlit's own st.stop/st.rerun pass through."""
+    try:
+        yield
+    except Exception as error:
+        show_error(error)
+        if stop:
+            st.stop()
+
+
 def write(fn: Callable, *args, success: str | None = None, **kwargs):
     """Call a capability `fn(session, actor, *args)`; show its error in plain language, or success."""
     actor = current_actor()
     try:
         with db.session_scope(actor=actor) as s:
             result = fn(s, actor, *args, **kwargs)
-    except BackofficeError as error:
-        st.error(error.message)
+    except Exception as error:  # the error boundary: plain language, the detail logged under an error id
+        show_error(error, where=f"page write {getattr(fn, '__qualname__', fn)}")
         return None
     if success:
         st.toast(success, icon=":material/check_circle:")

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from data.db import Base, UTCDateTime, Versioned, utcnow
 
@@ -105,6 +106,8 @@ class User(Versioned, Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_sign_in: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A password someone else set (the first admin's, an admin's new or reset one): replaced at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import io
 from datetime import date
 from pathlib import Path
 
@@ -13,10 +12,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from data import textguard
 from data.access import Actor
 from data.crud import ensure_version, for_edit, get_or_raise, scalar_or_raise
 from data.errors import BackofficeError, NotFound, RowError, ValidationFailed, validate
-from data.excel import decode_text
+from data.excel import csv_records, decode_text
 from data.i18n import t
 from data.registers.models import (
     Component,
@@ -334,19 +334,22 @@ def load_reference_data(session: Session, actor: Actor) -> dict[str, int]:
 # --- import from Statistics Norway's classification (KLASS) CSV export ---------------------------
 
 
+NAME_LENGTH = 200   # Organisation.name
+
+
 def parse_ssb_classification(content: bytes) -> tuple[list[dict], list[RowError]]:
     """Read a KLASS export (`code;parentCode;level;name;...;validFrom;validTo`) of municipalities."""
     text = decode_text(content)
     first_line = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    fields = {f.strip().strip('"').lower(): f for f in (reader.fieldnames or [])}
+    headers, records = csv_records(text, delimiter)   # CR line ends, long fields, damage: plain errors
+    fields = {f.strip().strip('"').lower(): f for f in headers}
     required = ("code", "name")
     missing = [c for c in required if c not in fields]
     if missing:
         raise ValidationFailed([RowError(1, c, t("import.missing_column", column=c)) for c in missing])
     rows, errors = [], []
-    for index, raw in enumerate(reader, start=2):
+    for index, raw in enumerate(records, start=2):
         def get(name, raw=raw):
             key = fields.get(name.lower())
             return (raw.get(key) or "").strip() if key else ""
@@ -354,11 +357,18 @@ def parse_ssb_classification(content: bytes) -> tuple[list[dict], list[RowError]
         code, name = get("code"), get("name")
         if not code and not name:
             continue
-        if not (code.isdigit() and len(code) == 4):
-            errors.append(RowError(index, "code", t("org.municipality_number_format", value=code)))
+        refused = textguard.row_errors([(index, {c: get(c) for c in ("code", "name", "validFrom", "validTo")})])
+        if refused:
+            errors += refused
+            continue
+        if not (code.isascii() and code.isdigit() and len(code) == 4):
+            errors.append(RowError(index, "code", t("org.municipality_number_format", value=code[:20])))
             continue
         if not name:
             errors.append(RowError(index, "name", t("import.required")))
+            continue
+        if len(name) > NAME_LENGTH:
+            errors.append(RowError(index, "name", t("import.too_long", length=NAME_LENGTH)))
             continue
         valid_from = valid_to = None
         for field_name in ("validFrom", "validTo"):
@@ -367,8 +377,8 @@ def parse_ssb_classification(content: bytes) -> tuple[list[dict], list[RowError]
                 continue
             try:
                 parsed = parse_norwegian_date(value)
-            except ValueError:
-                errors.append(RowError(index, field_name, t("import.bad_date", value=value)))
+            except (ValueError, OverflowError):
+                errors.append(RowError(index, field_name, t("import.bad_date", value=value[:40])))
                 continue
             if field_name == "validFrom":
                 valid_from = parsed

@@ -1,14 +1,16 @@
 """Users, password sign-in with lock-out, and turning a user into an Actor."""
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
-from sqlalchemy import func, select
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator
+from sqlalchemy import case, func, literal, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -22,7 +24,8 @@ from data.textsearch import equals_folded
 
 MAX_FAILED_SIGN_INS = 5
 LOCK_OUT = timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
+COMMON_PASSWORDS = Path(__file__).resolve().parents[1] / "reference" / "common_passwords.txt"
 
 _hasher = PasswordHasher()
 
@@ -51,23 +54,43 @@ class UserIn(BaseModel):
 
     @field_validator("password")
     @classmethod
-    def _strong_enough(cls, value):
+    def _strong_enough(cls, value, info: ValidationInfo):
         if value is not None:
-            check_password_strength(value)
+            check_password_strength(value, info.data.get("username"))
         return value
 
 
-def check_password_strength(password: str) -> None:
+def check_password_strength(password: str, username: str | None = None) -> None:
+    """The password policy (stated on the account page): at least 12 characters, not containing the
+    user name, not on the shipped list of common passwords. Raises ValueError with the plain reason."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(t("user.password_too_short", length=MIN_PASSWORD_LENGTH))
+    if username and username.strip().casefold() in password.casefold():
+        raise ValueError(t("user.password_contains_username"))
+    if password.strip().lower() in common_passwords():
+        raise ValueError(t("user.password_too_common"))
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """data/reference/common_passwords.txt: its header (which names the source), an empty line, the list."""
+    listed = COMMON_PASSWORDS.read_text(encoding="utf-8").split("\n\n", 1)[1]
+    return frozenset(line.strip() for line in listed.splitlines() if line.strip())
 
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def generate_password() -> str:
-    return secrets.token_urlsafe(12)
+def generate_password(username: str | None = None) -> str:
+    """A one-time password (16 random characters) that meets the policy it asks its user to meet."""
+    while True:
+        password = secrets.token_urlsafe(12)
+        try:
+            check_password_strength(password, username)
+        except ValueError:
+            continue
+        return password
 
 
 def get_user(session: Session, username: str) -> User:
@@ -89,6 +112,7 @@ def create_user(session: Session, actor: Actor, payload) -> User:
         full_name=data.full_name,
         email=str(data.email) if data.email else None,
         password_hash=hash_password(data.password) if data.password else None,
+        must_change_password=bool(data.password),  # set by an admin: the user replaces it at first sign-in
         role_rows=[UserRole(role=r) for r in data.roles],
     )
     session.add(user)
@@ -116,18 +140,38 @@ def set_roles(session: Session, actor: Actor, username: str, roles: list[str],
 
 
 def set_password(session: Session, actor: Actor, username: str, password: str) -> User:
-    if actor.username.lower() != username.lower():
+    """A user setting their own password clears "must change"; anyone else's setting it (an admin's
+    new or reset password) makes it a one-time password, to be replaced at the next sign-in."""
+    own = actor.username.lower() == username.lower()
+    if not own:
         actor.require("users.write")
+    user = get_user(session, username)
     try:
-        check_password_strength(password)
+        check_password_strength(password, user.username)
     except ValueError as exc:
         raise BackofficeError(str(exc)) from exc
-    user = get_user(session, username)
+    if own and user.password_hash and _matches(user.password_hash, password):
+        raise BackofficeError(t("user.password_unchanged"))
     user.password_hash = hash_password(password)
+    user.must_change_password = not own
     user.failed_sign_ins = 0
     user.locked_until = None
     session.flush()
     return user
+
+
+def _matches(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def must_change_password(session: Session, actor: Actor | None) -> bool:
+    """True while the signed-in user still has a one-time password: the app then shows only the form to change it."""
+    if actor is None or actor.user_id is None:
+        return False
+    return bool(session.scalar(select(User.must_change_password).where(User.id == actor.user_id)))
 
 
 def set_active(session: Session, actor: Actor, username: str, active: bool) -> User:
@@ -163,32 +207,33 @@ def authenticate(session: Session, username: str, password: str, now: datetime |
     if user is None or user.password_hash is None:
         _hasher_dummy_verify(password)
         return SignIn(None, generic)
-    if not user.active:
-        return SignIn(None, t("signin.deactivated"))
-    if user.locked_until and user.locked_until > now:
-        return SignIn(None, t("signin.locked", minutes=_minutes_left(user.locked_until, now)))
+    if not user.active or (user.locked_until and user.locked_until > now):
+        # Answered like a wrong password, after the same work: a message of its own would tell that the name
+        # exists (and, for a lock-out, whether a guess was right). The sign-in page states the lock-out rule.
+        _hasher_dummy_verify(password)
+        return SignIn(None, generic)
+    # The sign-in bookkeeping is written with one UPDATE each, not through the versioned row: two sign-ins
+    # of one user at the same moment then both count (no lost failure) and neither meets a version conflict.
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
-        user.failed_sign_ins = (user.failed_sign_ins or 0) + 1
-        if user.failed_sign_ins >= MAX_FAILED_SIGN_INS:
-            user.failed_sign_ins = 0
-            user.locked_until = now + LOCK_OUT
-            session.flush()
-            return SignIn(None, t("signin.locked", minutes=int(LOCK_OUT.total_seconds() // 60)))
-        session.flush()
+        failures = func.coalesce(User.failed_sign_ins, 0) + 1
+        reached = failures >= MAX_FAILED_SIGN_INS
+        _update_sign_in(session, user, failed_sign_ins=case((reached, 0), else_=failures),
+                        locked_until=case((reached, literal(now + LOCK_OUT, User.locked_until.type)),
+                                          else_=User.locked_until))
         return SignIn(None, generic)
+    changes = {"failed_sign_ins": 0, "locked_until": None, "last_sign_in": now}
     if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.failed_sign_ins = 0
-    user.locked_until = None
-    user.last_sign_in = now
-    session.flush()
+        changes["password_hash"] = hash_password(password)
+    _update_sign_in(session, user, **changes)
     return SignIn(actor_for(session, user))
 
 
-def _minutes_left(until: datetime, now: datetime) -> int:
-    return max(1, int((until - now).total_seconds() + 59) // 60)
+def _update_sign_in(session: Session, user: User, **values) -> None:
+    """One atomic UPDATE of the user's sign-in columns (the version is left alone: no one's edit is stale)."""
+    session.execute(update(User).where(User.id == user.id).values(**values),
+                    execution_options={"synchronize_session": "fetch"})
 
 
 _DUMMY_HASH = None
@@ -206,12 +251,12 @@ def _hasher_dummy_verify(password: str) -> None:
 
 
 def ensure_first_admin(session: Session) -> str | None:
-    """On a database without users, create `admin` with a random password and return it (once)."""
+    """On a database without users, create `admin` with a one-time password and return it (once)."""
     if session.scalar(select(func.count()).select_from(User)):
         return None
-    password = generate_password()
+    password = generate_password("admin")
     session.add(User(username="admin", full_name="Administrator", password_hash=hash_password(password),
-                     role_rows=[UserRole(role="admin")]))
+                     must_change_password=True, role_rows=[UserRole(role="admin")]))
     session.flush()
     return password
 

@@ -2,8 +2,6 @@
 link each ticket to its service and organisation, and upsert all tickets or none."""
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -11,11 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from data import audit
+from data import audit, textguard
 from data.access import Actor
 from data.db import utcnow
 from data.errors import BackofficeError, ConflictError, RowError, ValidationFailed, errors_from_pydantic
-from data.excel import decode_text
+from data.excel import csv_rows, decode_text
 from data.formatting import OSLO
 from data.i18n import t
 from data.registers.models import Organisation, Service
@@ -40,6 +38,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "tags": ("tags", "stikkord", "emneknagger"),
 }
 REQUIRED_FIELDS = ("ticket_number", "subject", "status", "priority", "opened_at")
+MAX_TICKET_NUMBER = 2**63 - 1   # SupportTicket.ticket_number is a BigInteger
 
 STATUS_WORDS = {
     "open": "open", "åpen": "open", "apen": "open", "new": "open", "ny": "open",
@@ -80,10 +79,13 @@ def parse_timestamp(value) -> datetime | None:
             try:
                 parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
             except ValueError as exc:
-                raise ValueError(t("sup.import.bad_time", value=text)) from exc
+                raise ValueError(t("sup.import.bad_time", value=text[:40])) from exc
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=OSLO)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError as exc:   # year 1 or 9999 moved across midnight by the time zone
+        raise ValueError(t("sup.import.bad_time", value=str(value)[:40])) from exc
 
 
 def read_freshdesk_csv(content: bytes | str) -> tuple[dict[str, str], list[tuple[int, dict]]]:
@@ -93,8 +95,8 @@ def read_freshdesk_csv(content: bytes | str) -> tuple[dict[str, str], list[tuple
         raise BackofficeError(t("sup.import.empty"))
     first_line = text.splitlines()[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    headers = [h.strip() for h in next(reader)]
+    reader = csv_rows(text, delimiter)   # CR line ends, long fields, damage: plain errors
+    headers = [h.strip() for h in next(reader, [])]
     lower = {h.lower(): h for h in headers if h}
     columns: dict[str, str] = {}
     for name, aliases in HEADER_ALIASES.items():
@@ -148,8 +150,9 @@ def _parse_row(line: int, record: dict, columns: dict[str, str]) -> tuple[Ticket
     number_text = str(raw.get("ticket_number", "")).strip().lstrip("#")
     if not number_text:
         errors.append(RowError(line, _field_label("ticket_number"), t("sup.import.required")))
-    elif not number_text.isdigit() or int(number_text) <= 0:
-        errors.append(RowError(line, _field_label("ticket_number"), t("sup.import.bad_number", value=number_text)))
+    elif not (number_text.isascii() and number_text.isdigit()) or not 0 < int(number_text) <= MAX_TICKET_NUMBER:
+        errors.append(RowError(line, _field_label("ticket_number"), t("sup.import.bad_number",
+                                                                      value=number_text[:40])))
     else:
         values["ticket_number"] = int(number_text)
     if not str(raw.get("subject", "")).strip():
@@ -158,7 +161,7 @@ def _parse_row(line: int, record: dict, columns: dict[str, str]) -> tuple[Ticket
     status_text = str(raw.get("status", "")).strip()
     status = STATUS_WORDS.get(status_text.lower())
     if status is None:
-        errors.append(RowError(line, _field_label("status"), t("sup.import.bad_status", value=status_text or "-",
+        errors.append(RowError(line, _field_label("status"), t("sup.import.bad_status", value=status_text[:40] or "-",
                                                                allowed="Open, Pending, Waiting on Customer, "
                                                                        "Resolved, Closed")))
     values["status"] = status
@@ -166,7 +169,7 @@ def _parse_row(line: int, record: dict, columns: dict[str, str]) -> tuple[Ticket
     priority = PRIORITY_WORDS.get(priority_text.lower())
     if priority is None:
         errors.append(RowError(line, _field_label("priority"),
-                               t("sup.import.bad_priority", value=priority_text or "-",
+                               t("sup.import.bad_priority", value=priority_text[:40] or "-",
                                  allowed="Low, Medium, High, Urgent")))
     values["priority"] = priority
 
@@ -267,6 +270,7 @@ def import_tickets(session: Session, actor: Actor, content: bytes | str, dry_run
     columns, records = read_freshdesk_csv(content)
     if not records:
         raise BackofficeError(t("sup.import.no_rows"))
+    textguard.refuse_rows(records, columns=columns.values())
     parsed: list[TicketRow] = []
     errors: list[RowError] = []
     seen: dict[int, int] = {}

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data import textguard
 from data.access import Actor
 from data.crud import service_choices
 from data.db import utcnow
@@ -213,6 +214,11 @@ def parse_map(session: Session, content: bytes) -> dict[str, list[dict]]:
     sheets, errors = read_workbook(content)
     if errors:
         raise ValidationFailed(errors)
+    refused = []   # control characters: refused before anything is looked up
+    for kind, rows in sheets.items():
+        refused += textguard.find_cells(rows, label=lambda name, kind=kind: _where(kind, name))
+    if refused:
+        raise textguard.refusal(refused)
     wanted: dict[str, list[dict]] = {kind: [] for kind in KINDS}
 
     vendors: dict[str, int] = {}

@@ -3,7 +3,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data.errors import BackofficeError, ValidationFailed
+from data.errors import ValidationFailed
 from data.i18n import t
 from data.pages import common
 from portfolio import exports, projects, staffing
@@ -252,8 +252,8 @@ def demand_preview(content: bytes) -> dict | None:
             "row": st.column_config.NumberColumn(t("pf.demand.row"), format="%d"),
             "where": st.column_config.TextColumn(t("pf.demand.where")),
             "problem": st.column_config.TextColumn(t("pf.demand.problem"))})
-    except BackofficeError as error:
-        st.error(error.message)
+    except Exception as error:  # the error boundary: plain language, the detail logged under an error id
+        common.show_error(error)
     return None
 
 

@@ -16,6 +16,11 @@ layers after it are stored (`FundYearEnd`) and `statement` shows them as they we
 open years after the last closed year are computed, starting from its closing balance and layers.
 A later correction to a closed year's accounts goes into the first open year (`correction_ore`), see
 `statement`. Only the latest closed year can be reopened, with a reason (`reopen_fund_year`).
+
+Two users closing (or reopening) at the same moment: both take the service's lock before they read the
+closed years (PostgreSQL: the service row; SQLite: the write lock), so the second sees the first's work
+and is refused plainly, naming who. The database keeps the rule itself: one row per service and year
+that is not reopened (a partial unique index); a writer that took no lock gets the same plain refusal.
 """
 from __future__ import annotations
 
@@ -33,6 +38,7 @@ from data.db import utcnow
 from data.errors import BackofficeError, validate
 from data.formatting import day, money, percent
 from data.i18n import t
+from data.locking import lock, refusing_duplicates, unique_key
 from data.registers.models import Service
 from data.registers.registry import get_service
 from pricing import capital
@@ -262,9 +268,19 @@ class FundYearIn(BaseModel):
     reason: str = Field(default="", max_length=2000)
 
 
+CLOSED_ONCE = unique_key(FundYearEnd, "uq_pricing_fund_year_end_closed")
+
+
 def _lock(session: Session, service: Service) -> None:
-    """Serialise closing and reopening per service (PostgreSQL row lock; SQLite writes one at a time)."""
-    session.execute(select(Service.id).where(Service.id == service.id).with_for_update())
+    """Serialise closing and reopening per service, before the closed years are read (PostgreSQL: the
+    service's row; SQLite: the database's write lock)."""
+    lock(session, select(Service.id).where(Service.id == service.id))
+
+
+def _closed_already(session: Session, service: Service, year: int) -> BackofficeError:
+    closed_by = session.scalar(select(FundYearEnd.closed_by).where(
+        FundYearEnd.service_id == service.id, FundYearEnd.year == year, FundYearEnd.reopened_at.is_(None)))
+    return BackofficeError(t("fund.close_already", service=service.name, year=year, who=closed_by or "-"))
 
 
 def next_year_to_close(session: Session, service_code: str, today: date | None = None) -> int | None:
@@ -294,7 +310,7 @@ def close_fund_year(session: Session, actor: Actor, service_code: str, year: int
         raise BackofficeError(t("fund.close_not_ended", service=service.name, year=data.year))
     closed = closed_years(session, service.id)
     if any(row.year == data.year for row in closed):
-        raise BackofficeError(t("fund.close_already", service=service.name, year=data.year))
+        raise _closed_already(session, service, data.year)
     if closed and data.year < closed[-1].year:
         raise BackofficeError(t("fund.close_before_closed", service=service.name, year=data.year,
                                 closed=closed[-1].year))
@@ -313,8 +329,8 @@ def close_fund_year(session: Session, actor: Actor, service_code: str, year: int
                       layers=[{"year": x.year, "original_ore": x.original_ore, "remaining_ore": x.remaining_ore}
                               for x in fund.layers],
                       closed_at=utcnow(), closed_by=actor.username)
-    session.add(row)
-    session.flush()
+    with refusing_duplicates(session, (CLOSED_ONCE,), lambda: _closed_already(session, service, data.year)):
+        session.add(row)
     return row
 
 
@@ -329,6 +345,11 @@ def reopen_fund_year(session: Session, actor: Actor, service_code: str, year: in
     closed = closed_years(session, service.id)
     row = next((r for r in closed if r.year == data.year), None)
     if row is None:
+        reopened_by = session.scalar(select(FundYearEnd.reopened_by).where(
+            FundYearEnd.service_id == service.id, FundYearEnd.year == data.year, FundYearEnd.reopened_at.is_not(None))
+            .order_by(FundYearEnd.reopened_at.desc()).limit(1))
+        if reopened_by:
+            raise BackofficeError(t("fund.reopen_already", service=service.name, year=data.year, who=reopened_by))
         raise BackofficeError(t("fund.reopen_not_closed", service=service.name, year=data.year))
     if row is not closed[-1]:
         raise BackofficeError(t("fund.reopen_not_latest", service=service.name, year=data.year,

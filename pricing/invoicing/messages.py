@@ -14,10 +14,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "Krediter den kjøringen først, eller fakturer samme periode.",
                                "{period} overlaps invoice run {runs}, which covers another period. Credit that run "
                                "first, or bill the same period."),
-    "inv.already_billed": ("{period} er allerede fakturert (kjøring {runs}). En periode kan ikke faktureres to "
-                           "ganger: bruk kreditering og ny fakturering for å rette.",
-                           "{period} is already billed (run {runs}). A period cannot be billed twice: use credit "
-                           "and rebill to correct it."),
+    "inv.already_billed": ("{period} er allerede fakturert (kjøring {runs}, godkjent av {who}). En periode kan ikke "
+                           "faktureres to ganger: bruk kreditering og ny fakturering for å rette.",
+                           "{period} is already billed (run {runs}, approved by {who}). A period cannot be billed "
+                           "twice: use credit and rebill to correct it."),
+    "inv.just_billed": ("Perioden {period} ble nettopp fakturert av {who} (kjøring {runs}).",
+                        "The period {period} was just billed by {who} (run {runs})."),
+    "inv.just_credited": ("Kjøring {number} ble nettopp kreditert av {who} (kjøring {credit}).",
+                          "Run {number} was just credited by {who} (run {credit})."),
+    "inv.already_credited": ("Kjøring {number} er allerede kreditert av {who} (kjøring {credit}): den har ingen linjer "
+                             "igjen å kreditere for dette utvalget.",
+                             "Run {number} is already credited by {who} (run {credit}): it has no lines left to "
+                             "credit for this selection."),
     "inv.nothing_to_bill": ("Det er ingenting å fakturere for {period}: ingen tjenestevedlegg var i kraft.",
                             "There is nothing to bill for {period}: no service appendix was in force."),
     "inv.changed_since_preview": ("Tallene er endret siden forhåndsvisningen ({before} kr, nå {now} kr). "
@@ -304,8 +312,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # self-cost fund: year-end (årsavslutning)
     "fund.close_not_ended": ("{year} er ikke slutt ennå: et år kan avsluttes for {service} først etter 31.12.{year}.",
                              "{year} has not ended yet: a year can be closed for {service} only after 31.12.{year}."),
-    "fund.close_already": ("Fondet for {service} er allerede avsluttet for {year}.",
-                           "The fund of {service} is already closed for {year}."),
+    "fund.close_already": ("Fondet for {service} er allerede avsluttet for {year} (av {who}).",
+                           "The fund of {service} is already closed for {year} (by {who})."),
+    "fund.reopen_already": ("Fondet for {service} er allerede gjenåpnet for {year} (av {who}).",
+                            "The fund of {service} is already reopened for {year} (by {who})."),
     "fund.close_before_closed": ("{year} ligger før {closed}, som allerede er avsluttet for {service}. Endringer i "
                                  "{year} føres i første åpne år.",
                                  "{year} lies before {closed}, which is already closed for {service}. Changes to "

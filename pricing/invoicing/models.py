@@ -8,6 +8,11 @@ number and never changes again: a guard in `pricing.invoicing.runs` refuses any 
 A mistake is corrected by a credit run (the original lines negated, each pointing at the line it
 credits) and a rebill run (the period billed again from today's data).
 
+Double billing is impossible in the database itself: every live fixed or usage line holds the months it
+bills in `BilledPeriod`, whose unique keys admit one holder per (service, organisation, appendix, month)
+for fixed charges and per (service, organisation, month) for usage; crediting a line releases its months,
+so a credited period can be billed again. Run numbers come from a locked counter row (`Counter`).
+
 Appendices are referred to by id and reference text (no foreign key into agreements' tables), so this
 migration depends only on pricing's.
 """
@@ -26,6 +31,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -101,6 +107,45 @@ class InvoiceLine(Base):
     run: Mapped[InvoiceRun] = relationship(back_populates="lines", foreign_keys=[run_id])
 
 
+class BilledPeriod(Base):
+    """One month of one charge that a live invoice line bills: what makes double billing impossible.
+
+    A fixed line holds every month it touches for its appendix (kind "fixed"); a usage line holds every
+    month of its period for its organisation (kind "usage", no appendix). The partial unique indexes admit
+    one holder each, so a second run for the same period, or an overlapping one (March, then the first
+    quarter), is refused by the database even if two users approve at the same moment. A credit deletes the
+    rows of the lines it credits, which lets the rebill (or a later run) hold the months again. Written only
+    by `pricing.invoicing.runs`, in bulk; derived from the invoice lines, so audited like them, as batches.
+    """
+
+    __tablename__ = "pricing_billed_period"
+    __audit__ = "batch"
+    __table_args__ = (
+        Index("uq_pricing_billed_period_fixed", "service_id", "organisation_id", "appendix_id", "month",
+              unique=True, sqlite_where=text("kind = 'fixed'"), postgresql_where=text("kind = 'fixed'")),
+        Index("uq_pricing_billed_period_usage", "service_id", "organisation_id", "month",
+              unique=True, sqlite_where=text("kind = 'usage'"), postgresql_where=text("kind = 'usage'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    kind: Mapped[str] = mapped_column(String(12))                    # "fixed" or "usage"
+    appendix_id: Mapped[int | None] = mapped_column(Integer)          # fixed: the appendix billed; usage: None
+    month: Mapped[date] = mapped_column(Date)                        # the month's first day
+    line_id: Mapped[int] = mapped_column(ForeignKey("pricing_invoice_line.id"), index=True)
+
+
+class Counter(Base):
+    """A named counter of the pricing package (`invoice_run`: the last run number handed out). Its row is
+    locked while a number is taken, so two runs approved at the same moment get consecutive numbers."""
+
+    __tablename__ = "pricing_counter"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
 class FundYearEnd(Base):
     """A closed year of a service's self-cost fund (årsavslutning): the year's figures as they were closed.
 
@@ -111,7 +156,12 @@ class FundYearEnd(Base):
     """
 
     __tablename__ = "pricing_fund_year_end"
-    __table_args__ = (Index("ix_pricing_fund_year_end_service_id_year", "service_id", "year"),)
+    __table_args__ = (
+        Index("ix_pricing_fund_year_end_service_id_year", "service_id", "year"),
+        # a year is closed once: one row per service and year that is not reopened
+        Index("uq_pricing_fund_year_end_closed", "service_id", "year", unique=True,
+              sqlite_where=text("reopened_at IS NULL"), postgresql_where=text("reopened_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))

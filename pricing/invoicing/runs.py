@@ -22,6 +22,12 @@ Rules, so that every line can be checked by hand:
 - A period cannot be billed twice: an appendix with a live (approved, not credited) line for the
   period is skipped; a run whose period overlaps a live line of another period (March billed monthly,
   then the first quarter) is refused.
+- Two users approving at the same moment: approving and crediting take one lock (the run counter's row;
+  on SQLite the database's write lock) before they read what is billed, so the second waits, then finds
+  the period billed and is told plainly who just billed it. The database enforces the rule itself: every
+  live fixed or usage line holds its months in `BilledPeriod` (unique per service, organisation, appendix
+  or usage, and month; a credit releases them), so even a writer that took no lock cannot bill a month
+  twice, and its IntegrityError becomes the same plain refusal. Run numbers come from the counter row.
 """
 from __future__ import annotations
 
@@ -33,7 +39,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from agreements.appendices import active_appendices_in_period
@@ -43,10 +51,11 @@ from data.crud import not_found, scalar_or_raise
 from data.db import utcnow
 from data.errors import BackofficeError, ConflictError, validate
 from data.i18n import t
+from data.locking import lock, refusing_duplicates, unique_key
 from data.registers.models import Organisation, Service
 from data.registers.registry import find_organisation, get_service
 from pricing import pricelists, sources
-from pricing.invoicing.models import InvoiceLine, InvoiceRun
+from pricing.invoicing.models import BilledPeriod, Counter, InvoiceLine, InvoiceRun
 from pricing.tariffs import charge, round_ore, tier_split
 
 PERIOD_PATTERN = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-[Qq]([1-4]))?$")
@@ -390,26 +399,145 @@ def preview_run(session: Session, actor: Actor, payload) -> RunPreview:
     return compute_run(session, parse_period(data.period), data.service or None)
 
 
+# --- one writer at a time, numbers from the counter, months held by live lines ----------------------------
+
+RUN_COUNTER = "invoice_run"
+CHUNK = 2000
+BILLING_KEYS = (unique_key(BilledPeriod, "uq_pricing_billed_period_fixed"),
+                unique_key(BilledPeriod, "uq_pricing_billed_period_usage"))
+CREDIT_KEYS = (unique_key(InvoiceLine, "uq_pricing_invoice_line_credits_line_id"),)
+
+
+def _ensure_counter(session: Session) -> None:
+    """The run counter's row, created at the highest number in use if missing (a database built without
+    the migrations); a concurrent creator is no error."""
+    table = Counter.__table__
+    dialect_insert = sqlite_insert if session.connection().dialect.name == "sqlite" else postgresql_insert
+    start = select(func.coalesce(func.max(InvoiceRun.number), 0)).scalar_subquery()
+    session.execute(dialect_insert(table).values(name=RUN_COUNTER, value=start)
+                    .on_conflict_do_nothing(index_elements=[table.c.name]))
+
+
+def _lock_runs(session: Session) -> None:
+    """Wait for, then hold until commit, the one lock every writer of invoice runs takes before it reads
+    what is billed: the counter's row (PostgreSQL), the database's write lock (SQLite)."""
+    lock(session)
+    _ensure_counter(session)
+    lock(session, select(Counter.value).where(Counter.name == RUN_COUNTER))
+
+
+def _last_number(session: Session) -> int:
+    """The newest run number, read before waiting for the lock: what this request had seen."""
+    return session.scalar(select(func.max(InvoiceRun.number))) or 0
+
+
 def _next_number(session: Session) -> int:
-    return (session.scalar(select(func.max(InvoiceRun.number))) or 0) + 1
+    _ensure_counter(session)
+    table = Counter.__table__
+    return session.execute(update(table).where(table.c.name == RUN_COUNTER).values(value=table.c.value + 1)
+                           .returning(table.c.value)).scalar_one()
+
+
+def _months(first: date, last: date) -> list[date]:
+    """The first day of every month from `first` to `last`."""
+    out, month = [], date(first.year, first.month, 1)
+    while month <= last:
+        out.append(month)
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return out
+
+
+def _hold_months(session: Session, run: InvoiceRun) -> int:
+    """The run's fixed and usage lines take their months in `BilledPeriod` (the unique keys refuse a month
+    already held by a live line). Returns how many months were taken."""
+    lines = session.execute(select(InvoiceLine.id, InvoiceLine.kind, InvoiceLine.service_id,
+                                   InvoiceLine.organisation_id, InvoiceLine.appendix_id, InvoiceLine.billed_from,
+                                   InvoiceLine.billed_to)
+                            .where(InvoiceLine.run_id == run.id, InvoiceLine.kind.in_(("fixed", "usage")))
+                            .order_by(InvoiceLine.id))
+    held: dict[tuple, int] = {}
+    for line_id, kind, service_id, org_id, appendix_id, first, last in lines:
+        for month in _months(first, last):
+            held.setdefault((service_id, org_id, kind, appendix_id if kind == "fixed" else None, month), line_id)
+    rows = [{"service_id": service_id, "organisation_id": org_id, "kind": kind, "appendix_id": appendix_id,
+             "month": month, "line_id": line_id}
+            for (service_id, org_id, kind, appendix_id, month), line_id in held.items()]
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(BilledPeriod), rows[start:start + CHUNK])
+    return len(rows)
+
+
+def _release_months(session: Session, line_ids: list[int]) -> None:
+    """Credited lines give their months back, so the period can be billed again."""
+    for start in range(0, len(line_ids), CHUNK):
+        session.execute(delete(BilledPeriod).where(BilledPeriod.line_id.in_(line_ids[start:start + CHUNK])))
+
+
+def _billing_runs(session: Session, period: Period, service: str | None) -> list[tuple[int, str]]:
+    """(number, approved by) of the runs whose live lines bill some day of the period, oldest first."""
+    services = _services(session, service)
+    numbers = {row[6] for row in live_lines_overlapping(session, period.start, period.end, [s.id for s in services])}
+    if not numbers:
+        return []
+    return [tuple(row) for row in session.execute(select(InvoiceRun.number, InvoiceRun.approved_by)
+                                                 .where(InvoiceRun.number.in_(numbers))
+                                                 .order_by(InvoiceRun.number))]
+
+
+def _who(runs: list[tuple[int, str]]) -> dict:
+    return {"who": ", ".join(dict.fromkeys(name for _n, name in runs)),
+            "runs": ", ".join(str(number) for number, _name in runs)}
+
+
+def _just_billed(session: Session, period: Period, service: str | None) -> ConflictError:
+    """The refusal a writer gets when someone else billed the period while it was working."""
+    runs = _billing_runs(session, period, service)
+    return ConflictError(t("inv.just_billed", period=period.label, **_who(runs[-1:] if runs else [(0, "-")])))
+
+
+def _credits_of(session: Session, run: InvoiceRun, after: int = 0) -> list[tuple[int, str]]:
+    return [tuple(row) for row in session.execute(
+        select(InvoiceRun.number, InvoiceRun.approved_by)
+        .where(InvoiceRun.credits_run_id == run.id, InvoiceRun.number > after).order_by(InvoiceRun.number))]
+
+
+def _just_credited(session: Session, run: InvoiceRun, after: int = 0) -> ConflictError:
+    credits = _credits_of(session, run, after)[-1:] or [(0, "-")]
+    return ConflictError(t("inv.just_credited", number=run.number, who=credits[0][1], credit=credits[0][0]))
 
 
 def _store(session: Session, actor: Actor, period: Period, kind: str, service: str | None, lines: list[dict],
-           reason: str = "", credits_run_id: int | None = None) -> InvoiceRun:
-    run = InvoiceRun(number=_next_number(session), period=period.label, period_start=period.start,
-                     period_end=period.end, kind=kind, service_code=service, credits_run_id=credits_run_id,
-                     reason=reason, line_count=len(lines), total_ore=sum(x["amount_ore"] for x in lines),
-                     approved_by=actor.username, approved_at=utcnow())
-    session.add(run)
-    session.flush()
-    if lines:
-        rows = [{**{k: v for k, v in line.items() if k != "pricing"}, "pricing": _jsonable(line["pricing"]),
-                 "run_id": run.id} for line in lines]
-        for start in range(0, len(rows), 2000):
-            session.execute(insert(InvoiceLine), rows[start:start + 2000])
-        audit.record_batch(session, InvoiceLine.__tablename__, "insert",
-                           {"run": run.number, "period": period.label, "kind": kind, "lines": len(rows),
-                            "total_ore": run.total_ore})
+           reason: str = "", credits_run: InvoiceRun | None = None) -> InvoiceRun:
+    """Number and store a run with its lines; fixed and usage lines hold their months, credit lines release
+    the months of the lines they credit. Inside a savepoint: if the database refuses a month already held
+    (or a line already credited) by someone who took no lock, the caller gets a plain refusal."""
+    if kind == "credit":
+        keys, refusal = CREDIT_KEYS, lambda: _just_credited(session, credits_run)
+    else:
+        keys, refusal = BILLING_KEYS, lambda: _just_billed(session, period, service)
+    with refusing_duplicates(session, keys, refusal):
+        run = InvoiceRun(number=_next_number(session), period=period.label, period_start=period.start,
+                         period_end=period.end, kind=kind, service_code=service,
+                         credits_run_id=credits_run.id if credits_run is not None else None, reason=reason,
+                         line_count=len(lines), total_ore=sum(x["amount_ore"] for x in lines),
+                         approved_by=actor.username, approved_at=utcnow())
+        session.add(run)
+        session.flush()
+        if lines:
+            rows = [{**{k: v for k, v in line.items() if k != "pricing"}, "pricing": _jsonable(line["pricing"]),
+                     "run_id": run.id} for line in lines]
+            for start in range(0, len(rows), CHUNK):
+                session.execute(insert(InvoiceLine), rows[start:start + CHUNK])
+            audit.record_batch(session, InvoiceLine.__tablename__, "insert",
+                               {"run": run.number, "period": period.label, "kind": kind, "lines": len(rows),
+                                "total_ore": run.total_ore})
+        if kind == "credit":     # the bulk delete is recorded by the audit log's own hook
+            _release_months(session, [x["credits_line_id"] for x in lines])
+        else:
+            held = _hold_months(session, run)
+            if held:
+                audit.record_batch(session, BilledPeriod.__tablename__, "insert",
+                                   {"run": run.number, "period": period.label, "months_held": held})
     return run
 
 
@@ -424,23 +552,33 @@ def _jsonable(value):
 
 
 def approve_run(session: Session, actor: Actor, payload) -> InvoiceRun:
-    """Approve the run for a period: computed again now, numbered and stored for good."""
+    """Approve the run for a period: computed again now, numbered and stored for good.
+
+    Waits for the invoicing lock first, so what it computes includes every run approved before it; if the
+    period was billed meanwhile (after the preview the caller approved, or after this request started) the
+    refusal names who billed it."""
     actor.require("invoices.approve")
     data = validate(RunIn, payload)
     period = parse_period(data.period)
-    preview = compute_run(session, period, data.service or None)
+    service = data.service or None
+    seen = _last_number(session)
+    _lock_runs(session)
+    preview = compute_run(session, period, service)
     if not preview.lines:
-        billed = session.scalars(select(InvoiceRun.number).where(InvoiceRun.period == period.label,
-                                                                 InvoiceRun.kind != "credit")
-                                 .order_by(InvoiceRun.number)).all()
-        if preview.already_billed or billed:
-            raise ConflictError(t("inv.already_billed", period=period.label,
-                                  runs=", ".join(str(n) for n in billed) or "-"))
+        billing = _billing_runs(session, period, service)
+        if billing:
+            recent = [r for r in billing if r[0] > seen] or (billing[-1:] if data.expected_total_ore else [])
+            if recent:
+                raise ConflictError(t("inv.just_billed", period=period.label, **_who(recent)))
+            raise ConflictError(t("inv.already_billed", period=period.label, **_who(billing)))
         raise BackofficeError(t("inv.nothing_to_bill", period=period.label))
     if data.expected_total_ore is not None and data.expected_total_ore != preview.total_ore:
+        recent = [r for r in _billing_runs(session, period, service) if r[0] > seen]
+        if recent:
+            raise ConflictError(t("inv.just_billed", period=period.label, **_who(recent)))
         raise ConflictError(t("inv.changed_since_preview", before=data.expected_total_ore / 100,
                               now=preview.total_ore / 100))
-    return _store(session, actor, period, "regular", data.service or None, preview.lines, data.reason)
+    return _store(session, actor, period, "regular", service, preview.lines, data.reason)
 
 
 def get_run(session: Session, number: int) -> InvoiceRun:
@@ -448,7 +586,9 @@ def get_run(session: Session, number: int) -> InvoiceRun:
                            number=number)
 
 
-def _credit_plan(session: Session, data: CreditIn) -> tuple[InvoiceRun, list[InvoiceLine]]:
+def _credit_plan(session: Session, data: CreditIn, seen: int | None = None) -> tuple[InvoiceRun, list[InvoiceLine]]:
+    """The run and its lines still to credit (all, or the chosen organisations'). `seen`: the newest run
+    number the caller had seen; if the lines were credited by a run after it, say who just did."""
     run = get_run(session, data.run)
     if run.kind == "credit":
         raise BackofficeError(t("inv.cannot_credit_credit", number=run.number))
@@ -464,6 +604,12 @@ def _credit_plan(session: Session, data: CreditIn) -> tuple[InvoiceRun, list[Inv
     lines = [x for x in run.lines if x.id not in credited and x.kind != "credit"
              and (org_ids is None or x.organisation_id in org_ids)]
     if not lines:
+        if seen is not None and _credits_of(session, run, after=seen):
+            raise _just_credited(session, run, after=seen)
+        credits = _credits_of(session, run)
+        if credits:
+            raise ConflictError(t("inv.already_credited", number=run.number, who=credits[-1][1],
+                                  credit=credits[-1][0]))
         raise BackofficeError(t("inv.nothing_to_credit", number=run.number))
     return run, lines
 
@@ -522,16 +668,17 @@ def credit_and_rebill(session: Session, actor: Actor, payload) -> tuple[InvoiceR
     again from today's data in a rebill run. Nothing already approved is changed."""
     actor.require("invoices.approve")
     data = validate(CreditIn, payload)
-    run, lines = _credit_plan(session, data)
+    seen = _last_number(session)
+    _lock_runs(session)
+    run, lines = _credit_plan(session, data, seen)
     period = parse_period(run.period)
     credit = _store(session, actor, period, "credit", run.service_code, _credit_lines(run, lines), data.reason,
-                    credits_run_id=run.id)
+                    credits_run=run)
     rebill = None
     if data.rebill:
         preview = _rebill(session, run, lines, set())
         if preview.lines:
-            rebill = _store(session, actor, period, "rebill", run.service_code, preview.lines, data.reason,
-                            credits_run_id=None)
+            rebill = _store(session, actor, period, "rebill", run.service_code, preview.lines, data.reason)
     return credit, rebill
 
 

@@ -5,7 +5,6 @@ import pandas as pd
 import streamlit as st
 
 from data.crud import service_choices
-from data.errors import BackofficeError
 from data.formatting import from_ore, money, to_ore
 from data.i18n import t
 from data.pages import common
@@ -106,8 +105,8 @@ try:
                 "assessed_on": assessment.assessed_on, "matrix_id": assessment.matrix_id, "revision": assessment.revision}
         risk_payloads = {r.id: (ros.risk_payload(r), r.version) for r in assessment.risks}
         acceptance_states = {r.id: ros.acceptance_state(s, r) for r in assessment.risks}
-except BackofficeError as error:
-    st.error(error.message)
+except Exception as error:  # the error boundary: plain language, the detail logged under an error id
+    common.show_error(error)
     st.stop()
 frozen = info["status"] in FROZEN
 editable = can_write and not frozen

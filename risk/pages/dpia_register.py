@@ -5,7 +5,6 @@ import pandas as pd
 import streamlit as st
 
 from data.crud import service_choices
-from data.errors import BackofficeError
 from data.i18n import t
 from data.pages import common
 from risk import dpia as dpias
@@ -123,8 +122,8 @@ try:
                   "residual_level": r.residual_level} for r in item.risks]
         revisions = [(d["id"], d["revision"], d["status"]) for d in dpias.dpia_rows(s, actor, item.service_code)
                      if d["series_id"] == item.series_id]
-except BackofficeError as error:
-    st.error(error.message)
+except Exception as error:  # the error boundary: plain language, the detail logged under an error id
+    common.show_error(error)
     st.stop()
 frozen = info["status"] in FROZEN
 editable = can_write and not frozen

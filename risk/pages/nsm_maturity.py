@@ -6,7 +6,6 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from data.errors import BackofficeError
 from data.i18n import t
 from data.pages import common
 from risk import exports, nsm
@@ -154,8 +153,8 @@ with tab_assess:
             if upload is not None and st.button(t("nsm.import_button")):
                 try:
                     parsed = nsm.read_assessment_sheet(upload.getvalue())
-                except BackofficeError as error:
-                    st.error(error.message)
+                except Exception as error:  # the error boundary: plain language, never a traceback
+                    common.show_error(error)
                 else:
                     changed = common.write(nsm.update_scores, chosen, parsed, expected_version=current["version"])
                     if changed is not None:

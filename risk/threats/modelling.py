@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from data import crud
+from data import crud, textguard
 from data.access import Actor
 from data.appspec import Fact, Kpi
 from data.db import utcnow
@@ -263,6 +263,9 @@ def update_elements(session: Session, actor: Actor, service_code: str, rows: lis
             continue
         try:
             data = ElementIn.model_validate({**row, "kind": element.kind})
+            if refused := textguard.field_errors(data, row_number):
+                errors.extend(refused)
+                continue
             _check_references(session, model, data, element.id)
         except ValidationError as exc:
             errors.extend(errors_from_pydantic(exc, row_number))

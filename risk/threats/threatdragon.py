@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import uuid
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from data import textguard
 from data.access import Actor
 from data.errors import BackofficeError, PermissionDenied, RowError, ValidationFailed
 from data.i18n import t
@@ -21,7 +23,7 @@ from data.registers.models import Service
 from data.registers.registry import get_service
 from risk.threats.layout import auto_layout
 from risk.threats.modelling import CATEGORY_WEIGHT, SEVERITY_ORDER, find_model, require_diagram
-from risk.threats.models import Threat, ThreatElement, ThreatModel
+from risk.threats.models import THREAT_STATUSES, Threat, ThreatElement, ThreatModel
 
 TD_VERSION = "2.3.0"
 KIND_BY_TYPE = {"tm.Actor": "external_entity", "tm.Process": "process", "tm.Store": "data_store",
@@ -52,8 +54,9 @@ def parse(content: bytes | str) -> dict:
     """Read and check a Threat Dragon v2 file; returns a neutral structure, or raises naming each problem."""
     try:
         raw = json.loads(content)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise BackofficeError(t("td.error.not_json", detail=str(exc)[:120])) from exc
+    _check_tree(raw)
     if not isinstance(raw, dict) or not isinstance(raw.get("detail"), dict):
         raise BackofficeError(t("td.error.not_td"))
     diagrams = raw["detail"].get("diagrams")
@@ -74,8 +77,13 @@ def parse(content: bytes | str) -> dict:
             if not isinstance(cell, dict):
                 errors.append(RowError(c_index, None, t("td.error.cell_not_object", where=where)))
                 continue
+            problem = _cell_problem(cell)
+            if problem:
+                errors.append(RowError(c_index, problem[0], t("import.wrong_type", field=problem[0], where=where,
+                                                                expected=t(f"import.type.{problem[1]}"))))
+                continue
             data = cell.get("data") if isinstance(cell.get("data"), dict) else {}
-            shape = cell.get("shape", "")
+            shape = cell.get("shape") or ""
             if shape in TEXT_SHAPES or data.get("type") == "tm.Text":
                 texts.append({"diagram": d_index, "cell": cell})
                 continue
@@ -87,6 +95,9 @@ def parse(content: bytes | str) -> dict:
             cell_id = str(cell.get("id") or "")
             if not cell_id:
                 errors.append(RowError(c_index, "id", t("td.error.no_id", where=where)))
+                continue
+            if len(cell_id) > MAX_ID_LENGTH:
+                errors.append(RowError(c_index, "id", t("import.too_long", length=MAX_ID_LENGTH)))
                 continue
             if cell_id in seen:
                 errors.append(RowError(c_index, "id", t("td.error.duplicate_id", id=cell_id)))
@@ -114,6 +125,77 @@ def parse(content: bytes | str) -> dict:
             "elements": elements, "texts": texts}
 
 
+MAX_ID_LENGTH = 64    # ThreatElement.external_id
+MAX_DEPTH = 64        # Threat Dragon nests a handful of levels; a deeper file is not one
+_GEOMETRY = {"position": ("x", "y"), "size": ("width", "height")}
+
+
+def _check_tree(raw) -> None:
+    """Refuse a file nested deeper than any Threat Dragon model (copying and checking it would overflow
+    the stack) or holding text that cannot be stored (an unpaired surrogate escape such as "\\ud800")."""
+    stack = [(raw, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise BackofficeError(t("td.error.not_json", detail=t("import.too_deep")))
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+            stack.extend((key, depth + 1) for key in value)
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise BackofficeError(t("td.error.not_json", detail=t("import.bad_text"))) from exc
+
+
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _cell_problem(cell: dict) -> tuple[str, str] | None:
+    """(field, expected type) of the first field of a cell with a type the import cannot use, or None."""
+    if cell.get("shape") is not None and not isinstance(cell["shape"], str):
+        return "shape", "text"
+    if cell.get("id") is not None and not isinstance(cell["id"], str | int) or isinstance(cell.get("id"), bool):
+        return "id", "text"
+    data = cell.get("data")
+    if data is not None and not isinstance(data, dict):
+        return "data", "object"
+    data = data or {}
+    if data.get("type") is not None and not isinstance(data["type"], str):
+        return "data.type", "text"
+    if data.get("threats") and not isinstance(data["threats"], list):
+        return "data.threats", "list"
+    if data.get("trustZone") is not None and not isinstance(data["trustZone"], str):
+        return "data.trustZone", "text"
+    for name, keys in _GEOMETRY.items():
+        value = cell.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, dict):
+            return name, "object"
+        for key in keys:
+            if key in value and not _number(value[key]):
+                return f"{name}.{key}", "number"
+    for end in ("source", "target"):
+        ref = cell.get(end)
+        if isinstance(ref, dict):
+            if ref.get("cell") is not None and not isinstance(ref["cell"], str):
+                return f"{end}.cell", "text"
+            for key in ("x", "y"):
+                if key in ref and not _number(ref[key]):
+                    return f"{end}.{key}", "number"
+    vertices = cell.get("vertices")
+    if vertices is not None and not isinstance(vertices, list):
+        return "vertices", "list"
+    for vertex in vertices or []:
+        if isinstance(vertex, dict) and not (_number(vertex.get("x")) and _number(vertex.get("y"))):
+            return "vertices", "number"
+    return None
+
+
 def _parse_threat(threat, cell_id: str, index: int, where: str, errors: list[RowError]) -> dict | None:
     if not isinstance(threat, dict):
         errors.append(RowError(index, "threats", t("td.error.threat_not_object", where=where)))
@@ -127,7 +209,7 @@ def _parse_threat(threat, cell_id: str, index: int, where: str, errors: list[Row
                                                  where=where)))
         return None
     status = threat.get("backofficeStatus") or STATUS_FROM_TD.get(str(threat.get("status", "open")).strip().lower())
-    if status is None:
+    if status not in THREAT_STATUSES:
         errors.append(RowError(index, "status", t("td.error.threat_status", status=threat.get("status"),
                                                    where=where)))
         return None
@@ -140,18 +222,25 @@ def _parse_threat(threat, cell_id: str, index: int, where: str, errors: list[Row
             "origin": threat.get("backofficeOrigin") or "imported", "extra": extra}
 
 
+def _dig(value, *keys):
+    """value[k1][k2]... where each step is a dict; None as soon as one is not."""
+    for key in keys:
+        if not isinstance(value, dict):
+            return None
+        value = value.get(key)
+    return value
+
+
 def _name(element: dict) -> str:
     data, cell = element["data"], element["cell"]
     name = data.get("name")
     if not name:
-        attrs = cell.get("attrs") or {}
-        name = (attrs.get("text") or {}).get("text") or (attrs.get("label") or {}).get("text")
-    if not name:
-        for label in cell.get("labels") or []:
-            if isinstance(label, dict):
-                name = ((label.get("attrs") or {}).get("labelText") or {}).get("text")
-                if name:
-                    break
+        name = _dig(cell, "attrs", "text", "text") or _dig(cell, "attrs", "label", "text")
+    if not name and isinstance(cell.get("labels"), list):
+        for label in cell["labels"]:
+            name = _dig(label, "attrs", "labelText", "text")
+            if name:
+                break
     return " ".join(str(name or "").split())
 
 
@@ -241,6 +330,7 @@ def import_model(session: Session, actor: Actor, service_code: str, content: byt
     """
     require_diagram(actor)
     parsed = parse(content)
+    textguard.refuse(parsed)
     if any(e["threats"] for e in parsed["elements"]) and not actor.can("risk.write"):
         raise PermissionDenied(t("td.error.threats_need_security"))
     service = get_service(session, service_code)
@@ -294,7 +384,8 @@ def import_model(session: Session, actor: Actor, service_code: str, content: byt
         else:
             element.x = element.y = element.width = element.height = None
         stored = copy.deepcopy(cell)
-        stored.setdefault("data", {}).pop("threats", None)
+        stored["data"] = {k: v for k, v in stored["data"].items() if k != "threats"} \
+            if isinstance(stored.get("data"), dict) else {}
         stored["_diagram"] = item["diagram"]
         element.td_cell = json.dumps(stored, ensure_ascii=False)
         by_external[item["id"]] = element

@@ -1,12 +1,14 @@
 """Every page renders for every role that can see it, on the demo data (SQLite); every page once on PostgreSQL."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from admin import modules
+from admin import cli, modules
 from data import db, demo
-from data.access import ROLES, Actor
-from data.registers.users import actor_for, get_user
+from data.access import ROLES, Actor, system_actor
+from data.registers.users import actor_for, get_user, set_active
 from tests.pages import errors_of, render
 
 ROLE_USER = {roles[0]: username for username, (_, roles) in demo.DEMO_USERS.items()}
@@ -82,6 +84,54 @@ def test_wrong_password_is_refused_through_the_app(demo_db):
     app.button[0].click().run()
     assert "Feil brukernavn eller passord." in errors_of(app)
     assert "actor" not in app.session_state
+
+
+def _sign_in(app, username: str, password: str):
+    app.text_input[0].input(username)
+    app.text_input[1].input(password)
+    app.button[0].click().run()
+    return app
+
+
+def test_deactivated_user_is_answered_exactly_like_a_wrong_password(demo_db):
+    wrong = errors_of(_sign_in(render("app.py", None), "leder", "feil-passord"))
+    with db.session_scope(actor=system_actor("test")) as session:
+        set_active(session, system_actor("test"), "leder", False)
+    deactivated = _sign_in(render("app.py", None), "leder", demo.DEMO_PASSWORD)
+    assert errors_of(deactivated) == wrong == ["Feil brukernavn eller passord."]
+    assert "actor" not in deactivated.session_state
+
+
+def test_first_admin_must_change_the_one_time_password_at_first_sign_in(db_url, capsys):
+    assert cli.main(["db", "upgrade"]) == 0
+    one_time = re.search(r"Passord: (\S+)", capsys.readouterr().out).group(1)
+    app = _sign_in(render("app.py", None), "admin", one_time)
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.session_state["actor"].username == "admin"
+    assert app.title[0].value == "Min konto"  # the change-password form, and nothing else
+    assert any("engangspassord" in i.value for i in app.info)
+    assert [t.label for t in app.text_input] == ["Nytt passord", "Gjenta nytt passord"]
+    assert not app.sidebar.radio  # no navigation, no language switch: only the form
+    for other in ("admin/pages/overview.py", "admin/pages/users.py"):  # the navigation holds no other page
+        with pytest.raises(ValueError, match=r"Known pages: \['[^,]*admin/pages/account.py'\]"):
+            app.switch_page(other)
+
+    app.text_input[0].input("kort")
+    app.text_input[1].input("kort")
+    app.button[0].click().run()
+    assert "Passordet må ha minst 12 tegn." in errors_of(app)
+    assert app.title[0].value == "Min konto"
+
+    app.text_input[0].input("et helt eget passord")
+    app.text_input[1].input("et helt eget passord")
+    app.button[0].click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value == "Oversikt"  # changed: every page is there again
+    app.switch_page("admin/pages/users.py").run()
+    assert app.title[0].value == "Brukere og roller"
+    again = _sign_in(render("app.py", None), "admin", "et helt eget passord")
+    assert again.title[0].value == "Oversikt"
+    assert "Feil brukernavn eller passord." in errors_of(_sign_in(render("app.py", None), "admin", one_time))
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -172,3 +172,99 @@ def test_read_api_for_pricing_and_the_change_board(session):
     assert [(c.name, c.population) for c in contacts] == [("Bergen", bergen.population)]
     assert appendices.organisations_with_active_appendix(session, "digisos", date(2024, 4, 1)) == []
     assert appendices.adopters_population(session, "svarut", date(2024, 3, 15)) == oslo.population + bergen.population
+
+
+# --- a product owner changes only the appendices of the services they own ---------------------------
+
+
+def _oslo_with_three_owners(session):
+    """Oslo's signed main agreement with appendices for SvarUt, Fiks arkiv and Folkeregister in force."""
+    oslo = municipality(session, "0301")
+    main = sign_main(session, oslo)
+    running = [add_appendix(session, oslo, code, date(2020, 1, 1), actor=THREE_SERVICES)
+               for code in ("svarut", "fiks-arkiv", "folkeregister")]
+    return oslo, main, running
+
+
+def _snapshot(session):
+    session.expire_all()
+    return (sorted((a.service.code, a.status, a.end_date) for a in session.scalars(select(ServiceAppendix))),
+            [(m.status, m.terminated_date) for m in session.scalars(select(MainAgreement))],
+            count(session, AuditEntry))
+
+
+THREE_SERVICES = make_actor("product_owner", username="three", owned=("svarut", "fiks-arkiv", "folkeregister"))
+SVARUT_ONLY = make_actor("product_owner", username="svarut-po", owned=("svarut",))
+REFUSAL = ("Du kan bare endre avtaler og tjenestevedlegg for tjenester du er produktansvarlig for. Dette berører "
+           "også tjenester du ikke er produktansvarlig for: Arkiv-API (Fiks arkiv), Folkeregister. Ingenting er endret.")
+
+
+def test_owner_of_one_service_cannot_terminate_other_owners_appendices(session):
+    oslo, main, _ = _oslo_with_three_owners(session)
+    before = _snapshot(session)
+    with pytest.raises(PermissionDenied) as error:
+        agreements.terminate_main_agreement(session, SVARUT_ONLY, oslo.id, {"terminated_date": date(2025, 6, 30)},
+                                            expected_version=main.version)
+    assert error.value.message == REFUSAL
+    assert _snapshot(session) == before
+
+
+def test_owner_of_one_service_cannot_terminate_by_changing_the_status(session):
+    oslo, main, _ = _oslo_with_three_owners(session)
+    before = _snapshot(session)
+    with pytest.raises(PermissionDenied) as error:
+        agreements.save_main_agreement(session, SVARUT_ONLY, {
+            "organisation_id": oslo.id, "status": "terminated", "signed_date": date(2015, 1, 1),
+            "terminated_date": date(2025, 6, 30)}, expected_version=main.version)
+    assert error.value.message == REFUSAL
+    assert _snapshot(session) == before
+
+
+def test_import_that_terminates_a_main_agreement_checks_every_service_it_ends(session):
+    from agreements import imports
+    from tests.agreements.test_import_export import sheet
+
+    oslo, _, _ = _oslo_with_three_owners(session)
+    before = _snapshot(session)
+    content = sheet([["", "Oslo", "Avsluttet", "01.01.2015", "30.06.2025"]],
+                    headers=["Organisasjonsnummer", "Virksomhet", "Hovedavtale status", "Hovedavtale signert",
+                             "Hovedavtale avsluttet"])
+    with pytest.raises(ValidationFailed) as error:
+        imports.import_register(session, SVARUT_ONLY, content)
+    assert [(e.row, e.message) for e in error.value.errors] == [
+        (2, REFUSAL.replace("endre avtaler og tjenestevedlegg", "importere avtaleregisteret"))]
+    assert _snapshot(session) == before
+
+
+def test_owner_of_every_affected_service_may_terminate(session):
+    oslo, main, running = _oslo_with_three_owners(session)
+    ended = agreements.terminate_main_agreement(session, THREE_SERVICES, oslo.id, {"terminated_date": date(2025, 6, 30)},
+                                                expected_version=main.version)
+    assert sorted(a.service.code for a in ended) == ["fiks-arkiv", "folkeregister", "svarut"]
+    assert {(a.status, a.end_date) for a in running} == {("terminated", date(2025, 6, 30))}
+    # only the appendices that change count: one ended long ago is left alone; another owner's draft is not
+    bergen = municipality(session, "4601")
+    sign_main(session, bergen)
+    add_appendix(session, bergen, "svarut", date(2020, 1, 1))
+    add_appendix(session, bergen, "fiks-arkiv", date(2019, 1, 1), date(2021, 6, 30),  # ended long ago: untouched
+                 actor=THREE_SERVICES)
+    ended = agreements.terminate_main_agreement(session, SVARUT_ONLY, bergen.id,
+                                                {"terminated_date": date(2025, 6, 30)})
+    assert [a.service.code for a in ended] == ["svarut"]
+    stavanger = municipality(session, "1103")
+    sign_main(session, stavanger)
+    add_appendix(session, stavanger, "fiks-arkiv", date(2024, 1, 1), status="draft", actor=THREE_SERVICES)
+    with pytest.raises(PermissionDenied, match=r"ikke er produktansvarlig for: Arkiv-API \(Fiks arkiv\)\. Ingenting"):
+        agreements.terminate_main_agreement(session, SVARUT_ONLY, stavanger.id, {"terminated_date": date(2025, 6, 30)})
+
+
+def test_the_refusal_names_the_services_in_english_too(session):
+    from data.i18n import set_language
+
+    oslo, main, _ = _oslo_with_three_owners(session)
+    set_language("en")
+    with pytest.raises(PermissionDenied) as error:
+        agreements.terminate_main_agreement(session, SVARUT_ONLY, oslo.id, {"terminated_date": date(2025, 6, 30)})
+    assert error.value.message == (
+        "You may only change agreements and appendices for services you are product owner of. This also affects "
+        "services you are not product owner of: Arkiv-API (Fiks arkiv), Folkeregister. Nothing was changed.")

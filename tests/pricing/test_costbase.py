@@ -1,4 +1,5 @@
 """Cost base: allocation by each key to the øre, the self-cost flag, and the all-or-nothing import."""
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -196,3 +197,28 @@ def test_import_accepts_english_headers(session):
     assert counts["items"] == 1
     [row] = costbase.cost_item_rows(session, 2024)
     assert (row["basis"], row["cost_type"], row["amount_ore"]) == ("actual", "operations", 123_450)
+
+
+@pytest.mark.both_databases
+def test_reimporting_a_year_logs_each_replaced_item_with_its_old_values(session):
+    """Issue 17: re-importing a year's cost base bulk-deleted its items and wrote only inserts (ids reused,
+    the old values lost from the log)."""
+    session.info["actor"] = FINANCE
+    costbase.import_cost_base(session, FINANCE, 2027, _workbook(
+        [["svarut", None, "Drift", "Budsjett", "Hosting", 1_000_000, "Ja"],
+         ["digisos", None, "Drift", "Budsjett", "Lisenser", 250_000, "Ja"]]))
+    old = {item.id: (item.description, item.amount_ore) for item in
+           session.scalars(select(CostItem).where(CostItem.year == 2027))}
+    first_new_seq = session.scalar(select(func.max(AuditEntry.seq))) + 1
+    costbase.import_cost_base(session, FINANCE, 2027, _workbook(
+        [["svarut", None, "Drift", "Budsjett", "Hosting, ny avtale", 1_200_000, "Ja"]]))
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.seq >= first_new_seq,
+                                                       AuditEntry.table_name == "pricing_cost_item")
+                              .order_by(AuditEntry.seq)).all()
+    deleted = {int(e.row_id): json.loads(e.changes) for e in entries if e.action == "delete"}
+    assert {row_id: (c["description"]["before"], c["amount_ore"]["before"]) for row_id, c in deleted.items()} == old
+    assert all(c["year"] == {"before": 2027, "after": None} for c in deleted.values())
+    assert all(e.actor == "finance" for e in entries)
+    [inserted] = [json.loads(e.changes) for e in entries if e.action == "insert"]
+    assert inserted["description"] == {"before": None, "after": "Hosting, ny avtale"}
+    assert [e.action for e in entries] == ["delete", "delete", "insert"]   # the deletions come first

@@ -214,7 +214,11 @@ with tabs[4]:
         st.dataframe(batches, hide_index=True, width="stretch", column_config={
             "id": t("meter.batch"), "received_at": common.datetime_column(t("meter.received_at")),
             "channel": t("meter.channel"), "source": t("meter.source"), "actor": t("meter.actor"),
-            "filename": t("meter.filename"),
+            "filename": t("meter.filename"), "status": t("meter.batch_status"),
+            "received": st.column_config.NumberColumn(t("meter.received_events"), format="localized"),
+            "total_events": st.column_config.NumberColumn(t("meter.total_events"), format="localized"),
+            "chunks_done": st.column_config.NumberColumn(t("meter.chunks_done"), format="localized"),
+            "updated_at": common.datetime_column(t("meter.updated_at")),
             "accepted": st.column_config.NumberColumn(t("meter.accepted"), format="localized"),
             "duplicates": st.column_config.NumberColumn(t("meter.duplicates"), format="localized"),
             "late": st.column_config.NumberColumn(t("meter.late_events"), format="localized"),

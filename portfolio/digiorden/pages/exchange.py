@@ -2,7 +2,7 @@ import pandas as pd
 import streamlit as st
 
 from data import db
-from data.errors import BackofficeError, ValidationFailed
+from data.errors import ValidationFailed
 from data.i18n import t
 from data.pages import common
 from portfolio.digiorden import archi as digiorden_archi
@@ -63,8 +63,8 @@ def run_import(dry_run: bool):
             return digiorden_exchange.import_map(session, actor, org_id, content, dry_run=dry_run)
     except ValidationFailed as error:
         show_errors(error)
-    except BackofficeError as error:
-        st.error(error.message)
+    except Exception as error:  # the error boundary: plain language, the detail logged under an error id
+        common.show_error(error)
     return None
 
 
