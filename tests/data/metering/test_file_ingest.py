@@ -233,11 +233,11 @@ def test_a_csv_field_over_the_csv_limit_is_a_plain_error_naming_the_line(fresh_m
 def test_other_writers_get_in_while_a_long_file_is_ingested(fresh_db_url, fresh_metered, tmp_path, monkeypatch):
     """The failure seen: a 1.5-million-event ingest in one transaction held SQLite's write lock for
     minutes, so 4 of 40 edits made meanwhile failed with "database is locked" after the 10 s busy
-    timeout. Scaled down: 50 000 events whose writing is slowed to at least 0.4 s a chunk of 5 000
+    timeout. Scaled down: 20 000 events whose writing is slowed to at least 0.4 s a chunk of 2 000
     (a slow disk), against an editor whose busy timeout is 3 s. In one transaction that holds the
     lock for 4 s or more; in committed chunks the editor gets in between chunks (after two at most).
     """
-    monkeypatch.setattr(ingest, "FILE_CHUNK_SIZE", 5000, raising=False)
+    monkeypatch.setattr(ingest, "FILE_CHUNK_SIZE", 2000, raising=False)
     original = ingest._Writer.write
 
     def slow_write(self, rows):
@@ -246,7 +246,7 @@ def test_other_writers_get_in_while_a_long_file_is_ingested(fresh_db_url, fresh_
         return stored
 
     monkeypatch.setattr(ingest._Writer, "write", slow_write)
-    path = write_file(tmp_path / "usage.jsonl", [numbered(i) for i in range(50_000)])
+    path = write_file(tmp_path / "usage.jsonl", [numbered(i) for i in range(20_000)])
     editor_engine = db.make_engine(fresh_db_url)
     if fresh_db_url.startswith("sqlite"):
         sa_event.listen(editor_engine, "connect",
@@ -282,7 +282,7 @@ def test_other_writers_get_in_while_a_long_file_is_ingested(fresh_db_url, fresh_
         editor.join(timeout=60)
         editor_engine.dispose()
     assert failures == []
-    assert result.accepted == 50_000
+    assert result.accepted == 20_000
     assert edits.count(True) >= 3    # edits went in while the ingest was running
-    assert stored_totals() == expected_totals(50_000)
+    assert stored_totals() == expected_totals(20_000)
     assert_exact_and_audited()
