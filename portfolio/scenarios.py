@@ -30,6 +30,7 @@ from data.crud import for_edit, get_or_raise, scalar_or_raise
 from data.db import utcnow
 from data.errors import BackofficeError, ConflictError, NotFound, validate
 from data.i18n import t
+from data.locking import refusing_duplicates, unique_key
 from data.textsearch import equals_folded
 from portfolio.capacity import capacity_grid, project_needs, shifted
 from portfolio.models import (
@@ -403,20 +404,41 @@ def _draft(scenario: Scenario) -> None:
                                 status=t(f"pf.scenario.status.{scenario.status}")))
 
 
+SCENARIO_NAME_ONCE = unique_key(Scenario, "uq_pf_scenario_name")
+BASELINE_NAME_ONCE = unique_key(Baseline, "uq_pf_baseline_name")
+
+
+def _scenario_name_taken(name: str) -> BackofficeError:
+    return BackofficeError(t("pf.scenario.name_taken", name=name))
+
+
+def _check_scenario_name(session: Session, name: str) -> None:
+    if session.scalar(select(Scenario).where(equals_folded(Scenario.name, name))):
+        raise _scenario_name_taken(name)
+
+
+def _baseline_name_taken(name: str) -> BackofficeError:
+    return BackofficeError(t("pf.baseline.name_taken", name=name))
+
+
+def _check_baseline_name(session: Session, name: str) -> None:
+    if session.scalar(select(Baseline).where(equals_folded(Baseline.name, name))):
+        raise _baseline_name_taken(name)
+
+
 def create_scenario(session: Session, actor: Actor, payload) -> Scenario:
     """Copy the live priorities and dates of every active project into a new draft scenario."""
     _require_writer(actor)
     data = validate(ScenarioIn, payload)
-    if session.scalar(select(Scenario).where(equals_folded(Scenario.name, data.name))):
-        raise BackofficeError(t("pf.scenario.name_taken", name=data.name))
+    _check_scenario_name(session, data.name)
     projects = active_projects(session)
     if not projects:
         raise BackofficeError(t("pf.scenario.no_projects"))
-    scenario = Scenario(name=data.name, description=data.description, created_by=actor.username)
-    scenario.rows = [ScenarioProject(project_id=p.id, priority=p.priority, start_date=p.start_date,
-                                     end_date=p.end_date, base_version=p.version) for p in projects]
-    session.add(scenario)
-    session.flush()
+    with refusing_duplicates(session, (SCENARIO_NAME_ONCE,), lambda: _scenario_name_taken(data.name)):
+        scenario = Scenario(name=data.name, description=data.description, created_by=actor.username)
+        scenario.rows = [ScenarioProject(project_id=p.id, priority=p.priority, start_date=p.start_date,
+                                         end_date=p.end_date, base_version=p.version) for p in projects]
+        session.add(scenario)
     return scenario
 
 
@@ -557,13 +579,12 @@ def create_baseline(session: Session, actor: Actor, payload, first: date | None 
     """Freeze the live plan (projects, needs, free capacity) under a name; it never changes."""
     _require_writer(actor)
     data = validate(BaselineIn, payload)
-    if session.scalar(select(Baseline).where(equals_folded(Baseline.name, data.name))):
-        raise BackofficeError(t("pf.baseline.name_taken", name=data.name))
+    _check_baseline_name(session, data.name)
     plan = live_plan(session, first)
     baseline = Baseline(name=data.name, note=data.note, created_by=actor.username,
                         first_month=plan.months[0], last_month=plan.months[-1])
-    session.add(baseline)
-    session.flush()
+    with refusing_duplicates(session, (BASELINE_NAME_ONCE,), lambda: _baseline_name_taken(data.name)):
+        session.add(baseline)
     session.add_all([BaselineProject(baseline_id=baseline.id, project_id=p.id, name=p.name,
                                      phase=session.get(Project, p.id).phase, priority=p.priority,
                                      start_date=p.start, end_date=p.end) for p in plan.projects])

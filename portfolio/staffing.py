@@ -19,6 +19,7 @@ from data.crud import delete_row, ensure_version, get_or_raise, new_or_for_edit,
 from data.errors import BackofficeError, RowError, ValidationFailed, errors_from_pydantic, validate
 from data.excel import open_workbook, sheet_rows
 from data.i18n import folded_labels, get_language, t
+from data.locking import refusing_duplicates, unique_key
 from data.textsearch import equals_folded
 from portfolio.models import (
     Allocation,
@@ -121,24 +122,35 @@ def get_person(session: Session, person_id: int) -> Person:
     return get_or_raise(session, Person, person_id, "pf.person.not_found")
 
 
+PERSON_NAME_ONCE = unique_key(Person, "uq_pf_person_name")
+
+
+def _person_name_taken(name: str) -> BackofficeError:
+    return BackofficeError(t("pf.person.name_taken", name=name))
+
+
+def _check_person_name(session: Session, name: str, person_id: int | None) -> None:
+    other = session.scalar(select(Person).where(equals_folded(Person.name, name)))
+    if other is not None and other.id != person_id:
+        raise _person_name_taken(name)
+
+
 def save_person(session: Session, actor: Actor, payload, person_id: int | None = None,
                 expected_version: int | None = None) -> Person:
     actor.require("portfolio.write")
     data = validate(PersonIn, payload)
-    other = session.scalar(select(Person).where(equals_folded(Person.name, data.name)))
-    if other is not None and other.id != person_id:
-        raise BackofficeError(t("pf.person.name_taken", name=data.name))
+    _check_person_name(session, data.name, person_id)
     role_rows = [PersonRole(role_id=get_role(session, r.role_code).id, share_pct=r.share_pct) for r in data.roles]
-    person = new_or_for_edit(session, Person, person_id, expected_version, "pf.person.not_found")
-    for key, value in data.model_dump(exclude={"roles"}).items():
-        setattr(person, key, value)
-    person.kind = data.kind.value
-    if sorted((r.role_id, r.share_pct) for r in person.role_rows) != sorted((r.role_id, r.share_pct)
-                                                                             for r in role_rows):
-        person.role_rows.clear()
-        session.flush()
-        person.role_rows.extend(role_rows)
-    session.flush()
+    with refusing_duplicates(session, (PERSON_NAME_ONCE,), lambda: _person_name_taken(data.name)):
+        person = new_or_for_edit(session, Person, person_id, expected_version, "pf.person.not_found")
+        for key, value in data.model_dump(exclude={"roles"}).items():
+            setattr(person, key, value)
+        person.kind = data.kind.value
+        if sorted((r.role_id, r.share_pct) for r in person.role_rows) != sorted((r.role_id, r.share_pct)
+                                                                                 for r in role_rows):
+            person.role_rows.clear()
+            session.flush()
+            person.role_rows.extend(role_rows)
     return person
 
 

@@ -23,6 +23,7 @@ from data.db import utcnow
 from data.errors import BackofficeError, PermissionDenied, RowError, ValidationFailed, validate
 from data.formatting import day
 from data.i18n import t
+from data.locking import lock, lock_named, refusing_duplicates, unique_key
 from data.registers.models import Service
 from data.registers.registry import get_service
 from risk.models import Dpia, DpiaRisk
@@ -163,6 +164,25 @@ def update_dpia(session: Session, actor: Actor, dpia_id: int, payload, expected_
     return dpia
 
 
+RISK_KEY_ONCE = unique_key(DpiaRisk, "uq_dpia_risk_dpia_id_key")
+
+
+def _lock_keys(session: Session, dpia: Dpia) -> None:
+    """One writer at a time numbering the risks of the DPIA's series (see data.locking); the DPIA's row is
+    read again, as the writer before may have changed its levels."""
+    lock_named(session, f"risk.dpia.keys.{dpia.series_id}")
+    lock(session, select(Dpia).where(Dpia.id == dpia.id))
+
+
+def _risk_key_taken(key: str) -> BackofficeError:
+    return BackofficeError(t("dpia.risk.key_taken", key=key))
+
+
+def _check_risk_key(session: Session, dpia_id: int, key: str) -> None:
+    if session.scalar(select(DpiaRisk.id).where(DpiaRisk.dpia_id == dpia_id, DpiaRisk.key == key)):
+        raise _risk_key_taken(key)
+
+
 def _next_key(session: Session, dpia: Dpia) -> str:
     keys = session.scalars(select(DpiaRisk.key).join(Dpia, Dpia.id == DpiaRisk.dpia_id)
                            .where(Dpia.series_id == dpia.series_id))
@@ -174,11 +194,14 @@ def add_risk(session: Session, actor: Actor, dpia_id: int, payload) -> DpiaRisk:
     actor.require("risk.write")
     data = validate(DpiaRiskIn, payload)
     dpia = get_dpia(session, actor, dpia_id)
+    _lock_keys(session, dpia)
     _require_editable(dpia)
-    risk = DpiaRisk(dpia=dpia, key=data.key or _next_key(session, dpia))
-    _fill_risk(risk, data)
-    session.add(risk)
-    session.flush()
+    key = data.key or _next_key(session, dpia)
+    _check_risk_key(session, dpia.id, key)
+    with refusing_duplicates(session, (RISK_KEY_ONCE,), lambda: _risk_key_taken(key)):
+        risk = DpiaRisk(dpia=dpia, key=key)
+        _fill_risk(risk, data)
+        session.add(risk)
     _recompute(dpia)
     session.flush()
     return risk

@@ -15,6 +15,7 @@ from data.access import Actor
 from data.crud import for_edit, get_or_raise
 from data.errors import BackofficeError, RowError, ValidationFailed, validate
 from data.i18n import t
+from data.locking import refusing_duplicates, unique_key
 from data.textsearch import contains_folded
 from risk import ros
 from risk.models import Measure, Risk, RosAssessment, measure_risk
@@ -46,19 +47,32 @@ def _fill(measure: Measure, data: MeasureIn) -> None:
         measure.completed_on = None
 
 
+MEASURE_KEY_ONCE = unique_key(Measure, "uq_ros_measure_assessment_id_key")
+
+
+def _measure_key_taken(key: str) -> BackofficeError:
+    return BackofficeError(t("ros.measure.key_taken", key=key))
+
+
+def _check_measure_key(session: Session, assessment_id: int, key: str) -> None:
+    if session.scalar(select(Measure.id).where(Measure.assessment_id == assessment_id, Measure.key == key)):
+        raise _measure_key_taken(key)
+
+
 def add_measure(session: Session, actor: Actor, assessment_id: int, payload) -> Measure:
     actor.require("risk.write")
     data = validate(MeasureIn, payload)
     assessment = ros.get_assessment(session, assessment_id)
     ros.require_editable(assessment)
+    ros.lock_keys(session, assessment)
     key = data.key or ros._next_key(session, Measure, assessment.series_id, assessment.id, "T")
-    if session.scalar(select(Measure.id).where(Measure.assessment_id == assessment.id, Measure.key == key)):
-        raise BackofficeError(t("ros.measure.key_taken", key=key))
-    measure = Measure(assessment_id=assessment.id, key=key)
-    _fill(measure, data)
-    measure.risks = _linked_risks(session, assessment, data.risk_keys)
-    session.add(measure)
-    session.flush()
+    _check_measure_key(session, assessment.id, key)
+    risks = _linked_risks(session, assessment, data.risk_keys)
+    with refusing_duplicates(session, (MEASURE_KEY_ONCE,), lambda: _measure_key_taken(key)):
+        measure = Measure(assessment_id=assessment.id, key=key)
+        _fill(measure, data)
+        measure.risks = risks
+        session.add(measure)
     return measure
 
 

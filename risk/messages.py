@@ -268,6 +268,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- DPIA
     "dpia.label": ("DPIA {processing} (versjon {revision})", "DPIA {processing} (version {revision})"),
     "dpia.not_found": ("Fant ingen DPIA med id {id}.", "No DPIA with id {id}."),
+    "dpia.risk.key_taken": ("Nummeret {key} er allerede brukt i denne DPIA-en.",
+                            "The number {key} is already used in this DPIA."),
     "dpia.risk_not_found": ("Fant ingen personvernrisiko med id {id}.", "No privacy risk with id {id}."),
     "dpia.draft_restricted": (
         "Utkast til DPIA kan bare leses av sikkerhetsansvarlig og tjenestens produktansvarlig.",

@@ -24,6 +24,7 @@ from data.db import utcnow
 from data.errors import BackofficeError, PermissionDenied, RowError, ValidationFailed, validate
 from data.formatting import day, number
 from data.i18n import t
+from data.locking import lock_named, refusing_duplicates, unique_key
 from data.registers.models import Component, Service
 from data.registers.registry import get_service
 from data.textsearch import contains_folded
@@ -69,6 +70,11 @@ def get_risk(session: Session, risk_id: int) -> Risk:
 def require_editable(assessment: RosAssessment) -> None:
     if assessment.status in FROZEN:
         raise BackofficeError(t("ros.frozen", what=label(assessment), status=t(f"ros.status.{assessment.status}")))
+
+
+def lock_keys(session: Session, assessment: RosAssessment) -> None:
+    """One writer at a time numbering the risks and measures of the assessment's series (see data.locking)."""
+    lock_named(session, f"risk.ros.keys.{assessment.series_id or f'a{assessment.id}'}")
 
 
 def _next_key(session: Session, model, series_id: int | None, assessment_id: int | None, prefix: str) -> str:
@@ -323,21 +329,32 @@ def _fill_risk(risk: Risk, data: RiskIn, assessment: RosAssessment) -> None:
     risk.next_review = data.next_review or matrices.review_date(matrix, risk.current_level, assessment.assessed_on)
 
 
+RISK_KEY_ONCE = unique_key(Risk, "uq_ros_risk_assessment_id_key")
+
+
+def _risk_key_taken(key: str) -> BackofficeError:
+    return BackofficeError(t("ros.risk.key_taken", key=key))
+
+
+def _check_risk_key(session: Session, assessment_id: int, key: str) -> None:
+    if session.scalar(select(Risk.id).where(Risk.assessment_id == assessment_id, Risk.key == key)):
+        raise _risk_key_taken(key)
+
+
 def add_risk(session: Session, actor: Actor, assessment_id: int, payload) -> Risk:
     """A new risk in a draft or in-review assessment; key, scores, level and next review are derived."""
     actor.require("risk.write")
     data = validate(RiskIn, payload)
     assessment = get_assessment(session, assessment_id)
     require_editable(assessment)
+    lock_keys(session, assessment)
     key = data.key or _next_key(session, Risk, assessment.series_id, assessment.id, "R")
-    if session.scalar(select(Risk.id).where(Risk.assessment_id == assessment.id, Risk.key == key)):
-        raise BackofficeError(t("ros.risk.key_taken", key=key))
-    with session.no_autoflush:
+    _check_risk_key(session, assessment.id, key)
+    with refusing_duplicates(session, (RISK_KEY_ONCE,), lambda: _risk_key_taken(key)), session.no_autoflush:
         risk = Risk(assessment_id=assessment.id, key=key)
         _fill_risk(risk, data, assessment)
         risk.assessment = assessment
         session.add(risk)
-    session.flush()
     return risk
 
 

@@ -42,3 +42,21 @@ def refusals(results: list) -> list[str]:
 def unexpected(results: list) -> list:
     """Whatever ended in something other than a result or a plain refusal (an IntegrityError, ...)."""
     return [r for r in results if isinstance(r, BaseException) and not isinstance(r, BackofficeError)]
+
+
+def meanwhile(monkeypatch, module, check: str, other: Callable) -> None:
+    """A second user wins the race: `module.check` passes as usual, then `other(session)` is committed in
+    a session of its own before the capability goes on to write what the check allowed. `other` may call
+    the same capability: its own check passes as usual (the second user is overtaken once)."""
+    original = getattr(module, check)
+    overtaken = []
+
+    def checked_then_overtaken(*args, **kwargs):
+        result = original(*args, **kwargs)
+        if not overtaken:
+            overtaken.append(True)
+            with db.session_scope() as session:
+                other(session)
+        return result
+
+    monkeypatch.setattr(module, check, checked_then_overtaken)

@@ -34,6 +34,7 @@ from data.db import utcnow
 from data.errors import BackofficeError, NotFound, validate
 from data.formatting import number
 from data.i18n import t
+from data.locking import refusing_duplicates, unique_key
 from data.metering.ingest import (
     OSLO,
     BatchRejected,
@@ -121,16 +122,27 @@ def get_meter(session: Session, code: str) -> Meter:
     return scalar_or_raise(session, select(Meter).where(Meter.code == code), "meter.not_found", code=code)
 
 
+METER_CODE_ONCE = unique_key(Meter, "uq_meter_code")
+
+
+def _meter_code_taken(code: str) -> BackofficeError:
+    return BackofficeError(t("meter.code_taken", code=code))
+
+
+def _check_meter_code(session: Session, code: str) -> None:
+    if session.scalar(select(Meter.id).where(Meter.code == code)) is not None:
+        raise _meter_code_taken(code)
+
+
 def create_meter(session: Session, actor: Actor, payload) -> Meter:
     actor.require("metering.write")
     data = validate(MeterIn, payload)
     service = get_service(session, data.service)
-    if session.scalar(select(Meter.id).where(Meter.code == data.code)) is not None:
-        raise BackofficeError(t("meter.code_taken", code=data.code))
+    _check_meter_code(session, data.code)
     meter = Meter(code=data.code, service_id=service.id, name=data.name, unit=data.unit,
                   aggregation=data.aggregation, description=data.description, active=data.active)
-    session.add(meter)
-    session.flush()
+    with refusing_duplicates(session, (METER_CODE_ONCE,), lambda: _meter_code_taken(data.code)):
+        session.add(meter)
     return meter
 
 

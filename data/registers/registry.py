@@ -18,6 +18,7 @@ from data.crud import ensure_version, for_edit, get_or_raise, scalar_or_raise
 from data.errors import BackofficeError, NotFound, RowError, ValidationFailed, validate
 from data.excel import csv_records, decode_text
 from data.i18n import t
+from data.locking import refusing_duplicates, unique_key
 from data.registers.models import (
     Component,
     County,
@@ -156,12 +157,25 @@ def find_organisation(session: Session, key: str) -> Organisation | None:
     return session.scalar(select(Organisation).where(equals_folded(Organisation.name, key)).order_by(Organisation.id))
 
 
+ORG_NUMBER_ONCE = unique_key(Organisation, "uq_organisation_org_number")
+
+
+def _org_number_taken(number: str, name: str) -> BackofficeError:
+    return BackofficeError(t("org.number_taken", number=number, name=name))
+
+
+def _org_number_just_taken(session: Session, number: str) -> BackofficeError:
+    """The refusal for the loser of a race: names the organisation that took the number meanwhile."""
+    other = session.scalar(select(Organisation).where(Organisation.org_number == number))
+    return _org_number_taken(number, other.name if other is not None else "?")
+
+
 def _check_unique_org_number(session: Session, org_number: str | None, own_id: int | None = None):
     if org_number is None:
         return
     other = session.scalar(select(Organisation).where(Organisation.org_number == org_number))
     if other is not None and other.id != own_id:
-        raise BackofficeError(t("org.number_taken", number=org_number, name=other.name))
+        raise _org_number_taken(org_number, other.name)
 
 
 def create_organisation(session: Session, actor: Actor, payload) -> Organisation:
@@ -171,8 +185,8 @@ def create_organisation(session: Session, actor: Actor, payload) -> Organisation
     org = Organisation(**data.model_dump(mode="python"))
     org.kind = data.kind.value
     org.contact_email = str(data.contact_email) if data.contact_email else None
-    session.add(org)
-    session.flush()
+    with refusing_duplicates(session, (ORG_NUMBER_ONCE,), lambda: _org_number_just_taken(session, data.org_number)):
+        session.add(org)
     return org
 
 

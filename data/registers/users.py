@@ -19,6 +19,7 @@ from data.crud import ensure_version, scalar_or_raise
 from data.db import utcnow
 from data.errors import BackofficeError, validate
 from data.i18n import t
+from data.locking import refusing_duplicates, unique_key
 from data.registers.models import Service, User, UserRole
 from data.textsearch import equals_folded
 
@@ -102,11 +103,22 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
 
 
+USERNAME_ONCE = unique_key(User, "uq_app_user_username")
+
+
+def _username_taken(username: str) -> BackofficeError:
+    return BackofficeError(t("user.exists", username=username))
+
+
+def _check_username_free(session: Session, username: str) -> None:
+    if session.scalar(select(User.id).where(equals_folded(User.username, username))):
+        raise _username_taken(username)
+
+
 def create_user(session: Session, actor: Actor, payload) -> User:
     actor.require("users.write")
     data = validate(UserIn, payload)
-    if session.scalar(select(User.id).where(equals_folded(User.username, data.username))):
-        raise BackofficeError(t("user.exists", username=data.username))
+    _check_username_free(session, data.username)
     user = User(
         username=data.username,
         full_name=data.full_name,
@@ -115,8 +127,8 @@ def create_user(session: Session, actor: Actor, payload) -> User:
         must_change_password=bool(data.password),  # set by an admin: the user replaces it at first sign-in
         role_rows=[UserRole(role=r) for r in data.roles],
     )
-    session.add(user)
-    session.flush()
+    with refusing_duplicates(session, (USERNAME_ONCE,), lambda: _username_taken(data.username)):
+        session.add(user)
     return user
 
 

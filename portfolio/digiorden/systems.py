@@ -12,6 +12,7 @@ from data.access import Actor
 from data.crud import delete_row, for_edit, new_or_for_edit, not_found
 from data.errors import BackofficeError, RowError, ValidationFailed, validate
 from data.i18n import t
+from data.locking import refusing_duplicates, unique_key
 from data.registers.models import Organisation, Service
 from data.registers.registry import find_organisation, get_organisation
 from portfolio.digiorden.models import DoDataset, DoIntegration, DoSystem, DoSystemArea, DoVendor
@@ -195,11 +196,27 @@ def _service_id(session: Session, key: str, field: str = "to_service") -> int:
     return service.id
 
 
+NAME_ONCE = {
+    DoVendor: unique_key(DoVendor, "uq_do_vendor_organisation_id_name"),
+    DoSystem: unique_key(DoSystem, "uq_do_system_organisation_id_name"),
+    DoDataset: unique_key(DoDataset, "uq_do_dataset_system_id_name"),
+}
+
+
+def _name_taken(name: str) -> BackofficeError:
+    return BackofficeError(t("do.name_taken", name=name))
+
+
 def _refuse_duplicate_name(session: Session, model, organisation_id: int, name: str, own_id: int | None,
                            extra=None) -> None:
     other = _named(session, model, organisation_id, name, extra)
     if other is not None and other != own_id:
-        raise BackofficeError(t("do.name_taken", name=name))
+        raise _name_taken(name)
+
+
+def _name_once(session: Session, model, name: str):
+    """Around the write of a named row: a name taken meanwhile by another user is refused as the check does."""
+    return refusing_duplicates(session, (NAME_ONCE[model],), lambda: _name_taken(name))
 
 
 def _label_by(attribute: str):
@@ -226,9 +243,9 @@ def save_vendor(session: Session, actor: Actor, organisation_id: int, payload, v
     data = validate(VendorIn, payload)
     get_organisation(session, organisation_id)
     _refuse_duplicate_name(session, DoVendor, organisation_id, data.name, vendor_id)
-    vendor = _new_or_load(session, DoVendor, organisation_id, vendor_id, expected_version)
-    vendor.name, vendor.org_number = data.name, data.org_number
-    session.flush()
+    with _name_once(session, DoVendor, data.name):
+        vendor = _new_or_load(session, DoVendor, organisation_id, vendor_id, expected_version)
+        vendor.name, vendor.org_number = data.name, data.org_number
     return vendor
 
 
@@ -253,13 +270,13 @@ def save_system(session: Session, actor: Actor, organisation_id: int, payload, s
     get_organisation(session, organisation_id)
     _refuse_duplicate_name(session, DoSystem, organisation_id, data.name, system_id)
     vendor_id = _vendor_named(session, organisation_id, data.vendor)
-    system = _new_or_load(session, DoSystem, organisation_id, system_id, expected_version)
     values = data.model_dump(exclude={"vendor", "areas"}, mode="python")
     values["hosting"] = data.hosting.value
-    for key, value in values.items():
-        setattr(system, key, value)
-    system.vendor_id = vendor_id
-    session.flush()
+    with _name_once(session, DoSystem, data.name):
+        system = _new_or_load(session, DoSystem, organisation_id, system_id, expected_version)
+        for key, value in values.items():
+            setattr(system, key, value)
+        system.vendor_id = vendor_id
     _set_areas(session, system.id, [a.value for a in data.areas])
     return system
 
@@ -302,13 +319,13 @@ def save_dataset(session: Session, actor: Actor, organisation_id: int, payload, 
     system_id = _system_named(session, organisation_id, data.system)
     _refuse_duplicate_name(session, DoDataset, organisation_id, data.name, dataset_id,
                            extra=DoDataset.system_id == system_id)
-    dataset = _new_or_load(session, DoDataset, organisation_id, dataset_id, expected_version)
     values = data.model_dump(exclude={"system"}, mode="python")
     values["personal_data"] = data.personal_data.value
-    for key, value in values.items():
-        setattr(dataset, key, value)
-    dataset.system_id = system_id
-    session.flush()
+    with _name_once(session, DoDataset, data.name):
+        dataset = _new_or_load(session, DoDataset, organisation_id, dataset_id, expected_version)
+        for key, value in values.items():
+            setattr(dataset, key, value)
+        dataset.system_id = system_id
     return dataset
 
 
