@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Callable
+from pathlib import Path
 
 from data import db
 from data.access import Actor, system_actor
@@ -40,6 +41,24 @@ def run_command(args, fn):
         actor = cli_actor(session, args)
         session.info["actor"] = actor
         return fn(session, actor)
+
+
+def read_file(path) -> bytes:
+    """The bytes of a file named on the command line, or a plain error saying why it cannot be read."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise BackofficeError(t("cli.cannot_read", path=str(path), reason=exc.strerror or str(exc))) from exc
+
+
+def write_file(path, content: bytes, quiet: bool = False) -> None:
+    """Write a command's output file and say so ("Skrev PATH"), or a plain error saying why it could not."""
+    try:
+        Path(path).write_bytes(content)
+    except OSError as exc:
+        raise BackofficeError(t("cli.cannot_write", path=str(path), reason=exc.strerror or str(exc))) from exc
+    if not quiet:
+        print(t("cli.written", path=str(path)))
 
 
 def in_group(name: str, help_key: str, register: Callable) -> Callable:

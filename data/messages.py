@@ -337,4 +337,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The file is not an Excel workbook (.xlsx). Save it as an Excel workbook and try again.",
     ),
     "import.missing_sheet": ("Arket «{sheet}» mangler i filen.", "The sheet “{sheet}” is missing from the file."),
+    "cli.cannot_read": ("Kan ikke lese filen {path}: {reason}", "Cannot read the file {path}: {reason}"),
+    "cli.cannot_write": ("Kan ikke skrive filen {path}: {reason}", "Cannot write the file {path}: {reason}"),
+    "cli.written": ("Skrev {path}", "Wrote {path}"),
 }

@@ -5,27 +5,16 @@
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-from data.cli import run_command
-from data.errors import BackofficeError
+from data.cli import run_command, write_file
 from data.formatting import day
 from data.i18n import t
 from risk import exports, measures, nsm, ros
 from risk.schemas import MeasureStatus
 
 
-def _write(path: str, content: bytes) -> None:
-    try:
-        Path(path).write_bytes(content)
-    except OSError as exc:
-        raise BackofficeError(t("ros.cli.cannot_write", path=path, error=exc.strerror or str(exc))) from exc
-
-
 def _write_built(args, path: str, build) -> int:
     """Build a file with `build(session, actor)` and write it to `path`."""
-    _write(path, run_command(args, build))
-    print(t("ros.cli.written", path=path))
+    write_file(path, run_command(args, build))
     return 0
 
 

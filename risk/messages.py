@@ -513,8 +513,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ros.cli.help_all": ("Ta med tidligere versjoner", "Include earlier versions"),
     "ros.cli.help_overdue": ("List forfalte tiltak", "List overdue measures"),
     "ros.cli.help_review_due": ("Be om revurdering av en tjenestes ROS", "Ask for a review of a service's ROS"),
-    "ros.cli.written": ("Skrev {path}", "Wrote {path}"),
-    "ros.cli.cannot_write": ("Kan ikke skrive {path}: {error}", "Cannot write {path}: {error}"),
     "ros.cli.review_marked": ("ROS for {service} er merket for revurdering.", "The ROS for {service} is marked for review."),
     "ros.error.deadline_past": ("Fristen kan ikke være tilbake i tid.", "The deadline cannot be in the past."),
     "ros.empty": ("Ingen ROS-analyser ennå.", "No ROS assessments yet."),

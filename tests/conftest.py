@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -265,6 +266,7 @@ def _plain_state():
     set_language("nb")
 
 
+@contextmanager
 def _rolled_back(databases: Databases, url: str, monkeypatch):
     _use(url, monkeypatch)
     engine = databases.engine(url)
@@ -285,14 +287,14 @@ def _rolled_back(databases: Databases, url: str, monkeypatch):
 @pytest.fixture
 def db_url(dialect, databases, monkeypatch):
     url = databases.url(dialect, "base")
-    for _ in _rolled_back(databases, url, monkeypatch):
+    with _rolled_back(databases, url, monkeypatch):
         yield url
 
 
 @pytest.fixture
 def demo_url(dialect, databases, monkeypatch):
     url = databases.url(dialect, "demo")
-    for _ in _rolled_back(databases, url, monkeypatch):
+    with _rolled_back(databases, url, monkeypatch):
         yield url
 
 
@@ -310,21 +312,22 @@ def engine(fresh_db_url):
     return db.engine()
 
 
-def _joined_session(url: str) -> Session:
+def _joined_session() -> Session:
+    """A session of the code's own kind: it joins the test's rolled-back transaction."""
     return db._maker(db.engine())()
 
 
 @pytest.fixture
 def session(db_url):
     """A session in the test's rolled-back transaction; `commit()` in a test releases a savepoint."""
-    s = _joined_session(db_url)
+    s = _joined_session()
     yield s
     s.close()
 
 
 @pytest.fixture
 def demo_session(demo_url):
-    s = _joined_session(demo_url)
+    s = _joined_session()
     yield s
     s.close()
 

@@ -9,7 +9,7 @@ from admin.changeboard import agenda as agenda_mod
 from admin.changeboard import changes as cb
 from admin.changeboard import exports
 from admin.changeboard.models import ChangeStatus, ChangeType
-from data.cli import run_command
+from data.cli import run_command, write_file
 from data.errors import BackofficeError
 from data.i18n import t
 
@@ -32,7 +32,7 @@ def _write_document(args, build) -> int:
         path.write_bytes(workbook)
     else:
         path.write_text(markdown, encoding="utf-8")
-    print(t("cb.cli.written", path=str(path)))
+    print(t("cli.written", path=str(path)))
     return 0
 
 
@@ -63,8 +63,7 @@ def cmd_schedule(args) -> int:
         content = run_command(args, lambda s, a: exports.schedule_ics(cb.schedule(s, start, end)))
     else:
         content = run_command(args, lambda s, a: exports.schedule_workbook(cb.schedule(s, start, end), start, end))
-    Path(args.output).write_bytes(content)
-    print(t("cb.cli.written", path=args.output))
+    write_file(args.output, content)
     return 0
 
 
@@ -75,8 +74,7 @@ def cmd_items(args) -> int:
                             args.search)
         return exports.items_workbook(rows, cb.project_names(session))
 
-    Path(args.output).write_bytes(run_command(args, build))
-    print(t("cb.cli.written", path=args.output))
+    write_file(args.output, run_command(args, build))
     return 0
 
 

@@ -286,7 +286,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cb.calendar.download_ics": ("Last ned til kalender (.ics)", "Download to a calendar (.ics)"),
     "cb.cli.help_strict": ("Avslutt med feilkode 1 når det finnes konflikter", "Exit with code 1 when there are conflicts"),
     "cb.cli.bad_date": ("«{value}» er ikke en dato. Bruk ÅÅÅÅ-MM-DD.", "“{value}” is not a date. Use YYYY-MM-DD."),
-    "cb.cli.written": ("Skrev {path}", "Wrote {path}"),
     # pages: agenda
     "cb.agenda.intro": (
         "Ukens agenda bygges automatisk fra drift, ledelse, brukerstøtte og prosjekter. Før vedtak mens møtet pågår.",

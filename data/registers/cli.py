@@ -3,18 +3,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from data.cli import run_command
-from data.errors import BackofficeError
+from data.cli import read_file, run_command
 from data.i18n import t
 from data.registers import exports, registry
 from data.registers.models import OrganisationKind
 
 
 def cmd_import(args) -> int:
-    try:
-        content = Path(args.file).read_bytes()
-    except OSError as exc:
-        raise BackofficeError(t("reg.cli.cannot_read", path=args.file)) from exc
+    content = read_file(args.file)
     counts = run_command(args, lambda s, a: registry.import_ssb_municipalities(s, a, content))
     print(t("reg.cli.orgs_imported", **counts))
     return 0

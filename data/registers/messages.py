@@ -17,5 +17,4 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Imported: {created} new, {updated} updated, {unchanged} unchanged.",
     ),
     "reg.cli.orgs_written": ("{count} virksomheter skrevet til {path}.", "{count} organisations written to {path}."),
-    "reg.cli.cannot_read": ("Kan ikke lese filen {path}.", "Cannot read the file {path}."),
 }

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
-from data.cli import run_command
+from data.cli import read_file, run_command, write_file
 from data.errors import BackofficeError
 from data.i18n import t
 from data.support import exports, statistics, tickets
@@ -22,10 +21,7 @@ def _date(value: str | None) -> date | None:
 
 
 def cmd_import(args) -> int:
-    try:
-        content = Path(args.file).read_bytes()
-    except OSError as exc:
-        raise BackofficeError(t("sup.cli.cannot_read", path=args.file)) from exc
+    content = read_file(args.file)
     counts = run_command(args, lambda s, a: import_tickets(s, a, content, dry_run=args.dry_run))
     print(t("sup.import.done_dry" if args.dry_run else "sup.import.done", **counts))
     return 0
@@ -56,8 +52,7 @@ def cmd_export_stats(args) -> int:
 
 
 def _written(output: str, content: bytes) -> int:
-    Path(output).write_bytes(content)
-    print(t("sup.cli.written", path=output))
+    write_file(output, content)
     return 0
 
 

@@ -138,8 +138,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sup.cli.help_to": ("Til og med denne datoen (ÅÅÅÅ-MM-DD)", "Up to and including this date (YYYY-MM-DD)"),
     "sup.cli.help_search": ("Søk i emne, stikkord og virksomhet", "Search subject, tags and organisation"),
     "sup.cli.bad_date": ("«{value}» er ikke en dato. Bruk ÅÅÅÅ-MM-DD.", "“{value}” is not a date. Use YYYY-MM-DD."),
-    "sup.cli.cannot_read": ("Kan ikke lese filen {path}.", "Cannot read the file {path}."),
-    "sup.cli.written": ("Skrev {path}", "Wrote {path}"),
     # exports
     "sup.yes": ("Ja", "Yes"),
     "sup.no": ("Nei", "No"),
