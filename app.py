@@ -11,8 +11,8 @@ from data.registers.models import User
 from data.registers.users import actor_for, must_change_password
 
 bootstrap.install(modules.ROOMS)  # once per process; every rerun after that finds it done
-st.set_page_config(page_title="Backoffice", page_icon=":material/account_balance:", layout="wide")
-common.apply_language()
+st.set_page_config(page_title="Backoffice", page_icon=str(common.ICON), layout="wide")  # local: nothing leaves the machine
+common.set_document_language(common.apply_language())
 
 if not schema.is_up_to_date():
     st.error(t("db.out_of_date"))
@@ -70,5 +70,8 @@ with st.sidebar:
             st.logout()
         st.rerun()
 
+navigation = st.navigation(sections, position="hidden")
+with st.sidebar:
+    common.sidebar_navigation(sections)
 with common.guarded():  # the one error boundary: any page's error in plain language with an error id
-    st.navigation(sections, expanded=True).run()
+    navigation.run()

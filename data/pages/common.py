@@ -10,6 +10,7 @@ import importlib
 from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -81,6 +82,26 @@ def touch_session() -> bool:
         return False
     st.session_state[LAST_SEEN_KEY] = now
     return True
+
+
+ICON = Path(__file__).resolve().parent / "static" / "icon.png"
+
+
+def set_document_language(language: str) -> None:
+    """`<html lang>` follows the UI language, so screen readers read bokmål as bokmål (WCAG 3.1.1).
+    Streamlit serves its page with lang="en" and has no option for it; this one tiny script sets it."""
+    code = "nb" if language == "nb" else "en"
+    st.html(f"<script>document.documentElement.lang = '{code}';</script>", unsafe_allow_javascript=True)
+
+
+def sidebar_navigation(sections: dict[str, list]) -> None:
+    """The pages as plain links under section labels. Streamlit's own sidebar navigation puts `<div>`s
+    straight inside its `<ul>` (axe: list, listitem, serious); page links are the documented way to draw
+    one's own menu, and they carry no list markup."""
+    for label, pages in sections.items():
+        st.markdown(f"**{label}**")
+        for page in pages:
+            st.page_link(page)
 
 
 def require_actor(roles: frozenset[str] | set[str] | None = None) -> Actor:

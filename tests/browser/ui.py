@@ -1,0 +1,79 @@
+"""What a user does in the browser: sign in, open a page from the menu, wait until the app is idle,
+and what the page showed (errors, exceptions, console errors, requests leaving the machine, axe findings)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from playwright.sync_api import Page
+
+from tests.browser.conftest import PASSWORD
+
+NAV_LINKS = "[data-testid=stSidebar] [data-testid=stPageLink-NavLink]"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@dataclass
+class Visit:
+    """One browser tab of one user, recording what goes wrong while it is used."""
+    page: Page
+    base_url: str
+    console_errors: list[str] = field(default_factory=list)
+    outside_requests: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        self.page.on("request", lambda r: None if r.url.startswith((self.base_url, "data:", "blob:"))
+                     else self.outside_requests.append(r.url))
+
+
+def idle(page: Page, timeout: float = 30_000) -> None:
+    """Until Streamlit has finished running the script: its status widget gone and no element of the previous
+    run still shown faded (`data-stale`), twice in a row 150 ms apart (a rerun starts a moment after a click)."""
+    quiet = "() => !document.querySelector('[data-testid=stStatusWidget]') && !document.querySelector('[data-stale=true]')"
+    for _ in range(2):
+        page.wait_for_timeout(150)
+        page.wait_for_function(quiet, timeout=timeout)
+
+
+def open_tab(browser, base_url: str, user: str, language: str = "nb") -> Visit:
+    page = browser.new_page(viewport={"width": 1440, "height": 900}, locale="nb-NO")
+    visit = Visit(page, base_url)
+    page.goto(base_url)
+    page.wait_for_selector("input[type=password]")
+    page.locator("input[type=text]").first.fill(user)
+    page.locator("input[type=password]").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    page.wait_for_selector(NAV_LINKS)
+    idle(page)
+    if language == "en":
+        page.get_by_text("English", exact=True).click()
+        idle(page)
+    return visit
+
+
+def menu(page: Page) -> list[str]:
+    """The page titles in the menu, in order (the icon's ligature text left out)."""
+    return [text.strip() for text in page.locator(f"{NAV_LINKS} [data-testid=stMarkdownContainer]").all_inner_texts()]
+
+
+def go(page: Page, title: str) -> None:
+    page.locator(NAV_LINKS).filter(has=page.get_by_text(title, exact=True)).first.click()
+    idle(page)
+
+
+def problems_on_page(page: Page) -> list[str]:
+    """Exceptions and error boxes the page shows."""
+    found = [f"exception: {text[:200]}" for text in page.locator("[data-testid=stException]").all_inner_texts()]
+    found += [f"error box: {text[:200]}" for text in page.locator("[data-testid=stAlertContentError]").all_inner_texts()]
+    return found
+
+
+def axe_violations(page: Page, axe_source: str, impacts=("serious", "critical")) -> list[dict]:
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(axe_source)
+    found = page.evaluate("""async (tags) => {
+        const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+        return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + n.html.slice(0, 120))}));
+    }""", AXE_TAGS)
+    return [v for v in found if v["impact"] in impacts]
