@@ -1,5 +1,5 @@
 """The department's own administration: sign-in and users, registers, audit log, the overview."""
-from admin import messages
+from admin import messages, planning
 from admin.overview import register_kpis
 from data.appspec import PageSpec
 
@@ -21,6 +21,8 @@ PAGES = [
 ]
 KPIS = [register_kpis]
 SERVICE_FACTS: list = []
-DEMO: list = []
+DEMO = [planning.load_demo]   # requests sent on from council to plan, after every room's own data
 CLI = None  # admin's own commands (db, users, audit, demo, backup, orgs) are built in admin/cli.py
 MESSAGES = messages.MESSAGES
+# From council to plan (change requests to a project or the change board) and the privacy part of the gates.
+CHECKS = planning.CHECKS

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import os
 import sys
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from admin import modules
+from admin import approvals, modules
 from data import audit, backup, bootstrap, boundary, db, demo, schema
 from data.access import ROLES
 from data.cli import acting_actor, run_command
@@ -180,6 +181,31 @@ def cmd_restore(args) -> int:
     return 0
 
 
+# --- approvals ----------------------------------------------------------------------------------------
+
+
+def cmd_approvals_list(args) -> int:
+    """What waits for the leader, as on the overview: a table, or JSON with `--json`."""
+    queue = run_command(args, lambda session, actor: approvals.pending(session, actor))
+    if args.json:
+        print(json.dumps(approvals.as_json(queue), ensure_ascii=False, indent=2))
+        return 0
+    for area in queue.unavailable:
+        print(t("approvals.unavailable", area=area), file=sys.stderr)
+    if not queue.items:
+        print(t("approvals.empty"))
+        return 0
+    headers = (t("approvals.col.kind"), t("approvals.col.title"), t("approvals.col.age"),
+               t("approvals.col.asked_by"), t("approvals.col.page"))
+    rows = [(row["kind_label"], row["title"], "–" if row["age_days"] is None else str(row["age_days"]),
+             row["asked_by_name"], row["page_title"]) for row in queue.items]
+    widths = [max(len(str(r[i])) for r in (headers, *rows)) for i in range(len(headers))]
+    for line in (headers, *rows):
+        print("  ".join(str(v).rjust(w) if i == 2 else str(v).ljust(w)
+                        for i, (v, w) in enumerate(zip(line, widths, strict=True))).rstrip())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="backoffice", description=t("cli.description"))
     parser.add_argument("--as", dest="as_user", metavar="USER", help=t("cli.help_as"))
@@ -228,6 +254,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--yes", action="store_true", help=t("cli.help_restore_yes"))
     p.set_defaults(func=cmd_restore)
     registers_cli.register_cli(sub)  # `backoffice orgs ...`
+    p_approvals = sub.add_parser("approvals", help=t("cli.help_approvals")).add_subparsers(
+        dest="approvals_command", required=True)
+    p = p_approvals.add_parser("list", help=t("cli.help_approvals_list"))
+    p.add_argument("--json", action="store_true", help=t("cli.help_approvals_json"))
+    p.set_defaults(func=cmd_approvals_list)
 
     for register in modules.cli_registrations():
         register(sub)

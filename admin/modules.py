@@ -25,26 +25,28 @@ from pricing import invoicing
 from pricing import models as pricing_models
 from pricing.invoicing import models as invoicing_models
 from risk import models as risk_models
-from risk import threats
+from risk import privacy, suppliers, threats
+from risk.privacy import models as privacy_models
+from risk.suppliers import models as suppliers_models
 from risk.threats import models as threats_models
 
 # Every room, in the order of the sections in the navigation (and of the commands in `backoffice --help`).
 ROOMS: tuple[ModuleType, ...] = (admin, changeboard, support, metering, agreements, pricing, invoicing, portfolio,
-                                 digiorden, risk, threats)
+                                 digiorden, risk, threats, privacy, suppliers)
 
 # The overview's blocks and the service sheet's sections: support's before the change board's.
 REPORT_ORDER: tuple[ModuleType, ...] = (admin, support, changeboard, metering, agreements, pricing, invoicing,
-                                        portfolio, digiorden, risk, threats)
+                                        portfolio, digiorden, risk, threats, privacy, suppliers)
 
 # Demo data is loaded in dependency order: agreements before metering's usage, projects before change
 # items that link to them, and pricing last, as it prices appendices and metered usage.
-DEMO_ORDER: tuple[ModuleType, ...] = (agreements, portfolio, digiorden, risk, threats, support, changeboard, metering,
-                                      pricing, invoicing)
+DEMO_ORDER: tuple[ModuleType, ...] = (agreements, portfolio, digiorden, risk, threats, suppliers, support, privacy,
+                                      changeboard, metering, pricing, invoicing, admin)   # admin last: it links what the others made
 
 # Every module that defines tables, so that Base.metadata knows them all (Alembic, the test databases).
 MODELS: tuple[ModuleType, ...] = (audit, registers_models, support_models, metering_models, changeboard_models,
                                   agreements_models, pricing_models, invoicing_models, portfolio_models,
-                                  digiorden_models, risk_models, threats_models)
+                                  digiorden_models, risk_models, threats_models, privacy_models, suppliers_models)
 
 
 def load_models():
@@ -58,6 +60,12 @@ def pages() -> list[PageSpec]:
 
 def kpi_providers():
     return [(room.__name__, provider) for room in REPORT_ORDER for provider in room.KPIS]
+
+
+def approval_providers():
+    """Each room's APPROVALS (what waits for the leader's signature), in report order; a room without
+    anything to sign declares none."""
+    return [(room.__name__, provider) for room in REPORT_ORDER for provider in getattr(room, "APPROVALS", ())]
 
 
 def fact_providers():

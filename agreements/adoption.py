@@ -215,3 +215,24 @@ def adoption_summary(session: Session, on_date: date | None = None) -> dict:
         "population": int(row[1]), "population_share": _share(row[1], base[MUNICIPALITY]["population"]),
         "services_per_municipality": float(average or 0),
     }
+
+
+def own_assessments_by_service(session: Session, on_date: date | None = None) -> dict[str, dict[str, int]]:
+    """Per service code: organisations with an appendix in force (`adopters`) and how many of them have
+    reported their own ROS (`ros`) and DPIA (`dpia`) for the service completed, on any of their appendices
+    for it (the day is kept on the appendix; agreements/processing.py records it). One aggregate query."""
+    on = on_date or today()
+    users = (select(ServiceAppendix.service_id, ServiceAppendix.organisation_id)
+             .where(in_force_on(on)).distinct().subquery())
+    own = (select(ServiceAppendix.service_id, ServiceAppendix.organisation_id,
+                  func.max(ServiceAppendix.own_ros_on).label("ros"), func.max(ServiceAppendix.own_dpia_on).label("dpia"))
+           .group_by(ServiceAppendix.service_id, ServiceAppendix.organisation_id).subquery())
+    query = (
+        select(Service.code, func.count(users.c.organisation_id),
+               func.count(own.c.ros), func.count(own.c.dpia))
+        .join(users, users.c.service_id == Service.id)
+        .join(own, and_(own.c.service_id == users.c.service_id, own.c.organisation_id == users.c.organisation_id))
+        .group_by(Service.code)
+    )
+    return {code: {"adopters": int(n), "ros": int(ros), "dpia": int(dpia)}
+            for code, n, ros, dpia in session.execute(query)}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from agreements import processing
 from agreements.agreements import today
 from agreements.appendices import must_resign
 from agreements.councils import (
@@ -25,7 +26,7 @@ from agreements.exports import register_workbook
 from agreements.imports import import_register
 from agreements.models import ChangeRequest, ChangeRequestStatus
 from agreements.schemas import parse_date
-from data.cli import run_command
+from data.cli import run_command, write_file
 from data.errors import BackofficeError
 from data.formatting import day
 from data.i18n import t
@@ -82,6 +83,25 @@ def cmd_resign(args) -> int:
         print(f"{row['org_number'] or '':<10} {row['organisation']:<32} {row['current_version'] or '-':<8} "
               f"-> {row['new_version']:<8} {row['contact_email'] or ''}")
     print(t("agr.cli.resign_count", count=len(rows)))
+    return 0
+
+
+def cmd_dpa_resign(args) -> int:
+    """Who must sign the newest version of the service's data processing agreement (--csv FILE: as CSV)."""
+    def find(session, _actor):
+        latest = processing.latest_version(session, args.service)
+        if latest is None:
+            raise BackofficeError(t("agr.dpa.cli_no_version", service=get_service(session, args.service).name))
+        return latest.label, processing.must_sign(session, args.service)
+
+    label, rows = run_command(args, find)
+    if args.csv:
+        write_file(args.csv, processing.must_sign_csv(rows))
+    else:
+        for row in rows:
+            print(f"{row['org_number'] or '':<10} {row['organisation']:<32} {row['signed_version'] or '-':<8} "
+                  f"-> {row['new_version']:<8} {row['contact_email'] or ''}")
+    print(t("agr.dpa.cli_count", count=len(rows), label=label), file=sys.stderr if args.csv is None else sys.stdout)
     return 0
 
 
@@ -294,6 +314,10 @@ def add_commands(subparsers) -> None:
     p = commands.add_parser("must-resign", help=t("agr.cli.help_resign"))
     p.add_argument("--service", required=True)
     p.set_defaults(func=cmd_resign)
+    p = commands.add_parser("dpa-resign", help=t("agr.cli.help_dpa_resign"))
+    p.add_argument("--service", required=True)
+    p.add_argument("--csv", metavar="FILE", help=t("agr.cli.help_dpa_csv"))
+    p.set_defaults(func=cmd_dpa_resign)
     p = commands.add_parser("user-meeting", help=t("agr.cli.help_user_meeting"))
     p.add_argument("--service", required=True)
     p.set_defaults(func=cmd_user_meeting)

@@ -1,7 +1,9 @@
 """User meetings (brukermøte) and user councils (brukerråd).
 
-The user meeting of a service is derived: every organisation with an appendix in force. The council
-is 5–8 representatives from those organisations, elected for a term; it meets, and its meetings
+The user meeting of a service is derived: every organisation with an appendix in force (the meetings held
+each year, their invitations, attendance, minutes and elections are in agreements/meetings.py). The council
+is 5–8 representatives from those organisations, elected for a term, with deputies besides (deputies do not
+count toward the 5–8: section 8.2 of the department's description elects 5–8 representatives); it meets, and its meetings
 have an agenda, minutes and numbered decisions. A decision may name the change request it decides and
 move it along its status path; the change requests awaiting the council are offered for the agenda.
 
@@ -45,7 +47,12 @@ from data.registers.models import Organisation, Service
 from data.registers.registry import get_organisation, get_service
 
 MIN_MEMBERS = 5
-MAX_MEMBERS = 8
+MAX_MEMBERS = 8       # representatives (chair and members); deputies come on top
+
+
+def counts_toward_size(role: str) -> bool:
+    """Chair and members count toward the council's 5–8 representatives; deputies do not."""
+    return role != MemberRole.DEPUTY.value
 ONE_COUNCIL = unique_key(Council, "uq_agreement_council_service_id")
 DECISION_NUMBER = unique_key(CouncilDecision, "uq_agreement_council_decision_meeting_id_number")
 
@@ -152,7 +159,9 @@ def add_member(session: Session, actor: Actor, service_code: str, payload) -> Co
     others = _overlapping(session, council, data.term_from, data.term_to)
     if any(m.person_name.lower() == data.person_name.lower() for m in others):
         raise RuleError(t("agr.council.already_member", person=data.person_name), "person_name")
-    if others and _max_concurrent(others, data.term_from, data.term_to) >= MAX_MEMBERS:
+    voting = [m for m in others if counts_toward_size(m.role)]
+    if (counts_toward_size(data.role.value) and voting
+            and _max_concurrent(voting, data.term_from, data.term_to) >= MAX_MEMBERS):
         raise RuleError(t("agr.council.too_many", max=MAX_MEMBERS), "person_name")
     member = CouncilMember(council_id=council.id, person_name=data.person_name,
                            email=str(data.email) if data.email else None, organisation_id=org.id,
@@ -177,15 +186,19 @@ def end_membership(session: Session, actor: Actor, member_id: int, term_to: date
     return member
 
 
-def elect_council(session: Session, actor: Actor, service_code: str, payload) -> list[CouncilMember]:
-    """The user meeting elects a whole council (5–8 members from member organisations) for a term;
-    the sitting members' terms end the day before. All or nothing: every problem is listed."""
+def elect_council(session: Session, actor: Actor, service_code: str, payload,
+                  elected_at_id: int | None = None) -> list[CouncilMember]:
+    """The user meeting elects a whole council (5–8 representatives from member organisations, and their
+    deputies, who do not count toward the 5–8) for a term; the sitting members' terms end the day before.
+    All or nothing: every problem is listed. `elected_at_id` names the user meeting that held the election
+    (agreements/meetings.py)."""
     actor.require("agreements.write", service=service_code)
     data = check(ElectionIn, payload)
     service = get_service(session, service_code)
     errors: list[RowError] = []
-    if not MIN_MEMBERS <= len(data.members) <= MAX_MEMBERS:
-        errors.append(RowError(None, None, t("agr.council.size", count=len(data.members), min=MIN_MEMBERS,
+    voting = sum(1 for m in data.members if counts_toward_size(m.role.value))
+    if not MIN_MEMBERS <= voting <= MAX_MEMBERS:
+        errors.append(RowError(None, None, t("agr.council.size", count=voting, min=MIN_MEMBERS,
                                              max=MAX_MEMBERS)))
     seen: dict[str, int] = {}
     for number, member in enumerate(data.members, start=1):
@@ -218,7 +231,7 @@ def elect_council(session: Session, actor: Actor, service_code: str, payload) ->
         row = CouncilMember(council_id=council.id, person_name=member.person_name,
                             email=str(member.email) if member.email else None,
                             organisation_id=member.organisation_id, role=member.role.value,
-                            term_from=data.term_from, term_to=data.term_to)
+                            term_from=data.term_from, term_to=data.term_to, elected_at_id=elected_at_id)
         session.add(row)
         elected.append(row)
     session.flush()
@@ -262,8 +275,9 @@ def council_problems(session: Session, service_code: str, on_date: date | None =
         return [t("agr.council.missing", service=get_service(session, service_code).name)]
     sitting = member_rows(session, service_code, on_date)
     problems = []
-    if not MIN_MEMBERS <= len(sitting) <= MAX_MEMBERS:
-        problems.append(t("agr.council.size", count=len(sitting), min=MIN_MEMBERS, max=MAX_MEMBERS))
+    voting = sum(1 for m in sitting if counts_toward_size(m["role"]))
+    if not MIN_MEMBERS <= voting <= MAX_MEMBERS:
+        problems.append(t("agr.council.size", count=voting, min=MIN_MEMBERS, max=MAX_MEMBERS))
     for member in sitting:
         if not member["in_user_meeting"]:
             problems.append(t("agr.council.left_user_meeting", person=member["person_name"],
@@ -491,7 +505,8 @@ def council_overview(session: Session) -> list[dict]:
     """Per service with a council: sitting members today and the next/last meeting."""
     on = today()
     sitting = (select(CouncilMember.council_id, func.count().label("members"))
-               .where(CouncilMember.term_from <= on, or_(CouncilMember.term_to.is_(None), CouncilMember.term_to >= on))
+               .where(CouncilMember.term_from <= on, or_(CouncilMember.term_to.is_(None), CouncilMember.term_to >= on),
+                      CouncilMember.role != MemberRole.DEPUTY.value)
                .group_by(CouncilMember.council_id).subquery())
     last = (select(CouncilMeeting.council_id, func.max(CouncilMeeting.meeting_date).label("last_meeting"))
             .where(CouncilMeeting.meeting_date <= on).group_by(CouncilMeeting.council_id).subquery())

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from agreements import councils, meetings
 from agreements.models import (
     AppendixVersion,
     ChangeRequest,
@@ -28,14 +29,16 @@ SEED = 3_2024
 
 # code: (launch, share of municipalities, share of county municipalities, price model,
 #        [(version, issued_on)], share that terminated, termination window)
+# Launches fall in the year the department's Tabell 2 gives the service as established (data/reference/
+# services.csv); the month is the demo's. Fiks IO and Fiks klinikermelding have no year there.
 SERVICES = {
-    "svarut": (date(2013, 3, 1), 0.96, 1.0, "per_unit",
-               [("1.0", date(2013, 3, 1)), ("2.0", date(2019, 6, 1)), ("3.0", date(2025, 10, 1))], 0.01, None),
-    "ks-laering": (date(2014, 9, 1), 0.72, 0.8, "per_inhabitant", [("1.0", date(2014, 9, 1))], 0.03, None),
-    "minside": (date(2016, 5, 1), 0.55, 0.2, "per_inhabitant",
-                [("1.0", date(2016, 5, 1)), ("2.0", date(2022, 1, 1))], 0.04, None),
-    "bekymringsmelding": (date(2018, 4, 1), 0.68, 0.0, "per_inhabitant", [("1.0", date(2018, 4, 1))], 0.0, None),
-    "folkeregister": (date(2018, 9, 1), 0.38, 0.3, "fixed", [("1.0", date(2018, 9, 1))], 0.02, None),
+    "svarut": (date(2012, 3, 1), 0.96, 1.0, "per_unit",
+               [("1.0", date(2012, 3, 1)), ("2.0", date(2019, 6, 1)), ("3.0", date(2025, 10, 1))], 0.01, None),
+    "ks-laering": (date(2016, 9, 1), 0.72, 0.8, "per_inhabitant", [("1.0", date(2016, 9, 1))], 0.03, None),
+    "minside": (date(2019, 5, 1), 0.55, 0.2, "per_inhabitant",
+                [("1.0", date(2019, 5, 1)), ("2.0", date(2022, 1, 1))], 0.04, None),
+    "bekymringsmelding": (date(2020, 4, 1), 0.68, 0.0, "per_inhabitant", [("1.0", date(2020, 4, 1))], 0.0, None),
+    "folkeregister": (date(2020, 9, 1), 0.38, 0.3, "fixed", [("1.0", date(2020, 9, 1))], 0.02, None),
     "digisos": (date(2019, 1, 1), 0.84, 0.0, "per_inhabitant",
                 [("1.0", date(2019, 1, 1)), ("1.1", date(2024, 3, 1))], 0.01, None),
     "fiks-io": (date(2019, 6, 1), 0.46, 0.7, "fixed", [("1.0", date(2019, 6, 1))], 0.0, None),
@@ -45,9 +48,10 @@ SERVICES = {
                       (date(2023, 1, 1), date(2025, 6, 30))),
     "fiks-arkiv": (date(2021, 3, 1), 0.27, 0.5, "fixed", [("1.0", date(2021, 3, 1))], 0.0, None),
     "digiorden": (date(2021, 6, 1), 0.24, 0.1, "free", [("1.0", date(2021, 6, 1))], 0.02, None),
-    "kjoretoy-api": (date(2021, 10, 1), 0.12, 0.0, "per_unit", [("1.0", date(2021, 10, 1))], 0.0, None),
-    "legeerklaering-api": (date(2022, 5, 1), 0.15, 0.0, "per_unit", [("1.0", date(2022, 5, 1))], 0.0, None),
-    "del-dokument": (date(2022, 11, 1), 0.21, 0.3, "combined", [("1.0", date(2022, 11, 1))], 0.0, None),
+    "kjoretoy-api": (date(2020, 10, 1), 0.12, 0.0, "per_unit", [("1.0", date(2020, 10, 1))], 0.0, None),
+    "klinikermelding-api": (date(2021, 1, 1), 0.15, 0.0, "per_unit", [("1.0", date(2021, 1, 1))], 0.3,
+                            (date(2023, 1, 1), date(2025, 6, 30))),
+    "del-dokument": (date(2020, 11, 1), 0.21, 0.3, "combined", [("1.0", date(2020, 11, 1))], 0.0, None),
 }
 LAST_START = date(2026, 6, 30)
 
@@ -76,11 +80,13 @@ def load_demo(session: Session, actor: Actor, rng: random.Random) -> None:
         if code in services:
             _appendices(session, local, services[code], spec, signed, terminated)
     session.flush()
+    _namesakes_adopt(session, services, signed)
     _councils(session, local, services)
     _roadmap_and_requests(session, local, services)
     session.flush()
     _decisions_on_requests(session, services)
     session.flush()
+    _user_meetings(session, actor, services)
 
 
 def _main_agreements(session: Session, rng: random.Random, orgs: list[Organisation]) -> dict[int, tuple]:
@@ -153,10 +159,37 @@ def _appendices(session: Session, rng: random.Random, service: Service, spec: tu
             session.add(ServiceAppendix(
                 organisation_id=org_id, service_id=service.id, appendix_version=version, status=status,
                 signed_date=p_start - timedelta(days=rng.randrange(10, 60)), start_date=p_start,
-                end_date=p_end, price_model=price_model, notes=""))
+                end_date=p_end, notes="",
+                # a county municipality agrees a fixed yearly price, never per inhabitant of the county (issue 18)
+                price_model="fixed" if org.kind == "county_municipality" and price_model == "per_inhabitant"
+                else price_model))
     for version, issued_on in versions:
         session.add(AppendixVersion(service_id=service.id, version=version, issued_on=issued_on,
                                     summary=_version_summary(service.name, version)))
+
+
+# Two municipalities are called Herøy (Møre og Romsdal, Nordland), two Våler (Østfold, Innlandet): the demo
+# keeps all four as adopters, so that every sum by organisation is seen to keep them apart.
+NAMESAKES = ("1515", "1818", "3114", "3419")
+
+
+def _namesakes_adopt(session: Session, services: dict, signed: dict) -> None:
+    """A namesake with a signed main agreement and no SvarUt appendix gets one (whatever the draw gave)."""
+    svarut = services.get("svarut")
+    if svarut is None:
+        return
+    for org_id, (org, main_signed) in sorted(signed.items()):
+        if org.municipality_number not in NAMESAKES or org.valid_to is not None:
+            continue
+        if session.scalar(select(func.count()).select_from(ServiceAppendix).where(
+                ServiceAppendix.organisation_id == org_id, ServiceAppendix.service_id == svarut.id)):
+            continue
+        start = _month_start(max(main_signed, SERVICES["svarut"][0]) + timedelta(days=31))
+        version = [v for v, issued in SERVICES["svarut"][4] if issued <= start][-1]
+        session.add(ServiceAppendix(organisation_id=org_id, service_id=svarut.id, appendix_version=version,
+                                    status="signed", signed_date=start - timedelta(days=20), start_date=start,
+                                    end_date=None, price_model=SERVICES["svarut"][3], notes=""))
+    session.flush()
 
 
 def _periods(rng: random.Random, start: date, end: date | None, versions) -> list[tuple]:
@@ -378,3 +411,75 @@ def _decisions_on_requests(session: Session, services: dict[str, Service]) -> No
                 continue
             meeting.decisions.append(CouncilDecision(number=len(meeting.decisions) + 1, text=text,
                                                      change_request_id=request.id))
+
+
+# User meetings (section 8.2): SvarUt's and Digisos' of 2024 elected the councils sitting from 2025 (recorded
+# above); MinSide's and Fiks IO's of 2025 elect their first councils here, through the same door as the page.
+# SvarUt's meeting of 2026 is called (notices ready) but not held yet.
+USER_MEETINGS = {
+    "svarut": [(date(2024, 11, 20), "Brukermøte SvarUt 2024", "Teams", False),
+               (date(2026, 11, 18), "Brukermøte SvarUt 2026", "Oslo, KS-huset og Teams", False)],
+    "digisos": [(date(2024, 11, 27), "Brukermøte Digisos 2024", "Teams", False)],
+    "minside": [(date(2025, 4, 23), "Brukermøte MinSide 2025", "Teams", True)],
+    "fiks-io": [(date(2025, 4, 24), "Brukermøte Fiks IO 2025", "Teams", True)],
+}
+NOTICE = ("Saksliste:\n1. Status for tjenesten og veikartet\n2. Endringsønsker fra dere\n3. Valg til brukerrådet\n\n"
+          "Møtet varer to timer. Meld gjerne inn saker til produktansvarlig en uke før.")
+
+
+def _user_meetings(session: Session, actor: Actor, services: dict[str, Service]) -> None:
+    rng = random.Random(SEED + 8)
+    used: set[str] = set()
+    for code, rows in USER_MEETINGS.items():
+        if code not in services:
+            continue
+        for meeting_date, title, location, elect in rows:
+            meeting = meetings.create_user_meeting(session, actor, {
+                "service_code": code, "meeting_date": meeting_date, "title": title, "location": location,
+                "notice": NOTICE})
+            if meeting_date > date(2026, 1, 1):
+                continue
+            invitees = meetings.invitee_rows(session, meeting.id)
+            came = [r for r in invitees if rng.random() < 0.35]
+            meetings.record_meeting(session, actor, meeting.id, {
+                "minutes": f"{len(came)} virksomheter møtte. Produktansvarlig orienterte om status og veikart. "
+                           "Møtet valgte brukerråd for neste periode.",
+                "attendance": [{"organisation_id": r["organisation_id"], "attended": True,
+                                "representative": _person(rng, used)} for r in came]})
+            if elect:
+                _elect(session, actor, meeting, code, rng, used)
+            else:   # the council sitting from 2025 was elected here
+                council = councils.get_council(session, code)
+                for member in session.scalars(select(CouncilMember).where(
+                        CouncilMember.council_id == council.id, CouncilMember.term_from == date(2025, 1, 1))):
+                    member.elected_at_id = meeting.id
+    session.flush()
+
+
+def _elect(session: Session, actor: Actor, meeting, code: str, rng: random.Random, used: set[str]) -> None:
+    """A balanced council: a county municipality and a municipality of each size class where the user meeting
+    has one, then the largest; six representatives and two deputies."""
+    term_from = date(2025, 6, 1)
+    in_force = {c.organisation_id for c in councils.user_meeting(session, code, term_from)}
+    candidates = sorted((r for r in meetings.invitee_rows(session, meeting.id) if r["organisation_id"] in in_force),
+                        key=lambda r: -(r["population"] or 0))
+    chosen: list[dict] = []
+    wanted = [lambda r: r["kind"] == "county_municipality"] + [
+        (lambda size: lambda r: r["size_class"] == size)(s.code) for s in meetings.SIZE_CLASSES]
+    for test in wanted:
+        found = next((r for r in candidates if test(r) and r not in chosen), None)
+        if found is not None:
+            chosen.append(found)
+    chosen += [r for r in candidates if r not in chosen][:max(0, 8 - len(chosen))]
+    chosen = chosen[:8]
+    members = []
+    for index, row in enumerate(chosen):
+        name = _person(rng, used)
+        members.append({"person_name": name, "organisation_id": row["organisation_id"], "term_from": term_from,
+                        "term_to": date(2027, 5, 31),
+                        "email": f"{name.lower().replace(' ', '.').replace('ø', 'o').replace('å', 'a').replace('æ', 'ae')}"
+                                 "@kommune.example",
+                        "role": "chair" if index == 0 else ("deputy" if index >= 6 else "member")})
+    meetings.hold_election(session, actor, meeting.id, {"term_from": term_from, "term_to": date(2027, 5, 31),
+                                                        "members": members})
+

@@ -2,13 +2,16 @@
 the user meeting, council members, change requests and the roadmap."""
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from agreements.meetings import notice_rows
 from agreements.models import MainAgreement, ServiceAppendix
-from data.excel import Column, add_sheet, new_workbook, workbook_bytes
+from data.excel import Column, add_sheet, csv_export, new_workbook, workbook_bytes
+from data.formatting import day
 from data.i18n import catalog, t
 from data.registers.models import Organisation, Service
 
@@ -139,4 +142,45 @@ def roadmap_workbook(rows: list[dict]) -> bytes:
     data = [[r["service"], r["quarter_label"], r["title"], t(f"agr.rm_status.{r['status']}"), r["requests"],
              r["description"]] for r in rows]
     return rows_workbook(t("agr.rm.sheet"), columns, data)
+
+
+# --- notices of a user meeting: mail merge ------------------------------------------------------------
+
+
+def notice_csv(session: Session, meeting_id: int) -> bytes:
+    """One row per invited organisation, for a mail merge (semicolon CSV; text a spreadsheet could run as a
+    formula is written with a leading apostrophe, data/excel.py)."""
+    meeting, rows = notice_rows(session, meeting_id)
+    headers = [t("agr.col.org_number"), t("agr.col.organisation"), t("agr.kind"), t("agr.um.county"),
+               t("agr.contact_email"), t("agr.col.service"), t("agr.um.title"), t("agr.um.date"),
+               t("agr.um.location"), t("agr.um.notice")]
+    data = [[r["org_number"], r["name"], t(f"org.kind.{r['kind']}"), r["county"], r["contact_email"],
+             meeting.service.name, meeting.title, meeting.meeting_date, meeting.location, meeting.notice]
+            for r in rows]
+    return csv_export(headers, data)
+
+
+def notice_letters_html(session: Session, meeting_id: int) -> str:
+    """One printable letter per invited organisation in one HTML file, each on its own page."""
+    meeting, rows = notice_rows(session, meeting_id)
+    e = html.escape
+    service = meeting.service.name
+    letters = []
+    for row in rows:
+        paragraphs = "".join(f"<p>{e(part)}</p>" for part in meeting.notice.split("\n\n") if part.strip())
+        letters.append(
+            "<section class='letter'>"
+            f"<p class='to'>{e(row['name'])}<br>{e(t('agr.col.org_number'))}: {e(row['org_number'] or '–')}"
+            f"<br>{e(row['contact_email'] or '')}</p>"
+            f"<h1>{e(t('agr.um.letter_heading', title=meeting.title))}</h1>"
+            f"<p>{e(t('agr.um.letter_body', service=service, date=day(meeting.meeting_date), location=meeting.location or '–'))}</p>"
+            f"{paragraphs}"
+            f"<p>{e(t('agr.um.letter_close', service=service))}</p>"
+            "</section>")
+    style = ("body{font-family:Arial,Helvetica,sans-serif;font-size:11pt;margin:0}"
+             ".letter{padding:2.5cm 2cm;page-break-after:always;break-after:page}"
+             ".letter:last-child{page-break-after:auto;break-after:auto}.to{margin-bottom:2em}h1{font-size:15pt}")
+    return (f"<!DOCTYPE html><html lang='{e(t('agr.um.html_lang'))}'><head><meta charset='utf-8'>"
+            f"<title>{e(meeting.title)}</title><style>{style}</style></head><body>"
+            + "".join(letters) + "</body></html>")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -81,6 +81,8 @@ class _Parser:
         self.actor = actor
         self.headers = headers          # field key -> header as written in the file
         self.errors: list[RowError] = []
+        self.failed_organisations: set[int] = set()   # organisations whose main agreement a refused row garbles
+        self.main_only: list[ParsedRow] = []   # refused rows whose main agreement part is fine
         self.main_statuses = _choices("agr.status", [s.value for s in AgreementStatus])
         self.appendix_statuses = _choices("agr.status", APPENDIX_STATUSES)
         self.price_models = _choices("agr.price_model", [p.value for p in PriceModel])
@@ -91,7 +93,10 @@ class _Parser:
         for org in session.scalars(select(Organisation).order_by(Organisation.id)):
             if org.org_number:
                 self.by_number[org.org_number] = org
-            self.by_name.setdefault(_plain(org.name), []).append(org)
+            # The official name ("Trondheim - Tråante") and each of its parts, so "Trondheim" finds it too.
+            names = {org.name, *org.name.split(" - "), getattr(org, "norwegian_name", None) or org.name}
+            for key in {_plain(name) for name in names if name.strip()}:
+                self.by_name.setdefault(key, []).append(org)
             if org.municipality_number and org.valid_to is None:
                 self.by_municipality.setdefault(org.municipality_number, []).append(org)
 
@@ -120,10 +125,17 @@ class _Parser:
         value = record.get(header) if header else None
         if value is None or isinstance(value, str) and not value.strip():
             return None
-        if hasattr(value, "date") and callable(value.date):
+        if isinstance(value, datetime):
             return value.date()
         if isinstance(value, date):
             return value
+        serial = _excel_serial(value)
+        if serial is not None:
+            try:
+                return excel_serial_date(serial)
+            except (ValueError, OverflowError):
+                self.error(row, key, t("import.bad_date", value=str(value).strip()[:40]))
+                return None
         try:
             return parse_date(str(value))
         except ValueError as exc:
@@ -148,7 +160,7 @@ class _Parser:
             self.error(row, "org_number" if "org_number" in self.headers else "organisation", t("import.required"))
             return None
         if number is not None:
-            number = number.replace(" ", "")
+            number = "".join(number.split())   # spaces, also non-breaking (U+00A0, U+202F), are grouping only
             problem = org_number_problem(number)
             if problem:
                 self.error(row, "org_number", problem)
@@ -221,11 +233,43 @@ class _Parser:
         if main["status"] is None and any(v is not None for v in main.values()):
             if not self._has_error(row, "main_status", before):
                 self.error(row, "main_status", t("agr.import.main_status_needed"))
-        if len(self.errors) > before or org is None:
-            return None
-        if appendix["status"] is None:
+        if appendix["status"] is None and service_text is not None and not self._has_error(row, "appendix_status",
+                                                                                             before):
             appendix["status"] = "signed" if appendix["signed_date"] else "draft"
+        self._rules(row, main, appendix, before)
+        if len(self.errors) > before or org is None:
+            if org is not None:
+                main_columns = {self.headers.get(k, k) for k in MAIN_FIELDS + ("org_number", "organisation")}
+                if any(e.field in main_columns for e in self.errors[before:]) or not main["status"]:
+                    self.failed_organisations.add(org.id)
+                else:   # only the appendix part is refused: the main agreement the row states still counts
+                    self.main_only.append(ParsedRow(row, org, main))
+            return None
         return ParsedRow(row, org, main if main["status"] else {}, service, appendix if service else {})
+
+    def _rules(self, row: int, main: dict, appendix: dict, before: int) -> None:
+        """The rules between a row's own fields, each reported in the same pass as every other error
+        (the payload models check them too, but stop at the first)."""
+        def rule(key: str, message_key: str) -> None:
+            if not self._has_error(row, key, before):
+                self.error(row, key, t(message_key))
+
+        start, end, status = appendix["start_date"], appendix["end_date"], appendix["status"]
+        if start is not None and end is not None and end < start:
+            rule("end_date", "error.end_before_start")
+        if status in ("signed", "terminated") and appendix["signed_date"] is None:
+            rule("appendix_signed", "agr.rule.signed_needs_date")
+        if status == "terminated" and end is None:
+            rule("end_date", "agr.rule.appendix_terminated_needs_end")
+        main_status, signed, terminated = main["status"], main["signed_date"], main["terminated_date"]
+        if main_status in (AgreementStatus.SIGNED.value, AgreementStatus.TERMINATED.value) and signed is None:
+            rule("main_signed", "agr.rule.signed_needs_date")
+        if main_status == AgreementStatus.TERMINATED.value and terminated is None:
+            rule("main_terminated", "agr.rule.terminated_needs_date")
+        if main_status is not None and main_status != AgreementStatus.TERMINATED.value and terminated is not None:
+            rule("main_terminated", "agr.rule.terminated_date_needs_status")
+        if signed is not None and terminated is not None and terminated < signed:
+            rule("main_terminated", "agr.rule.terminated_before_signed")
 
     def _has_error(self, row: int, key: str, since: int) -> bool:
         header = self.headers.get(key, key)
@@ -233,6 +277,32 @@ class _Parser:
 
 
 _NUMBER_SUFFIX = re.compile(r"^(.*\S)\s*\((\d{4})\)$")
+_SERIAL_TEXT = re.compile(r"^\d{1,7}(\.0+)?$")
+EXCEL_EPOCH = date(1899, 12, 30)   # day 0 of Excel's 1900 date system, counted past its phantom 29.02.1900
+
+
+def _excel_serial(value) -> int | None:
+    """A whole day number written where a date belongs (a number cell, or text such as "45292"), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str) and _SERIAL_TEXT.match(value.strip()):
+        return int(value.strip().split(".")[0])
+    return None
+
+
+def excel_serial_date(serial: int) -> date:
+    """The date an Excel serial stands for in the 1900 date system (45292 is 01.01.2024). Excel counts
+    a 29 February 1900 that never was (serial 60): serials before it are one day later than the epoch
+    suggests; that phantom day itself is no date (ValueError)."""
+    if serial < 1 or serial == 60:
+        raise ValueError(serial)
+    if serial < 60:
+        return EXCEL_EPOCH + timedelta(days=serial + 1)
+    return EXCEL_EPOCH + timedelta(days=serial)   # OverflowError past the year 9999
 
 
 def _plain(name: str) -> str:
@@ -272,10 +342,11 @@ def import_register(session: Session, actor: Actor, content: bytes, dry_run: boo
     parser = _Parser(session, actor, headers)
     parsed = [p for row, record in records if (p := parser.parse(row, record)) is not None]
     errors = parser.errors
-    mains = _collect_mains(parsed, parser, errors)
+    mains = _collect_mains(parsed + parser.main_only, parser, errors)
     _check_duplicates(parsed, parser)
     if errors:
-        raise ValidationFailed(errors)
+        _rules_against_register(session, parsed, mains, parser)
+        raise ValidationFailed(sorted(parser.errors, key=lambda e: e.row or 0))
 
     result = ImportResult(rows=len(records), dry_run=dry_run)
     savepoint = session.begin_nested()
@@ -294,6 +365,24 @@ def import_register(session: Session, actor: Actor, content: bytes, dry_run: boo
     return result.as_dict()
 
 
+def _rules_against_register(session: Session, parsed: list[ParsedRow], mains: dict, parser: _Parser) -> None:
+    """When some rows are refused already, try the rest against the register too (signed main agreement,
+    overlapping appendices, ...) and roll back, so that one pass reports every error. Organisations whose
+    main agreement a refused row leaves in doubt, or with a row refused against the others (a conflict, a
+    duplicate), are left out: their rows would only repeat that row's error."""
+    refused_rows = {e.row for e in parser.errors}
+    failed = parser.failed_organisations | {p.organisation.id for p in parsed if p.row in refused_rows}
+    clean = [p for p in parsed if p.organisation.id not in failed]
+    if not clean:
+        return
+    clean_mains = {org_id: main for org_id, main in mains.items() if org_id not in failed}
+    savepoint = session.begin_nested()
+    try:
+        _apply(session, clean, clean_mains, parser, ImportResult())
+    finally:
+        savepoint.rollback()
+
+
 def _collect_mains(parsed: list[ParsedRow], parser: _Parser, errors: list[RowError]) -> dict[int, tuple[int, dict]]:
     """One main agreement per organisation, merged from its rows (a blank cell states nothing);
     rows that disagree about it are errors."""
@@ -303,7 +392,7 @@ def _collect_mains(parsed: list[ParsedRow], parser: _Parser, errors: list[RowErr
             continue
         seen = mains.get(row.organisation.id)
         if seen is None:
-            mains[row.organisation.id] = (row.row, row.main)
+            mains[row.organisation.id] = (row.row, dict(row.main))
             continue
         first_row, first = seen
         for model_key, value in row.main.items():

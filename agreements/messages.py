@@ -363,9 +363,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Enter {min}–{max} representatives from the user meeting. Sitting members step down the day before the "
         "new term."),
     "agr.council.elected": ("Nytt brukerråd er registrert.", "The new council is recorded."),
-    "agr.council.size": ("Brukerrådet må ha 5–8 medlemmer, men har {count} (krav: {min}–{max}).",
-                         "The council must have 5–8 members, but has {count} (required: {min}–{max})."),
-    "agr.council.too_many": ("Brukerrådet har allerede {max} medlemmer i denne perioden. Avslutt et medlemskap først.",
+    "agr.council.size": ("Brukerrådet må ha 5–8 medlemmer, men har {count} (krav: {min}–{max}; varamedlemmer "
+                         "telles ikke).",
+                         "The council must have 5–8 members, but has {count} (required: {min}–{max}; deputies do "
+                         "not count)."),
+    "agr.council.too_many": ("Brukerrådet har allerede {max} medlemmer i denne perioden (varamedlemmer ikke "
+                             "medregnet). Avslutt et medlemskap først.",
                              "The council already has {max} members in this term. End a membership first."),
     "agr.council.not_in_user_meeting": (
         "{name} har ikke tjenestevedlegg for {service} i kraft {date}, og er derfor ikke med i brukermøtet.",
@@ -620,4 +623,245 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "agr.cli.moved": ("Endringsønske nr. {id} «{title}» er flyttet fra {old} til {new}.",
                       "Change request no. {id} “{title}” moved from {old} to {new}."),
     "agr.cli.none_moved": ("Ingen endringsønsker har fått ny status.", "No change request changed status."),
+    # --- issue 22: from council to plan ---------------------------------------------------------------
+    "agr.send.to_project": ("Prosjekt", "Project"),
+    "agr.send.to_change_board": ("Endringsrådet", "Change board"),
+    "agr.send.unknown_destination": ("Ukjent mottaker for endringsønsket: {kind}.", "Unknown destination: {kind}."),
+    "agr.send.already_sent": ("Endringsønske #{id} «{title}» er allerede sendt til {where} (av {who}).",
+                              "Change request #{id} «{title}» has already been sent to {where} (by {who})."),
+    "agr.send.not_approved": (
+        "Endringsønske #{id} «{title}» er {status}: bare ønsker brukerrådet har godkjent (planlagt, med et vedtak "
+        "i brukerrådet), kan sendes videre.",
+        "Change request #{id} «{title}» is {status}: only requests the user council approved (planned, with a "
+        "council decision) can be sent on."),
+    "agr.send.origin": ("Fra endringsønske #{id} «{title}» ({service}), godkjent av brukerrådet: {decisions}.",
+                        "From change request #{id} «{title}» ({service}), approved by the user council: {decisions}."),
+    "agr.send.title": ("Send videre til planen", "Send on to the plan"),
+    "agr.send.help": (
+        "Et ønske brukerrådet har godkjent, sendes med én handling enten til et prosjekt (som behov) eller til "
+        "endringsrådet (som en endring). Begge steder viser koblingen.",
+        "A request the user council approved is sent, in one action, either to a project (as demand) or to the "
+        "change board (as a change). Both ends show the link."),
+    "agr.send.none": ("Ingen godkjente endringsønsker venter på å bli sendt videre for tjenestene dine.",
+                      "No approved change requests are waiting to be sent on for your services."),
+    "agr.send.choose": ("Godkjent endringsønske", "Approved change request"),
+    "agr.send.destination": ("Send til", "Send to"),
+    "agr.send.project": ("Prosjekt", "Project"),
+    "agr.send.no_projects": ("Ingen åpne prosjekter å sende til.", "No open projects to send to."),
+    "agr.send.estimate": ("Anslag (valgfritt): legges til prosjektets udekkede behov",
+                          "Estimate (optional): added to the project's open demand"),
+    "agr.send.role": ("Rolle", "Role"),
+    "agr.send.first_month": ("Fra måned (ÅÅÅÅ-MM)", "From month (YYYY-MM)"),
+    "agr.send.last_month": ("Til måned (ÅÅÅÅ-MM)", "To month (YYYY-MM)"),
+    "agr.send.fte": ("Årsverk per måned", "FTE per month"),
+    "agr.send.risk": ("Risiko (1–5)", "Risk (1–5)"),
+    "agr.send.impact": ("Konsekvens (1–5)", "Impact (1–5)"),
+    "agr.send.note": ("Merknad til endringsrådet", "Note for the change board"),
+    "agr.send.button": ("Send", "Send"),
+    "agr.send.done": ("Endringsønsket er sendt videre.", "The change request was sent on."),
+    "agr.cr.sent_to": ("Sendt til", "Sent to"),
+    "agr.cr.sent_item": ("Hva det ble", "What it became"),
+    "agr.cr.sent_status": ("Status der", "Status there"),
+    "agr.cr.sent_title": ("Sendt videre", "Sent on"),
+    "agr.cr.sent_empty": ("Ingen av de viste ønskene er sendt videre ennå.",
+                          "None of the requests shown has been sent on yet."),
+    # --- the agreements' part of a merger plan (agreements/mergers.py) ---
+    "mrg.item.appendix_carried": (
+        "{service}: vedlegget videreføres for {successor} fra {date}; vedlegget til {predecessor} avsluttes dagen før.",
+        "{service}: the appendix is carried over to {successor} from {date}; that of {predecessor} ends the day "
+        "before."),
+    "mrg.item.appendix_ends": (
+        "{service}: vedlegget til {predecessor} avsluttes {date} ({successors} har allerede et vedlegg).",
+        "{service}: the appendix of {predecessor} ends on {date} ({successors} already has one)."),
+    "mrg.item.appendix_moves_whole": (
+        "{service}: vedlegget til {predecessor} har ikke startet og flyttes til {successor}.",
+        "{service}: the appendix of {predecessor} has not started and moves to {successor}."),
+    "mrg.item.appendix_future": (
+        "{service}: vedlegget til {predecessor} starter {start}, etter endringen; avklar hvem som skal ha det.",
+        "{service}: the appendix of {predecessor} starts on {start}, after the change; decide who should have it."),
+    "mrg.item.main_carried": (
+        "Hovedavtalen videreføres: {successor} får en hovedavtale fra {date} som etterfølger av {predecessor}.",
+        "The main agreement is carried over: {successor} gets a main agreement from {date} as successor of "
+        "{predecessor}."),
+    "mrg.item.main_unsigned": ("Hovedavtalen til {successor} er ikke signert; videreførte vedlegg forutsetter den.",
+                               "The main agreement of {successor} is not signed; carried-over appendices need it."),
+    "mrg.item.main_ends": ("Hovedavtalen til {predecessor} avsluttes {date}.",
+                           "The main agreement of {predecessor} ends on {date}."),
+    "mrg.item.council_seat": (
+        "{council}: {person} ({role}) representerer {predecessor}, som opphører {date}; brukermøtet må velge på nytt "
+        "eller bekrefte plassen.",
+        "{council}: {person} ({role}) represents {predecessor}, which ends on {date}; the user meeting must elect "
+        "anew or confirm the seat."),
+    "mrg.signatory": ("Videreført fra {predecessor}", "Carried over from {predecessor}"),
+    "mrg.main_notes": ("Videreført fra {predecessor} ved endringen {date}.",
+                       "Carried over from {predecessor} at the change on {date}."),
+    "mrg.appendix_notes": ("Videreført fra {predecessor} ved endringen {date}.",
+                           "Carried over from {predecessor} at the change on {date}."),
+    # --- issue 22: user meetings per service and year, the council's balance ------------------------------
+    "agr.tab.user_meetings": ("Brukermøter", "User meetings"),
+    "agr.um.not_found": ("Fant ikke brukermøtet.", "The user meeting was not found."),
+    "agr.um.year_taken": ("{service} har allerede et brukermøte i {year}.",
+                          "{service} already has a user meeting in {year}."),
+    "agr.um.other_year": ("Brukermøtet for {year} må holdes i {year}.", "The user meeting for {year} must be held in {year}."),
+    "agr.um.nobody": ("Ingen virksomheter har tjenestevedlegg for {service} i kraft {date}: det er ingen å invitere.",
+                      "No organisation has an appendix for {service} in force on {date}: there is nobody to invite."),
+    "agr.um.not_invited": ("{name} er ikke invitert til «{title}».", "{name} is not invited to «{title}»."),
+    "agr.um.term_before_meeting": ("Valgperioden kan ikke starte før brukermøtet ({date}).",
+                                   "The term cannot start before the user meeting ({date})."),
+    "agr.um.help": (
+        "Alle med avtale om tjenesten møter i brukermøtet, som velger 5–8 representanter og varamedlemmer til "
+        "brukerrådet (varamedlemmene telles ikke med i 5–8). Ett møte per tjeneste og år.",
+        "Everyone with an agreement for the service meets in the user meeting, which elects 5–8 representatives "
+        "and deputies to the user council (deputies do not count toward the 5–8). One meeting per service and year."),
+    "agr.um.empty": ("Ingen brukermøter er registrert for {service}. Produkteieren kaller inn årets møte nedenfor.",
+                     "No user meetings are recorded for {service}. The product owner calls this year's meeting below."),
+    "agr.um.new": ("Kall inn til brukermøte", "Call a user meeting"),
+    "agr.um.create": ("Kall inn", "Call the meeting"),
+    "agr.um.created": ("Brukermøtet er registrert med invitasjonsliste.", "The user meeting is recorded with its invitation list."),
+    "agr.um.choose": ("Brukermøte", "User meeting"),
+    "agr.um.title": ("Navn på brukermøtet", "Name of the user meeting"),
+    "agr.um.date": ("Dato", "Date"),
+    "agr.um.year": ("År", "Year"),
+    "agr.um.location": ("Sted", "Place"),
+    "agr.um.county": ("Fylke", "County"),
+    "agr.um.notice": ("Tekst i innkallingen", "Text of the notice"),
+    "agr.um.notice_help": ("Saksliste og praktisk informasjon; tom linje gir nytt avsnitt i brevet.",
+                           "Agenda and practical information; a blank line starts a new paragraph in the letter."),
+    "agr.um.minutes": ("Referat", "Minutes"),
+    "agr.um.invited": ("Invitert", "Invited"),
+    "agr.um.attended": ("Møtte", "Attended"),
+    "agr.um.representative": ("Møtte ved", "Represented by"),
+    "agr.um.elected": ("Valgt", "Elected"),
+    "agr.um.size_class": ("Størrelse", "Size"),
+    "agr.um.invitations": ("Invitasjonsliste og oppmøte", "Invitation list and attendance"),
+    "agr.um.save_record": ("Lagre oppmøte og referat", "Save attendance and minutes"),
+    "agr.um.election": ("Valg av brukerråd", "Election of the user council"),
+    "agr.um.election_help": (
+        "Velg 5–8 representanter (leder og medlemmer) og eventuelle varamedlemmer fra virksomhetene på "
+        "invitasjonslisten. Sittende medlemmers periode avsluttes dagen før den nye perioden starter.",
+        "Elect 5–8 representatives (chair and members) and any deputies from the organisations on the invitation "
+        "list. Sitting members' terms end the day before the new term starts."),
+    "agr.um.elected_list": ("Valgt på dette møtet", "Elected at this meeting"),
+    "agr.um.none_elected": ("Ingen er registrert som valgt på dette møtet.", "Nobody is recorded as elected at this meeting."),
+    "agr.um.download_csv": ("Innkalling: fletteliste (CSV)", "Notice: mail-merge list (CSV)"),
+    "agr.um.download_letters": ("Innkalling: ett brev per virksomhet (HTML for utskrift)",
+                                "Notice: one letter per organisation (HTML to print)"),
+    "agr.um.letter_heading": ("Innkalling: {title}", "Notice: {title}"),
+    "agr.um.letter_body": (
+        "Dere har avtale om {service} og inviteres til brukermøtet {date}, {location}. Brukermøtet er for alle "
+        "som har avtale om tjenesten, og velger representanter til tjenestens brukerråd.",
+        "You have an agreement for {service} and are invited to the user meeting on {date}, {location}. The user "
+        "meeting is for everyone with an agreement for the service, and elects representatives to its user council."),
+    "agr.um.letter_close": ("Vennlig hilsen produktansvarlig for {service}, KS Digitale fellestjenester",
+                            "Kind regards, the product owner of {service}, KS Digitale fellestjenester"),
+    "agr.um.html_lang": ("nb", "en"),
+    "agr.size.xs": ("under 2 000 innbyggere", "under 2,000 inhabitants"),
+    "agr.size.s": ("2 000–9 999 innbyggere", "2,000–9,999 inhabitants"),
+    "agr.size.m": ("10 000–29 999 innbyggere", "10,000–29,999 inhabitants"),
+    "agr.size.l": ("30 000–74 999 innbyggere", "30,000–74,999 inhabitants"),
+    "agr.size.xl": ("75 000 innbyggere eller flere", "75,000 inhabitants or more"),
+    "agr.balance.title": ("Balanse i brukerrådet", "Balance of the council"),
+    "agr.balance.help": (
+        "Representantene (varamedlemmer i egen kolonne) etter fylke, kommunestørrelse og type virksomhet. "
+        "Størrelsesklassene bygger på folkemengde-intervallene i SSBs KOSTRA-grupper (per 2020).",
+        "The representatives (deputies in their own column) by county, municipality size and kind of "
+        "organisation. The size classes follow the population bands of SSB's KOSTRA groups (per 2020)."),
+    "agr.balance.by_county": ("Etter fylke", "By county"),
+    "agr.balance.by_size": ("Etter kommunestørrelse", "By municipality size"),
+    "agr.balance.by_kind": ("Etter type", "By kind"),
+    "agr.balance.members": ("Representanter", "Representatives"),
+    "agr.balance.deputies": ("Varamedlemmer", "Deputies"),
+    "agr.balance.no_county_municipality": (
+        "Ingen fylkeskommune er representert i brukerrådet, men brukermøtet har {count}.",
+        "No county municipality is represented on the council, but the user meeting has {count}."),
+    "agr.balance.no_size_class": (
+        "Ingen kommune med {size} er representert i brukerrådet, men brukermøtet har {count}.",
+        "No municipality with {size} is represented on the council, but the user meeting has {count}."),
+    "agr.send.by": ("Sendt av", "Sent by"),
+    "agr.send.at": ("Sendt", "Sent"),
 }
+
+# Data processing agreements and the municipalities' own ROS and DPIA (agreements/processing.py, issue 23).
+MESSAGES.update({
+    "agr.field.label": ("Versjon", "Version"),
+    "agr.field.valid_from": ("Gjelder fra", "Valid from"),
+    "agr.field.changes": ("Hva er endret", "What changed"),
+    "agr.field.own_ros_on": ("Egen ROS fullført", "Own ROS completed"),
+    "agr.field.own_dpia_on": ("Egen DPIA fullført", "Own DPIA completed"),
+    "agr.tab.dpa": ("Databehandleravtale", "Data processing agreement"),
+    "agr.dpa.intro": (
+        "Kommunene er behandlingsansvarlige, vi er databehandler. Her registreres versjonene av "
+        "databehandleravtalen for tjenesten, hvem som har signert hvilken versjon, og om kommunen har laget "
+        "sin egen ROS og DPIA etter malen vår.",
+        "The municipalities are the controllers, we are the processor. Record the versions of the service's "
+        "data processing agreement, who signed which version, and whether each municipality has made its own "
+        "ROS and DPIA from our template."),
+    "agr.dpa.versions": ("Versjoner av databehandleravtalen", "Versions of the data processing agreement"),
+    "agr.dpa.versions_empty": (
+        "Ingen versjon av databehandleravtalen er registrert for tjenesten. Registrer den første nedenfor.",
+        "No version of the data processing agreement is recorded for the service. Record the first one below."),
+    "agr.dpa.col.label": ("Versjon", "Version"),
+    "agr.dpa.col.valid_from": ("Gjelder fra", "Valid from"),
+    "agr.dpa.col.document_ref": ("Dokument", "Document"),
+    "agr.dpa.col.changes": ("Hva er endret", "What changed"),
+    "agr.dpa.col.signed_count": ("Har signert", "Signed"),
+    "agr.dpa.col.signed_version": ("Signert versjon", "Signed version"),
+    "agr.dpa.col.signed_date": ("Signert dato", "Signed on"),
+    "agr.dpa.col.new_version": ("Må signere", "Must sign"),
+    "agr.dpa.col.dpa_version": ("Databehandleravtale", "Processing agreement"),
+    "agr.dpa.col.own_ros": ("Egen ROS", "Own ROS"),
+    "agr.dpa.col.own_dpia": ("Egen DPIA", "Own DPIA"),
+    "agr.dpa.col.must_sign": ("Mangler siste versjon", "Latest version missing"),
+    "agr.dpa.must_sign_title": ("Må signere siste databehandleravtale", "Must sign the latest processing agreement"),
+    "agr.dpa.must_sign_count": ("{count} virksomheter har ikke signert versjon {label}.",
+                                "{count} organisations have not signed version {label}."),
+    "agr.dpa.must_sign_none": ("Alle som bruker tjenesten, har signert siste databehandleravtale.",
+                               "Everyone using the service has signed the latest processing agreement."),
+    "agr.dpa.download_csv": ("Last ned liste (CSV)", "Download list (CSV)"),
+    "agr.dpa.appendices": ("Vedlegg i kraft", "Appendices in force"),
+    "agr.dpa.appendices_empty": ("Ingen virksomhet har vedlegg i kraft for tjenesten.",
+                                 "No organisation has an appendix in force for the service."),
+    "agr.dpa.add_version": ("Registrer ny versjon", "Record a new version"),
+    "agr.dpa.version_added": ("Versjon {label} er registrert. {count} virksomheter må signere den.",
+                              "Version {label} is recorded. {count} organisations must sign it."),
+    "agr.dpa.record_signature": ("Registrer signering", "Record a signature"),
+    "agr.dpa.record_own": ("Registrer kommunens egen ROS og DPIA", "Record the municipality's own ROS and DPIA"),
+    "agr.dpa.own_help": ("La datoen stå tom når kommunen ikke har meldt at den er ferdig.",
+                         "Leave the date empty while the municipality has not reported it done."),
+    "agr.dpa.version_exists": ("Versjon {label} av databehandleravtalen for {service} finnes allerede. Ingenting er lagret.",
+                               "Version {label} of the processing agreement for {service} already exists. Nothing was saved."),
+    "agr.dpa.version_older": (
+        "Siste versjon ({label}) gjelder fra {date}. En ny versjon kan ikke gjelde fra før den. Ingenting er lagret.",
+        "The latest version ({label}) is valid from {date}. A new version cannot be valid before it. Nothing was saved."),
+    "agr.dpa.no_version": ("{service} har ingen databehandleravtale med versjon {label}. Ingenting er lagret.",
+                           "{service} has no processing agreement version {label}. Nothing was saved."),
+    "agr.dpa.signed_in_future": ("Signeringsdatoen {date} er fram i tid. Ingenting er lagret.",
+                                 "The signing date {date} is in the future. Nothing was saved."),
+    "agr.dpa.no_appendix": ("{name} har ikke signert tjenestevedlegg for {service}. Ingenting er lagret.",
+                            "{name} has not signed a service appendix for {service}. Nothing was saved."),
+    "agr.dpa.already_signed": ("{name} har allerede signert versjon {label}. Ingenting er lagret.",
+                               "{name} has already signed version {label}. Nothing was saved."),
+    "agr.dpa.own_in_future": ("Datoen {date} er fram i tid. Ingenting er lagret.",
+                              "The date {date} is in the future. Nothing was saved."),
+    "agr.dpa.kpi.unsigned": ("Mangler signert databehandleravtale", "Processing agreement not signed"),
+    "agr.dpa.kpi.unsigned_help": (
+        "Virksomheter med vedlegg i kraft som ikke har signert siste databehandleravtale ({services} tjenester).",
+        "Organisations with an appendix in force that have not signed the latest processing agreement "
+        "({services} services)."),
+    "agr.dpa.fact.version": ("Databehandleravtale", "Data processing agreement"),
+    "agr.dpa.fact.no_version": ("ikke registrert", "not recorded"),
+    "agr.dpa.fact.version_value": ("versjon {label} fra {date}, {count} har ikke signert",
+                                   "version {label} from {date}, {count} have not signed"),
+    "agr.dpa.fact.own_ros": ("Kommunenes egen ROS", "Municipalities' own ROS"),
+    "agr.dpa.fact.own_dpia": ("Kommunenes egen DPIA", "Municipalities' own DPIA"),
+    "agr.adoption.own_assessments": (
+        "Egen ROS fullført: {ros} av {total}. Egen DPIA fullført: {dpia} av {total}.",
+        "Own ROS completed: {ros} of {total}. Own DPIA completed: {dpia} of {total}."),
+    "agr.cli.help_dpa_resign": ("hvem må signere siste databehandleravtale",
+                                "who must sign the latest data processing agreement"),
+    "agr.cli.help_dpa_csv": ("skriv listen som CSV til FIL", "write the list as CSV to FILE"),
+    "agr.dpa.cli_count": ("{count} virksomheter må signere databehandleravtale versjon {label}.",
+                          "{count} organisations must sign processing agreement version {label}."),
+    "agr.dpa.cli_no_version": ("{service} har ingen databehandleravtale registrert.",
+                               "{service} has no processing agreement recorded."),
+})

@@ -2,13 +2,23 @@
 user councils with members, meetings and decisions, change requests and roadmap items."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from data.db import Base, Versioned
+from data.db import Base, UTCDateTime, Versioned, utcnow
 from data.registers.models import Organisation, Service
 
 
@@ -62,6 +72,9 @@ class MainAgreement(Versioned, Base):
     signatory: Mapped[str | None] = mapped_column(String(200))
     template_version: Mapped[str | None] = mapped_column(String(40))
     document_ref: Mapped[str | None] = mapped_column(String(200))
+    # the organisation's reference for invoices under this agreement ("Deres ref"/order number): the
+    # BuyerReference of its EHF invoices (pricing.invoicing.ehf), ahead of the organisation's own
+    buyer_reference: Mapped[str | None] = mapped_column(String(200), nullable=True)
     terminated_date: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
 
@@ -102,6 +115,10 @@ class ServiceAppendix(Versioned, Base):
     end_date: Mapped[date | None] = mapped_column(Date)
     price_model: Mapped[str | None] = mapped_column(String(40))
     notes: Mapped[str] = mapped_column(Text, default="")
+    # The organisation's own ROS and DPIA for the service, made from the department's template (section 6.4
+    # of the department's description): the day each was reported completed (None: not reported).
+    own_ros_on: Mapped[date | None] = mapped_column(Date)
+    own_dpia_on: Mapped[date | None] = mapped_column(Date)
 
     organisation: Mapped[Organisation] = relationship()
     service: Mapped[Service] = relationship()
@@ -132,6 +149,47 @@ class CouncilMember(Versioned, Base):
     role: Mapped[str] = mapped_column(String(20), default=MemberRole.MEMBER.value)
     term_from: Mapped[date] = mapped_column(Date)
     term_to: Mapped[date | None] = mapped_column(Date)
+    # the user meeting that elected the member (None: added by hand)
+    elected_at_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agreement_user_meeting.id", ondelete="SET NULL", name="fk_agreement_member_user_meeting"))
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+class UserMeeting(Versioned, Base):
+    """Brukermøte: one per service and year. Everyone with an agreement for the service is invited; the
+    meeting elects the user council (section 8.2 of the department's description)."""
+
+    __tablename__ = "agreement_user_meeting"
+    __table_args__ = (UniqueConstraint("service_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    meeting_date: Mapped[date] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(String(200))
+    location: Mapped[str] = mapped_column(String(200), default="")
+    notice: Mapped[str] = mapped_column(Text, default="")       # the letter's own words (agenda, practical)
+    minutes: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+
+    service: Mapped[Service] = relationship()
+    invitees: Mapped[list[UserMeetingInvitee]] = relationship(cascade="all, delete-orphan",
+                                                              order_by="UserMeetingInvitee.organisation_id")
+
+
+class UserMeetingInvitee(Base):
+    """An organisation invited to a user meeting (it had an appendix in force when the list was made), the
+    contact the notice goes to, and whether it came."""
+
+    __tablename__ = "agreement_user_meeting_invitee"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("agreement_user_meeting.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
+    contact_email: Mapped[str | None] = mapped_column(String(200))
+    attended: Mapped[bool] = mapped_column(Boolean, default=False)
+    representative: Mapped[str] = mapped_column(String(200), default="")
 
     organisation: Mapped[Organisation] = relationship()
 
@@ -198,7 +256,50 @@ class ChangeRequest(Versioned, Base):
     assessment: Mapped[str] = mapped_column(Text, default="")
     roadmap_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("agreement_roadmap_item.id", ondelete="SET NULL", name="fk_agreement_change_request_roadmap_item"))
+    # Where the product owner sent an approved request: "project" (portfolio) or "change_board", and the id
+    # there. No foreign key: those rooms point back at the request, this room does not depend on them.
+    sent_to: Mapped[str | None] = mapped_column(String(20))
+    sent_ref: Mapped[int | None] = mapped_column(Integer)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_by: Mapped[str | None] = mapped_column(String(120))
 
     service: Mapped[Service] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
     roadmap_item: Mapped[RoadmapItem | None] = relationship()
+
+
+class DpaVersion(Base):
+    """A version of a service's data processing agreement (databehandleravtale), valid from a day; every
+    organisation with an appendix in force must sign the newest (agreements/processing.py)."""
+
+    __tablename__ = "agreement_dpa_version"
+    __table_args__ = (UniqueConstraint("service_id", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    label: Mapped[str] = mapped_column(String(40))
+    valid_from: Mapped[date] = mapped_column(Date)
+    document_ref: Mapped[str] = mapped_column(String(300), default="")
+    changes: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    service: Mapped[Service] = relationship()
+
+
+class DpaSignature(Base):
+    """An organisation signed a version of a service's data processing agreement on a day. Kept per
+    organisation (not per appendix row), so a re-signed appendix keeps its processing agreement."""
+
+    __tablename__ = "agreement_dpa_signature"
+    __table_args__ = (UniqueConstraint("dpa_version_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dpa_version_id: Mapped[int] = mapped_column(ForeignKey("agreement_dpa_version.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    signed_date: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(120), default="")
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    version: Mapped[DpaVersion] = relationship()
+    organisation: Mapped[Organisation] = relationship()

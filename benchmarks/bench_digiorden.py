@@ -86,7 +86,7 @@ def main(systems: int) -> None:
         timed("import the spreadsheet into an empty municipality", digiorden_exchange.import_map, s, actor, source,
               sheet)
     with db.session_scope(actor=actor, eng=engine) as s:
-        content = timed("export to Excel", digiorden_exchange.export_map, s, source)
+        content = timed("export to Excel", digiorden_exchange.export_map, s, source, actor)
     print(f"{'  workbook size':<58} {len(content) / 1e6:8.2f} MB")
     with db.session_scope(actor=actor, eng=engine) as s:
         timed("import the export into another municipality", digiorden_exchange.import_map, s, actor, target, content)
@@ -96,8 +96,8 @@ def main(systems: int) -> None:
         assert result.changed == 0
     with db.session_scope(eng=engine) as s:
         timed("completeness and gaps", digiorden_analysis.completeness, s, source)
-        timed("record of processing workbook", digiorden_exports.records_workbook, s, source)
-        timed("Archi CSV trio", digiorden_archi.archi_files, s, source)
+        timed("record of processing workbook", digiorden_exports.records_workbook, s, source, actor)
+        timed("Archi CSV trio", digiorden_archi.archi_files, s, source, actor)
         timed("integration graph figure (layout included)", digiorden_graph.figure, s, source)
 
     print("\nthe sector: every municipality mapped with the demo catalogue")

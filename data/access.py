@@ -15,12 +15,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "registers.write": frozenset({"admin"}),
     "contacts.write": frozenset({"admin", "support"}),
     "audit.read": frozenset({"admin", "leader", "security"}),
+    "approvals.read": frozenset({"leader"}),                    # the approvals queue is the leader's
     "gates.approve": frozenset({"leader"}),
     "scenarios.approve": frozenset({"leader"}),
-    "invoices.approve": frozenset({"leader", "finance"}),
+    "invoices.approve": frozenset({"leader"}),                  # finance prepares runs (pricing.write)
     "pricing.approve": frozenset({"leader"}),
     "pricing.write": frozenset({"finance"}),
     "risk.write": frozenset({"security"}),
+    "risk.approve": frozenset({"leader"}),                      # ROS/DPIA versions, risk acceptances
+    "dpia.submit": frozenset({"security", "product_owner"}),    # product owners: their own services' DPIAs
+    "digiorden.sensitive.read": frozenset({"architect", "security", "leader"}),
     "agreements.write": frozenset({"product_owner"}),
     "agreements.import": frozenset({"product_owner", "finance"}),
     "portfolio.write": frozenset({"portfolio"}),
@@ -29,6 +33,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "support.write": frozenset({"support"}),
     "architecture.write": frozenset({"architect"}),
     "metering.write": frozenset({"admin", "finance"}),
+    "invoicing.settings.write": frozenset({"admin", "finance"}),   # EHF seller and buyers (issue 21)
 }
 
 # Roles whose rights are limited to the services they own when a service is named.

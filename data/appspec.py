@@ -1,12 +1,14 @@
-"""What each room hands the app shell: pages, overview KPIs, service facts and demo data.
+"""What each room hands the app shell: pages, overview KPIs, service facts, demo data and approvals.
 
 A room's `__init__.py` declares PAGES, KPIS, SERVICE_FACTS and DEMO built from these types (and its
-CLI and MESSAGES); `admin/modules.py` collects them. Nothing here imports streamlit.
+CLI and MESSAGES; APPROVALS when something of the room waits for the leader); `admin/modules.py`
+collects them. Nothing here imports streamlit.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from data.access import Actor
 
@@ -38,6 +40,21 @@ class Fact:
     value: str
 
 
+@dataclass(frozen=True)
+class Approval:
+    """One thing waiting for the leader's signature, as its room reports it to the approvals queue
+    (admin/approvals.py): a room declares APPROVALS = [provider], provider(session, actor) -> list[Approval]."""
+
+    kind: str                  # price_list, invoice_run, gate, scenario, ros, dpia, risk_acceptance, freeze_override
+    title: str                 # already translated, names not codes
+    asked_by: str              # username of whoever prepared or asked for it ("" when unknown)
+    asked_at: datetime | date | None
+    page: str                  # the page where it is decided, e.g. "risk/pages/assessments.py"
+    query: tuple[tuple[str, str], ...] = ()   # query parameters that open the item on that page
+    detail: str = ""           # already translated
+
+
 KpiProvider = Callable[..., list[Kpi]]          # (session, actor) -> list[Kpi]
+ApprovalProvider = Callable[..., list[Approval]]  # (session, actor) -> list[Approval]
 FactProvider = Callable[..., list[Fact]]        # (session, service_code) -> list[Fact]
 DemoLoader = Callable[..., None]                # (session, actor, rng) -> None

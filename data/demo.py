@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.access import ROLES, Actor
+from data.registers import population
 from data.registers.models import Organisation, Service, User, UserRole
 from data.registers.registry import load_reference_data, org_number_check_digit
 from data.registers.users import hash_password
@@ -48,6 +49,7 @@ def load(session: Session, actor: Actor, loaders: Iterable[Callable] = ()) -> No
     load_reference_data(session, actor)
     _users(session)
     _org_details(session, rng)
+    population.load_demo(session, actor)   # two years per organisation, before the rooms' demo reads them
     for loader in loaders:
         loader(session, actor, rng)
     session.flush()

@@ -145,6 +145,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "permission.pricing.approve": ("godkjenne prislister", "approve price lists"),
     "permission.pricing.write": ("endre kostnader, priser og regnskap", "change costs, prices and accounts"),
     "permission.risk.write": ("endre risikovurderinger", "change risk assessments"),
+    "permission.approvals.read": ("se godkjenningskøen", "see the approvals queue"),
+    "permission.risk.approve": ("godkjenne ROS- og DPIA-versjoner og risikoaksept",
+                                "approve ROS and DPIA versions and risk acceptances"),
+    "permission.dpia.submit": ("sende en DPIA til godkjenning", "submit a DPIA for approval"),
+    "permission.digiorden.sensitive.read": ("se kommunenes sikringstiltak, sensitive datasett og tekniske "
+                                            "integrasjonsdetaljer i DigiOrden",
+                                            "see municipalities' security measures, sensitive datasets and "
+                                            "technical integration details in DigiOrden"),
     "permission.agreements.write": ("endre avtaler og tjenestevedlegg", "change agreements and appendices"),
     "permission.agreements.import": ("importere avtaleregisteret", "import the agreement register"),
     "permission.portfolio.write": ("endre prosjekter og bemanning", "change projects and staffing"),
@@ -153,6 +161,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "permission.support.write": ("endre henvendelser", "change support tickets"),
     "permission.architecture.write": ("endre systemkartet", "change the system map"),
     "permission.metering.write": ("registrere bruk av tjenester", "record service usage"),
+    "permission.invoicing.settings.write": ("endre fakturaopplysninger for EHF", "change the EHF invoicing details"),
     # roles
     "role.admin": ("Administrator", "Administrator"),
     "role.leader": ("Avdelingsleder", "Department leader"),
@@ -276,6 +285,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.download_csv": ("Last ned CSV", "Download CSV"),
     "ui.download_excel": ("Last ned Excel", "Download Excel"),
     "ui.money_in_kroner": ("Beløp i kroner", "Amounts in Norwegian kroner"),
+    "ui.already_saved": (
+        "Dette er allerede lagret med de samme opplysningene. Endre noe i skjemaet for å lagre en ny.",
+        "This has already been saved with the same details. Change something in the form to save a new one.",
+    ),
+    "ui.warnings": ("{count} merknader", "{count} notes"),
     "ui.sign_in_first": ("Du må logge inn først.", "Please sign in first."),
     "ui.page_not_for_role": (
         "Denne siden er ikke tilgjengelig for din rolle.",

@@ -16,8 +16,17 @@ NUL and the other control characters never reach SQL from here: `contains_folded
 term (a search box answers, it does not refuse), `equals_folded` with a NUL matches nothing.
 
 The user's term is folded in SQL by the same function as the column, so both sides always agree.
+
+Names in several languages ("Guovdageaidnu - Kautokeino", "Snåase - Snåsa", "Porsanger - Porsángu -
+Porsanki") are also searched without their diacritics: `plain(text)` lower-cases and folds letters to
+their base form (å→a, ø→o, æ→ae, á→a, š→s, ŋ→n, đ→d, ŧ→t, ï→i, ...), so "snasa", "porsangu" and "kautokeino"
+find them. This is done in Python (`plain_contains`), because SQLite has no translate() and cannot nest
+enough replace() calls: the organisation register (a few hundred rows) is matched in Python and the
+matching ids are handed to SQL (data/registers/registry.py, `organisation_search`).
 """
 from __future__ import annotations
+
+import unicodedata
 
 from sqlalchemy import String, event, false, literal
 from sqlalchemy.engine import Engine
@@ -99,3 +108,44 @@ def prepare_engine(engine: Engine) -> None:
 def icu_collation_in_use(engine: Engine) -> bool:
     """Whether `folded` uses the ICU collation on this engine (for tests and diagnostics)."""
     return engine.dialect.name == "postgresql" and getattr(engine.dialect, DIALECT_FLAG, True)
+
+
+# --- diacritics folded, in Python -------------------------------------------------------------------
+
+# Letters whose base form is not their decomposition without marks.
+_SPECIAL_FOLDS = {"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "đ": "d", "ð": "d", "ŧ": "t", "ŋ": "n", "ł": "l",
+                  "þ": "th", "ı": "i", "ħ": "h", "ŀ": "l", "ſ": "s"}
+
+
+def _base_form(letter: str) -> str:
+    if letter in _SPECIAL_FOLDS:
+        return _SPECIAL_FOLDS[letter]
+    base = "".join(c for c in unicodedata.normalize("NFKD", letter) if not unicodedata.combining(c))
+    return base if base and base.isascii() and base.isalpha() else letter
+
+
+# Lower-case letters of Latin-1, Latin Extended-A and -B (Norwegian, Sami, Kven and the other European
+# alphabets) that fold to another form: built once from the Unicode tables, the same on every machine.
+PLAIN_FOLDS = {chr(c): _base_form(chr(c)) for c in range(0xC0, 0x250)
+               if chr(c).islower() and _base_form(chr(c)) != chr(c)}
+_PLAIN_TABLE = str.maketrans(PLAIN_FOLDS)
+
+
+def plain(text: str | None) -> str:
+    """`text` lower-cased, with diacritics folded away ("Snåase - Snåsa" -> "snaase - snasa"), less any
+    control character. Combining marks typed separately (NFD) are folded too."""
+    if not text:
+        return ""
+    composed = unicodedata.normalize("NFC", textguard.strip(text)).lower().translate(_PLAIN_TABLE)
+    return "".join(c for c in unicodedata.normalize("NFD", composed) if not unicodedata.combining(c))
+
+
+def plain_contains(text: str | None, term: str) -> bool:
+    """Whether `text` contains `term`, ignoring case and diacritics (an empty term matches everything)."""
+    return plain(term) in plain(text)
+
+
+def plain_parts(text: str | None, separator: str = " - ") -> list[str]:
+    """The folded language parts of an official name: "Guovdageaidnu - Kautokeino" ->
+    ["guovdageaidnu", "kautokeino"]; a single-language name is one part."""
+    return [plain(part).strip() for part in (text or "").split(separator) if part.strip()]

@@ -1,6 +1,6 @@
 """Project portfolio: projects and gates, staffing and capacity, scenarios."""
 from data.appspec import PageSpec
-from portfolio import messages, models
+from portfolio import approvals, messages, models
 from portfolio.capacity import portfolio_kpis, service_facts
 from portfolio.cli import register_cli
 from portfolio.demo import load_demo
@@ -20,6 +20,7 @@ PAGES = [
              roles=_PLANNERS, url_path="scenarioer"),
 ]
 KPIS = [portfolio_kpis]
+APPROVALS = [approvals.approvals]   # gates ready for the leader, draft scenarios
 SERVICE_FACTS = [service_facts]
 DEMO = [load_demo]
 CLI = register_cli

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    Boolean,
     Date,
     ForeignKey,
     Index,
@@ -45,8 +46,24 @@ class Financing(StrEnum):
 class DocumentKind(StrEnum):
     GOVERNANCE = "governance"
     PRODUCT_DESCRIPTION = "product_description"
+    # plain language per phase (the department's Tabell 1, portfolio/reference/plain_language.csv)
+    PLAIN_LANGUAGE_PLAN = "plain_language_plan"
+    PLAIN_LANGUAGE_BUDGET = "plain_language_budget"
+    TEXT_PLAN = "text_plan"
+    CONTENT_USER_TEST = "content_user_test"
+    USER_JOURNEY_TEXTS = "user_journey_texts"
+    MUNICIPALITY_TEXTS = "municipality_texts"
+    CONTENT_MAINTENANCE_PLAN = "content_maintenance_plan"
     FINAL_REPORT = "final_report"
     OTHER = "other"
+
+
+class PrincipleVerdict(StrEnum):
+    """How well the Fiks platform fits a project, judged against one of the platform principles."""
+
+    FITS = "fits"
+    PARTLY = "partly"
+    NOT = "not"
 
 
 class PersonKind(StrEnum):
@@ -143,10 +160,14 @@ class Project(Versioned, Base):
     end_date: Mapped[date] = mapped_column(Date)
     phase: Mapped[str] = mapped_column(String(20), default=Phase.PLANNING.value, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # None: not answered yet (the planning gate asks); True: the ROS, DPIA and municipality template count
+    handles_personal_data: Mapped[bool | None] = mapped_column(Boolean)
 
     documents: Mapped[list[ProjectDocument]] = relationship(cascade="all, delete-orphan",
                                                             order_by="ProjectDocument.id")
     history: Mapped[list[PhaseChange]] = relationship(cascade="all, delete-orphan", order_by="PhaseChange.id")
+    principles: Mapped[list[PrincipleAssessment]] = relationship(cascade="all, delete-orphan",
+                                                                 order_by="PrincipleAssessment.principle")
 
 
 class ProjectDocument(Base):
@@ -158,6 +179,43 @@ class ProjectDocument(Base):
     reference: Mapped[str] = mapped_column(String(500), default="")
     added_by: Mapped[str] = mapped_column(String(120))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PrincipleAssessment(Base):
+    """The project judged against one of the eight Fiks platform principles (fits / partly / not, with a reason)."""
+
+    __tablename__ = "pf_principle_assessment"
+    __table_args__ = (UniqueConstraint("project_id", "principle"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("pf_project.id", ondelete="CASCADE"), index=True)
+    principle: Mapped[int] = mapped_column(Integer)         # 1..8, portfolio/reference/fiks_principles.csv
+    verdict: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    assessed_by: Mapped[str] = mapped_column(String(120))
+    assessed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProjectRequest(Base):
+    """A change request a user council approved, taken into the project as demand by its product owner.
+
+    `change_request_id` names the request in the agreements room, which the portfolio does not depend on
+    (no foreign key); a request goes to one place only. When the product owner estimated it, the FTE per
+    month for the role was added to the project's open demand."""
+
+    __tablename__ = "pf_project_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("pf_project.id", ondelete="CASCADE"), index=True)
+    change_request_id: Mapped[int] = mapped_column(Integer, unique=True)
+    service_code: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    role_id: Mapped[int | None] = mapped_column(ForeignKey("pf_role.id"))
+    first_month: Mapped[date | None] = mapped_column(Date)
+    last_month: Mapped[date | None] = mapped_column(Date)
+    fte_pct: Mapped[int | None] = mapped_column(Integer)
+    added_by: Mapped[str] = mapped_column(String(120))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    role: Mapped[DeptRole | None] = relationship(lazy="joined")
 
 
 class PhaseChange(Base):

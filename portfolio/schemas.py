@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from data.i18n import t
-from portfolio.models import DocumentKind, Financing, PersonKind
+from portfolio.models import DocumentKind, Financing, PersonKind, PrincipleVerdict
 
 # --- months and FTE ------------------------------------------------------------------------------
 
@@ -95,6 +95,7 @@ class ProjectIn(_In):
     financing: Financing
     start_date: date
     end_date: date
+    handles_personal_data: bool | None = None   # left out of an edit: the earlier answer stays
 
     @field_validator("service_code", mode="before")
     @classmethod
@@ -116,6 +117,74 @@ class DocumentIn(_In):
 
 class GateIn(_In):
     comment: str = Field(default="", max_length=2000)
+
+
+class PrincipleIn(_In):
+    """The project judged against one Fiks platform principle; partly or not needs a reason."""
+
+    principle: int = Field(ge=1, le=8)
+    verdict: PrincipleVerdict
+    reason: str = Field(default="", max_length=4000)
+
+    @model_validator(mode="after")
+    def _reason(self):
+        if self.verdict != PrincipleVerdict.FITS and len(self.reason) < 3:
+            raise ValueError(t("pf.principles.reason_needed", number=self.principle,
+                               verdict=t(f"pf.verdict.{self.verdict.value}").lower()))
+        return self
+
+
+class PrinciplesIn(_In):
+    """The whole assessment: each of the eight principles once; with it, optionally, the answer whether the
+    service handles personal data (the planning gate asks both)."""
+
+    principles: list[PrincipleIn]
+    handles_personal_data: bool | None = None
+
+    @model_validator(mode="after")
+    def _all_eight(self):
+        numbers = sorted(p.principle for p in self.principles)
+        if numbers != list(range(1, 9)):
+            missing = sorted(set(range(1, 9)) - set(numbers))
+            raise ValueError(t("pf.principles.incomplete", missing=", ".join(map(str, missing)) or "-"))
+        return self
+
+
+class ProjectRequestIn(_In):
+    """A change request a user council approved, taken into a project; optionally estimated as open demand
+    (FTE of one role over a range of months)."""
+
+    change_request_id: int
+    service_code: str = Field(min_length=1, max_length=40)
+    title: str = Field(min_length=1, max_length=200)
+    role_code: str | None = None
+    first_month: date | None = None
+    last_month: date | None = None
+    fte: Decimal | None = Field(default=None, gt=0, le=100, decimal_places=2)
+
+    @field_validator("first_month", "last_month", mode="before")
+    @classmethod
+    def _month(cls, value):
+        return None if value in (None, "") else parse_month(value)
+
+    @field_validator("role_code", mode="before")
+    @classmethod
+    def _blank(cls, value):
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("fte", mode="before")
+    @classmethod
+    def _fte(cls, value):
+        return None if value in (None, "", 0, "0") else _decimal(value)
+
+    @model_validator(mode="after")
+    def _estimate(self):
+        given = [self.role_code, self.first_month, self.last_month, self.fte]
+        if any(v is not None for v in given) and not all(v is not None for v in given):
+            raise ValueError(t("pf.request.estimate_incomplete"))
+        if self.first_month and self.last_month and self.last_month < self.first_month:
+            raise ValueError(t("pf.error.end_before_start"))
+        return self
 
 
 class RoleIn(_In):

@@ -50,22 +50,36 @@ from portfolio.schemas import (
     to_pct,
 )
 
-# The department's roles (code, bokmål name, English name, competence areas).
+# The department's roles (code, bokmål name, English name, competence areas): the roles and competence areas of
+# Tabell 4 in the department's description (section 7.4, ../shared/department/), in its order; "Brukerstøtte
+# rådgiver" and "Kommunikasjon og informasjon rådgiver" written as compounds, its "Lowverk" read as "lovverk".
+# Tabell 4 lists "Klart språk i digital tjenester" with no description and no competence areas. The last three
+# are not in Tabell 4: the hired developers of the cross-functional teams (sections 6.2 and 7.4, "innleide
+# konsulenter ... til utvikling/koding") and the testing and user testing the projects do (sections 4.6, 6.1).
 STANDARD_ROLES = (
-    ("department_leader", "Avdelingsleder", "Department leader", "ledelse, økonomi, strategi"),
-    ("support_adviser", "Brukerstøtterådgiver", "Support adviser", "brukerstøtte, opplæring"),
-    ("management_lead", "Forvaltningsleder", "Management lead", "forvaltning, drift, leverandørstyring"),
-    ("communication_adviser", "Kommunikasjonsrådgiver", "Communication adviser", "kommunikasjon, klarspråk"),
-    ("product_owner", "Produkteier", "Product owner", "produktstyring, tjenestedesign"),
-    ("project_manager", "Prosjektleder", "Project manager", "prosjektstyring, gevinstrealisering"),
-    ("tax_liaison", "Kontakt mot Skatteetaten", "Tax-authority liaison", "skatt, folkeregister"),
-    ("security_lead", "Sikkerhetsleder", "Security lead", "informasjonssikkerhet, personvern"),
-    ("development_lead", "Utviklingsleder", "Development lead", "arkitektur, teamledelse"),
-    ("enterprise_architect", "Virksomhetsarkitekt", "Enterprise architect", "arkitektur, integrasjon"),
-    ("finance_adviser", "Økonomirådgiver", "Finance adviser", "selvkost, budsjett"),
-    ("developer", "Utvikler", "Developer", "Java, Kotlin, TypeScript, skytjenester"),
-    ("tester", "Tester", "Tester", "testautomatisering, universell utforming"),
-    ("designer", "Designer", "Designer", "interaksjonsdesign, brukertesting"),
+    ("department_leader", "Avdelingsleder", "Department leader",
+     "ledelse, prosjektledelse, rådgivning, kommunikasjon med kommuner og fylkeskommuner"),
+    ("support_adviser", "Brukerstøtterådgiver", "Support adviser", "kommunesektoren, kommunikasjon, brukerhåndtering"),
+    ("management_lead", "Forvaltningsansvarlig", "Service management lead",
+     "ledelse, teknologi, utviklingsmetoder og -verktøy, drift og forvaltning, drift av applikasjoner, servere og "
+     "nettverk"),
+    ("communication_adviser", "Kommunikasjons- og informasjonsrådgiver", "Communication and information adviser",
+     "kommunikasjon, verktøy for publisering, klart språk, brukervennlighet, kommunesektoren"),
+    ("plain_language", "Klart språk i digitale tjenester", "Plain language in digital services", "klart språk"),
+    ("product_owner", "Produktansvarlig", "Product owner", "prosjektledelse, kommunesektoren, tjeneste- og fagområder"),
+    ("project_manager", "Prosjektleder", "Project manager", "prosjektledelse, analyse, kommunikasjon, kommunesektoren"),
+    ("tax_liaison", "Segmentansvarlig mot Skatteetaten", "Liaison to the Tax Administration",
+     "lovverk, Skatteetatens tjenester, kommunesektoren"),
+    ("security_lead", "Sikkerhetsansvarlig", "Security lead",
+     "ledelse, teknologi, drift og forvaltning, metoder for informasjonssikkerhet og personvern, modellering"),
+    ("development_lead", "Utviklingsansvarlig", "Development lead",
+     "ledelse, teknologi, utviklingsmetoder og -verktøy, modellering"),
+    ("enterprise_architect", "Virksomhetsarkitekt", "Enterprise architect",
+     "prosjektledelse, analyse, virksomhetsforståelse, kommunikasjon, metoder for virksomhetsarkitektur, modellering"),
+    ("finance_adviser", "Økonomirådgiver", "Finance adviser", "økonomi, prosjektledelse, kommunesektoren"),
+    ("developer", "Utvikler", "Developer", "frontend, backend"),
+    ("tester", "Tester", "Tester", "funksjonell test, brukertesting"),
+    ("designer", "Designer", "Designer", "brukervennlighet, brukertesting"),
 )
 _ENGLISH = {code: en for code, _nb, en, _c in STANDARD_ROLES}
 

@@ -3,7 +3,7 @@
 Other modules read the price in force with `pricing.pricelists.approved_price(session, code, year)`.
 """
 from data.appspec import PageSpec
-from pricing import demo, messages, pricelists
+from pricing import approvals, demo, messages, pricelists
 from pricing.cli import register
 from pricing.facts import price_facts, price_kpis
 
@@ -22,6 +22,7 @@ PAGES = [
              roles=_FINANCE_AND_LEADER, url_path="digifin"),
 ]
 KPIS = [price_kpis]
+APPROVALS = [approvals.approvals]   # price lists submitted for the leader's approval
 SERVICE_FACTS = [price_facts]
 DEMO = [demo.load]
 CLI = register

@@ -46,7 +46,8 @@ def cmd_calculate(args) -> int:
             adopters = start.get("adopters")
         payload = {"service": args.service, "year": args.year, "basis": args.basis, "model": model,
                    "fund_use_ore": args.fund_use_ore if args.fund_use_ore is not None else start.get("fund_use_ore", 0),
-                   "adopters": adopters, "volume_growth_percent": args.growth, "note": args.note or ""}
+                   "adopters": adopters, "volume_growth_percent": args.growth, "note": args.note or "",
+                   "population_year": args.population_year}
         if args.dry_run:
             _inputs, result = selfcost.preview_price(session, actor, payload)
             return None, result, None
@@ -81,6 +82,12 @@ def cmd_approve(args) -> int:
     return 0
 
 
+def cmd_submit(args) -> int:
+    calc = run_command(args, lambda s, a: pricelists.submit(s, a, {"calculation_id": args.calculation}).number)
+    print(t("price.cli_submitted", number=calc))
+    return 0
+
+
 def cmd_list(args) -> int:
     rows = run_command(args, lambda s, a: pricelists.price_list_rows(s, args.year, args.service))
     if not rows:
@@ -107,6 +114,24 @@ def cmd_rate(args) -> int:
     return 0
 
 
+def cmd_lives(args) -> int:
+    """`prices lives`: each asset class's longest depreciation period and its source."""
+    rows = run_command(args, lambda s, a: capital.class_life_rows(s))
+    for row in rows:
+        print(t("price.cli_life_row", letter=row["letter"], name=t(f"price.asset_class.{row['code']}"),
+                years=row["max_years"], source=row["source"]))
+    return 0
+
+
+def cmd_lives_set(args) -> int:
+    """`prices lives set CLASS YEARS --source TEXT`: finance corrects a class's maximum, with its source."""
+    row = run_command(args, lambda s, a: capital.set_class_life(s, a, {"code": args.asset_class,
+                                                                       "max_years": args.years,
+                                                                       "source": args.source}))
+    print(t("price.cli_life_set", name=t(f"price.asset_class.{row.code}"), years=row.max_years))
+    return 0
+
+
 def write_export(args, build) -> int:
     """Build a file from the database (`build(session)`) and write it to `args.output`."""
     content = run_command(args, lambda session, _actor: build(session))
@@ -122,7 +147,8 @@ def cmd_export_cost_base(args) -> int:
 def cmd_export_price_lists(args) -> int:
     def build(session):
         rows = pricelists.price_list_rows(session, args.year, args.service)
-        return exports.price_list_workbook([r for r in rows if r["in_force"] or args.all])
+        return exports.price_list_workbook([r for r in rows if r["in_force"] or args.all],
+                                           exports.person_names(session))
 
     return write_export(args, build)
 
@@ -165,6 +191,7 @@ def register(sub) -> None:
     p.add_argument("--from-agreements", action="store_true", help=t("price.cli_help_from_agreements"))
     p.add_argument("--growth", default="0", help=t("price.cli_help_growth"))
     p.add_argument("--fund-use-ore", type=int, help=t("price.cli_help_fund_use"))
+    p.add_argument("--population-year", type=int, help=t("price.population_year_help"))
     p.add_argument("--note")
     p.add_argument("--dry-run", action="store_true", help=t("price.cli_help_dry_run"))
     p.set_defaults(func=cmd_calculate)
@@ -172,6 +199,9 @@ def register(sub) -> None:
     p.add_argument("calculation", type=int)
     p.add_argument("--comment")
     p.set_defaults(func=cmd_approve)
+    p = prices.add_parser("submit", help=t("price.cli_help_submit"))
+    p.add_argument("calculation", type=int)
+    p.set_defaults(func=cmd_submit)
     p = prices.add_parser("list", help=t("price.cli_help_list"))
     p.add_argument("--year", type=int)
     p.add_argument("--service")
@@ -186,6 +216,14 @@ def register(sub) -> None:
     p.add_argument("--swap-rate", required=True)
     p.add_argument("--source")
     p.set_defaults(func=cmd_rate)
+    p = prices.add_parser("lives", help=t("price.cli_help_lives"))
+    p.set_defaults(func=cmd_lives)
+    lives = p.add_subparsers(dest="lives_command")
+    p = lives.add_parser("set", help=t("price.cli_help_lives_set"))
+    p.add_argument("asset_class", metavar="CLASS", help=t("price.cli_help_class", codes=", ".join(capital.ASSET_CLASSES)))
+    p.add_argument("years", type=int, help=t("price.cli_help_years"))
+    p.add_argument("--source", required=True, help=t("price.cli_help_life_source"))
+    p.set_defaults(func=cmd_lives_set)
     export = export_parser(sub)
     p = export.add_parser("cost-base", help=t("price.cli_help_export_cost_base"))
     p.add_argument("--year", type=int, required=True)

@@ -51,7 +51,10 @@ def cost_item_rows(session: Session, year: int, basis: str | None = None, servic
 
 
 def cost_summary(session: Session, year: int) -> list[dict]:
-    """Budget and actual per service (direct) or pool (shared) and cost type: one SQL aggregate."""
+    """Budget and actual per service (direct) or pool (shared) and cost type: one SQL aggregate.
+
+    A row without actual cost items has `actual_ore` and `deviation_ore` None (shown as «–»): an actual
+    − budget deviation is only worked out where actuals exist, never against a missing actual of 0."""
     codes = service_codes(session)
     pools = dict(session.execute(select(CostPool.id, CostPool.code).where(CostPool.year == year)).all())
     query = (
@@ -65,10 +68,12 @@ def cost_summary(session: Session, year: int) -> list[dict]:
     for service_id, pool_id, cost_type, basis, counts, total in session.execute(query):
         key = (codes.get(service_id) if service_id else None, pools.get(pool_id) if pool_id else None, cost_type)
         row = out.setdefault(key, {"service": key[0], "pool": key[1], "cost_type": cost_type,
-                                   "budget_ore": 0, "actual_ore": 0, "not_counted_ore": 0})
-        row[f"{basis}_ore"] += int(total or 0)
+                                   "budget_ore": 0, "actual_ore": None, "not_counted_ore": 0})
+        row[f"{basis}_ore"] = (row[f"{basis}_ore"] or 0) + int(total or 0)
         if not counts and basis == "budget":
             row["not_counted_ore"] += int(total or 0)
+    for row in out.values():
+        row["deviation_ore"] = None if row["actual_ore"] is None else row["actual_ore"] - row["budget_ore"]
     return sorted(out.values(), key=lambda r: (r["service"] or "~", r["pool"] or "", r["cost_type"]))
 
 

@@ -11,9 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.errors import BackofficeError
 from data.registers.models import Organisation
-from pricing import capital, costbase, digifin, pricelists, selfcost
+from pricing import capital, costbase, digifin, fundplan, pricelists, selfcost, sources
 from pricing.models import CostItem
 
 FINANCE = Actor(username="okonomi", roles=frozenset({"finance"}), full_name="Øystein Økonomi")
@@ -50,35 +49,54 @@ POOLS = [
      [("management", "Avdelingsledelse", 1_800_000, True),
       ("management", "Styre og folkevalgte organer (teller ikke i selvkost)", 400_000, False)]),
 ]
+# (service, name, amount in kroner, year taken into use, years of use, asset class, reason for a longer life).
+# Lives stay within the class's maximum in FOR-2019-06-07-714 § 3-4 (software 15 years, equipment 10,
+# ICT equipment 5); the one that goes beyond it carries its reason (pricing/capital.py).
 INVESTMENTS = [
-    ("svarut", "SvarUt 2.0 – ny utsendingsplattform", 8_000_000, 2021, 8),
-    ("digisos", "Digisos – søknadsløsning og saksflyt", 12_000_000, 2019, 10),
-    ("minside", "MinSide – ny innbyggerflate", 5_000_000, 2022, 5),
-    ("fiks-io", "Fiks IO – meldingsformidler", 4_000_000, 2023, 6),
-    ("svarut", "Utskrift- og konvoluttering, maskinpark", 1_500_000, 2024, 5),
+    ("svarut", "SvarUt 2.0 – ny utsendingsplattform", 8_000_000, 2021, 8, "software", ""),
+    ("digisos", "Digisos – søknadsløsning og saksflyt", 12_000_000, 2019, 10, "software", ""),
+    ("minside", "MinSide – ny innbyggerflate", 5_000_000, 2022, 5, "software", ""),
+    ("fiks-io", "Fiks IO – meldingsformidler", 4_000_000, 2023, 6, "software", ""),
+    ("svarut", "Utskrift- og konvoluttering, maskinpark", 1_500_000, 2024, 5, "equipment", ""),
+    ("fiks-io", "Fiks IO – servere og lagring i eget driftsmiljø", 900_000, 2023, 6, "ict_equipment",
+     "Leverandøren garanterer drift og deler i seks år (driftsavtalen 2023–2029); utstyret byttes først da."),
 ]
+# The price model of each service follows the model its service appendices agree (agreements demo):
+# SvarUt per unit (letters sent), Digisos and MinSide per inhabitant, Fiks IO a fixed yearly fee. County
+# municipalities pay SvarUt per letter and Fiks IO the fixed fee like municipalities, and MinSide a fixed
+# yearly amount of their own, never per inhabitant of the county (their inhabitants are the
+# municipalities'); what they pay is deducted before the municipalities' rates are solved.
+MUNICIPAL = {"charge": "model"}
 MODELS = {
     "svarut": {"components": [
-        {"basis": "organisation", "share": "30"},
-        {"basis": "unit", "share": "70", "tier_mode": "graduated", "unit_label": "brev",
+        {"basis": "unit", "share": "100", "tier_mode": "graduated", "unit_label": "brev", "minimum_fee_ore": 500_000,
          "tiers": [{"up_to": 50_000, "factor": "1"}, {"up_to": 500_000, "factor": "0.7"},
-                   {"up_to": None, "factor": "0.5"}]}]},
+                   {"up_to": None, "factor": "0.5"}]}],
+        "kinds": {"municipality": MUNICIPAL, "county_municipality": MUNICIPAL}},
     "digisos": {"components": [
         {"basis": "inhabitant", "share": "100", "tier_mode": "graduated", "minimum_fee_ore": 1_500_000,
          "tiers": [{"up_to": 10_000, "factor": "1"}, {"up_to": 50_000, "factor": "0.8"},
-                   {"up_to": None, "factor": "0.6"}]}]},
+                   {"up_to": None, "factor": "0.6"}]}],
+        "kinds": {"municipality": MUNICIPAL}},
     "minside": {"components": [
         {"basis": "inhabitant", "share": "100", "tier_mode": "volume", "minimum_fee_ore": 500_000,
          "tiers": [{"up_to": 5_000, "factor": "1.2"}, {"up_to": 20_000, "factor": "1"},
-                   {"up_to": None, "factor": "0.8"}]}]},
-    "fiks-io": {"components": [
-        {"basis": "unit", "share": "100", "tier_mode": "volume", "minimum_fee_ore": 200_000, "unit_label": "meldinger",
-         "tiers": [{"up_to": 100_000, "factor": "1"}, {"up_to": 1_000_000, "factor": "0.75"},
-                   {"up_to": None, "factor": "0.5"}]}]},
+                   {"up_to": None, "factor": "0.8"}]}],
+        "kinds": {"municipality": MUNICIPAL, "county_municipality": {"charge": "fixed", "fee_ore": 15_000_000}}},
+    "fiks-io": {"components": [{"basis": "organisation", "share": "100"}],
+                "kinds": {"municipality": MUNICIPAL, "county_municipality": MUNICIPAL}},
 }
-# Share of municipalities adopting the service in 2024, and yearly growth in that share.
-ADOPTION = {"svarut": (0.88, 0.03), "digisos": (0.74, 0.05), "minside": (0.45, 0.08), "fiks-io": (0.62, 0.06)}
-UNITS_PER_INHABITANT = {"svarut": 1.6, "digisos": 0, "minside": 0, "fiks-io": 3.2}
+# Expected growth in metered volume on the last 12 months (SvarUt's letters grew about 12 % a year).
+VOLUME_GROWTH = {"svarut": "12"}
+# The first metered year has no year before it to forecast from: its forecast is the year's use less 3 %.
+FIRST_YEAR_FORECAST = Decimal("0.97")
+# Without any metering: units a year per inhabitant (an estimate).
+UNITS_PER_INHABITANT = {"svarut": Decimal("1.6")}
+# Planned use of the self-cost fund in a year's price (kroner; fund plans, pricing/fundplan.py). A price is
+# set on the adopters in force on 1 January; those who sign during the year pay their share of the year on
+# top. Fiks IO's fixed fee grew from 142 to 161 adopters in 2024, so 2024 brought in about 7 % more than its
+# self-cost; finance saw it in the autumn and the 2025 price gives 500 000 kr of that surplus back.
+FUND_USE = {("fiks-io", 2025): (500_000, "Overskudd 2024 (nye brukere i løpet av året) tilbake i prisen for 2025")}
 
 
 def load(session: Session, _actor: Actor, rng: random.Random) -> None:
@@ -87,9 +105,10 @@ def load(session: Session, _actor: Actor, rng: random.Random) -> None:
     rng = random.Random(rng.random())   # our own stream: other modules' loaders do not shift it
     for year, swap in SWAP_RATES.items():
         capital.set_rate(session, FINANCE, {"year": year, "swap_rate": swap, "source": "Norges Bank, snitt 5 års swap"})
-    for service, name, amount, year_in_use, years in INVESTMENTS:
+    for service, name, amount, year_in_use, years, asset_class, reason in INVESTMENTS:
         capital.save_investment(session, FINANCE, {"service": service, "name": name, "amount_ore": amount * 100,
-                                                   "year_in_use": year_in_use, "years_of_use": years})
+                                                   "year_in_use": year_in_use, "years_of_use": years,
+                                                   "asset_class": asset_class, "life_reason": reason})
     _cost_bases(session, rng)
     digifin.save_loan(session, FINANCE, {
         "service": "digisos", "name": "Digifin-lån Digisos utvikling", "interest_rate": "3.5",
@@ -113,7 +132,7 @@ def _cost_bases(session: Session, rng: random.Random) -> None:
                 budget = int(Decimal(amount) * growth * 100)
                 _item(session, year, "budget", None, code, cost_type, description, budget, counts)
                 if year <= 2025:
-                    actual = int(budget * (1 + rng.uniform(-0.06, 0.08)))
+                    actual = int(budget * (1 + rng.uniform(-0.03, 0.04)))
                     _item(session, year, "actual", None, code, cost_type, description, actual, counts)
         for service, by_type in DIRECT.items():
             for cost_type, amount in by_type.items():
@@ -121,7 +140,7 @@ def _cost_bases(session: Session, rng: random.Random) -> None:
                 description = f"{_label(cost_type)} {service}"
                 _item(session, year, "budget", service, None, cost_type, description, budget, True)
                 if year <= 2025:
-                    actual = int(budget * (1 + rng.uniform(-0.08, 0.10)))
+                    actual = int(budget * (1 + rng.uniform(-0.04, 0.05)))
                     _item(session, year, "actual", service, None, cost_type, description, actual, True)
 
 
@@ -136,41 +155,57 @@ def _item(session, year, basis, service, pool, cost_type, description, amount_or
                                                "amount_ore": amount_ore, "counts_toward_self_cost": counts})
 
 
-def _calculations(session: Session, rng: random.Random) -> None:
-    municipalities = list(session.scalars(select(Organisation).where(
-        Organisation.kind == "municipality", Organisation.valid_to.is_(None)).order_by(Organisation.id)))
-    counties = list(session.scalars(select(Organisation).where(
-        Organisation.kind == "county_municipality", Organisation.valid_to.is_(None)).order_by(Organisation.id)))
+def _calculations(session: Session, _rng: random.Random) -> None:
+    """Each year's price from the appendix register: the organisations with a service appendix in force
+    on 1 January and, for per-unit prices, their metered use. From the second metered year on, the
+    app's own forecast (`selfcost.adopters_from_agreements`: the last 12 months × the year's growth);
+    for the first year, whose year before has no metering, the year's metered use less 3 %. So the
+    approved price is what a calculation from the agreements gives, and revenue lands within a few
+    per cent of the self-cost (tests/pricing/test_demo_coverage.py checks 90–110 % for every past year).
+    A surplus finance foresaw is given back through a fund plan and the price's fund use (FUND_USE)."""
     for service in SERVICES:
-        order = municipalities[:]
-        rng.shuffle(order)
-        share, growth = ADOPTION[service]
-        per_inhabitant = UNITS_PER_INHABITANT[service]
-        variation = {o.id: rng.uniform(0.7, 1.3) for o in municipalities + counties}
-        for index, year in enumerate(YEARS):
-            count = min(len(order), int(len(order) * min(1.0, share + growth * index)))
-            adopters = order[:count] + (counties if service == "svarut" else [])
-            volume = 1 + 0.04 * index
-            rows = [{"org_id": o.id,
-                     "units": int((o.population or 1000) * per_inhabitant * variation[o.id] * volume)}
-                    for o in adopters]
-            fund_use = 0
-            if service == "svarut" and year == 2026:
-                fund_use = 150_000_000  # the fund's surplus from earlier years goes back to the adopters
+        if not sources.adopter_ids(session, service, date(YEARS[0], 1, 1)):
+            continue     # no appendix register (the agreements demo is not loaded): nothing to price
+        for year in YEARS:
+            fund_use, reason = FUND_USE.get((service, year), (0, ""))
+            if fund_use:
+                fundplan.set_plan(session, FINANCE, {"service": service, "year": year, "amount_ore": fund_use * 100,
+                                                     "note": reason})
             request = {"service": service, "year": year, "basis": "budget", "model": MODELS[service],
-                       "adopters": rows, "fund_use_ore": fund_use, "note": "Budsjett " + str(year)}
-            calc = None
-            if year not in APPROVED_YEARS:
-                # next year's draft: adopters from the service appendices and volume from metered usage,
-                # when the agreements and metering modules have data
-                try:
-                    calc = selfcost.calculate_price(session, FINANCE, {
-                        **request, "adopters": None, "volume_growth_percent": "4",
-                        "note": f"Budsjett {year}, tjenestevedlegg og målt bruk"})
-                except BackofficeError:
-                    calc = None
-            if calc is None:
-                calc = selfcost.calculate_price(session, FINANCE, request)
+                       "fund_use_ore": fund_use * 100, "volume_growth_percent": VOLUME_GROWTH.get(service, "0"),
+                       "note": f"Budsjett {year}, tjenestevedlegg per 1.1.{year} og målt bruk"}
+            if _needs_units(service) and not _metered_year_before(session, service, year):
+                request["adopters"] = _first_year_adopters(session, service, year)
+                request["note"] = f"Budsjett {year}, tjenestevedlegg per 1.1.{year}, volum anslått fra målt bruk"
+            calc = selfcost.calculate_price(session, FINANCE, request)
             if year in APPROVED_YEARS:
                 pricelists.approve(session, LEADER, {"calculation_id": calc.id,
                                                      "comment": f"Vedtatt i ledermøtet {year - 1}"})
+
+
+def _needs_units(service: str) -> bool:
+    return any(c["basis"] == "unit" for c in MODELS[service]["components"])
+
+
+def _metered_year_before(session: Session, service: str, year: int) -> bool:
+    """Whether the service's meter has usage for January of the year before (a whole year to forecast from)."""
+    meter = sources.first_meter(session, service)
+    return meter is not None and bool(sources.usage_by_organisation(
+        session, service, date(year - 1, 1, 1), date(year - 1, 1, 1), meter.code))
+
+
+def _first_year_adopters(session: Session, service: str, year: int) -> list[dict]:
+    """Adopters on 1 January from the appendix register, with the year's metered use less 3 % as the
+    forecast volume (or, with no metering at all, an estimate per inhabitant)."""
+    meter = sources.first_meter(session, service)
+    usage = sources.usage_by_organisation(session, service, date(year, 1, 1), date(year, 12, 1), meter.code) \
+        if meter else {}
+    rows = []
+    for org_id in sources.adopter_ids(session, service, date(year, 1, 1)):
+        if usage:
+            units = usage.get(org_id, Decimal(0)) * FIRST_YEAR_FORECAST
+        else:
+            population = session.get(Organisation, org_id).population or 0
+            units = Decimal(population) * UNITS_PER_INHABITANT[service]
+        rows.append({"org_id": org_id, "units": str(units.quantize(Decimal(1)))})
+    return rows

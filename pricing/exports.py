@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data.excel import (
@@ -29,6 +30,7 @@ from data.excel import (
     workbook_bytes,
 )
 from data.i18n import t
+from data.registers.models import User
 from pricing import costbase
 from pricing.models import PriceCalculation, PriceList
 from pricing.tariffs import quantity_of, tier_bounds, tier_split
@@ -43,6 +45,11 @@ def _kr(ore) -> Decimal:
 
 def _yes(flag: bool) -> str:
     return t(YES) if flag else t(NO)
+
+
+def person_names(session: Session) -> dict[str, str]:
+    """User name -> the person's full name, for the "prepared by" and "approved by" cells of the exports."""
+    return {name: full or name for name, full in session.execute(select(User.username, User.full_name))}
 
 
 def _sum(sheet: str, column: str, rows: int) -> str:
@@ -61,7 +68,7 @@ def calculation_workbook(session: Session, calc: PriceCalculation) -> bytes:
     year = inputs["year"]
     wb = new_workbook()
     names = {k: t(f"price.xl.{k}") for k in ("summary", "direct", "allocation", "capital", "digifin", "prices",
-                                              "tiers", "adopters", "inputs")}
+                                              "tiers", "adopters", "kinds", "inputs")}
     summary = wb.create_sheet(names["summary"])  # first sheet; filled in last (it refers to the others)
 
     # -- direct costs ----------------------------------------------------------------------------
@@ -171,6 +178,19 @@ def calculation_workbook(session: Session, calc: PriceCalculation) -> bytes:
     money_totals = tuple(layout[ci][4] for ci in range(len(components))) + (total_col, total_col + 1, total_col + 2)
     add_sheet(wb, adopters_sheet, adopter_columns, rows, total_columns=money_totals)
 
+    # -- organisation kinds with a price of their own (county municipalities at a fixed amount, ...) --
+    # Their bills are set by the price model, not derived: they reduce what the model's adopters cover.
+    kind_charges = result.get("kind_charges") or []
+    if kind_charges:
+        add_sheet(wb, names["kinds"], [
+            Column(t("price.col.organisation"), width=30), Column(t("price.col.org_number")),
+            Column(t("price.col.kind")), Column(t("price.col.charge"), width=30),
+            Column(t("price.col.population"), "int"), Column(t("price.col.units"), "decimal"),
+            Column(t("price.col.total_bill"), "money")],
+            [[c["name"], c.get("org_number") or "", t(f"org.kind.{c.get('kind', 'municipality')}"),
+              t(f"price.charge.{c['charge']}"), c.get("population") or 0, Decimal(str(c.get("units") or 0)),
+              c["total_ore"]] for c in kind_charges], total_columns=(7,))
+
     # -- prices per component --------------------------------------------------------------------
     price_rows = []
     for ci, comp in enumerate(components):
@@ -185,7 +205,7 @@ def calculation_workbook(session: Session, calc: PriceCalculation) -> bytes:
             rate = f"=IF(H{r}=0,0,(D{r}-G{r}*F{r})/H{r})"
         mode = "–" if comp["basis"] == "organisation" else t(f"price.tier_mode.{comp['tier_mode']}")
         price_rows.append([component_label(ci, comp), mode,
-                           Decimal(comp["share"]) / 100, f"='{names['summary']}'!B7*C{r}",
+                           Decimal(comp["share"]) / 100, f"='{names['summary']}'!B12*C{r}",
                            f"=SUM({weights})", _kr(comp.get("minimum_fee_ore") or 0),
                            f'=COUNTIF({flags},"{t(YES)}")', f'=SUMIF({flags},"{t(NO)}",{weights})', rate])
     add_sheet(wb, prices_sheet, [
@@ -213,8 +233,10 @@ def calculation_workbook(session: Session, calc: PriceCalculation) -> bytes:
         (t("price.sum.self_cost_exact"), "=B2+B3+B4+B5-B6"),
         (t("price.sum.self_cost"), "=ROUND(B7,2)"),
         (t("price.sum.revenue"), f"=SUM('{adopters_sheet}'!{get_column_letter(total_col)}2:"
-                                 f"{get_column_letter(total_col)}{n + 1})"),
+                                 f"{get_column_letter(total_col)}{n + 1})+B11"),
         (t("price.sum.rounding"), "=B9-B8"),
+        (t("price.sum.kind_revenue"), _sum(names["kinds"], "G", len(kind_charges))),
+        (t("price.sum.model_cost"), "=B7-B11"),    # what the model's adopters cover: the prices sheet's cost
     ]
     for label, value in summary_rows:
         summary.append([label, value])
@@ -255,6 +277,8 @@ def calculation_workbook(session: Session, calc: PriceCalculation) -> bytes:
            [t("price.doc.adopters"), n]]
     approval = session.query(PriceList).filter(PriceList.calculation_id == calc.id).one_or_none()
     if approval is not None:
+        if approval.prepared_by:
+            doc.append([t("price.doc.prepared"), f"{approval.prepared_by} {approval.prepared_at:%d.%m.%Y %H:%M} UTC"])
         doc.append([t("price.doc.approved"), f"{approval.approved_by} {approval.approved_at:%d.%m.%Y %H:%M} UTC "
                                              f"({t('price.list_version', number=approval.number)})"])
     for ci, comp in enumerate(inputs["model"]["components"]):
@@ -274,8 +298,10 @@ def calculation_workbook(session: Session, calc: PriceCalculation) -> bytes:
     return workbook_bytes(wb)
 
 
-def price_list_workbook(rows: list[dict]) -> bytes:
-    """Approved price lists: one row per component and tier, with the tier price in kroner."""
+def price_list_workbook(rows: list[dict], people: dict[str, str] | None = None) -> bytes:
+    """Approved price lists: one row per component and tier, with the tier price in kroner, who prepared
+    the list and who approved it (four eyes), by name where `people` (`person_names`) knows the user."""
+    people = people or {}
     wb = new_workbook()
     out = []
     for row in rows:
@@ -287,23 +313,27 @@ def price_list_workbook(rows: list[dict]) -> bytes:
                             "–" if comp["basis"] == "organisation" else t(f"price.tier_mode.{comp['tier_mode']}"),
                             ti + 1, lower,
                             upper, comp["tier_prices_ore"][ti], comp.get("minimum_fee_ore") or 0,
-                            row["approved_by"], row["approved_at"]])
+                            people.get(row.get("prepared_by"), row.get("prepared_by")) or "–",
+                            row.get("prepared_at"),
+                            people.get(row["approved_by"], row["approved_by"]), row["approved_at"]])
     add_sheet(wb, t("price.xl.price_lists"), [
         Column(t("price.col.service")), Column(t("price.col.year"), "int"), Column(t("price.col.list_version"), "int"),
         Column(t("price.col.in_force")), Column(t("price.col.component"), width=30), Column(t("price.col.tier_mode")),
         Column(t("price.col.tier"), "int"), Column(t("price.col.from"), "decimal"), Column(t("price.col.to"), "decimal"),
         Column(t("price.col.tier_price"), "money"), Column(t("price.col.minimum_fee"), "money"),
-        Column(t("price.col.approved_by")), Column(t("price.col.approved_at"), "datetime")], out)
+        Column(t("price.col.prepared_by"), width=24), Column(t("price.col.prepared_at"), "datetime"),
+        Column(t("price.col.approved_by"), width=24), Column(t("price.col.approved_at"), "datetime")], out)
     return workbook_bytes(wb)
 
 
 def bills_workbook(calc: PriceCalculation) -> bytes:
-    """What each organisation pays under the calculation, against last year's list."""
+    """What each organisation pays under the calculation (by the model, or by its kind's own price), against
+    last year's list."""
     wb = new_workbook()
     rows = [[c["name"], c.get("org_number") or "", c.get("population") or 0, Decimal(str(c.get("units") or 0)),
              c["total_ore"], c.get("previous_ore"),
              f"=E{r}-F{r}" if c.get("previous_ore") is not None else None]
-            for r, c in enumerate(calc.result["charges"], start=2)]
+            for r, c in enumerate(calc.result["charges"] + (calc.result.get("kind_charges") or []), start=2)]
     add_sheet(wb, t("price.xl.bills"), [
         Column(t("price.col.organisation"), width=30), Column(t("price.col.org_number")),
         Column(t("price.col.population"), "int"), Column(t("price.col.units"), "decimal"),

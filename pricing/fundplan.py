@@ -6,6 +6,8 @@ so it lives below it; the fund's statement (`pricing.invoicing.fund`) shows it b
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +15,7 @@ from sqlalchemy.orm import Session
 from data.access import Actor
 from data.crud import ensure_version, scalar_or_raise
 from data.errors import validate
+from data.formatting import money
 from data.i18n import t
 from data.registers.models import Service
 from data.registers.registry import get_service
@@ -26,6 +29,40 @@ class FundPlanIn(BaseModel):
     year: int = Field(ge=2000, le=2100)
     amount_ore: int                     # + use of the fund (lowers the price), − setting aside
     note: str = Field(default="", max_length=2000)
+
+
+# The fund room (pricing.invoicing.fund.due_in_price) hands its reader in at bootstrap (CHECKS): the
+# calculation sits below the fund and may not import it.
+_DUE_READERS: list[Callable[[Session, str, int], list[dict]]] = []
+
+
+def register_fund_due(reader: Callable[[Session, str, int], list[dict]]) -> None:
+    if reader not in _DUE_READERS:
+        _DUE_READERS.append(reader)
+
+
+def fund_due(session: Session, service_code: str, year: int) -> list[dict]:
+    """Fund layers whose deadline falls in the price year (or has passed): what that year's price must
+    give back (+) or recover (−), as {"year", "amount_ore", "deadline"}; empty without the fund room."""
+    return [row for reader in _DUE_READERS for row in reader(session, service_code, year)]
+
+
+def due_warnings(inputs: dict) -> list[str]:
+    """Plain-language warnings for a calculation's stored inputs: the fund's surplus that must be used
+    (or deficit recovered) in this year's price, against the fund use the calculation plans."""
+    due = inputs.get("fund_due") or []
+    surplus = sum(row["amount_ore"] for row in due if row["amount_ore"] > 0)
+    deficit = -sum(row["amount_ore"] for row in due if row["amount_ore"] < 0)
+    out = []
+    if surplus:
+        years = ", ".join(str(row["year"]) for row in due if row["amount_ore"] > 0)
+        out.append(t("fund.due_surplus", year=inputs["year"], amount=money(surplus), years=years,
+                     planned=money(max(int(inputs.get("fund_use_ore") or 0), 0))))
+    if deficit:
+        years = ", ".join(str(row["year"]) for row in due if row["amount_ore"] < 0)
+        out.append(t("fund.due_deficit", year=inputs["year"], amount=money(deficit), years=years,
+                     planned=money(max(-int(inputs.get("fund_use_ore") or 0), 0))))
+    return out
 
 
 def planned_use(session: Session, service_code: str, year: int) -> int | None:

@@ -44,6 +44,76 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "price.key.fixed": ("Faste prosenter", "Fixed percentages"),
     "price.status.draft": ("utkast", "draft"),
     "price.status.approved": ("godkjent", "approved"),
+    "price.status.awaiting_approval": ("venter på godkjenning", "awaiting approval"),
+    # prices per organisation kind and population year (issue 18)
+    "price.kind.municipality": ("kommuner", "municipalities"),
+    "price.kind.county_municipality": ("fylkeskommuner", "county municipalities"),
+    "price.kind.state_agency": ("statlige virksomheter", "state agencies"),
+    "price.kind.other": ("andre virksomheter", "other organisations"),
+    "price.charge.model": ("Etter kalkylens modell", "By the calculation's model"),
+    "price.charge.per_inhabitant": ("Egen pris per innbygger", "Own price per inhabitant"),
+    "price.charge.fixed": ("Fast årsbeløp", "Fixed yearly amount"),
+    "price.charge.per_unit": ("Egen pris per enhet (målt bruk)", "Own price per unit (metered)"),
+    "price.charge.free": ("Betaler ikke", "Not charged"),
+    "price.charge.none": ("Ingen pris (faktureres ikke)", "No price (not billed)"),
+    "price.kind_missing": ("Prismodellen sier ikke hvordan {kinds} skal betale, men disse tar tjenesten i bruk: "
+                           "{names}. Velg en modell for hver virksomhetstype. Ingenting er lagret.",
+                           "The price model does not say how {kinds} pay, but these use the service: {names}. "
+                           "Choose a model for each organisation kind. Nothing was saved."),
+    "price.kinds_cover_too_much": ("Det virksomhetstypene med egen pris betaler, er mer enn selvkosten. Sett ned "
+                                   "de faste beløpene eller enhetsprisene.",
+                                   "What the organisation kinds with their own price pay exceeds the self-cost. "
+                                   "Lower the fixed amounts or unit prices."),
+    "price.no_model_adopters": ("Ingen virksomheter betaler etter kalkylens modell, så resten av selvkosten blir "
+                                "ikke dekket. La minst én virksomhetstype betale etter modellen.",
+                                "No organisation pays by the calculation's model, so the rest of the self-cost is "
+                                "not covered. Let at least one organisation kind pay by the model."),
+    "price.kind_fee_missing": ("Et fast årsbeløp må være større enn 0 kr.", "A fixed yearly amount must be above 0 kr."),
+    "price.kind_price_missing": ("Oppgi prisen per innbygger eller per enhet.", "Give the price per inhabitant or unit."),
+    "price.kind_tier_prices": ("Oppgi én pris (ikke negativ) for hvert av de {tiers} trinnene.",
+                               "Give one price (not negative) for each of the {tiers} tiers."),
+    "price.kinds_title": ("**Pris per virksomhetstype**", "**Price per organisation kind**"),
+    "price.kinds_help": ("Kommuner betaler normalt etter kalkylens modell. Velg for de andre typene: samme modell, "
+                         "eget fast årsbeløp, egen pris per innbygger eller per enhet, eller ingen betaling. Det de "
+                         "med egen pris betaler, trekkes fra selvkosten før modellens satser regnes ut. En type uten "
+                         "valg har ingen pris: tjenestevedlegg for den faktureres ikke.",
+                         "Municipalities normally pay by the calculation's model. Choose for the other kinds: the "
+                         "same model, their own fixed yearly amount, their own price per inhabitant or per unit, or "
+                         "no charge. What those with their own price pay is deducted from the self-cost before the "
+                         "model's rates are worked out. A kind with no choice has no price: its appendices are not "
+                         "billed."),
+    "price.col.kind": ("Virksomhetstype", "Organisation kind"),
+    "price.col.charge": ("Betaler", "Pays"),
+    "price.col.kind_amount": ("Fast beløp / pris (kr)", "Fixed amount / price (kr)"),
+    "price.col.agreed_model": ("Avtalt prismodell", "Agreed price model"),
+    "price.col.population_year": ("Befolkningsår", "Population year"),
+    "price.col.prepared_by": ("Utarbeidet av", "Prepared by"),
+    "price.col.prepared_at": ("Utarbeidet", "Prepared"),
+    "price.col.submitted_by": ("Sendt av", "Submitted by"),
+    "price.col.submitted_at": ("Sendt", "Submitted"),
+    "price.population_year_help": ("SSBs tall per 1. januar. Tomt: siste år som har tall (1. januar-tallet for "
+                                   "prisåret publiseres i februar).",
+                                   "Statistics Norway's 1 January figures. Blank: the latest year with figures (the "
+                                   "price year's 1 January figure is published in February)."),
+    "price.population_fallback": ("Ingen innbyggertall for {year} for {count} virksomheter ({names}): registerets "
+                                  "siste tall er brukt.",
+                                  "No population figure for {year} for {count} organisations ({names}): the "
+                                  "register's latest figure is used."),
+    "price.submit": ("Send til godkjenning", "Send for approval"),
+    "price.confirm_submit": ("Send kalkylen til en leder for godkjenning?", "Send the calculation to a leader for approval?"),
+    "price.submitted": ("Sendt til godkjenning.", "Sent for approval."),
+    "price.not_draft.awaiting_approval": ("Kalkyle {number} for {service} {year} venter allerede på godkjenning "
+                                          "(sendt av {who}).",
+                                          "Calculation {number} for {service} {year} already awaits approval "
+                                          "(submitted by {who})."),
+    "price.not_draft.approved": ("Kalkyle {number} for {service} {year} er allerede godkjent.",
+                                 "Calculation {number} for {service} {year} is already approved."),
+    "price.awaiting_info": ("Venter på godkjenning: sendt av {who} {when}. En leder som verken laget eller sendte "
+                            "kalkylen, godkjenner den.",
+                            "Awaiting approval: submitted by {who} {when}. A leader who neither wrote nor submitted "
+                            "the calculation approves it."),
+    "price.cli_submitted": ("Kalkyle {number} er sendt til godkjenning.", "Calculation {number} is sent for approval."),
+    "price.cli_help_submit": ("send en kalkyle til godkjenning (økonomi)", "send a calculation for approval (finance)"),
     "price.model.organisation": ("Fast årspris per virksomhet", "Fixed annual fee per organisation"),
     "price.model.inhabitant": ("Per innbygger", "Per inhabitant"),
     "price.model.unit": ("Per enhet", "Per unit"),
@@ -178,6 +248,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "price.xl.prices": ("Priser", "Prices"),
     "price.xl.tiers": ("Trinn", "Tiers"),
     "price.xl.adopters": ("Virksomheter", "Organisations"),
+    "price.xl.kinds": ("Egen pris per type", "Own price per kind"),
     "price.xl.inputs": ("Inndata", "Inputs"),
     "price.xl.bills": ("Regninger", "Bills"),
     "price.xl.price_lists": ("Prislister", "Price lists"),
@@ -201,6 +272,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "price.sum.self_cost": ("Selvkost", "Self-cost"),
     "price.sum.revenue": ("Forventede inntekter", "Expected revenue"),
     "price.sum.rounding": ("Avrundingsdifferanse", "Rounding difference"),
+    "price.sum.kind_revenue": ("Betales av virksomhetstyper med egen pris", "Paid by organisation kinds with a price "
+                                                                           "of their own"),
+    "price.sum.model_cost": ("Dekkes av kalkylens modell", "Covered by the calculation's model"),
     "price.sum.prices": ("Priser", "Prices"),
     "price.tier_range": ("(trinn {lower}–{upper})", "(tier {lower}–{upper})"),
     "price.doc.service": ("Tjeneste", "Service"),
@@ -213,6 +287,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "price.doc.imputed_rate": ("Kalkylerente (%)", "Imputed rate (%)"),
     "price.doc.fund_use": ("Bruk av selvkostfond (kr)", "Use of self-cost fund (NOK)"),
     "price.doc.adopters": ("Virksomheter som betaler", "Paying organisations"),
+    "price.doc.prepared": ("Utarbeidet", "Prepared"),
     "price.doc.approved": ("Godkjent", "Approved"),
     "price.doc.component": ("Priskomponent {number}", "Price component {number}"),
     "price.doc.key_figures": ("Nøkkeltall for {pool}", "Key figures for {pool}"),
@@ -366,6 +441,54 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "Depreciation starts the year after the investment is taken into use and is equal "
                                 "each year of its use."),
     "price.confirm_delete_investment": ("Ja, slett denne investeringen", "Yes, delete this investment"),
+    # depreciation lives by asset class (FOR-2019-06-07-714 § 3-4)
+    "price.col.asset_class": ("Eiendelsklasse", "Asset class"),
+    "price.col.life_reason": ("Begrunnelse for lengre brukstid", "Reason for a longer life"),
+    "price.col.class_max_years": ("Maks. brukstid for klassen (år)", "Class maximum (years)"),
+    "price.col.letter": ("Bokstav i § 3-4", "Letter in § 3-4"),
+    "price.col.max_years": ("Lengste avskrivningstid (år)", "Longest depreciation period (years)"),
+    "price.asset_class.ict_equipment": ("IKT-utstyr, kontormaskiner og lignende",
+                                        "ICT equipment, office machines and the like"),
+    "price.asset_class.equipment": ("Inventar, større utstyr, verktøy, maskiner og kjøretøy",
+                                    "Furniture, larger equipment, tools, machines and vehicles"),
+    "price.asset_class.software": ("Programvare", "Software"),
+    "price.asset_class.heavy_vehicles": ("Større nyttekjøretøy, anleggsmaskiner, båter og ferger",
+                                         "Larger utility vehicles, construction machines, boats and ferries"),
+    "price.asset_class.facilities": ("Skoler, barnehager, idrettsanlegg, boliger, veger, kaier og ledningsnett",
+                                     "Schools, kindergartens, sports facilities, housing, roads, quays and pipes"),
+    "price.asset_class.buildings": ("Administrasjons-, institusjons- og kulturbygg, lager og brannstasjoner",
+                                    "Administration, institution and culture buildings, warehouses, fire stations"),
+    "price.asset_class_unknown": ("Ukjent eiendelsklasse «{code}».", "Unknown asset class «{code}»."),
+    "price.life_reason_needed": ("Brukstiden {years} år er lengre enn {max_years} år, som er lengste avskrivningstid "
+                                 "for «{asset_class}» i budsjett- og regnskapsforskriften § 3-4. Skriv en "
+                                 "begrunnelse, eller velg en kortere brukstid.",
+                                 "A life of {years} years is longer than {max_years} years, the longest "
+                                 "depreciation period for «{asset_class}» in the budget and accounting regulation "
+                                 "§ 3-4. Write a reason, or choose a shorter life."),
+    "price.life_default_help": ("Tom brukstid gir klassens lengste avskrivningstid.",
+                                "An empty life gives the class's longest depreciation period."),
+    "price.over_max_warning": ("{count} investeringer har lengre brukstid enn klassen tillater, med begrunnelse.",
+                               "{count} investments have a longer life than their class allows, with a reason."),
+    "price.tab.asset_classes": ("Avskrivningstider", "Depreciation lives"),
+    "price.asset_classes_help": ("Lengste avskrivningstid per eiendelsklasse etter forskrift om økonomiplan, "
+                                 "årsbudsjett, årsregnskap og årsberetning for kommuner og fylkeskommuner mv. "
+                                 "(FOR-2019-06-07-714) § 3-4. Tabellen er hentet fra en gjengivelse av forskriften, "
+                                 "ikke fra Lovdata: kontroller den, og rett en klasse med kilde om den avviker.",
+                                 "Longest depreciation period per asset class under the regulation on financial "
+                                 "plans, budgets, accounts and annual reports for municipalities and county "
+                                 "municipalities (FOR-2019-06-07-714) § 3-4. The table is taken from a rendering of "
+                                 "the regulation, not from Lovdata: check it, and correct a class with its source "
+                                 "if it differs."),
+    "price.as_shipped": ("Som levert", "As shipped"),
+    "price.no_actuals_year": ("Ingen faktiske kostnader er registrert for {year} ennå, så avvik mot budsjett vises "
+                              "ikke («–»).",
+                              "No actual costs are recorded for {year} yet, so deviations from the budget are not "
+                              "shown («–»)."),
+    "price.no_actuals_rows": ("«–»: {count} rader har ingen faktiske kostnader ennå, så avvik mot budsjett vises "
+                              "ikke for dem.",
+                              "«–»: {count} rows have no actual costs yet, so no deviation from the budget is shown "
+                              "for them."),
+    "price.col.corrected": ("Rettet", "Corrected"),
     "price.rates_help": ("Kalkylerenten er årets gjennomsnittlige 5-års swaprente + 0,5 prosentpoeng. Legg inn "
                          "swaprenten for hvert år.",
                          "The imputed rate is the year's average 5-year swap rate + 0.5 percentage points. Enter "
@@ -547,6 +670,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "price.cli_written": ("Kalkylearket er skrevet til {path}", "The calculation sheet was written to {path}"),
     "price.cli_approved": ("Godkjent som prisliste, versjon {number}.", "Approved as price list, version {number}."),
     "price.cli_rate_set": ("Swaprenten for {year} er lagret.", "The swap rate for {year} is saved."),
+    "price.cli_help_lives": ("Lengste avskrivningstid per eiendelsklasse (FOR-2019-06-07-714 § 3-4): vis, eller "
+                             "rett en klasse med kilde",
+                             "Longest depreciation period per asset class (FOR-2019-06-07-714 § 3-4): list, or "
+                             "correct a class with its source"),
+    "price.cli_help_lives_set": ("Rett lengste avskrivningstid for en eiendelsklasse, med kilden for rettelsen",
+                                 "Correct an asset class's longest depreciation period, with the correction's "
+                                 "source"),
+    "price.cli_help_class": ("Eiendelsklassen: {codes}", "The asset class: {codes}"),
+    "price.cli_help_years": ("Lengste avskrivningstid i år", "Longest depreciation period in years"),
+    "price.cli_help_life_source": ("Kilden for tallet (for eksempel Lovdata, paragraf og dato)",
+                                   "The figure's source (for example Lovdata, section and date)"),
+    "price.cli_life_row": ("§ 3-4 {letter}) {name}: {years} år. Kilde: {source}",
+                           "§ 3-4 {letter}) {name}: {years} years. Source: {source}"),
+    "price.cli_life_set": ("Lengste avskrivningstid for «{name}» er nå {years} år.",
+                           "The longest depreciation period for «{name}» is now {years} years."),
     "price.cli_file_written": ("Skrevet til {path}", "Written to {path}"),
     "price.cli_help_export_cost_base": ("Et års kostnadsgrunnlag i importformatet (.xlsx)",
                                         "A year's cost base in the import format (.xlsx)"),

@@ -95,6 +95,20 @@ class Investment(Versioned, Base):
     years_of_use: Mapped[int] = mapped_column(Integer)
     counts_toward_self_cost: Mapped[bool] = mapped_column(Boolean, default=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    # the asset class of the accounting regulation's table (`capital.ASSET_CLASSES`) and, for a life
+    # longer than the class's maximum, the written reason for it
+    asset_class: Mapped[str] = mapped_column(String(20), default="software", server_default="software")
+    life_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class AssetClassLife(Versioned, Base):
+    """Finance's correction of one asset class's maximum life (the shipped table is `capital.ASSET_CLASSES`)."""
+
+    __tablename__ = "pricing_asset_class_life"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    max_years: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(Text, default="")
 
 
 class InterestRate(Versioned, Base):
@@ -158,6 +172,10 @@ class PriceCalculation(Versioned, Base):
     expected_revenue_ore: Mapped[int] = mapped_column(BigInteger)
     created_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # status "awaiting_approval": finance asked a leader to approve it (who and when)
+    submitted_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    population_year: Mapped[int | None] = mapped_column(Integer, nullable=True)   # whose 1 January figures
 
 
 class PriceList(Base):
@@ -175,6 +193,9 @@ class PriceList(Base):
     approved_by: Mapped[str] = mapped_column(String(120))
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     comment: Mapped[str] = mapped_column(Text, default="")
+    prepared_by: Mapped[str | None] = mapped_column(String(120), nullable=True)   # who submitted (or wrote) it
+    prepared_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    population_year: Mapped[int | None] = mapped_column(Integer, nullable=True)   # SSB's 1 January figures of
 
     calculation: Mapped[PriceCalculation] = relationship()
 
@@ -190,3 +211,18 @@ class FundPlan(Versioned, Base):
     year: Mapped[int] = mapped_column(Integer)
     amount_ore: Mapped[int] = mapped_column(BigInteger)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class PriceListVat(Versioned, Base):
+    """The VAT of an approved price list's prices on EHF invoices (issue 21); a list without a row is standard
+    rated ("S", 25 %). `category`: "S" standard, "E" exempt or "O" outside the scope of VAT; "E" and "O" need
+    the exemption reason text Peppol requires (BR-E-10, BR-O-10), "O" has no rate. Finance sets it; invoices
+    already issued keep the VAT they were issued with."""
+
+    __tablename__ = "pricing_price_list_vat"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    price_list_id: Mapped[int] = mapped_column(ForeignKey("pricing_price_list.id"), unique=True)
+    category: Mapped[str] = mapped_column(String(2), default="S")
+    rate_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("25"))
+    exemption_reason: Mapped[str] = mapped_column(String(300), default="")

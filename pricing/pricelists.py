@@ -12,12 +12,18 @@ For invoicing (issue 6) and anyone else who needs the price in force:
 
     from pricing.pricelists import approved_price
     price = approved_price(session, "svarut", 2025)      # None when no list is approved
-    price.charge(population=12_345, units=40_000)        # øre this organisation pays for the year
-    price.components                                     # basis, tiers, tier prices in øre, minimum fee
+    price.charge(population=12_345, units=40_000)        # øre a municipality pays for the year
+    price.components_for("county_municipality")          # what that kind pays by (None: no price for it)
+    price.agreed_model("municipality")                   # "per_inhabitant", "fixed", "per_unit", ...
+    price.population_year                                # whose 1 January figures the list uses
+
+Four eyes: finance writes a calculation and may submit it (status "awaiting_approval", `submitted_by/at`);
+a leader who neither wrote nor submitted it approves it. The price list records both people
+(`prepared_by/at`: who submitted it, or wrote it if it was approved as a draft; `approved_by/at`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -30,11 +36,14 @@ from data.db import utcnow
 from data.errors import BackofficeError, ConflictError, validate
 from data.i18n import t
 from data.locking import lock, refusing_duplicates, unique_key
-from data.registers.models import Service
+from data.registers.models import Organisation, OrganisationPopulation, Service
+from data.registers.population import population_by_year
 from data.registers.registry import get_service
 from pricing.models import PriceCalculation, PriceList
-from pricing.schemas import ApprovalIn
-from pricing.tariffs import charge
+from pricing.schemas import ORG_KINDS, ApprovalIn, SubmitIn
+from pricing.tariffs import agreed_model, charge, kind_component, kind_components
+
+OPEN_STATUSES = ("draft", "awaiting_approval")    # a leader may approve these
 
 
 @dataclass(frozen=True)
@@ -46,10 +55,24 @@ class ApprovedPrice:
     approved_by: str
     approved_at: datetime
     components: tuple[dict, ...]
+    kinds: dict = field(default_factory=lambda: {"municipality": {"charge": "model", "price": None}})
+    population_year: int | None = None
+    prepared_by: str | None = None
+    prepared_at: datetime | None = None
 
-    def charge(self, population: int | None = None, units: Decimal | int | None = None) -> int:
+    def components_for(self, kind: str) -> list[dict] | None:
+        """What an organisation of `kind` pays by: the model's components, its kind's own price, [] (free),
+        or None when the list states no price for the kind."""
+        return kind_components(self.kinds, list(self.components), kind)
+
+    def agreed_model(self, kind: str) -> str | None:
+        """The agreed price model (agreements' vocabulary) the list prices `kind` by; None: no price."""
+        return agreed_model(self.kinds, list(self.components), kind)
+
+    def charge(self, population: int | None = None, units: Decimal | int | None = None,
+               kind: str = "municipality") -> int:
         """The year's charge for one organisation, in øre, under this list."""
-        return sum(charge(c, population, units) for c in self.components)
+        return sum(charge(c, population, units) for c in self.components_for(kind) or [])
 
     def charge_by_component(self, population: int | None = None, units: Decimal | int | None = None) -> list[int]:
         return [charge(c, population, units) for c in self.components]
@@ -57,7 +80,8 @@ class ApprovedPrice:
     def as_dict(self) -> dict:
         return {"service": self.service, "year": self.year, "number": self.number,
                 "calculation_id": self.calculation_id, "approved_by": self.approved_by,
-                "approved_at": self.approved_at.isoformat(), "components": list(self.components)}
+                "approved_at": self.approved_at.isoformat(), "components": list(self.components),
+                "kinds": self.kinds, "population_year": self.population_year}
 
 
 def _published(components: list[dict]) -> tuple[dict, ...]:
@@ -67,8 +91,10 @@ def _published(components: list[dict]) -> tuple[dict, ...]:
 
 def _to_price(price_list: PriceList, code: str) -> ApprovedPrice:
     calc = price_list.calculation
+    kinds = calc.result.get("kinds") or {"municipality": {"charge": "model", "price": None}}
     return ApprovedPrice(code, price_list.year, price_list.number, calc.id, price_list.approved_by,
-                         price_list.approved_at, _published(calc.result["components"]))
+                         price_list.approved_at, _published(calc.result["components"]), kinds,
+                         price_list.population_year, price_list.prepared_by, price_list.prepared_at)
 
 
 def approved_price(session: Session, service_code: str, year: int) -> ApprovedPrice | None:
@@ -116,23 +142,41 @@ def _approved_already(session: Session, calc: PriceCalculation, just: bool) -> C
                            who=latest.approved_by if latest else "-", version=latest.number if latest else "-"))
 
 
+def submit(session: Session, actor: Actor, payload) -> PriceCalculation:
+    """Finance asks a leader to approve a draft calculation: it waits in the leader's queue (status
+    "awaiting_approval", who asked and when). Submitting again is refused plainly."""
+    actor.require("pricing.write")
+    data = validate(SubmitIn, payload)
+    calc = get_or_raise(session, PriceCalculation, data.calculation_id, "price.calculation_not_found")
+    if calc.status != "draft":
+        service = session.get(Service, calc.service_id)
+        raise BackofficeError(t(f"price.not_draft.{calc.status}", number=calc.number, service=service.name,
+                                year=calc.year, who=calc.submitted_by or "-"))
+    calc.status, calc.submitted_by, calc.submitted_at = "awaiting_approval", actor.username, utcnow()
+    return calc
+
+
 def approve(session: Session, actor: Actor, payload) -> PriceList:
-    """A leader approves a calculation as the year's price list (a new version if one exists)."""
+    """A leader approves a calculation (a draft, or one submitted for approval) as the year's price list (a
+    new version if one exists). Whoever wrote or submitted the calculation cannot approve it."""
     actor.require("pricing.approve")
     data = validate(ApprovalIn, payload)
     calc = get_or_raise(session, PriceCalculation, data.calculation_id, "price.calculation_not_found")
     actor.require_approval("pricing.approve", calc.created_by)
-    was_draft = calc.status == "draft"
+    actor.require_approval("pricing.approve", calc.submitted_by)
+    was_open = calc.status in OPEN_STATUSES
     _lock(session, calc)
-    if calc.status != "draft":
-        raise _approved_already(session, calc, just=was_draft)
+    if calc.status not in OPEN_STATUSES:
+        raise _approved_already(session, calc, just=was_open)
     number = (session.scalar(select(func.max(PriceList.number)).where(
         PriceList.service_id == calc.service_id, PriceList.year == calc.year)) or 0) + 1
     with refusing_duplicates(session, APPROVAL_KEYS, lambda: _approved_already(session, calc, just=True), stale=True):
         calc.status = "approved"
         price_list = PriceList(service_id=calc.service_id, year=calc.year, number=number, calculation_id=calc.id,
                                approved_by=actor.username, approved_at=utcnow(), comment=data.comment,
-                               calculation=calc)
+                               prepared_by=calc.submitted_by or calc.created_by,
+                               prepared_at=calc.submitted_at or calc.created_at,
+                               population_year=calc.population_year, calculation=calc)
         session.add(price_list)
     return price_list
 
@@ -154,7 +198,10 @@ def price_list_rows(session: Session, year: int | None = None, service: str | No
                      "calculation_id": calc.id, "calculation_number": calc.number, "in_force": in_force,
                      "self_cost_ore": calc.self_cost_ore, "approved_by": pl.approved_by,
                      "approved_at": pl.approved_at, "comment": pl.comment,
-                     "components": calc.result["components"], "adopters": len(calc.result["charges"])})
+                     "prepared_by": pl.prepared_by, "prepared_at": pl.prepared_at,
+                     "population_year": pl.population_year, "kinds": calc.result.get("kinds") or {},
+                     "components": calc.result["components"],
+                     "adopters": len(calc.result["charges"]) + len(calc.result.get("kind_charges") or [])})
     return rows
 
 
@@ -166,11 +213,51 @@ def price_history(session: Session, service_code: str) -> list[dict]:
     for year in years:
         price = approved_price(session, service_code, year)
         calc = session.get(PriceCalculation, price.calculation_id)
-        charges = [c["total_ore"] for c in calc.result["charges"]]
+        charges = [c["total_ore"] for c in [*calc.result["charges"], *(calc.result.get("kind_charges") or [])]]
         out.append({"year": year, "number": price.number, "components": price.components,
                     "self_cost_ore": calc.self_cost_ore, "adopters": len(charges),
                     "average_bill_ore": round(sum(charges) / len(charges)) if charges else 0})
     return out
+
+
+def kind_rows(kinds: dict, components: list[dict]) -> list[dict]:
+    """How each organisation kind pays under a calculation or list, for display: {kind, charge ("none" when
+    the kind has no price), agreed_model, price_ore (the fixed amount or first tier price of its own price),
+    minimum_ore}."""
+    rows = []
+    for kind in ORG_KINDS:
+        entry = (kinds or {}).get(kind)
+        if entry is None:
+            rows.append({"kind": kind, "charge": "none", "agreed_model": None, "price_ore": None, "minimum_ore": None})
+            continue
+        own = entry.get("price") if "price" in entry else kind_component(entry)
+        rows.append({"kind": kind, "charge": entry["charge"], "agreed_model": agreed_model(kinds, components, kind),
+                     "price_ore": (own["tier_prices_ore"] or [None])[0] if own else None,
+                     "minimum_ore": own.get("minimum_fee_ore") if own else None})
+    return rows
+
+
+# --- population per year (Statistics Norway's figure on 1 January) -------------------------------
+
+
+def default_population_year(session: Session, price_year: int) -> int | None:
+    """The population year a price for `price_year` uses unless finance chooses another: the latest year up
+    to the price year that has figures. SSB publishes the 1 January figure of a year in February, so a
+    price set in the autumn before uses the figure of the year before; the price year's own figure once
+    it is imported."""
+    return session.scalar(select(func.max(OrganisationPopulation.year))
+                          .where(OrganisationPopulation.year <= price_year)) or session.scalar(
+        select(func.max(Organisation.population_year)).where(Organisation.population_year <= price_year))
+
+
+def populations(session: Session, organisation_ids, year: int | None) -> dict[int, int]:
+    """{organisation id: inhabitants on 1 January of `year`} for those that have a figure for the year (the
+    register's latest figure when `year` is None: lists approved before prices named a year)."""
+    ids = sorted({int(i) for i in organisation_ids})
+    if year is None:
+        return {i: p for i, p in session.execute(select(Organisation.id, Organisation.population)
+                                                 .where(Organisation.id.in_(ids))).all() if p is not None}
+    return population_by_year(session, ids, year)
 
 
 # --- immutability guard -------------------------------------------------------------------------
@@ -188,13 +275,17 @@ def refuse_changes_to_approved(session: Session, _context, _instances) -> None:
                 raise BackofficeError(t("price.approved_immutable"))
 
 
-def drafts_awaiting(session: Session) -> list[dict]:
-    """Draft calculations a leader may approve (newest first)."""
+def drafts_awaiting(session: Session, only_submitted: bool = False) -> list[dict]:
+    """Calculations a leader may approve, newest first: those submitted for approval ("awaiting_approval",
+    with who asked and when: the leader's queue) and, unless `only_submitted`, the drafts."""
+    statuses = ("awaiting_approval",) if only_submitted else OPEN_STATUSES
     query = (select(PriceCalculation, Service.code).join(Service, Service.id == PriceCalculation.service_id)
-             .where(PriceCalculation.status == "draft")
-             .order_by(PriceCalculation.year.desc(), Service.code, PriceCalculation.number.desc()))
-    return [{"id": c.id, "service": code, "year": c.year, "number": c.number, "self_cost_ore": c.self_cost_ore,
-             "created_by": c.created_by, "created_at": c.created_at, "note": c.note}
+             .where(PriceCalculation.status.in_(statuses))
+             .order_by(PriceCalculation.status, PriceCalculation.year.desc(), Service.code,
+                       PriceCalculation.number.desc()))
+    return [{"id": c.id, "service": code, "year": c.year, "number": c.number, "status": c.status,
+             "self_cost_ore": c.self_cost_ore, "created_by": c.created_by, "created_at": c.created_at,
+             "submitted_by": c.submitted_by, "submitted_at": c.submitted_at, "note": c.note}
             for c, code in session.execute(query)]
 
 
@@ -209,7 +300,7 @@ def bills_by_organisation(session: Session, year: int) -> tuple[list[str], list[
     rows: dict[int, dict] = {}
     for code in codes:
         calc = session.get(PriceCalculation, prices[code].calculation_id)
-        for charge_row in calc.result["charges"]:
+        for charge_row in [*calc.result["charges"], *(calc.result.get("kind_charges") or [])]:
             row = rows.setdefault(charge_row["org_id"], {
                 "org_id": charge_row["org_id"], "name": charge_row["name"], "org_number": charge_row.get("org_number"),
                 "population": charge_row.get("population"), "total_ore": 0, "previous_ore": 0, "new_services": 0})

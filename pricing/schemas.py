@@ -131,8 +131,50 @@ class PriceComponent(_In):
         return self
 
 
+ORG_KINDS = ("municipality", "county_municipality", "state_agency", "other")   # data.registers.models
+KIND_CHARGES = ("model", "per_inhabitant", "fixed", "per_unit", "free")
+
+
+class KindPrice(_In):
+    """How one organisation kind is charged.
+
+    "model": by the calculation's components, whose rates are solved from the self-cost (what every
+    adopter paid before prices were stated per kind: the municipalities' price). "per_inhabitant": its own
+    tiers, tier prices (øre per inhabitant) and minimum fee; "fixed": its own yearly amount (`fee_ore`);
+    "per_unit": its own price per metered unit (`tier_prices_ore`, one per tier) and minimum fee; "free":
+    not charged. What the kinds with their own price pay is deducted from the self-cost before the
+    components' rates are solved, so the organisations paying by the model cover the rest."""
+
+    charge: Literal["model", "per_inhabitant", "fixed", "per_unit", "free"]
+    fee_ore: int = Field(default=0, ge=0)
+    tiers: list[Tier] = Field(default_factory=list)
+    tier_mode: Literal["graduated", "volume"] = "graduated"
+    tier_prices_ore: list[int] = Field(default_factory=list)
+    minimum_fee_ore: int = Field(default=0, ge=0)
+    unit_label: str = ""
+
+    @model_validator(mode="after")
+    def _prices(self):
+        if self.charge == "fixed" and self.fee_ore <= 0:
+            raise ValueError(t("price.kind_fee_missing"))
+        if self.charge in ("per_inhabitant", "per_unit"):
+            if not self.tier_prices_ore and not self.tiers:
+                raise ValueError(t("price.kind_price_missing"))
+            if len(self.tier_prices_ore) != max(1, len(self.tiers)) or any(p < 0 for p in self.tier_prices_ore):
+                raise ValueError(t("price.kind_tier_prices", tiers=max(1, len(self.tiers))))
+            PriceComponent(basis="unit", share=100, tiers=self.tiers)      # the same rules for the tiers
+        return self
+
+
+def _default_kinds() -> dict:
+    return {"municipality": KindPrice(charge="model")}
+
+
 class PriceModel(_In):
     components: list[PriceComponent] = Field(min_length=1)
+    # how each organisation kind is charged; a kind left out has no price (its adopters are refused)
+    kinds: dict[Literal["municipality", "county_municipality", "state_agency", "other"], KindPrice] = Field(
+        default_factory=_default_kinds)
 
     @model_validator(mode="after")
     def _shares(self):
@@ -159,12 +201,17 @@ class CalculationRequest(_In):
     adopters: list[AdopterIn] | None = None   # None: from agreements (active appendices) and metering
     volume_growth_percent: Decimal = Decimal(0)   # applied to last year's metered usage
     meter: str | None = None           # which meter's usage is the volume (default: the service's first)
+    population_year: int | None = Field(default=None, ge=1900, le=2100)   # None: the latest year with figures
     note: str = ""
 
 
 class ApprovalIn(_In):
     calculation_id: int
     comment: str = ""
+
+
+class SubmitIn(_In):
+    calculation_id: int
 
 
 

@@ -12,6 +12,13 @@ Each price component covers its share of the self-cost: a base rate = (cost − 
 / weighted volume, where the weighted volume is each adopter's quantity (organisations,
 inhabitants or meter units) split over tiers and weighted by the tier factors. Tier prices are
 rounded half-up to whole øre once, at the end; each adopter pays max(minimum fee, Σ quantity × tier price).
+
+Prices per organisation kind (`model["kinds"]`, schemas.KindPrice): the kinds that pay by the model
+(municipalities, by default only they) share the components; a kind with a price of its own (a fixed
+yearly amount, its own price per inhabitant or per unit) pays that (`result["kind_charges"]`), and what it
+pays is deducted from the self-cost before the components' rates are solved; a free kind pays nothing. An
+adopter whose kind the model does not mention is refused, by name. Populations are Statistics Norway's
+1 January figures of the calculation's population year (`pricelists.populations`).
 """
 from __future__ import annotations
 
@@ -30,10 +37,19 @@ from data.locking import lock, refusing_duplicates, unique_key
 from data.registers.models import Organisation, Service
 from data.registers.registry import find_organisation, get_service
 from pricing import capital, costbase, digifin, pricelists, sources
-from pricing.fundplan import planned_use
+from pricing.fundplan import fund_due, planned_use
 from pricing.models import CostItem, PriceCalculation, PriceList
 from pricing.schemas import CalculationRequest, PriceModel
-from pricing.tariffs import charge, priced, quantity_of, round_ore, tier_bounds, tier_split
+from pricing.tariffs import (
+    charge,
+    kind_component,
+    kind_components,
+    priced,
+    quantity_of,
+    round_ore,
+    tier_bounds,
+    tier_split,
+)
 
 ADOPTION_FACTORS = (Decimal("0.5"), Decimal("0.75"), Decimal(1), Decimal("1.25"), Decimal("1.5"), Decimal(2))
 
@@ -127,27 +143,71 @@ def compute(inputs: dict) -> dict:
     self_cost = direct + allocated + capital_total + digifin_total - fund_use
     if self_cost < 0:
         raise BackofficeError(t("price.negative_self_cost"))
-    adopters = inputs["adopters"]
-    if not adopters:
+    everyone = inputs["adopters"]
+    if not everyone:
         raise BackofficeError(t("price.no_adopters"))
+    kinds = inputs["model"].get("kinds") or {"municipality": {"charge": "model"}}
+    unpriced = [a for a in everyone if a.get("kind", "municipality") not in kinds]
+    if unpriced:
+        raise BackofficeError(t("price.kind_missing", kinds=", ".join(
+            dict.fromkeys(t(f"price.kind.{a.get('kind', 'municipality')}") for a in unpriced)),
+            names=_names(unpriced)))
+    by_model = [kinds[a.get("kind", "municipality")]["charge"] == "model" for a in everyone]
+    adopters = [a for a, m in zip(everyone, by_model, strict=True) if m]
+    kind_charges = _kind_charges(kinds, [a for a, m in zip(everyone, by_model, strict=True) if not m],
+                                 inputs.get("previous"))
+    kind_revenue = sum(c["total_ore"] for c in kind_charges)
+    model_cost = self_cost - kind_revenue       # what the organisations paying by the model must cover
+    if model_cost < 0 or (model_cost > 0 and not adopters):
+        raise BackofficeError(t("price.kinds_cover_too_much" if model_cost < 0 else "price.no_model_adopters"))
     splits = _Splits(inputs["model"], adopters)
-    components = price_components(inputs["model"], self_cost, adopters, splits)
+    components = price_components(inputs["model"], model_cost, adopters, splits) if adopters else []
     previous = inputs.get("previous")
     charges = []
     for index, adopter in enumerate(adopters):
         parts = splits.bill(components, index)
-        prev = None
-        if previous:
-            prev = sum(charge(c, adopter.get("population"), adopter.get("units")) for c in previous["components"])
-        charges.append({**adopter, "components": parts, "total_ore": sum(parts), "previous_ore": prev})
-    revenue = sum(c["total_ore"] for c in charges)
+        charges.append({**adopter, "components": parts, "total_ore": sum(parts),
+                        "previous_ore": _previous_bill(previous, adopter)})
+    revenue = sum(c["total_ore"] for c in charges) + kind_revenue
     return {
         "direct": str(direct), "allocated": str(allocated), "capital": str(capital_total),
         "digifin": str(digifin_total), "fund_use_ore": int(fund_use), "self_cost": str(self_cost),
         "self_cost_ore": round_ore(self_cost), "components": components, "charges": charges,
+        "kinds": {kind: {"charge": entry["charge"], "price": kind_component(entry)} for kind, entry in kinds.items()},
+        "kind_charges": kind_charges, "kind_revenue_ore": kind_revenue,
         "expected_revenue_ore": revenue, "rounding_difference_ore": revenue - round_ore(self_cost),
-        "sensitivity": sensitivity(inputs["model"], self_cost, adopters, splits, components),
+        "sensitivity": sensitivity(inputs["model"], model_cost, adopters, splits, components) if adopters else [],
     }
+
+
+def _names(adopters: list[dict], limit: int = 8) -> str:
+    names = [f"{a['name']} ({a.get('org_number') or '-'})" for a in adopters[:limit]]
+    return ", ".join(names) + (f" (+{len(adopters) - limit})" if len(adopters) > limit else "")
+
+
+def _previous_bill(previous: dict | None, adopter: dict) -> int | None:
+    """What the adopter would pay for the same volumes under last year's list (None: no price for its kind)."""
+    if not previous:
+        return None
+    if not previous.get("kinds"):            # a list from before prices per kind: everyone paid its components
+        comps = previous["components"]
+    else:
+        comps = kind_components(previous["kinds"], previous["components"], adopter.get("kind", "municipality"))
+    if comps is None:
+        return None
+    return sum(charge(c, adopter.get("population"), adopter.get("units")) for c in comps)
+
+
+def _kind_charges(kinds: dict, adopters: list[dict], previous: dict | None) -> list[dict]:
+    """Adopters whose kind has its own price (fixed, per inhabitant, per unit) or is free: what they pay."""
+    out = []
+    for adopter in adopters:
+        entry = kinds[adopter.get("kind", "municipality")]
+        own = kind_component(entry)
+        total = charge(own, adopter.get("population"), adopter.get("units")) if own else 0
+        out.append({**adopter, "charge": entry["charge"], "total_ore": total,
+                    "previous_ore": _previous_bill(previous, adopter)})
+    return out
 
 
 def sensitivity(model: dict, self_cost: Decimal, adopters: list[dict], splits: _Splits | None = None,
@@ -200,8 +260,8 @@ def _adopters_from_request(session: Session, request: CalculationRequest) -> lis
             errors.append(RowError(row, t("price.col.organisation"), t("price.org_twice", name=org.name)))
             continue
         seen.add(org.id)
-        out.append({"org_id": org.id, "name": org.name, "org_number": org.org_number,
-                    "population": adopter.population if adopter.population is not None else (org.population or 0),
+        out.append({"org_id": org.id, "name": org.name, "org_number": org.org_number, "kind": org.kind,
+                    "population": adopter.population,        # None: the population year's figure
                     "units": str(adopter.units)})
     if errors:
         raise ValidationFailed(errors)
@@ -227,7 +287,7 @@ def adopters_from_agreements(session: Session, service_code: str, year: int,
     usage = sources.usage_by_organisation(session, service_code, start, end, meter) if meter else {}
     factor = 1 + Decimal(growth_percent) / 100
     orgs = session.scalars(select(Organisation).where(Organisation.id.in_(org_ids)).order_by(Organisation.name))
-    adopters = [{"org_id": o.id, "name": o.name, "org_number": o.org_number, "population": o.population or 0,
+    adopters = [{"org_id": o.id, "name": o.name, "org_number": o.org_number, "kind": o.kind, "population": None,
                  "units": str(usage.get(o.id, Decimal(0)) * factor)} for o in orgs]
     origin = {"appendices_on": on_date.isoformat(), "meter": meter, "usage_from": start.isoformat(),
               "usage_to": end.isoformat(), "growth_percent": str(growth_percent)}
@@ -261,17 +321,37 @@ def build_inputs(session: Session, request: CalculationRequest) -> dict:
         adopters, origin = adopters_from_agreements(session, service.code, year, request.volume_growth_percent,
                                                     request.meter)
         source = "agreements"
+    population_year = request.population_year or pricelists.default_population_year(session, year)
+    fallback = _fill_populations(session, adopters, population_year)
     previous = pricelists.approved_price(session, service.code, year - 1)
     rate = capital.rate_for(session, year)
     return {
         "service": service.code, "service_name": service.name, "year": year, "basis": basis,
         "model": request.model.model_dump(mode="json"), "fund_use_ore": request.fund_use_ore,
+        "fund_due": fund_due(session, service.code, year),   # fund deadlines in this year: fundplan.due_warnings
         "direct": direct, "allocation": allocation, "key_figures": figures, "capital": capital_lines,
         "imputed_rate": str(rate) if rate is not None else None,
         "digifin": loans, "adopters": adopters, "volume_source": source, "volume_origin": origin,
         "volume_growth_percent": str(request.volume_growth_percent),
         "previous": previous.as_dict() if previous else None,
+        "population_year": population_year, "population_fallback": fallback,
     }
+
+
+def _fill_populations(session: Session, adopters: list[dict], year: int | None) -> list[str]:
+    """Each adopter's inhabitants on 1 January of `year` (a figure given by hand is kept). Returns the
+    names of those without a figure for the year, who get the register's latest figure instead."""
+    wanted = [a for a in adopters if a.get("population") is None]
+    found = pricelists.populations(session, [a["org_id"] for a in wanted], year)
+    latest = pricelists.populations(session, [a["org_id"] for a in wanted if a["org_id"] not in found], None)
+    fallback = []
+    for adopter in wanted:
+        if adopter["org_id"] in found:
+            adopter["population"] = found[adopter["org_id"]]
+        else:
+            adopter["population"] = latest.get(adopter["org_id"], 0)
+            fallback.append(adopter["name"])
+    return fallback
 
 
 # --- capabilities -------------------------------------------------------------------------------
@@ -298,7 +378,8 @@ def calculate_price(session: Session, actor: Actor, request) -> PriceCalculation
     calc = PriceCalculation(service_id=service.id, year=data.year, number=number, status="draft",
                             basis=data.basis, note=data.note, inputs=inputs, result=result,
                             self_cost_ore=result["self_cost_ore"], expected_revenue_ore=result["expected_revenue_ore"],
-                            created_by=actor.username, created_at=utcnow())
+                            created_by=actor.username, created_at=utcnow(),
+                            population_year=inputs["population_year"])
     with refusing_duplicates(session, (unique_key(PriceCalculation, "uq_pricing_calculation_service_id_year_number"),),
                              lambda: _numbered_meanwhile(session, service, data.year, number)):
         session.add(calc)
@@ -322,7 +403,7 @@ def get_calculation(session: Session, calc_id: int) -> PriceCalculation:
 
 
 def _draft_only(calc: PriceCalculation) -> None:
-    if calc.status != "draft":
+    if calc.status == "approved":
         raise BackofficeError(t("price.approved_immutable"))
 
 
@@ -343,6 +424,7 @@ def calculation_rows(session: Session, service: str | None = None, year: int | N
     return [{"id": c.id, "service": code, "year": c.year, "number": c.number, "status": c.status,
              "basis": c.basis, "self_cost_ore": c.self_cost_ore, "expected_revenue_ore": c.expected_revenue_ore,
              "adopters": len(c.inputs.get("adopters", [])), "created_by": c.created_by, "created_at": c.created_at,
+             "submitted_by": c.submitted_by, "submitted_at": c.submitted_at, "population_year": c.population_year,
              "note": c.note, "price_list": list_number}
             for c, code, list_number in session.execute(query)]
 

@@ -10,6 +10,8 @@ and, for the organisation basis, `fee_ore`. Money is exact Decimal øre until `r
 """
 from __future__ import annotations
 
+import calendar
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -81,3 +83,80 @@ def charge(component: dict, population: int | None, units: Decimal | int | str |
     parts = tier_split(quantity_of(component, population, units), component.get("tiers") or [],
                        component.get("tier_mode") or "graduated")
     return priced(component, parts)
+
+
+# --- prices per organisation kind ---------------------------------------------------------------
+
+# What an appendix may have agreed (agreements.models.PriceModel's values): the price list must state the
+# same for the organisation's kind, or the organisation is not billed.
+AGREED_MODELS = ("fixed", "per_inhabitant", "per_unit", "combined", "free")
+
+
+def model_of(components: list[dict]) -> str:
+    """The agreed-model name of a set of components: fixed (per organisation only), per_inhabitant (by
+    population, no usage), per_unit (usage only) or combined (a yearly part and usage)."""
+    bases = {c["basis"] for c in components}
+    if "unit" in bases:
+        return "combined" if bases - {"unit"} else "per_unit"
+    return "per_inhabitant" if "inhabitant" in bases else "fixed"
+
+
+def kind_component(entry: dict) -> dict | None:
+    """A kind's own price (KindPrice as stored) as one component `charge` understands; None for "model"
+    (the calculation's components) and "free"."""
+    charge_kind = entry["charge"]
+    if charge_kind == "fixed":
+        return {"basis": "organisation", "share": None, "tiers": [], "tier_mode": "graduated",
+                "tier_prices_ore": [int(entry["fee_ore"])], "minimum_fee_ore": 0, "fee_ore": int(entry["fee_ore"]),
+                "unit_label": ""}
+    if charge_kind in ("per_inhabitant", "per_unit"):
+        return {"basis": "inhabitant" if charge_kind == "per_inhabitant" else "unit", "share": None,
+                "tiers": entry.get("tiers") or [], "tier_mode": entry.get("tier_mode") or "graduated",
+                "tier_prices_ore": [int(p) for p in entry.get("tier_prices_ore") or []],
+                "minimum_fee_ore": int(entry.get("minimum_fee_ore") or 0), "fee_ore": None,
+                "unit_label": entry.get("unit_label") or ""}
+    return None
+
+
+def kind_components(kinds: dict, components: list[dict], kind: str) -> list[dict] | None:
+    """The components an organisation of `kind` pays under a list: the model's, its own one, none (free);
+    None when the list states no price for the kind."""
+    entry = (kinds or {}).get(kind)
+    if entry is None:
+        return None
+    if entry["charge"] == "model":
+        return list(components)
+    own = entry["price"] if "price" in entry else kind_component(entry)   # published or as entered
+    return [] if own is None else [own]
+
+
+def agreed_model(kinds: dict, components: list[dict], kind: str) -> str | None:
+    """Which agreed price model the list's price for `kind` is (None: no price for the kind)."""
+    entry = (kinds or {}).get(kind)
+    if entry is None:
+        return None
+    if entry["charge"] == "model":
+        return model_of(components)
+    return entry["charge"]
+
+
+# --- a fixed yearly charge over the periods of the year --------------------------------------------
+
+
+def year_share(year: int, start, end, through) -> Fraction:
+    """The share of `year`'s charge earned by an appendix in force from `start` to `end` (None: open),
+    counting the days from 1 January to `through`: each month is one twelfth, shared by its days, so a
+    day in force in a month of n days weighs 1/(12·n)."""
+    first = max(start, date(year, 1, 1))
+    last = min(end or date(year, 12, 31), through, date(year, 12, 31))
+    if last < first:
+        return Fraction(0)
+    share = Fraction(0)
+    month_start = date(first.year, first.month, 1)
+    while month_start <= last:
+        days = calendar.monthrange(month_start.year, month_start.month)[1]
+        month_end = date(month_start.year, month_start.month, days)
+        lo, hi = max(first, month_start), min(last, month_end)
+        share += Fraction((hi - lo).days + 1, 12 * days)
+        month_start = date(month_start.year + month_start.month // 12, month_start.month % 12 + 1, 1)
+    return share

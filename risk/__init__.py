@@ -2,7 +2,7 @@
 NSM maturity assessments."""
 from data.appspec import PageSpec
 from data.cli import in_group
-from risk import messages, nsm, ros
+from risk import dpia, messages, nsm, ros
 from risk.cli import register_cli
 from risk.demo import load_nsm, load_registers
 
@@ -27,6 +27,7 @@ PAGES = [
              url_path="nsm-modenhet"),
 ]
 KPIS = [ros.kpis, nsm.kpis]
+APPROVALS = [ros.approvals, dpia.approvals]   # ROS versions and risk acceptances; DPIA versions (the leader signs)
 SERVICE_FACTS = [ros.service_facts]
 DEMO = [load_registers, load_nsm]
 CLI = in_group("risk", "ros.cli.help", register_cli)  # `backoffice risk ...`, shared with risk.threats

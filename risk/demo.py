@@ -1,7 +1,9 @@
-"""Demo data for the ROS and DPIA registers: realistic ROS for SvarUt (two versions), Digisos, Fiks IO,
-MinSide and the whole department, a DPIA for Digisos, measures in every state (some overdue),
-risk acceptances (one expired) and an open review request from the change board; and two NSM maturity
-assessments a year apart, whose two largest gaps go to the department-wide ROS.
+"""Demo data for the ROS and DPIA registers: realistic ROS for SvarUt (two versions), Digisos, Fiks IO
+(submitted, awaiting the leader), MinSide and the whole department, a DPIA for Digisos, measures in every
+state (some overdue), risk acceptances requested by the security officer and decided by the leader (one
+expired, so its risk is back in review; one request still awaiting the leader) and an open review request
+from the change board; and two NSM maturity assessments a year apart, whose two largest gaps go to the
+department-wide ROS.
 
 Dates are relative to the day the demo is loaded, so there is always something overdue to show.
 """
@@ -31,6 +33,26 @@ def _stage(likelihood: int, **consequences) -> dict:
     names = {"c": "confidentiality", "i": "integrity", "a": "availability", "p": "privacy", "e": "economy",
              "r": "reputation", "l": "life_health"}
     return {"likelihood": likelihood, "consequences": {names[k]: v for k, v in consequences.items()}}
+
+
+# Two people sign: the security officer prepares and asks, the leader approves and decides (demo users).
+SECURITY = Actor(username="sikkerhet", roles=frozenset({"security"}), full_name="Siri Sikkerhet")
+LEADER = Actor(username="leder", roles=frozenset({"leader"}), full_name="Lise Leder")
+
+
+def _signed(session: Session, assessment_id: int, submitted: date) -> None:
+    """Submitted by the security officer on `submitted`, approved by the leader."""
+    assessment = ros.submit(session, SECURITY, assessment_id)
+    ros.approve(session, LEADER, assessment_id)
+    assessment.submitted_at = datetime(submitted.year, submitted.month, submitted.day, 9, 0, tzinfo=UTC)
+
+
+def _accepted(session: Session, risk_id: int, requested: date, decided: date, expires: date, reason: str) -> None:
+    """An acceptance the security officer asked for on `requested` and the leader granted on `decided`."""
+    request = ros.request_acceptance(session, SECURITY, risk_id, {"rationale": reason})
+    request.requested_at = datetime(requested.year, requested.month, requested.day, 10, 0, tzinfo=UTC)
+    ros.decide_acceptance(session, LEADER, request.id, {"decision": "accepted", "rationale": reason,
+                                                        "decided_on": decided, "expires_on": expires})
 
 
 def _backdate(assessment: RosAssessment, when: date, approver: str) -> None:
@@ -90,7 +112,7 @@ def _svarut(session: Session, actor: Actor, today: date) -> None:
         "due_date": today - timedelta(days=200), "completed_on": today - timedelta(days=210),
         "cost_ore": 45_000_000, "effect": "Stopper brev der navn og fødselsnummer ikke stemmer",
         "risk_keys": ["R-01"]})
-    ros.set_status(session, actor, first.id, "approved", approver="Lise Leder")
+    _signed(session, first.id, today - timedelta(days=425))
     _backdate(first, today - timedelta(days=430), "Lise Leder")
 
     second = ros.start_revision(session, actor, first.id)
@@ -120,12 +142,16 @@ def _svarut(session: Session, actor: Actor, today: date) -> None:
          "due_date": today - timedelta(days=60), "effect": "Erstattet av kampanjen", "risk_keys": ["R-04"]},
     ):
         measures.add_measure(session, actor, second.id, payload)
-    ros.set_status(session, actor, second.id, "approved", approver="Lise Leder")
+    _signed(session, second.id, today - timedelta(days=70))
     _backdate(second, today - timedelta(days=75), "Lise Leder")
     r3 = next(r for r in second.risks if r.key == "R-03")
-    ros.accept_risk(session, actor, r3.id, {
-        "approver": "Lise Leder", "decided_on": today - timedelta(days=60), "expires_on": today + timedelta(days=120),
-        "rationale": "Akseptert til krypteringen til print er på plass; leverandøren er revidert og har databehandleravtale."})
+    _accepted(session, r3.id, today - timedelta(days=64), today - timedelta(days=60), today + timedelta(days=120),
+              "Akseptert til krypteringen til print er på plass; leverandøren er revidert og har databehandleravtale.")
+    r2 = next(r for r in second.risks if r.key == "R-02")
+    waiting = ros.request_acceptance(session, SECURITY, r2.id, {
+        "rationale": "Lasttesten er planlagt om halvannen måned; ber om aksept av restrisikoen for nedetid til den er "
+                     "gjennomført.", "expires_on": today + timedelta(days=90)})
+    waiting.requested_at = datetime.combine(today - timedelta(days=6), datetime.min.time(), tzinfo=UTC)
     ros.mark_review_due(session, _changeboard_actor(), "svarut",
                         "Endringsrådet godkjente ny printleverandør fra 1. neste måned (sak ER-2026-014).",
                         "change", "ER-2026-014")
@@ -173,12 +199,11 @@ def _digisos(session: Session, actor: Actor, today: date) -> None:
          "risk_keys": ["R-03"]},
     ):
         measures.add_measure(session, actor, assessment.id, payload)
-    ros.set_status(session, actor, assessment.id, "approved", approver="Lise Leder")
+    _signed(session, assessment.id, today - timedelta(days=155))
     _backdate(assessment, today - timedelta(days=160), "Lise Leder")
     risk = next(r for r in assessment.risks if r.key == "R-03")
-    ros.accept_risk(session, actor, risk.id, {
-        "approver": "Lise Leder", "decided_on": today - timedelta(days=140), "expires_on": today + timedelta(days=20),
-        "rationale": "Akseptert inntil automatisk sletting er innført; kommunene er varslet."})
+    _accepted(session, risk.id, today - timedelta(days=145), today - timedelta(days=140), today + timedelta(days=20),
+              "Akseptert inntil automatisk sletting er innført; kommunene er varslet.")
 
 
 def _department(session: Session, actor: Actor, today: date) -> None:
@@ -212,13 +237,13 @@ def _department(session: Session, actor: Actor, today: date) -> None:
          "effect": "Fire personer kan driftsoppgavene", "risk_keys": ["R-02"]},
     ):
         measures.add_measure(session, actor, assessment.id, payload)
-    ros.set_status(session, actor, assessment.id, "approved", approver="Lise Leder")
+    _signed(session, assessment.id, today - timedelta(days=395))
     _backdate(assessment, today - timedelta(days=400), "Lise Leder")
     assessment.next_review = today - timedelta(days=35)
     risk = next(r for r in assessment.risks if r.key == "R-03")
-    ros.accept_risk(session, actor, risk.id, {
-        "approver": "Lise Leder", "decided_on": today - timedelta(days=380), "expires_on": today - timedelta(days=15),
-        "rationale": "Ekstern avhengighet; nasjonal løsning med egen beredskap."})
+    # expired two weeks ago: the risk is back in review, on the security officer's list
+    _accepted(session, risk.id, today - timedelta(days=385), today - timedelta(days=380), today - timedelta(days=15),
+              "Ekstern avhengighet; nasjonal løsning med egen beredskap.")
 
 
 def _fiks_io(session: Session, actor: Actor, today: date) -> None:
@@ -238,7 +263,8 @@ def _fiks_io(session: Session, actor: Actor, today: date) -> None:
     measures.add_measure(session, actor, assessment.id, {
         "title": "Varsel 30 dager før sertifikat utløper", "owner": OWNER_DEV, "status": "planned",
         "due_date": today + timedelta(days=30), "cost_ore": 5_000_000, "risk_keys": ["R-01"]})
-    ros.set_status(session, actor, assessment.id, "in_review")
+    submitted = ros.submit(session, SECURITY, assessment.id)     # awaiting the leader's approval
+    submitted.submitted_at = datetime.combine(today - timedelta(days=4), datetime.min.time(), tzinfo=UTC)
 
 
 def _minside(session: Session, actor: Actor, today: date) -> None:
@@ -283,7 +309,9 @@ def _digisos_dpia(session: Session, actor: Actor, today: date) -> None:
          "measures": "Sletting etter 90 dager", "residual_likelihood": 2, "residual_severity": 2},
     ):
         dpias.add_risk(session, actor, item.id, payload)
-    dpias.set_status(session, actor, item.id, "approved", approver="Lise Leder")
+    dpias.submit(session, SECURITY, item.id)
+    dpias.approve(session, LEADER, item.id)
+    item.submitted_at = datetime.combine(today - timedelta(days=155), datetime.min.time(), tzinfo=UTC)
     item.approved_at = datetime.combine(today - timedelta(days=150), datetime.min.time(), tzinfo=UTC)
 
 
@@ -314,7 +342,8 @@ def load_nsm(session: Session, actor: Actor, rng: random.Random) -> None:
         "scope": "Hele avdelingen", "default_target": 3,
         "notes": "Første vurdering mot NSMs grunnprinsipper 2.0."})
     rows = []
-    for measure_id in nsm.measure_ids():
+    # the loaded catalogue's units: the sourced measures where there are any, else the principle itself
+    for measure_id in nsm.unit_ids(session):
         base = BASE_LEVEL[measure_id[0]]
         level = max(0, min(5, round(base + rng.uniform(-1.3, 1.3))))
         target = 4 if measure_id.startswith(("2.6", "2.7", "3.2", "2.9")) else 3

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from data.access import Actor
+from data.appspec import Approval
 from data.crud import ensure_version, get_or_raise
 from data.db import utcnow
 from data.errors import BackofficeError, PermissionDenied, RowError, ValidationFailed, validate
@@ -27,7 +28,7 @@ from data.locking import lock, lock_named, refusing_duplicates, unique_key
 from data.registers.models import Service
 from data.registers.registry import get_service
 from risk.models import Dpia, DpiaRisk
-from risk.schemas import FROZEN, DpiaIn, DpiaRiskIn, Status
+from risk.schemas import FROZEN, DpiaIn, DpiaRiskIn, SendBackIn, Status
 
 # The EDPB guidelines' nine criteria (WP248 rev.01); two or more: a DPIA is required.
 EDPB_CRITERIA = ("evaluation", "automated_decision", "monitoring", "sensitive", "large_scale", "matching",
@@ -78,7 +79,11 @@ def worst(levels) -> str:
 
 
 def can_read(actor: Actor, dpia: Dpia) -> bool:
+    """Approved DPIAs: everyone; drafts: security and the service's product owner; a DPIA submitted for
+    approval: the leader too, who signs it."""
     if dpia.status in FROZEN:
+        return True
+    if dpia.status == Status.IN_REVIEW.value and actor.can("risk.approve"):
         return True
     return actor.has_role("security") or dpia.service_code in actor.owned_services
 
@@ -242,30 +247,104 @@ def delete_risk(session: Session, actor: Actor, risk_id: int) -> None:
 
 def set_status(session: Session, actor: Actor, dpia_id: int, status: str, expected_version: int | None = None,
                approver: str | None = None) -> Dpia:
+    """draft -> in review (`submit`: the security officer or the service's product owner), in review -> draft
+    (`withdraw`; the leader sends back with `send_back`), in review -> approved (`approve`: the leader, never
+    the one who submitted it)."""
+    if status == Status.IN_REVIEW.value:
+        return submit(session, actor, dpia_id, expected_version)
+    if status == Status.APPROVED.value:
+        return approve(session, actor, dpia_id, expected_version, approver=approver)
+    if status == Status.DRAFT.value:
+        return withdraw(session, actor, dpia_id, expected_version)
     actor.require("risk.write")
-    dpia = get_dpia(session, actor, dpia_id)
+    raise BackofficeError(t("ros.bad_status", status=status))
+
+
+def _for_status(session: Session, actor: Actor, dpia_id: int, expected_version: int | None,
+                service_permission: str | None = None) -> Dpia:
+    """The DPIA whose status changes: the service-scoped permission is checked before the draft is read (a
+    product owner of another service is refused as such), then read access, version and freeze."""
+    dpia = get_or_raise(session, Dpia, dpia_id, "dpia.not_found")
+    if service_permission:
+        actor.require(service_permission, dpia.service_code)
+    _require_read(actor, dpia)
     ensure_version(dpia, expected_version, label(dpia))
     _require_editable(dpia)
-    if status not in (Status.DRAFT.value, Status.IN_REVIEW.value, Status.APPROVED.value):
-        raise BackofficeError(t("ros.bad_status", status=status))
-    if status == Status.APPROVED.value:
-        problems = [RowError(None, field, t("dpia.required_field"))
-                    for field in ("purposes", "data_categories", "data_subjects", "retention", "necessity",
-                                  "conclusion") if not getattr(dpia, field).strip()]
-        if not dpia.legal_basis_art6:
-            problems.append(RowError(None, "legal_basis_art6", t("dpia.required_field")))
-        if not dpia.dpo_opinion.strip():
-            problems.append(RowError(None, "dpo_opinion", t("dpia.dpo_needed")))
-        if problems:
-            raise ValidationFailed(problems, t("dpia.approve_incomplete", count=len(problems)))
-        for other in session.scalars(select(Dpia).where(Dpia.series_id == dpia.series_id, Dpia.id != dpia.id)):
-            if other.status == Status.APPROVED.value:
-                other.status = Status.SUPERSEDED.value
-            other.is_current = False
-        dpia.is_current = True
-        dpia.approved_by = approver or actor.label
-        dpia.approved_at = utcnow()
-    dpia.status = status
+    return dpia
+
+
+def _completeness(dpia: Dpia) -> None:
+    problems = [RowError(None, field, t("dpia.required_field"))
+                for field in ("purposes", "data_categories", "data_subjects", "retention", "necessity",
+                              "conclusion") if not getattr(dpia, field).strip()]
+    if not dpia.legal_basis_art6:
+        problems.append(RowError(None, "legal_basis_art6", t("dpia.required_field")))
+    if not dpia.dpo_opinion.strip():
+        problems.append(RowError(None, "dpo_opinion", t("dpia.dpo_needed")))
+    if problems:
+        raise ValidationFailed(problems, t("dpia.approve_incomplete", count=len(problems)))
+
+
+def submit(session: Session, actor: Actor, dpia_id: int, expected_version: int | None = None) -> Dpia:
+    """The security officer, or the product owner of the service, submits a complete draft for the
+    leader's approval."""
+    actor.require("dpia.submit")
+    dpia = _for_status(session, actor, dpia_id, expected_version, "dpia.submit")
+    if dpia.status != Status.DRAFT.value:
+        raise BackofficeError(t("ros.submit_needs_draft", what=label(dpia), status=t(f"ros.status.{dpia.status}")))
+    _completeness(dpia)
+    dpia.status = Status.IN_REVIEW.value
+    dpia.submitted_by, dpia.submitted_at = actor.username, utcnow()
+    dpia.returned_by = dpia.returned_at = None
+    dpia.return_note = ""
+    session.flush()
+    return dpia
+
+
+def withdraw(session: Session, actor: Actor, dpia_id: int, expected_version: int | None = None) -> Dpia:
+    actor.require("dpia.submit")
+    dpia = _for_status(session, actor, dpia_id, expected_version, "dpia.submit")
+    dpia.status = Status.DRAFT.value
+    dpia.submitted_by = dpia.submitted_at = None
+    session.flush()
+    return dpia
+
+
+def _require_in_review(dpia: Dpia) -> None:
+    if dpia.status != Status.IN_REVIEW.value:
+        raise BackofficeError(t("ros.approve_needs_review", what=label(dpia), status=t(f"ros.status.{dpia.status}")))
+
+
+def approve(session: Session, actor: Actor, dpia_id: int, expected_version: int | None = None,
+            approver: str | None = None) -> Dpia:
+    """The leader approves a submitted DPIA: frozen, superseding the approved one before it. `approver` is
+    honoured only for the local operator (the demo loader recording a past decision)."""
+    actor.require("risk.approve")
+    dpia = _for_status(session, actor, dpia_id, expected_version)
+    actor.require_approval("risk.approve", dpia.submitted_by)
+    _require_in_review(dpia)
+    _completeness(dpia)
+    for other in session.scalars(select(Dpia).where(Dpia.series_id == dpia.series_id, Dpia.id != dpia.id)):
+        if other.status == Status.APPROVED.value:
+            other.status = Status.SUPERSEDED.value
+        other.is_current = False
+    dpia.is_current = True
+    dpia.approved_by = (approver if actor.owns_every_service and approver else None) or actor.label
+    dpia.approved_at = utcnow()
+    dpia.status = Status.APPROVED.value
+    session.flush()
+    return dpia
+
+
+def send_back(session: Session, actor: Actor, dpia_id: int, reason: str, expected_version: int | None = None) -> Dpia:
+    """The leader sends a submitted DPIA back to draft, saying why."""
+    actor.require("risk.approve")
+    data = validate(SendBackIn, {"reason": reason})
+    dpia = _for_status(session, actor, dpia_id, expected_version)
+    _require_in_review(dpia)
+    dpia.status = Status.DRAFT.value
+    dpia.submitted_by = dpia.submitted_at = None
+    dpia.returned_by, dpia.returned_at, dpia.return_note = actor.username, utcnow(), data.reason
     session.flush()
     return dpia
 
@@ -280,7 +359,8 @@ def start_revision(session: Session, actor: Actor, dpia_id: int) -> Dpia:
         raise BackofficeError(t("ros.revision_exists", what=label(source)))
     latest = session.scalar(select(func.max(Dpia.revision)).where(Dpia.series_id == source.series_id))
     skip = {"id", "version", "series_id", "revision", "previous_id", "is_current", "status", "approved_by",
-            "approved_at", "created_at", "created_by", "assessed_on"}
+            "approved_at", "created_at", "created_by", "assessed_on", "submitted_by", "submitted_at", "returned_by",
+            "returned_at", "return_note"}
     copy = Dpia(series_id=source.series_id, revision=latest + 1, previous_id=source.id, is_current=False,
                 status=Status.DRAFT.value, assessed_on=date.today(), created_by=actor.username,
                 **{c.key: getattr(source, c.key) for c in Dpia.__table__.columns if c.key not in skip})
@@ -293,6 +373,18 @@ def start_revision(session: Session, actor: Actor, dpia_id: int) -> Dpia:
                                    residual_severity=risk.residual_severity, residual_level=risk.residual_level))
     session.flush()
     return copy
+
+
+# --- what waits for the leader (the approvals queue) ----------------------------------------------------
+
+
+def approvals(session: Session, _actor: Actor) -> list[Approval]:
+    """DPIAs submitted for the leader's approval, with who submitted them and when."""
+    return [Approval("dpia", label(dpia), dpia.submitted_by or dpia.created_by, dpia.submitted_at or dpia.created_at,
+                     "risk/pages/dpia_register.py", (("dpia", str(dpia.id)),), service_name)
+            for dpia, service_name in session.execute(
+                select(Dpia, Service.name).join(Service, Service.code == Dpia.service_code)
+                .where(Dpia.status == Status.IN_REVIEW.value).order_by(Dpia.submitted_at))]
 
 
 # --- reads --------------------------------------------------------------------------------------------
@@ -311,7 +403,10 @@ def dpia_rows(session: Session, actor: Actor, service_code: str | None = None, s
         query = query.where(Dpia.is_current.is_(True))
     if not actor.has_role("security"):
         visible = list(actor.owned_services)
-        query = query.where((Dpia.status.in_(FROZEN)) | (Dpia.service_code.in_(visible)))
+        readable = (Dpia.status.in_(FROZEN)) | (Dpia.service_code.in_(visible))
+        if actor.can("risk.approve"):          # the leader reads what waits for their signature
+            readable = readable | (Dpia.status == Status.IN_REVIEW.value)
+        query = query.where(readable)
     rows = []
     for dpia, service_name in session.execute(query):
         result = screening(dpia.screening_criteria or [], dpia.screening_listed or [])

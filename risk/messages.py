@@ -49,7 +49,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ros.department": ("Avdelingen", "The department"),
     "ros.status": ("Status", "Status"),
     "ros.status.draft": ("Utkast", "Draft"),
-    "ros.status.in_review": ("Til gjennomgang", "In review"),
+    "ros.status.in_review": ("Til godkjenning", "Awaiting approval"),
     "ros.status.approved": ("Godkjent", "Approved"),
     "ros.status.superseded": ("Erstattet", "Superseded"),
     "ros.level": ("Nivå", "Level"),
@@ -576,8 +576,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ros.tab.measures": ("Tiltak", "Measures"),
     "ros.tab.acceptance": ("Aksept", "Acceptance"),
     "ros.tab.versions": ("Versjoner", "Versions"),
-    "ros.action.to_review": ("Send til gjennomgang", "Send for review"),
-    "ros.action.to_draft": ("Tilbake til utkast", "Back to draft"),
+    "ros.action.to_review": ("Send til godkjenning", "Submit for approval"),
+    "ros.action.to_draft": ("Trekk tilbake til utkast", "Withdraw to draft"),
     "ros.action.approve": ("Godkjenn", "Approve"),
     "ros.action.approve_help": (
         "Godkjent versjon låses. Forrige godkjente versjon blir erstattet, og åpne forespørsler om revurdering lukkes.",
@@ -772,11 +772,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- NSM maturity
     "page.nsm_maturity": ("NSM-modenhet", "NSM maturity"),
     "nsm.intro": (
-        "Vurder modenheten mot NSMs grunnprinsipper for IKT-sikkerhet: 4 kategorier, 21 prinsipper og 118 tiltak "
-        "på en skala fra 0 til 5. Se resultat per prinsipp og kategori, utviklingen siden sist og de største gapene.",
-        "Assess maturity against NSM's basic principles for ICT security: 4 categories, 21 principles and 118 "
-        "measures on a scale from 0 to 5. See results by principle and category, the change since last time and "
-        "the largest gaps."),
+        "Vurder modenheten mot NSMs grunnprinsipper for IKT-sikkerhet (4 kategorier, 21 prinsipper) på en skala fra "
+        "0 til 5: tiltakene der katalogen har dem, ellers prinsippet. Last inn NSMs egen tiltaksliste under "
+        "«Katalog». Se resultat per prinsipp og kategori, utviklingen siden sist og de største gapene.",
+        "Assess maturity against NSM's basic principles for ICT security (4 categories, 21 principles) on a scale "
+        "from 0 to 5: the measures where the catalogue has them, the principle otherwise. Load NSM's own measure "
+        "list under “Catalogue”. See results by principle and category, the change since last time and the "
+        "largest gaps."),
     "nsm.empty": ("Ingen modenhetsvurderinger ennå. Opprett den første nedenfor.",
                   "No maturity assessments yet. Create the first one below."),
     "nsm.choose": ("Vurdering", "Assessment"),
@@ -848,7 +850,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nsm.import_file": ("Excel-fil", "Excel file"),
     "nsm.import_button": ("Importer", "Import"),
     "nsm.finalise": ("Merk som ferdig", "Mark as final"),
-    "nsm.finalise_help": ("Låser vurderingen. Alle 118 tiltak må være vurdert.", "Locks the assessment. All 118 measures must be assessed."),
+    "nsm.finalise_help": ("Låser vurderingen. Alle tiltak og prinsipper i katalogen må være vurdert.",
+                          "Locks the assessment. Every measure and principle in the catalogue must be assessed."),
     "nsm.reopen": ("Åpne for endringer igjen", "Reopen for changes"),
     "nsm.confirm_delete": ("Ja, slett utkastet", "Yes, delete the draft"),
     "nsm.delete": ("Slett vurdering", "Delete assessment"),
@@ -914,4 +917,203 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nsm.field.risk_deadline": ("Frist", "Deadline"),
     "nsm.field.likelihood": ("Sannsynlighet (1–5)", "Likelihood (1–5)"),
     "nsm.field.consequence": ("Konsekvens (1–5)", "Consequence (1–5)"),
+    # --- NSM's own catalogue (issue 19)
+    "nsm.catalogue.reference_label": ("NSMs grunnprinsipper: kildebelagt utdrag (4 kategorier, 21 prinsipper, 18 tiltak)",
+                                      "NSM's basic principles: sourced extract (4 categories, 21 principles, 18 measures)"),
+    "nsm.catalogue.missing_column": ("Mangler kolonnen for «{column}» (for eksempel {names}).",
+                                     "The column for “{column}” is missing (for example {names})."),
+    "nsm.catalogue.bad_id": ("«{value}» er ikke et tiltaksnummer som «2.3.1».", "“{value}” is not a measure number like “2.3.1”."),
+    "nsm.catalogue.unknown_principle": ("«{value}» er ikke ett av NSMs 21 prinsipper (for eksempel «2.3»).",
+                                        "“{value}” is not one of NSM's 21 principles (for example “2.3”)."),
+    "nsm.catalogue.wrong_principle": ("Tiltak {id} hører ikke under prinsipp {principle}.",
+                                      "Measure {id} does not belong to principle {principle}."),
+    "nsm.catalogue.duplicate": ("Tiltak {id} står også på rad {row}.", "Measure {id} is also on row {row}."),
+    "nsm.catalogue.invalid": ("Katalogen ble ikke lastet inn: {count} feil. Ingenting er endret.",
+                              "The catalogue was not loaded: {count} errors. Nothing was changed."),
+    "nsm.catalogue.empty": ("Filen har ingen tiltak. Ingenting er endret.", "The file holds no measures. Nothing was changed."),
+    "nsm.catalogue.default_label": ("Importert {date}", "Imported {date}"),
+    "nsm.catalogue.bad_label": ("Versjonsnavnet må ha høyst 120 tegn og ingen kontrolltegn.",
+                                "The version label must have at most 120 characters and no control characters."),
+    "nsm.catalogue.unnamed_file": ("fil uten navn", "unnamed file"),
+    "nsm.catalogue.tab": ("Katalog", "Catalogue"),
+    "nsm.catalogue.loaded": ("Lastet katalog: {label}", "Loaded catalogue: {label}"),
+    "nsm.catalogue.loaded_help": (
+        "{measures} tiltak; {units} ting å vurdere. Prinsipper uten tiltak i katalogen vurderes som helhet: {direct}.",
+        "{measures} measures; {units} things to assess. Principles without measures in the catalogue are assessed "
+        "as a whole: {direct}."),
+    "nsm.catalogue.reference_help": (
+        "Appen har bare med det som har en kilde: NSMs 4 kategorier og 21 prinsipper med NSMs titler, og 18 av NSMs "
+        "118 tiltak. Last inn NSMs regneark med hele tiltakslisten for å vurdere alle tiltak.",
+        "The app ships only what has a source: NSM's 4 categories and 21 principles with NSM's titles, and 18 of "
+        "NSM's 118 measures. Load NSM's spreadsheet with the full measure list to assess every measure."),
+    "nsm.catalogue.upload": ("Last inn NSMs tiltaksliste (CSV eller Excel)", "Load NSM's measure list (CSV or Excel)"),
+    "nsm.catalogue.upload_help": (
+        "Kolonner: tiltaksnummer (for eksempel «Tiltak nr.» eller «id»), tittel og prinsipp. Alle rader sjekkes "
+        "først; ingenting lagres hvis en rad er feil. Vurderinger som ikke lenger passer katalogen beholdes og vises nedenfor.",
+        "Columns: measure number (for example “Measure no.” or “id”), title and principle. Every row is checked "
+        "first; nothing is saved if a row is wrong. Scores that no longer fit the catalogue are kept and shown below."),
+    "nsm.catalogue.version": ("Versjon", "Version"),
+    "nsm.catalogue.version_help": ("For eksempel «2.1 (2024)». Tomt gir «Importert» og dagens dato.",
+                                   "For example “2.1 (2024)”. Empty gives “Imported” and today's date."),
+    "nsm.catalogue.import_button": ("Last inn katalogen", "Load the catalogue"),
+    "nsm.catalogue.imported": (
+        "Katalogen «{label}» er lastet inn med {measures} tiltak. {orphans} vurderinger ligger utenfor katalogen.",
+        "The catalogue “{label}” was loaded with {measures} measures. {orphans} scores are outside the catalogue."),
+    "nsm.catalogue.history": ("Innlastede versjoner", "Loaded versions"),
+    "nsm.catalogue.none_imported": ("Ingen katalog er lastet inn ennå; appens kildebelagte utdrag brukes.",
+                                    "No catalogue has been loaded yet; the app's sourced extract is used."),
+    "nsm.catalogue.measures": ("Tiltak i katalogen", "Measures in the catalogue"),
+    "nsm.col.version": ("Versjon", "Version"),
+    "nsm.col.source": ("Kilde", "Source"),
+    "nsm.col.imported_at": ("Lastet inn", "Loaded"),
+    "nsm.col.imported_by": ("Av", "By"),
+    "nsm.col.measures": ("Tiltak", "Measures"),
+    "nsm.col.sources": ("Kilder", "Sources"),
+    "nsm.col.catalogue": ("Katalog", "Catalogue"),
+    "nsm.col.assessment": ("Vurdering", "Assessment"),
+    "nsm.col.stored_title": ("Vurdert mot", "Assessed against"),
+    "nsm.col.catalogue_title": ("I katalogen nå", "In the catalogue now"),
+    "nsm.col.reason": ("Hvorfor", "Why"),
+    "nsm.unit.measure": ("Tiltak", "Measure"),
+    "nsm.unit.principle": ("Prinsipp (som helhet)", "Principle (as a whole)"),
+    "nsm.orphans.title": ("Vurderinger utenfor katalogen", "Scores outside the catalogue"),
+    "nsm.orphans.help": (
+        "Disse vurderingene er beholdt som de var, men telles ikke i resultat, utvikling og gap, fordi nummeret "
+        "eller tittelen ikke finnes i den lastede katalogen. De flyttes aldri til et annet tiltak av seg selv.",
+        "These scores are kept as they were but not counted in results, trend and gaps, because their number or "
+        "title is not in the loaded catalogue. They are never moved to another measure by themselves."),
+    "nsm.orphans.count": ("{count} vurderinger utenfor katalogen", "{count} scores outside the catalogue"),
+    "nsm.orphans.none": ("Alle vurderinger passer den lastede katalogen.", "Every score fits the loaded catalogue."),
+    "nsm.orphan.legacy": ("Vurdert mot den gamle tiltakslisten (118 tiltak skrevet etter hukommelsen, ikke NSMs)",
+                          "Assessed against the old measure list (118 measures written from memory, not NSM's)"),
+    "nsm.orphan.principle_has_measures": ("Prinsippet vurderes nå per tiltak", "The principle is now assessed by its measures"),
+    "nsm.orphan.unknown_id": ("Nummeret finnes ikke i katalogen", "The number is not in the catalogue"),
+    "nsm.orphan.title_changed": ("Katalogen har en annen tittel på dette nummeret",
+                                 "The catalogue has another title for this number"),
+    "nsm.error.orphan_in_the_way": (
+        "{id} er allerede vurdert mot en annen tittel; den vurderingen beholdes. Opprett en ny vurdering for å "
+        "vurdere {id} slik katalogen beskriver det.",
+        "{id} was already scored against another title; that score is kept. Create a new assessment to score "
+        "{id} as the catalogue describes it."),
+    "nsm.cli.help_import": ("last inn NSMs tiltaksliste fra CSV eller Excel", "load NSM's measure list from CSV or Excel"),
+    "nsm.cli.help_version": ("versjonsnavn, for eksempel «2.1 (2024)»", "version label, for example “2.1 (2024)”"),
+    "nsm.cli.help_orphans": ("vis vurderinger utenfor den lastede katalogen", "list scores outside the loaded catalogue"),
+    "nsm.cli.help_catalogue": ("vis den lastede katalogen og tidligere versjoner",
+                               "show the loaded catalogue and earlier versions"),
+    "nsm.cli.imported": ("Lastet inn «{label}»: {measures} tiltak. {orphans} vurderinger utenfor katalogen.",
+                         "Loaded “{label}”: {measures} measures. {orphans} scores outside the catalogue."),
+    "nsm.cli.direct": ("Prinsipper uten tiltak (vurderes som helhet): {ids}",
+                       "Principles without measures (assessed as a whole): {ids}"),
+    "nsm.cli.outside": ("{count} utenfor katalogen", "{count} outside the catalogue"),
+
+    # --- sign-off: the security officer prepares and asks, the leader approves and decides -------------
+    "ros.submit_needs_draft": (
+        "«{what}» er {status}; bare et utkast kan sendes til godkjenning. Ingenting er endret.",
+        "“{what}” is {status}; only a draft can be submitted for approval. Nothing was changed.",
+    ),
+    "ros.approve_needs_review": (
+        "«{what}» er {status}; bare en versjon som er sendt til godkjenning kan godkjennes eller sendes tilbake. "
+        "Ingenting er endret.",
+        "“{what}” is {status}; only a version submitted for approval can be approved or sent back. "
+        "Nothing was changed.",
+    ),
+    "ros.acceptance.not_found": ("Fant ikke forespørselen om risikoaksept.", "The risk acceptance request was not found."),
+    "ros.acceptance.superseded": (
+        "Risiko {key} hører til en erstattet versjon; be om aksept i versjonen som gjelder. Ingenting er lagret.",
+        "Risk {key} belongs to a superseded version; ask for acceptance in the version in force. Nothing was saved.",
+    ),
+    "ros.acceptance.already_pending": (
+        "Det ligger allerede en forespørsel om aksept av {key} hos avdelingsleder. Ingenting er lagret.",
+        "A request to accept {key} is already waiting for the department leader. Nothing was saved.",
+    ),
+    "ros.acceptance.already_decided": (
+        "Forespørselen om aksept av {key} er allerede avgjort ({decision}, {approver}). Ingenting er endret.",
+        "The request to accept {key} has already been decided ({decision}, {approver}). Nothing was changed.",
+    ),
+    "ros.acceptance.decide_pending": ("Velg om risikoen aksepteres eller ikke.", "Choose whether the risk is accepted or not."),
+    "ros.acceptance.decided_in_future": ("Beslutningsdatoen kan ikke være fram i tid.",
+                                         "The decision date cannot be in the future."),
+    "ros.decision.pending": ("Venter på avdelingsleder", "Awaiting the department leader"),
+    "ros.approval.proposed_until": ("{note} (foreslått gyldig til {date})", "{note} (proposed valid until {date})"),
+    "ros.approval.acceptance": ("Aksept av {key} {title} – {what}", "Acceptance of {key} {title} – {what}"),
+    "ros.kpi.expired_acceptances": ("Utløpte risikoaksepter", "Expired risk acceptances"),
+    "ros.kpi.expired_acceptances_help": (
+        "Risikoer der aksepten har gått ut: de er tilbake til vurdering hos sikkerhetsleder.",
+        "Risks whose acceptance has run out: back in review with the security officer.",
+    ),
+    "ros.signoff.submitted": ("Sendt til godkjenning av {name} {date}.", "Submitted for approval by {name} on {date}."),
+    "ros.signoff.waiting_you": (
+        "Venter på din godkjenning: sendt av {name} {date}. Godkjenn, eller send tilbake og si hva som må endres.",
+        "Awaiting your approval: submitted by {name} on {date}. Approve it, or send it back saying what must change.",
+    ),
+    "ros.signoff.returned": ("Sendt tilbake av {name} {date}: {note}", "Sent back by {name} on {date}: {note}"),
+    "ros.signoff.leader_only": (
+        "Avdelingsleder godkjenner versjoner og avgjør risikoaksept. Send utkastet til godkjenning når det er klart.",
+        "The department leader approves versions and decides risk acceptances. Submit the draft when it is ready.",
+    ),
+    "ros.action.approve_as": (
+        "Du godkjenner som {name}. Versjonen låses, forrige godkjente versjon blir erstattet, og åpne forespørsler "
+        "om revurdering lukkes.",
+        "You approve as {name}. The version is locked, the previous approved version is superseded and open review "
+        "requests are closed.",
+    ),
+    "ros.action.submitted": ("Versjonen ligger nå hos avdelingsleder til godkjenning.",
+                             "The version is now with the department leader for approval."),
+    "ros.action.withdrawn": ("Versjonen er trukket tilbake til utkast.", "The version was withdrawn to draft."),
+    "ros.action.send_back": ("Send tilbake", "Send back"),
+    "ros.action.send_back_reason": ("Hva må endres?", "What must change?"),
+    "ros.action.send_back_confirm": ("Send tilbake til utkast", "Send back to draft"),
+    "ros.action.sent_back": ("Versjonen er sendt tilbake til utkast.", "The version was sent back to draft."),
+    "ros.acceptance.request": ("Be avdelingsleder akseptere en risiko", "Ask the department leader to accept a risk"),
+    "ros.acceptance.request_help": (
+        "Sikkerhetsleder ber om aksept; avdelingsleder avgjør med begrunnelse og utløpsdato. Når aksepten går ut, er "
+        "risikoen tilbake til vurdering.",
+        "The security officer asks; the department leader decides with a reason and an expiry date. When the "
+        "acceptance runs out, the risk is back in review.",
+    ),
+    "ros.acceptance.request_rationale": ("Hvorfor bør risikoen aksepteres?", "Why should the risk be accepted?"),
+    "ros.acceptance.proposed_expiry": ("Foreslått utløpsdato", "Proposed expiry date"),
+    "ros.acceptance.request_button": ("Send forespørsel", "Send request"),
+    "ros.acceptance.requested": ("Forespørselen ligger hos avdelingsleder.", "The request is with the department leader."),
+    "ros.acceptance.pending_title": ("Venter på avdelingsleder", "Awaiting the department leader"),
+    "ros.acceptance.decide": ("Avgjør forespørsel om aksept", "Decide a request for acceptance"),
+    "ros.acceptance.decide_choose": ("Forespørsel", "Request"),
+    "ros.acceptance.decision_reason": ("Begrunnelse for beslutningen", "Reason for the decision"),
+    "ros.acceptance.decide_button": ("Lagre beslutningen", "Save the decision"),
+    "ros.acceptance.decided": ("Beslutningen er lagret.", "The decision was saved."),
+    "ros.acceptance.requested_by": ("Bedt om av", "Requested by"),
+    "ros.acceptance.requested_at": ("Bedt om", "Requested"),
+    "ros.acceptance.request_note": ("Begrunnelse for forespørselen", "Reason given for the request"),
+    "ros.acceptance.expired_back": ("Utløpt – tilbake til vurdering", "Expired – back in review"),
+    "ros.acceptance.pending_state": ("En forespørsel om aksept venter på avdelingsleder.",
+                                     "A request for acceptance is waiting for the department leader."),
+    "ros.acceptance.valid_until": ("Akseptert til {date}", "Accepted until {date}"),
+    "ros.overview.expired_title": ("Utløpte risikoaksepter – tilbake til vurdering", "Expired risk acceptances – back in review"),
+    "ros.overview.expired_intro": (
+        "Aksepten har gått ut. Vurder risikoen på nytt: be om ny aksept, eller planlegg tiltak.",
+        "The acceptance has run out. Reassess the risk: ask for a new acceptance, or plan measures.",
+    ),
+    "ros.overview.expired_none": ("Ingen aksepter har gått ut.", "No acceptance has run out."),
+    "ros.overview.days_expired": ("Dager siden utløp", "Days since expiry"),
+    "ros.cli.help_submit": ("send en ROS- eller DPIA-versjon til avdelingsleders godkjenning",
+                            "submit a ROS or DPIA version for the department leader's approval"),
+    "ros.cli.help_approve": ("godkjenn en innsendt ROS- eller DPIA-versjon (avdelingsleder)",
+                             "approve a submitted ROS or DPIA version (department leader)"),
+    "ros.cli.help_send_back": ("send en innsendt versjon tilbake til utkast, med begrunnelse (avdelingsleder)",
+                               "send a submitted version back to draft, with a reason (department leader)"),
+    "ros.cli.help_accept_request": ("be avdelingsleder akseptere en risiko (sikkerhetsleder)",
+                                    "ask the department leader to accept a risk (security officer)"),
+    "ros.cli.help_accept_decide": ("avgjør en forespørsel om risikoaksept (avdelingsleder)",
+                                   "decide a request for risk acceptance (department leader)"),
+    "ros.cli.help_acceptances": ("vis forespørsler og beslutninger om risikoaksept",
+                                 "list requests and decisions on risk acceptance"),
+    "ros.cli.help_kind": ("ros eller dpia", "ros or dpia"),
+    "ros.cli.done_submit": ("«{what}» er sendt til godkjenning.", "“{what}” was submitted for approval."),
+    "ros.cli.done_approve": ("«{what}» er godkjent og låst.", "“{what}” is approved and locked."),
+    "ros.cli.done_send_back": ("«{what}» er sendt tilbake til utkast.", "“{what}” was sent back to draft."),
+    "ros.cli.requested": ("Forespørsel {id} om aksept av {key} ligger hos avdelingsleder.",
+                          "Request {id} to accept {key} is with the department leader."),
+    "ros.cli.decided": ("Aksept av {key}: {decision}.", "Acceptance of {key}: {decision}."),
+    "ros.cli.no_acceptances": ("Ingen forespørsler eller beslutninger om risikoaksept.",
+                               "No requests or decisions on risk acceptance."),
 }

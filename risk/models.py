@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -75,6 +76,12 @@ class RosAssessment(Versioned, Base):
     next_review: Mapped[date | None] = mapped_column(Date)
     approved_by: Mapped[str | None] = mapped_column(String(200))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # sign-off: who submitted the version for the leader's approval (never its approver), and a send-back
+    submitted_by: Mapped[str | None] = mapped_column(String(120))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    returned_by: Mapped[str | None] = mapped_column(String(120))
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    return_note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(120), default="")
 
@@ -155,7 +162,10 @@ class Measure(Versioned, Base):
 
 
 class RiskAcceptance(Base):
-    """An approver's decision on a risk, with the risk frozen as it was when decided (append-only)."""
+    """A request to accept a risk and the leader's decision on it, with the risk frozen as it was when
+    decided. The security officer requests (decision `pending`, a proposed expiry); the leader, who did not
+    request it, grants (`accepted`, with a reason and an expiry date) or refuses (`rejected`). A decided row
+    never changes again; a new request is a new row."""
 
     __tablename__ = "ros_acceptance"
 
@@ -163,12 +173,16 @@ class RiskAcceptance(Base):
     risk_id: Mapped[int] = mapped_column(ForeignKey("ros_risk.id", ondelete="RESTRICT"), index=True)
     series_id: Mapped[int] = mapped_column(Integer, index=True)
     risk_key: Mapped[str] = mapped_column(String(20))
-    decision: Mapped[str] = mapped_column(String(10))       # accepted / rejected
-    approver: Mapped[str] = mapped_column(String(200))
-    rationale: Mapped[str] = mapped_column(Text, default="")
-    decided_on: Mapped[date] = mapped_column(Date)
-    expires_on: Mapped[date | None] = mapped_column(Date)
-    snapshot: Mapped[dict] = mapped_column(JSON)
+    decision: Mapped[str] = mapped_column(String(10), index=True)   # pending / accepted / rejected
+    approver: Mapped[str] = mapped_column(String(200), default="")  # the decider's name ("" while pending)
+    rationale: Mapped[str] = mapped_column(Text, default="")        # the decider's reason
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decided_by: Mapped[str | None] = mapped_column(String(120))     # the decider's username
+    expires_on: Mapped[date | None] = mapped_column(Date)           # proposed while pending, granted when accepted
+    snapshot: Mapped[dict] = mapped_column(JSON)                    # the risk when requested, then when decided
+    requested_by: Mapped[str] = mapped_column(String(120), default="")
+    requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    request_note: Mapped[str] = mapped_column(Text, default="")
     recorded_by: Mapped[str] = mapped_column(String(120))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -226,6 +240,11 @@ class Dpia(Versioned, Base):
     prior_consultation: Mapped[bool] = mapped_column(Boolean, default=False)
     approved_by: Mapped[str | None] = mapped_column(String(200))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_by: Mapped[str | None] = mapped_column(String(120))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    returned_by: Mapped[str | None] = mapped_column(String(120))
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    return_note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(120), default="")
 
@@ -254,8 +273,41 @@ class DpiaRisk(Versioned, Base):
 
 
 # --- NSM maturity -------------------------------------------------------------------------------------
-# The principles themselves (4 categories, 21 principles, 118 measures) are shipped reference data in
-# risk/reference/nsm_principles.csv; a score row names its measure by id ("2.6.3").
+# The 4 categories and 21 principles, and only the measures with a source, are shipped reference data in
+# risk/reference/nsm_grunnprinsipper.csv. NSM's full measure list is imported from NSM's spreadsheet into
+# a catalogue version (the latest one is the loaded catalogue). A score row names what it scores by id: a
+# measure ("2.3.1") where the catalogue has that principle's measures, else the principle itself ("2.4").
+
+
+class NsmCatalogue(Base):
+    """One imported version of NSM's measure list (never changed after the import)."""
+
+    __tablename__ = "nsm_catalogue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_label: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(String(300))          # the file imported, with its SHA-256
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported_by: Mapped[str] = mapped_column(String(120))
+    measure_count: Mapped[int] = mapped_column(Integer)
+
+    measures: Mapped[list[NsmCatalogueMeasure]] = relationship(
+        back_populates="catalogue", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="NsmCatalogueMeasure.position")
+
+
+class NsmCatalogueMeasure(Base):
+    __tablename__ = "nsm_catalogue_measure"
+    __table_args__ = (UniqueConstraint("catalogue_id", "measure_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    catalogue_id: Mapped[int] = mapped_column(ForeignKey("nsm_catalogue.id", ondelete="CASCADE"), index=True)
+    measure_id: Mapped[str] = mapped_column(String(12))
+    principle_id: Mapped[str] = mapped_column(String(12))
+    title: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer)
+
+    catalogue: Mapped[NsmCatalogue] = relationship(back_populates="measures")
 
 
 class NsmAssessment(Versioned, Base):
@@ -270,6 +322,10 @@ class NsmAssessment(Versioned, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the catalogue the assessment was made against (None: the shipped reference data), and its label;
+    # no foreign key (catalogue versions are never deleted, and SQLite adds the column without a rebuild)
+    catalogue_id: Mapped[int | None] = mapped_column(Integer)
+    catalogue_label: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
     scores: Mapped[list[NsmScore]] = relationship(back_populates="assessment", cascade="all, delete-orphan",
                                                   passive_deletes=True)
@@ -292,5 +348,9 @@ class NsmScore(Versioned, Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     # the department-wide ROS risk this gap became (no foreign key)
     ros_risk_id: Mapped[int | None] = mapped_column(Integer)
+    # the measure's (or principle's) title in the catalogue when it was scored: a score counts only while
+    # the loaded catalogue has the same id with the same title; otherwise it is kept, marked and reported
+    title: Mapped[str] = mapped_column(Text, default="", server_default="")
+    outside_catalogue: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     assessment: Mapped[NsmAssessment] = relationship(back_populates="scores")

@@ -19,13 +19,13 @@ from sqlalchemy.orm import Session
 
 from data import crud
 from data.access import Actor
-from data.appspec import Fact, Kpi
+from data.appspec import Approval, Fact, Kpi
 from data.db import utcnow
 from data.errors import BackofficeError, PermissionDenied, RowError, ValidationFailed, validate
 from data.formatting import day, number
 from data.i18n import t
-from data.locking import lock_named, refusing_duplicates, unique_key
-from data.registers.models import Component, Service
+from data.locking import lock, lock_named, refusing_duplicates, unique_key
+from data.registers.models import Component, Service, User
 from data.registers.registry import get_service
 from data.textsearch import contains_folded
 from risk import matrix as matrices
@@ -34,11 +34,13 @@ from risk.models import Measure, ReviewTrigger, Risk, RiskAcceptance, RosAssessm
 from risk.schemas import (
     FROZEN,
     OPEN_MEASURE,
-    AcceptanceIn,
+    AcceptanceDecisionIn,
+    AcceptanceRequestIn,
     AssessmentIn,
     Decision,
     RiskIn,
     Scope,
+    SendBackIn,
     StageIn,
     Status,
     TriggerIn,
@@ -53,6 +55,15 @@ RISK_TEXT_FIELDS = ("title", "threat", "vulnerability", "consequence", "owner", 
 
 def get_assessment(session: Session, assessment_id: int) -> RosAssessment:
     return crud.get_or_raise(session, RosAssessment, assessment_id, "ros.not_found")
+
+
+def person_names(session: Session, usernames) -> dict[str, str]:
+    """Username -> the person's name (the username itself for someone not in the user register)."""
+    wanted = {u for u in usernames if u}
+    if not wanted:
+        return {}
+    found = dict(session.execute(select(User.username, User.full_name).where(User.username.in_(wanted))).all())
+    return {u: found.get(u) or u for u in wanted}
 
 
 def label(assessment: RosAssessment) -> str:
@@ -145,18 +156,83 @@ def update_assessment(session: Session, actor: Actor, assessment_id: int, payloa
 
 def set_status(session: Session, actor: Actor, assessment_id: int, status: str,
                expected_version: int | None = None, approver: str | None = None) -> RosAssessment:
-    """draft <-> in review -> approved. Approving freezes the revision and supersedes the previous one."""
+    """A version's way to the leader's signature: draft -> in review (`submit`, the security officer),
+    in review -> draft (`withdraw`; the leader sends back with `send_back`), in review -> approved (`approve`,
+    the leader, never the one who submitted it). Approving freezes the revision and supersedes the previous one."""
+    if status == Status.IN_REVIEW.value:
+        return submit(session, actor, assessment_id, expected_version)
+    if status == Status.APPROVED.value:
+        return approve(session, actor, assessment_id, expected_version, approver=approver)
+    if status == Status.DRAFT.value:
+        return withdraw(session, actor, assessment_id, expected_version)
+    actor.require("risk.write")
+    raise BackofficeError(t("ros.bad_status", status=status))
+
+
+def submit(session: Session, actor: Actor, assessment_id: int, expected_version: int | None = None) -> RosAssessment:
+    """The security officer submits a draft for the leader's approval (it waits in the leader's queue)."""
     actor.require("risk.write")
     assessment = _assessment_for_edit(session, assessment_id, expected_version)
     require_editable(assessment)
-    if status not in (Status.DRAFT.value, Status.IN_REVIEW.value, Status.APPROVED.value):
-        raise BackofficeError(t("ros.bad_status", status=status))
-    if status == Status.APPROVED.value:
-        if not assessment.risks:
-            raise BackofficeError(t("ros.approve_needs_risks"))
-        _approve(session, actor, assessment, approver or actor.label)
-    else:
-        assessment.status = status
+    if assessment.status != Status.DRAFT.value:
+        raise BackofficeError(t("ros.submit_needs_draft", what=label(assessment),
+                                status=t(f"ros.status.{assessment.status}")))
+    if not assessment.risks:
+        raise BackofficeError(t("ros.approve_needs_risks"))
+    assessment.status = Status.IN_REVIEW.value
+    assessment.submitted_by, assessment.submitted_at = actor.username, utcnow()
+    assessment.returned_by = assessment.returned_at = None
+    assessment.return_note = ""
+    session.flush()
+    return assessment
+
+
+def withdraw(session: Session, actor: Actor, assessment_id: int, expected_version: int | None = None) -> RosAssessment:
+    """The security officer takes a submitted version back to draft (to change it before the leader signs)."""
+    actor.require("risk.write")
+    assessment = _assessment_for_edit(session, assessment_id, expected_version)
+    require_editable(assessment)
+    assessment.status = Status.DRAFT.value
+    assessment.submitted_by = assessment.submitted_at = None
+    session.flush()
+    return assessment
+
+
+def _require_in_review(assessment: RosAssessment) -> None:
+    if assessment.status != Status.IN_REVIEW.value:
+        raise BackofficeError(t("ros.approve_needs_review", what=label(assessment),
+                                status=t(f"ros.status.{assessment.status}")))
+
+
+def approve(session: Session, actor: Actor, assessment_id: int, expected_version: int | None = None,
+            approver: str | None = None) -> RosAssessment:
+    """The leader approves a submitted version: it is frozen, and supersedes the approved one before it.
+
+    The approver is the leader's own name; `approver` is honoured only for the local operator (the demo
+    loader recording a past decision)."""
+    actor.require("risk.approve")
+    assessment = _assessment_for_edit(session, assessment_id, expected_version)
+    require_editable(assessment)
+    actor.require_approval("risk.approve", assessment.submitted_by)
+    _require_in_review(assessment)
+    if not assessment.risks:
+        raise BackofficeError(t("ros.approve_needs_risks"))
+    _approve(session, actor, assessment, (approver if actor.owns_every_service and approver else None) or actor.label)
+    session.flush()
+    return assessment
+
+
+def send_back(session: Session, actor: Actor, assessment_id: int, reason: str,
+              expected_version: int | None = None) -> RosAssessment:
+    """The leader sends a submitted version back to draft, saying why (shown to the security officer)."""
+    actor.require("risk.approve")
+    data = validate(SendBackIn, {"reason": reason})
+    assessment = _assessment_for_edit(session, assessment_id, expected_version)
+    require_editable(assessment)
+    _require_in_review(assessment)
+    assessment.status = Status.DRAFT.value
+    assessment.submitted_by = assessment.submitted_at = None
+    assessment.returned_by, assessment.returned_at, assessment.return_note = actor.username, utcnow(), data.reason
     session.flush()
     return assessment
 
@@ -415,43 +491,93 @@ def snapshot(risk: Risk) -> dict:
     return data
 
 
-def accept_risk(session: Session, actor: Actor, risk_id: int, payload) -> RiskAcceptance:
-    """Record an approver's decision on a risk, with a snapshot of the risk as it is right now."""
+def get_acceptance(session: Session, acceptance_id: int) -> RiskAcceptance:
+    return crud.get_or_raise(session, RiskAcceptance, acceptance_id, "ros.acceptance.not_found")
+
+
+def _pending_request(session: Session, series_id: int, risk_key: str) -> RiskAcceptance | None:
+    return session.scalar(select(RiskAcceptance).where(RiskAcceptance.series_id == series_id,
+                                                       RiskAcceptance.risk_key == risk_key,
+                                                       RiskAcceptance.decision == Decision.PENDING.value)
+                          .order_by(RiskAcceptance.id).limit(1))
+
+
+def request_acceptance(session: Session, actor: Actor, risk_id: int, payload) -> RiskAcceptance:
+    """The security officer asks the leader to accept a risk (why, and a proposed expiry); the request
+    waits in the leader's queue with a snapshot of the risk as it is now."""
     actor.require("risk.write")
-    data = validate(AcceptanceIn, payload)
+    data = validate(AcceptanceRequestIn, payload)
     risk = get_risk(session, risk_id)
-    acceptance = RiskAcceptance(
-        risk_id=risk.id, series_id=risk.assessment.series_id, risk_key=risk.key, decision=data.decision.value,
-        approver=data.approver, rationale=data.rationale, decided_on=data.decided_on, expires_on=data.expires_on,
-        snapshot=snapshot(risk), recorded_by=actor.username,
+    if risk.assessment.status == Status.SUPERSEDED.value:
+        raise BackofficeError(t("ros.acceptance.superseded", key=risk.key))
+    lock_named(session, f"risk.ros.acceptance.{risk.assessment.series_id}.{risk.key}")
+    if _pending_request(session, risk.assessment.series_id, risk.key) is not None:
+        raise BackofficeError(t("ros.acceptance.already_pending", key=risk.key))
+    request = RiskAcceptance(
+        risk_id=risk.id, series_id=risk.assessment.series_id, risk_key=risk.key, decision=Decision.PENDING.value,
+        approver="", rationale="", decided_on=None, expires_on=data.expires_on, snapshot=snapshot(risk),
+        requested_by=actor.username, requested_at=utcnow(), request_note=data.rationale, recorded_by=actor.username,
     )
-    session.add(acceptance)
+    session.add(request)
     session.flush()
-    return acceptance
+    return request
+
+
+def decide_acceptance(session: Session, actor: Actor, acceptance_id: int, payload,
+                      approver: str | None = None) -> RiskAcceptance:
+    """The leader grants (with a reason and an expiry date) or refuses (with a reason) a request; whoever
+    requested it cannot decide it. The risk is frozen in the decision as it is at this moment.
+    `approver` is honoured only for the local operator (the demo loader recording a past decision)."""
+    actor.require("risk.approve")
+    data = validate(AcceptanceDecisionIn, payload)
+    lock(session, select(RiskAcceptance).where(RiskAcceptance.id == acceptance_id))
+    request = get_acceptance(session, acceptance_id)
+    actor.require_approval("risk.approve", request.requested_by)
+    if request.decision != Decision.PENDING.value:
+        raise BackofficeError(t("ros.acceptance.already_decided", key=request.risk_key,
+                                decision=t(f"ros.decision.{request.decision}"), approver=request.approver))
+    risk = get_risk(session, request.risk_id)
+    request.decision, request.rationale = data.decision.value, data.rationale
+    request.decided_on, request.expires_on = data.decided_on, data.expires_on
+    request.decided_by = actor.username
+    request.approver = (approver if actor.owns_every_service and approver else None) or actor.label
+    request.snapshot = snapshot(risk)
+    request.recorded_by = actor.username
+    session.flush()
+    return request
 
 
 def acceptance_rows(session: Session, series_id: int | None = None, risk_key: str | None = None,
-                    service_code: str | None = None) -> list[dict]:
-    query = (select(RiskAcceptance, RosAssessment.service_code, RosAssessment.title)
+                    service_code: str | None = None, decisions: tuple = ()) -> list[dict]:
+    """Requests and decisions, newest first; `expired`: an acceptance past its expiry (the risk is back
+    in review)."""
+    query = (select(RiskAcceptance, RosAssessment.service_code, RosAssessment.title, User.full_name)
              .join(Risk, Risk.id == RiskAcceptance.risk_id)
              .join(RosAssessment, RosAssessment.id == Risk.assessment_id)
-             .order_by(RiskAcceptance.decided_on.desc(), RiskAcceptance.id.desc()))
+             .outerjoin(User, User.username == RiskAcceptance.requested_by)
+             .order_by(RiskAcceptance.id.desc()))
     if series_id is not None:
         query = query.where(RiskAcceptance.series_id == series_id)
     if risk_key:
         query = query.where(RiskAcceptance.risk_key == risk_key)
     if service_code:
         query = query.where(RosAssessment.service_code == service_code)
+    if decisions:
+        query = query.where(RiskAcceptance.decision.in_(decisions))
     today = date.today()
     rows = []
-    for acc, service, title in session.execute(query):
+    for acc, service, title, requester in session.execute(query):
         snap = acc.snapshot or {}
         rows.append({
-            "id": acc.id, "risk_key": acc.risk_key, "risk_title": snap.get("title", ""), "service_code": service,
+            "id": acc.id, "risk_id": acc.risk_id, "series_id": acc.series_id, "risk_key": acc.risk_key,
+            "risk_title": snap.get("title", ""), "service_code": service,
             "assessment": f"{title} v{(snap.get('assessment') or {}).get('revision', '')}",
             "decision": acc.decision, "approver": acc.approver, "rationale": acc.rationale,
             "decided_on": acc.decided_on, "expires_on": acc.expires_on,
-            "expired": acc.expires_on is not None and acc.expires_on < today,
+            "expired": (acc.decision == Decision.ACCEPTED.value and acc.expires_on is not None
+                        and acc.expires_on < today),
+            "requested_by": acc.requested_by, "requested_by_name": requester or acc.requested_by,
+            "requested_at": acc.requested_at, "request_note": acc.request_note,
             "level_then": snap.get("current_level"), "score_then": snap.get("current_score"),
             "residual_then": snap.get("residual_level"), "recorded_by": acc.recorded_by, "snapshot": snap,
         })
@@ -459,17 +585,50 @@ def acceptance_rows(session: Session, series_id: int | None = None, risk_key: st
 
 
 def acceptance_state(session: Session, risk: Risk) -> dict | None:
-    """The latest decision on this risk (by key, across revisions): valid, expired, or changed since."""
-    acc = session.scalar(select(RiskAcceptance).where(RiskAcceptance.series_id == risk.assessment.series_id,
-                                                      RiskAcceptance.risk_key == risk.key)
+    """The latest decision on this risk (by key, across revisions): valid, expired (the risk is back in
+    review), or changed since; and whether a request is waiting for the leader."""
+    series_id = risk.assessment.series_id
+    pending = _pending_request(session, series_id, risk.key)
+    acc = session.scalar(select(RiskAcceptance).where(RiskAcceptance.series_id == series_id,
+                                                      RiskAcceptance.risk_key == risk.key,
+                                                      RiskAcceptance.decision != Decision.PENDING.value)
                          .order_by(RiskAcceptance.decided_on.desc(), RiskAcceptance.id.desc()).limit(1))
     if acc is None:
-        return None
+        return None if pending is None else {"decision": None, "pending_id": pending.id}
     snap = acc.snapshot or {}
     changed = (snap.get("current_score"), snap.get("residual_score")) != (risk.current_score, risk.residual_score)
-    expired = acc.expires_on is not None and acc.expires_on < date.today()
+    expired = (acc.decision == Decision.ACCEPTED.value and acc.expires_on is not None
+               and acc.expires_on < date.today())
     return {"decision": acc.decision, "approver": acc.approver, "decided_on": acc.decided_on,
-            "expires_on": acc.expires_on, "expired": expired, "changed_since": changed, "id": acc.id}
+            "expires_on": acc.expires_on, "expired": expired, "changed_since": changed, "id": acc.id,
+            "pending_id": pending.id if pending is not None else None}
+
+
+def expired_acceptances(session: Session, service_code: str | None = None) -> list[dict]:
+    """Risks of assessments in force whose acceptance has run out: back in review, on the security
+    officer's list. Computed from the expiry date when read (no job runs at midnight)."""
+    today = date.today()
+    latest = _latest_acceptances(session)
+    query = (select(Risk.id, Risk.key, Risk.title, Risk.owner, Risk.current_level, RosAssessment.id.label("assessment_id"),
+                    RosAssessment.series_id, RosAssessment.title.label("a_title"), RosAssessment.revision,
+                    RosAssessment.service_code)
+             .join(RosAssessment, RosAssessment.id == Risk.assessment_id)
+             .where(RosAssessment.is_current.is_(True)).order_by(RosAssessment.service_code, Risk.key))
+    if service_code:
+        query = query.where(RosAssessment.service_code == service_code)
+    rows = []
+    for r in session.execute(query).mappings():
+        acc = latest.get((r["series_id"], r["key"]))
+        if not acc or acc["decision"] != Decision.ACCEPTED.value or acc["expires_on"] is None \
+                or acc["expires_on"] >= today:
+            continue
+        rows.append({"risk_id": r["id"], "key": r["key"], "title": r["title"], "owner": r["owner"],
+                     "current_level": r["current_level"], "service_code": r["service_code"] or "",
+                     "assessment_id": r["assessment_id"],
+                     "assessment": t("ros.label", title=r["a_title"], revision=r["revision"]),
+                     "expired_on": acc["expires_on"], "approver": acc["approver"],
+                     "days_expired": (today - acc["expires_on"]).days})
+    return rows
 
 
 # --- comparison -----------------------------------------------------------------------------------------
@@ -685,10 +844,15 @@ def risk_rows(session: Session, service_code: str | None = None, levels: tuple =
         for risk_id, key, status in session.execute(link_query):
             linked.setdefault(risk_id, []).append((key, status))
     accepted = _latest_acceptances(session)
+    pending = {(series_id, key) for series_id, key in session.execute(
+        select(RiskAcceptance.series_id, RiskAcceptance.risk_key)
+        .where(RiskAcceptance.decision == Decision.PENDING.value))}
     today = date.today()
     rows = []
     for r in records:
         acc = accepted.get((r["series_id"], r["key"]))
+        expired = bool(acc and acc["decision"] == Decision.ACCEPTED.value and acc["expires_on"] is not None
+                       and acc["expires_on"] < today)
         measures_of = linked.get(r["id"], [])
         row = {c.key: r[c.key] for c in RISK_COLUMNS}
         row.update({
@@ -700,6 +864,9 @@ def risk_rows(session: Session, service_code: str | None = None, levels: tuple =
             "open_measures": sum(1 for _, status in measures_of if status in OPEN_MEASURE),
             "accepted_until": acc["expires_on"] if acc and acc["decision"] == Decision.ACCEPTED.value else None,
             "acceptance": acc["decision"] if acc else None,
+            # an acceptance past its expiry puts the risk back in review; a request may wait for the leader
+            "acceptance_expired": expired,
+            "acceptance_pending": (r["series_id"], r["key"]) in pending,
         })
         rows.append(row)
     return rows
@@ -720,7 +887,8 @@ def _latest_acceptances(session: Session) -> dict:
     """(series, risk key) -> the latest decision, as plain values (no snapshot decoding)."""
     latest = {}
     query = (select(RiskAcceptance.id, RiskAcceptance.series_id, RiskAcceptance.risk_key, RiskAcceptance.decision,
-                    RiskAcceptance.expires_on)
+                    RiskAcceptance.expires_on, RiskAcceptance.approver)
+             .where(RiskAcceptance.decision != Decision.PENDING.value)
              .order_by(RiskAcceptance.decided_on, RiskAcceptance.id))
     for row in session.execute(query).mappings():
         latest[(row["series_id"], row["risk_key"])] = dict(row)
@@ -829,7 +997,8 @@ def kpi_counts(session: Session) -> dict[str, int]:
                                         .where(RosAssessment.is_current.is_(True),
                                                RosAssessment.next_review < today)) or 0
     return {"above": int(above), "overdue_measures": int(overdue),
-            "reviews_due": int(triggers + risk_reviews + assessment_reviews), "triggers": int(triggers)}
+            "reviews_due": int(triggers + risk_reviews + assessment_reviews), "triggers": int(triggers),
+            "expired_acceptances": len(expired_acceptances(session))}
 
 
 def service_summary(session: Session, service_code: str) -> dict:
@@ -867,8 +1036,39 @@ def services_with_ros(session: Session) -> list[tuple[str, str]]:
 
 __all__ = [
     "add_risk", "current_assessment_for_service", "mark_review_due", "create_assessment", "start_revision",
-    "set_status", "compare", "accept_risk", "due_reviews", "risk_rows", "assessment_rows", "heatmap",
+    "set_status", "submit", "approve", "send_back", "compare", "request_acceptance", "decide_acceptance",
+    "expired_acceptances", "due_reviews", "risk_rows", "assessment_rows", "heatmap", "approvals",
 ]
+
+
+# --- what waits for the leader (the approvals queue) ------------------------------------------------------
+
+ASSESSMENTS_PAGE = "risk/pages/assessments.py"
+
+
+def approvals(session: Session, _actor: Actor) -> list[Approval]:
+    """ROS versions submitted for approval and risk acceptances requested, each with who asked and when."""
+    items = []
+    for assessment, service_name in session.execute(
+            select(RosAssessment, Service.name).outerjoin(Service, Service.code == RosAssessment.service_code)
+            .where(RosAssessment.status == Status.IN_REVIEW.value).order_by(RosAssessment.submitted_at)):
+        items.append(Approval(
+            "ros", label(assessment), assessment.submitted_by or assessment.created_by,
+            assessment.submitted_at or assessment.created_at, ASSESSMENTS_PAGE, (("ros", str(assessment.id)),),
+            service_name or t(f"ros.scope.{assessment.scope}")))
+    for request, assessment in session.execute(
+            select(RiskAcceptance, RosAssessment).join(Risk, Risk.id == RiskAcceptance.risk_id)
+            .join(RosAssessment, RosAssessment.id == Risk.assessment_id)
+            .where(RiskAcceptance.decision == Decision.PENDING.value).order_by(RiskAcceptance.requested_at)):
+        title = (request.snapshot or {}).get("title", "")
+        detail = request.request_note
+        if request.expires_on:
+            detail = t("ros.approval.proposed_until", note=request.request_note, date=day(request.expires_on))
+        items.append(Approval(
+            "risk_acceptance", t("ros.approval.acceptance", key=request.risk_key, title=title, what=label(assessment)),
+            request.requested_by, request.requested_at or request.recorded_at, ASSESSMENTS_PAGE,
+            (("ros", str(assessment.id)), ("acceptance", str(request.id))), detail))
+    return items
 
 
 # --- overview KPIs and service sheet facts ----------------------------------------------------------------
@@ -880,6 +1080,8 @@ def kpis(session: Session, _actor: Actor) -> list:
         Kpi(t("ros.kpi.above"), number(counts["above"]), t("ros.kpi.above_help")),
         Kpi(t("ros.kpi.overdue"), number(counts["overdue_measures"]), t("ros.kpi.overdue_help")),
         Kpi(t("ros.kpi.reviews"), number(counts["reviews_due"]), t("ros.kpi.reviews_help")),
+        Kpi(t("ros.kpi.expired_acceptances"), number(counts["expired_acceptances"]),
+            t("ros.kpi.expired_acceptances_help")),
     ]
 
 

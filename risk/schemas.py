@@ -52,6 +52,7 @@ OPEN_MEASURE = (MeasureStatus.PLANNED.value, MeasureStatus.IN_PROGRESS.value)
 
 
 class Decision(StrEnum):
+    PENDING = "pending"      # requested by the security officer, awaiting the leader
     ACCEPTED = "accepted"
     REJECTED = "rejected"
 
@@ -219,9 +220,25 @@ class MeasureProgressIn(_In):
     blank_to_none = field_validator("due_date", "completed_on", "owner", mode="before")(_blank_none)
 
 
-class AcceptanceIn(_In):
-    decision: Decision = Decision.ACCEPTED
-    approver: str = Field(min_length=1, max_length=200)
+class AcceptanceRequestIn(_In):
+    """The security officer asks the leader to accept a risk: why, and until when (a proposal)."""
+
+    rationale: str = Field(min_length=1)
+    expires_on: date | None = None
+
+    blank_to_none = field_validator("expires_on", mode="before")(_blank_none)
+
+    @model_validator(mode="after")
+    def _expiry(self):
+        if self.expires_on is not None and self.expires_on <= date.today():
+            raise ValueError(t("ros.acceptance.expiry_before"))
+        return self
+
+
+class AcceptanceDecisionIn(_In):
+    """The leader's decision on a request: granted with a reason and an expiry date, or refused with a reason."""
+
+    decision: Decision
     rationale: str = Field(min_length=1)
     decided_on: date = Field(default_factory=date.today)
     expires_on: date | None = None
@@ -230,11 +247,23 @@ class AcceptanceIn(_In):
 
     @model_validator(mode="after")
     def _expiry(self):
+        if self.decision == Decision.PENDING:
+            raise ValueError(t("ros.acceptance.decide_pending"))
+        if self.decided_on > date.today():
+            raise ValueError(t("ros.acceptance.decided_in_future"))
         if self.decision == Decision.ACCEPTED and self.expires_on is None:
             raise ValueError(t("ros.acceptance.needs_expiry"))
+        if self.decision == Decision.REJECTED:
+            self.expires_on = None
         if self.expires_on is not None and self.expires_on <= self.decided_on:
             raise ValueError(t("ros.acceptance.expiry_before"))
         return self
+
+
+class SendBackIn(_In):
+    """Why the leader sends a version back to its preparer."""
+
+    reason: str = Field(min_length=3, max_length=2000)
 
 
 class TriggerIn(_In):

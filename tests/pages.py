@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 from data.access import Actor
@@ -21,3 +23,12 @@ def render(path: str, actor: Actor | None, language: str = "nb", timeout: float 
 
 def errors_of(app: AppTest) -> list[str]:
     return [e.value for e in app.exception] + [e.value for e in app.error]
+
+
+def shown(element) -> pd.DataFrame:
+    """What a st.dataframe element shows: the display texts (data/pages/common.norwegian_table) where the
+    table was drawn with them, else its values."""
+    display = element.proto.arrow_data.styler.display_values
+    if display:
+        return pa.ipc.open_stream(display).read_pandas()
+    return element.value

@@ -621,6 +621,20 @@ def _threatdragon(session, content: bytes, _work: Path):
     return import_model(session, SECURITY, "svarut", content)
 
 
+NSM_SAMPLE = (
+    b"measure_id;title;principle\n"
+    b"1.1.1;Testtiltak A (ikke NSMs tekst);1.1\n"
+    b"2.3.1;Testtiltak B (ikke NSMs tekst);2.3\n"
+    b"4.1.1;Testtiltak C (ikke NSMs tekst);4.1\n"
+)
+
+
+def _nsm(session, content: bytes, _work: Path):
+    from risk.nsm import import_catalogue
+
+    return import_catalogue(session, SECURITY, content, file_name="nsm.csv", version_label="fuzz")
+
+
 def _meters_setup() -> None:
     from data.metering import usage as metering
 
@@ -681,6 +695,8 @@ IMPORTERS = [
     Importer("freshdesk", "csv", lambda _work: FRESHDESK_SAMPLE, _freshdesk, ("data.support.models:SupportTicket",)),
     Importer("threatdragon", "json", _threatdragon_sample, _threatdragon,
              ("risk.threats.models:ThreatModel", "risk.threats.models:ThreatElement", "risk.threats.models:Threat")),
+    Importer("nsm", "csv", lambda _work: NSM_SAMPLE, _nsm,
+             ("risk.models:NsmCatalogue", "risk.models:NsmCatalogueMeasure")),
     Importer("metering-jsonl", "jsonl", _jsonl_sample, _ingest_file("events.jsonl"),
              ("data.metering.models:UsageEvent", "data.metering.models:UsageMonthly", "data.metering.models:UsageBatch"),
              _meters_setup),

@@ -18,24 +18,36 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import TextClause, select, text
 from sqlalchemy.orm import Session
 
+from admin import planning
 from admin.changeboard import agenda, changes
-from agreements import agreements, appendices, change_requests, councils, imports, roadmap
+from agreements import (
+    agreements,
+    appendices,
+    change_requests,
+    councils,
+    imports,
+    meetings,
+    processing,
+    roadmap,
+)
 from data.access import Actor, system_actor
 from data.audit import AuditEntry
 from data.db import Base
 from data.errors import BackofficeError, PermissionDenied, ValidationFailed
 from data.excel import Column, add_sheet, new_workbook, workbook_bytes
 from data.metering import usage
-from data.registers import registry, users
+from data.registers import brreg, population, registry, users
+from data.registers import changes as merger_changes
 from data.registers.models import Organisation
 from data.support import tickets
 from data.support.freshdesk import import_tickets
@@ -49,6 +61,9 @@ from pricing.invoicing import runs as invoicing
 from pricing.models import PriceList
 from risk import dpia, measures, nsm, ros
 from risk import matrix as matrices
+from risk.privacy import breaches, documents, notices
+from risk.suppliers import assurance as supplier_assurance
+from risk.suppliers import register as supplier_register
 from risk.threats import modelling, threatdragon
 from tests.conftest import make_actor
 from tests.pricing.invoicing import helpers as invoicing_helpers
@@ -67,6 +82,7 @@ ACTORS: dict[str, Actor] = {
 ROLES = tuple(ACTORS)
 EVERYONE = frozenset(ROLES)
 SETUP = system_actor("oppsett")
+PREPARER = make_actor("finance", username="frida-forbereder")   # prepares what a leader approves
 
 # DESIGN.md's role table, row by row (product_owner: of the service the change touches).
 ADMIN = {"admin"}                       # users, roles, registers (organisations, services, components)
@@ -108,18 +124,6 @@ def door(name: str, allowed, setup: Callable[[Session], dict] | None = None,
 # Where the code still disagrees with DESIGN.md, what it does instead: {(door, role): outcome}. Each entry is
 # a known gap reported to the lead; the test fails when the gap is closed so that the entry is removed.
 KNOWN_GAPS: dict[tuple[str, str], str] = {
-    # Invoice runs are computed and approved in one step by finance or the leader; DESIGN's two signatures (finance
-    # prepares, a leader who did not prepare it approves) need a prepared run: issue 18, "Four eyes on money".
-    ("invoices.approve_run", "finance"): "allowed",
-    ("invoices.credit_and_rebill", "finance"): "allowed",
-    # The security officer approves ROS and DPIA versions and records risk acceptances with a free-text
-    # approver; DESIGN has the leader sign them: issue 19, "Sign-off" (with the pages and the approvals queue).
-    ("ros.approve", "security"): "allowed",
-    ("ros.approve", "leader"): "refused",
-    ("dpia.approve", "security"): "allowed",
-    ("dpia.approve", "leader"): "refused",
-    ("acceptances.accept_risk", "security"): "allowed",
-    ("acceptances.accept_risk", "leader"): "refused",
 }
 
 
@@ -186,7 +190,8 @@ def test_the_matrix_covers_every_room():
     assert rooms >= {"users", "registers", "contacts", "agreements", "appendices", "councils", "change_requests",
                      "roadmap", "costbase", "prices", "pricelists", "invoices", "digifin", "fund", "projects",
                      "gates", "staffing", "scenarios", "changeboard", "digiorden", "ros", "dpia", "acceptances",
-                     "threats", "nsm", "tickets", "incidents", "meters"}
+                     "threats", "nsm", "tickets", "incidents", "meters", "meetings", "planning", "processing",
+                     "breaches", "risk_notices", "documents", "suppliers"}
 
 
 # --- helpers for the setups ----------------------------------------------------------------------------------
@@ -280,6 +285,53 @@ def _(session, actor, context):
     registry.import_ssb_municipalities(session, actor, content)
 
 
+@door("registers.import_population", ADMIN)
+def _(session, actor, context):
+    population.import_ssb_population(session, actor, '"region";"Personer 2025"\n"0301 Oslo";"717710"\n')
+
+
+@door("registers.import_enhetsregisteret", ADMIN)
+def _(session, actor, context):
+    entity = {"organisasjonsnummer": "958935420", "navn": "OSLO KOMMUNE", "organisasjonsform": {"kode": "KOMM"},
+              "postadresse": {"adresse": ["Postboks 6"], "postnummer": "0030", "poststed": "OSLO",
+                              "kommunenummer": "0301"}}
+    brreg.import_enhetsregisteret(session, actor, io.BytesIO(json.dumps([entity]).encode()), apply=True)
+
+
+_KLASS_CHANGE = b"oldCode;oldName;newCode;newName;changeOccurred\n1507;\xc3\x85lesund;1508;\xc3\x85lesund;2024-01-01\n"
+
+
+def _old_alesund(session: Session) -> Organisation:
+    old = Organisation(name="Ålesund", kind="municipality", municipality_number="1507", county_number="15",
+                       valid_from=date(2020, 1, 1))
+    session.add(old)
+    session.flush()
+    return old
+
+
+@door("registers.import_klass_changes", ADMIN, lambda s: {"id": _old_alesund(s).id})
+def _(session, actor, context):
+    merger_changes.import_changes(session, actor, _KLASS_CHANGE)
+
+
+def _merger_pending(session: Session) -> dict:
+    """Ålesund 2020–2023 with a SvarUt appendix, linked to the Ålesund of 2024 (which has none): applying the
+    plan carries SvarUt over, so it needs SvarUt's product owner."""
+    old = _old_alesund(session)
+    agreements.save_main_agreement(session, SETUP, {
+        "organisation_id": old.id, "status": "signed", "signed_date": date(2020, 1, 1), "signatory": "Kari Nordmann"})
+    appendices.save_appendix(session, SETUP, {
+        "organisation_id": old.id, "service_code": "svarut", "appendix_version": "1.0", "status": "signed",
+        "signed_date": date(2020, 1, 1), "start_date": date(2020, 1, 1), "price_model": "per_inhabitant"})
+    merger_changes.import_changes(session, SETUP, _KLASS_CHANGE)
+    return {"id": old.id}
+
+
+@door("appendices.apply_merger_plan", PRODUCT_OWNER, _merger_pending)
+def _(session, actor, context):
+    merger_changes.apply_plan(session, actor)
+
+
 # --- agreements and appendices (product owner of the service; main agreements: any product owner) --------------
 
 
@@ -368,6 +420,34 @@ def _(session, actor, context):
         ("0301", "Oslo", "Signert", "01.01.2015", "SvarUt", "Signert", "01.01.2020", "01.01.2020")))
 
 
+# --- data processing agreements and the municipalities' own ROS/DPIA (product owner of the service) ----------
+
+
+def _dpa_version(session):
+    """Oslo with a SvarUt appendix in force, and version 1.0 of SvarUt's data processing agreement."""
+    context = _oslo_svarut(session)
+    processing.add_version(session, SETUP, {"service_code": "svarut", "label": "1.0", "valid_from": date(2025, 1, 1)})
+    return context
+
+
+@door("processing.add_version", PRODUCT_OWNER, _dpa_version)
+def _(session, actor, context):
+    processing.add_version(session, actor, {"service_code": "svarut", "label": "2.0", "valid_from": date(2026, 1, 1),
+                                            "changes": "Ny underleverandør for utskrift"})
+
+
+@door("processing.record_signature", PRODUCT_OWNER, _dpa_version)
+def _(session, actor, context):
+    processing.record_signature(session, actor, {"service_code": "svarut", "organisation_id": context["org"],
+                                                 "label": "1.0", "signed_date": date(2025, 2, 1)})
+
+
+@door("processing.record_own_assessments", PRODUCT_OWNER, _oslo_svarut)
+def _(session, actor, context):
+    processing.record_own_assessments(session, actor, context["appendix"], {"own_ros_on": date(2025, 5, 1),
+                                                                           "own_dpia_on": date(2025, 6, 1)})
+
+
 # --- councils, change requests and roadmap (product owner of the service) -----------------------------------
 
 
@@ -444,6 +524,73 @@ def _(session, actor, context):
         "service_code": "svarut", "title": "Varsel ved ulest brev", "submitted_by": "Bergen kommune",
         "submitted_on": date(2025, 1, 10), "status": "assessed", "assessment": "Nyttig for mange"},
         request_id=context["request"])
+
+
+def _approved_request(session):
+    """A SvarUt request the council approved (planned, named by a council decision) and an open project."""
+    context = _council(session)
+    item = roadmap.save_roadmap_item(session, SETUP, {"service_code": "svarut", "title": "Varsling", "year": 2026,
+                                                      "quarter": 2})
+    request = change_requests.save_change_request(session, SETUP, {
+        "service_code": "svarut", "title": "Varsel ved ulest brev", "submitted_by": "Bergen kommune",
+        "submitted_on": date(2025, 1, 10), "status": "assessed", "assessment": "Nyttig"})
+    councils.save_meeting(session, SETUP, "svarut", {"meeting_date": date(2025, 9, 17), "title": "Møte 2/2025",
+                                                     "decisions": [{"text": "Planlegges.", "change_request_id": request.id,
+                                                                    "new_status": None}]},)
+    change_requests.save_change_request(session, SETUP, {
+        "service_code": "svarut", "title": "Varsel ved ulest brev", "submitted_by": "Bergen kommune",
+        "submitted_on": date(2025, 1, 10), "status": "planned", "assessment": "Nyttig", "roadmap_item_id": item.id},
+        request_id=request.id)
+    return {**context, "request": request.id, "project": _project(session, "Varsling i SvarUt").id}
+
+
+@door("planning.send_to_project", PRODUCT_OWNER, _approved_request)
+def _(session, actor, context):
+    planning.send_to_project(session, actor, context["request"], {"project_id": context["project"]})
+
+
+@door("planning.send_to_change_board", PRODUCT_OWNER, _approved_request)
+def _(session, actor, context):
+    planning.send_to_change_board(session, actor, context["request"], {"risk": 2, "impact": 3})
+
+
+@door("projects.add_request", PRODUCT_OWNER | PORTFOLIO, _approved_request)
+def _(session, actor, context):
+    projects.add_request(session, actor, context["project"], {
+        "change_request_id": context["request"], "service_code": "svarut", "title": "Varsel ved ulest brev"})
+
+
+def _user_meeting(session):
+    context = _council_members(session)
+    meeting = meetings.create_user_meeting(session, SETUP, {"service_code": "svarut", "meeting_date": date(2025, 4, 2),
+                                                            "title": "Brukermøte SvarUt 2025"})
+    return {**context, "user_meeting": meeting.id}
+
+
+@door("meetings.create_user_meeting", PRODUCT_OWNER, _council_members)
+def _(session, actor, context):
+    meetings.create_user_meeting(session, actor, {"service_code": "svarut", "meeting_date": date(2025, 4, 2),
+                                                  "title": "Brukermøte SvarUt 2025", "location": "Teams"})
+
+
+@door("meetings.update_user_meeting", PRODUCT_OWNER, _user_meeting)
+def _(session, actor, context):
+    meetings.update_user_meeting(session, actor, context["user_meeting"], {
+        "meeting_date": date(2025, 4, 3), "title": "Brukermøte SvarUt 2025", "location": "Oslo"})
+
+
+@door("meetings.record_meeting", PRODUCT_OWNER, _user_meeting)
+def _(session, actor, context):
+    meetings.record_meeting(session, actor, context["user_meeting"], {
+        "minutes": "Valg gjennomført.", "attendance": [{"organisation_id": context["orgs"][0], "attended": True,
+                                                       "representative": "Kari Nordmann"}]})
+
+
+@door("meetings.hold_election", PRODUCT_OWNER, _user_meeting)
+def _(session, actor, context):
+    meetings.hold_election(session, actor, context["user_meeting"], {"term_from": date(2025, 5, 1), "members": [
+        {"person_name": f"Representant {n}", "organisation_id": org, "term_from": date(2025, 5, 1)}
+        for n, org in enumerate(context["orgs"][:5], start=1)]})
 
 
 def _roadmap_item(session):
@@ -599,12 +746,46 @@ def _billed(session):
     return {"run": invoicing.approve_run(session, SETUP, {"period": "2025-Q1"}).number}
 
 
-@door("invoices.approve_run", LEADER, _billable)
+def _prepared(session):
+    """The run, prepared by finance (not by the leader who approves it)."""
+    _billable(session)
+    invoicing.prepare_run(session, PREPARER, {"period": "2025-Q1"})
+    return {}
+
+
+def _credit_prepared(session):
+    context = _billed(session)
+    invoicing.prepare_credit(session, PREPARER, {"run": context["run"], "reason": "Feil startdato"})
+    return context
+
+
+@door("invoices.prepare_run", FINANCE, _billable)
+def _(session, actor, context):
+    invoicing.prepare_run(session, actor, {"period": "2025-Q1"})
+
+
+@door("invoices.prepare_credit", FINANCE, _billed)
+def _(session, actor, context):
+    invoicing.prepare_credit(session, actor, {"run": context["run"], "reason": "Feil startdato"})
+
+
+@door("invoices.withdraw_request", FINANCE | LEADER, _prepared)
+def _(session, actor, context):
+    (waiting,) = invoicing.requests_awaiting(session)
+    invoicing.withdraw_request(session, actor, waiting["id"])
+
+
+@door("pricelists.submit", FINANCE, _calculation)
+def _(session, actor, context):
+    pricelists.submit(session, actor, {"calculation_id": context["calculation"]})
+
+
+@door("invoices.approve_run", LEADER, _prepared)
 def _(session, actor, context):
     invoicing.approve_run(session, actor, {"period": "2025-Q1"})
 
 
-@door("invoices.credit_and_rebill", LEADER, _billed)
+@door("invoices.credit_and_rebill", LEADER, _credit_prepared)
 def _(session, actor, context):
     invoicing.credit_and_rebill(session, actor, {"run": context["run"], "reason": "Feil startdato"})
 
@@ -647,9 +828,19 @@ def _project_ctx(session):
 
 def _gate_ready(session):
     project = _project(session)
-    for kind in ("governance", "product_description"):
+    for kind in ("governance", "product_description", "plain_language_plan", "plain_language_budget"):
         projects.add_document(session, SETUP, project.id, {"kind": kind, "title": f"{kind} v1"})
+    projects.assess_principles(session, SETUP, project.id, ALL_PRINCIPLES_FIT)
     return {"project": project.id}
+
+
+ALL_PRINCIPLES_FIT = {"principles": [{"principle": n, "verdict": "fits"} for n in range(1, 9)],
+                      "handles_personal_data": False}
+
+
+@door("projects.assess_principles", PORTFOLIO, _project_ctx)
+def _(session, actor, context):
+    projects.assess_principles(session, actor, context["project"], ALL_PRINCIPLES_FIT)
 
 
 @door("projects.create", PORTFOLIO)
@@ -863,7 +1054,7 @@ def _(session, actor, context):
 
 @door("digiorden.import_map", ARCHITECT, lambda s: {**_map(s), "to": _municipality(s, "4601").id})
 def _(session, actor, context):
-    exchange.import_map(session, actor, context["to"], exchange.export_map(session, context["org"]))
+    exchange.import_map(session, actor, context["to"], exchange.export_map(session, context["org"], SETUP))
 
 
 # --- change board: items, freezes, meetings (portfolio); freeze overrides (leader) ---------------------------
@@ -972,9 +1163,17 @@ def _ros(session):
     return {"assessment": assessment.id, "risk": risk.id, "measure": measure.id}
 
 
+def _submitted_ros(session):
+    """The draft ROS, submitted for the leader's approval by the security officer who prepared it."""
+    context = _ros(session)
+    ros.submit(session, make_actor("security", username="sara-sikkerhet"), context["assessment"])
+    return context
+
+
 def _approved_ros(session):
     context = _ros(session)
-    ros.set_status(session, SETUP, context["assessment"], "approved", approver="Lise Leder")
+    ros.submit(session, SETUP, context["assessment"])
+    ros.approve(session, SETUP, context["assessment"], approver="Lise Leder")
     return context
 
 
@@ -994,9 +1193,19 @@ def _(session, actor, context):
     ros.set_status(session, actor, context["assessment"], "in_review")
 
 
-@door("ros.approve", LEADER, _ros)
+@door("ros.approve", LEADER, _submitted_ros)
 def _(session, actor, context):
     ros.set_status(session, actor, context["assessment"], "approved")
+
+
+@door("ros.send_back", LEADER, _submitted_ros)
+def _(session, actor, context):
+    ros.send_back(session, actor, context["assessment"], "Mangler vurdering av leverandøren")
+
+
+@door("ros.withdraw", SECURITY, _submitted_ros)
+def _(session, actor, context):
+    ros.set_status(session, actor, context["assessment"], "draft")
 
 
 @door("ros.start_revision", SECURITY, _approved_ros)
@@ -1045,10 +1254,23 @@ def _(session, actor, context):
     measures.delete_measure(session, actor, context["measure"])
 
 
-@door("acceptances.accept_risk", LEADER, _approved_ros)
+@door("acceptances.request", SECURITY, _approved_ros)
 def _(session, actor, context):
-    ros.accept_risk(session, actor, context["risk"], {"approver": "Lise Leder", "rationale": "Tiltak kommer i 2026",
-                                                      "expires_on": date(2030, 12, 31)})
+    ros.request_acceptance(session, actor, context["risk"], {"rationale": "Tiltak kommer i 2030",
+                                                             "expires_on": date(2030, 12, 31)})
+
+
+def _requested_acceptance(session):
+    context = _approved_ros(session)
+    request = ros.request_acceptance(session, make_actor("security", username="sara-sikkerhet"), context["risk"],
+                                     {"rationale": "Tiltak kommer i 2030"})
+    return {**context, "request": request.id}
+
+
+@door("acceptances.decide", LEADER, _requested_acceptance)
+def _(session, actor, context):
+    ros.decide_acceptance(session, actor, context["request"], {"decision": "accepted", "rationale": "Greit til 2030",
+                                                               "expires_on": date(2030, 12, 31)})
 
 
 # A service's ROS may be asked for review by anyone signed in (the change board, support): it changes no
@@ -1116,14 +1338,32 @@ def _(session, actor, context):
     dpia.delete_risk(session, actor, context["risk"])
 
 
-@door("dpia.approve", LEADER, _dpia)
+# A DPIA is submitted by the security officer or the service's product owner (here SvarUt's), approved by the leader.
+@door("dpia.submit", SECURITY | PRODUCT_OWNER, _dpia)
+def _(session, actor, context):
+    dpia.set_status(session, actor, context["dpia"], "in_review")
+
+
+def _submitted_dpia(session):
+    context = _dpia(session)
+    dpia.submit(session, make_actor("security", username="sara-sikkerhet"), context["dpia"])
+    return context
+
+
+@door("dpia.approve", LEADER, _submitted_dpia)
 def _(session, actor, context):
     dpia.set_status(session, actor, context["dpia"], "approved")
 
 
+@door("dpia.send_back", LEADER, _submitted_dpia)
+def _(session, actor, context):
+    dpia.send_back(session, actor, context["dpia"], "Personvernombudets råd mangler begrunnelse")
+
+
 def _approved_dpia(session):
     context = _dpia(session)
-    dpia.set_status(session, SETUP, context["dpia"], "approved", approver="Lise Leder")
+    dpia.submit(session, SETUP, context["dpia"])
+    dpia.approve(session, SETUP, context["dpia"], approver="Lise Leder")
     return context
 
 
@@ -1157,6 +1397,11 @@ def _nsm_gap(session):
 def _(session, actor, context):
     nsm.gap_to_department_risk(session, actor, context["assessment"], context["measure"],
                                {"owner": "Sikkerhetsleder", "deadline": date(2030, 6, 1)})
+
+
+@door("nsm.import_catalogue", SECURITY)
+def _(session, actor, context):
+    nsm.import_catalogue(session, actor, b"id;title;principle\n2.3.1;Testtiltak;2.3\n", "nsm.csv", "test")
 
 
 @door("nsm.delete_assessment", SECURITY, _nsm)
@@ -1305,6 +1550,250 @@ def _(session, actor, context):
     tickets.close_security_followup(session, actor, context["ticket"], {"note": "Mottaker slettet brevet"})
 
 
+# --- personal-data breaches (security: incidents); risk notices (the service's product owner or security) ------
+
+AWARE = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+def _breach_incident(session):
+    """The security incident of ticket 101, and Oslo with a SvarUt appendix in force (a controller to notify)."""
+    context = _incident(session)
+    org, _ = _signed(session, "0301", "svarut")
+    return {**context, "org": org.id}
+
+
+def _breach(session):
+    context = _breach_incident(session)
+    breach = breaches.mark_breach(session, SETUP, {"ticket_id": context["ticket"], "aware_at": AWARE,
+                                                   "title": "Brev til feil mottaker", "service_codes": ["svarut"]})
+    return {**context, "breach": breach.id}
+
+
+def _breach_all_told(session):
+    context = _breach(session)
+    told = [row["organisation_id"] for row in breaches.controller_rows(session, context["breach"])]
+    breaches.record_sent(session, SETUP, context["breach"], {"organisation_ids": told,
+                                                             "sent_at": AWARE + timedelta(hours=3)})
+    return context
+
+
+@door("breaches.mark", SECURITY, _breach_incident)
+def _(session, actor, context):
+    breaches.mark_breach(session, actor, {"ticket_id": context["ticket"], "aware_at": AWARE,
+                                          "title": "Brev til feil mottaker", "service_codes": ["svarut"]})
+
+
+@door("breaches.update_details", SECURITY, _breach)
+def _(session, actor, context):
+    breaches.update_details(session, actor, context["breach"], {
+        "title": "Brev til feil mottaker", "what_happened": "Et vedtak ble sendt til feil innbygger",
+        "subjects_approx": 1})
+
+
+@door("breaches.change_aware_time", SECURITY, _breach)
+def _(session, actor, context):
+    breaches.change_aware_time(session, actor, context["breach"], {
+        "aware_at": AWARE - timedelta(hours=2), "reason": "Loggen viser at driften varslet tidligere."})
+
+
+@door("breaches.set_services", SECURITY, _breach)
+def _(session, actor, context):
+    breaches.set_services(session, actor, context["breach"], {"service_codes": ["svarut", "digisos"],
+                                                              "reason": "Også Digisos-brev"})
+
+
+@door("breaches.add_event", SECURITY, _breach)
+def _(session, actor, context):
+    breaches.add_event(session, actor, context["breach"], {"at": AWARE + timedelta(hours=1),
+                                                           "text": "Ba mottakeren slette brevet"})
+
+
+@door("breaches.record_sent", SECURITY, _breach)
+def _(session, actor, context):
+    breaches.record_sent(session, actor, context["breach"], {"organisation_ids": [context["org"]],
+                                                             "sent_at": AWARE + timedelta(hours=3)})
+
+
+@door("breaches.close", SECURITY, _breach_all_told)
+def _(session, actor, context):
+    breaches.close_breach(session, actor, context["breach"], {"note": "Alle varslet; tiltak gjennomført."})
+
+
+def _approved_ros_with_users(session):
+    """SvarUt's approved ROS, and Oslo with a SvarUt appendix in force (the notice's recipient)."""
+    context = _approved_ros(session)
+    _signed(session, "0301", "svarut")
+    return context
+
+
+# risk/privacy/notices.py: the service's product owner, or the security officer, tells the municipalities
+# (section 8.5; DESIGN is silent on notices): SvarUt's owner and security; Digisos's owner is refused.
+@door("risk_notices.send", SECURITY | PRODUCT_OWNER, _approved_ros_with_users)
+def _(session, actor, context):
+    notices.send_risk_notice(session, actor, {"service_code": "svarut", "note": "Se vedlegg."})
+
+
+# --- the management system's documents: security registers them; the leader approves policies, the leader
+# or security procedures and routines (risk/privacy/documents.py); the owner never approves their own --------
+
+
+def _document_owners(session):
+    for username, name, role in (("olga-eier", "Olga Eier", "support"), ("siri-sikkerhet", "Siri Sikkerhet", "security"),
+                                 ("lise-leder", "Lise Leder", "leader")):
+        users.create_user(session, SETUP, {"username": username, "full_name": name, "roles": [role]})
+    return {}
+
+
+def _document(kind: str, owner: str = "olga-eier"):
+    def setup(session):
+        _document_owners(session)
+        document = documents.save_document(session, SETUP, {
+            "kind": kind, "title": f"Dokument ({kind}, eier {owner})", "owner": owner, "doc_version": "1.0",
+            "nsm_principles": ["4.1"], "iso_controls": "A.5.24"})
+        return {"document": document.id}
+    return setup
+
+
+def _approved_document(session):
+    context = _document("procedure")(session)
+    documents.approve_document(session, SETUP, context["document"], {"approved_on": date(2026, 1, 15)})
+    return context
+
+
+@door("documents.save", SECURITY, _document_owners)
+def _(session, actor, context):
+    documents.save_document(session, actor, {"kind": "routine", "title": "Rutine for tilgangsstyring",
+                                             "owner": "olga-eier", "doc_version": "1.0", "nsm_principles": ["2.1"]})
+
+
+@door("documents.save_new_version", SECURITY, _approved_document)
+def _(session, actor, context):
+    documents.save_document(session, actor, {"kind": "procedure", "title": "Dokument (procedure, eier olga-eier)",
+                                             "owner": "olga-eier", "doc_version": "2.0"}, context["document"])
+
+
+@door("documents.approve_policy", LEADER, _document("policy"))
+def _(session, actor, context):
+    documents.approve_document(session, actor, context["document"], {"approved_on": date(2026, 12, 1)})
+
+
+@door("documents.approve_procedure", LEADER | SECURITY, _document("procedure"))
+def _(session, actor, context):
+    documents.approve_document(session, actor, context["document"], {"approved_on": date(2026, 12, 1)})
+
+
+@door("documents.approve_routine", LEADER | SECURITY, _document("routine"))
+def _(session, actor, context):
+    documents.approve_document(session, actor, context["document"], {"approved_on": date(2026, 12, 1)})
+
+
+@door("documents.approve_review", LEADER | SECURITY, _approved_document)   # the same version again: a review
+def _(session, actor, context):
+    documents.approve_document(session, actor, context["document"], {"approved_on": date(2026, 12, 1),
+                                                                     "note": "Gjennomgått uten endringer"})
+
+
+# The owner never approves their own document: a procedure the security officer owns is for the leader alone,
+# a policy the leader owns for nobody in this matrix.
+@door("documents.approve_own_procedure", LEADER, _document("procedure", owner="siri-sikkerhet"))
+def _(session, actor, context):
+    documents.approve_document(session, actor, context["document"], {"approved_on": date(2026, 12, 1)})
+
+
+@door("documents.approve_own_policy", set(), _document("policy", owner="lise-leder"))
+def _(session, actor, context):
+    documents.approve_document(session, actor, context["document"], {"approved_on": date(2026, 12, 1)})
+
+
+# --- suppliers: the register and their assurance (security: risk.write) -------------------------------------
+
+SUPPLIER = {"name": "Drift AS", "org_number": "974760673", "country": "NO", "processes_personal_data": True,
+            "services": ["svarut"]}
+REPORT = {"standard": "isae3402", "period_start": date(2025, 1, 1), "period_end": date(2025, 12, 31),
+          "received_on": date(2026, 3, 1), "opinion": "qualified"}
+
+
+def _supplier(session):
+    return {"supplier": supplier_register.save_supplier(session, SETUP, SUPPLIER).supplier.id}
+
+
+def _certificate(session):
+    context = _supplier(session)
+    certificate = supplier_assurance.save_certificate(session, SETUP, context["supplier"],
+                                                      {"expires_on": date(2027, 6, 30), "issuer": "Sertifisering AS"})
+    return {**context, "certificate": certificate.id}
+
+
+def _report(session):
+    context = _supplier(session)
+    return {**context, "report": supplier_assurance.save_report(session, SETUP, context["supplier"], REPORT).id}
+
+
+def _finding_and_draft(session):
+    """A finding in Drift AS's report, and a draft ROS for SvarUt (which Drift AS delivers to) to carry it into."""
+    context = _report(session)
+    finding = supplier_assurance.save_finding(session, SETUP, context["report"], {
+        "title": "Tilgangsgjennomgang mangler", "description": "Ikke dokumentert for to kvartaler", "severity": "high"})
+    ros.create_assessment(session, SETUP, {"scope": "service", "service_code": "svarut", "title": "ROS SvarUt"})
+    return {**context, "finding": finding.id}
+
+
+@door("suppliers.create", SECURITY)
+def _(session, actor, context):
+    supplier_register.save_supplier(session, actor, SUPPLIER)
+
+
+@door("suppliers.update", SECURITY, _supplier)
+def _(session, actor, context):
+    supplier_register.save_supplier(session, actor, {**SUPPLIER, "services": ["svarut", "digisos"],
+                                                     "data_location": "Norge"}, context["supplier"])
+
+
+@door("suppliers.delete", SECURITY, _supplier)
+def _(session, actor, context):
+    supplier_register.delete_supplier(session, actor, context["supplier"])
+
+
+@door("suppliers.save_settings", SECURITY)
+def _(session, actor, context):
+    supplier_assurance.save_settings(session, actor, {"certificate_warning_days": 60, "report_grace_days": 90,
+                                                      "report_warning_days": 30})
+
+
+@door("suppliers.save_certificate", SECURITY, _supplier)
+def _(session, actor, context):
+    supplier_assurance.save_certificate(session, actor, context["supplier"], {
+        "expires_on": date(2027, 6, 30), "issued_on": date(2024, 7, 1), "scope": "Datasentre"})
+
+
+@door("suppliers.delete_certificate", SECURITY, _certificate)
+def _(session, actor, context):
+    supplier_assurance.delete_certificate(session, actor, context["certificate"])
+
+
+@door("suppliers.save_report", SECURITY, _supplier)
+def _(session, actor, context):
+    supplier_assurance.save_report(session, actor, context["supplier"], REPORT)
+
+
+@door("suppliers.mark_reviewed", SECURITY, _report)
+def _(session, actor, context):
+    supplier_assurance.mark_reviewed(session, actor, context["report"], date(2026, 3, 10))
+
+
+@door("suppliers.save_finding", SECURITY, _report)
+def _(session, actor, context):
+    supplier_assurance.save_finding(session, actor, context["report"], {"title": "Logging mangler",
+                                                                        "severity": "medium"})
+
+
+@door("suppliers.finding_to_risk", SECURITY, _finding_and_draft)
+def _(session, actor, context):
+    supplier_assurance.finding_to_risk(session, actor, context["finding"], {
+        "service_code": "svarut", "owner": "Siri Sikkerhet", "deadline": date(2030, 6, 1), "likelihood": 3,
+        "consequence": 4})
+
+
 # --- metering: meters, usage and API keys (DESIGN has no row for it; data/access.py: admin and finance) ------
 
 METERING = ADMIN | FINANCE
@@ -1385,3 +1874,32 @@ def test_whoever_prepared_a_price_list_cannot_approve_it(session):
     assert _state(session) == before
     approved = pricelists.approve(session, ACTORS["leader"], {"calculation_id": calc.id})
     assert session.get(PriceList, approved.id).approved_by == "lise-leder"
+    assert session.get(PriceList, approved.id).prepared_by == "kari-begge"
+
+
+def test_whoever_submitted_a_calculation_cannot_approve_it(session):
+    costbase.save_cost_item(session, SETUP, COST)
+    calc = selfcost.calculate_price(session, PREPARER, {"service": "svarut", "year": 2025, "model": PRICE_MODEL,
+                                                        "adopters": _adopters(session)})
+    both = make_actor("finance", "leader", username="kari-begge")
+    pricelists.submit(session, both, {"calculation_id": calc.id})
+    assert (calc.status, calc.submitted_by) == ("awaiting_approval", "kari-begge")
+    with pytest.raises(PermissionDenied, match="To personer må signere"):
+        pricelists.approve(session, both, {"calculation_id": calc.id})
+    approved = pricelists.approve(session, ACTORS["leader"], {"calculation_id": calc.id})
+    assert (approved.prepared_by, approved.approved_by) == ("kari-begge", "lise-leder")
+
+
+def test_whoever_prepared_an_invoice_run_cannot_approve_it(session):
+    _billable(session)
+    both = make_actor("finance", "leader", username="kari-begge")
+    invoicing.prepare_run(session, both, {"period": "2025-Q1"})
+    before = _state(session)
+    with pytest.raises(PermissionDenied) as refused:
+        invoicing.approve_run(session, both, {"period": "2025-Q1"})
+    assert refused.value.message == (
+        "To personer må signere: den som har forberedt noe, kan ikke selv godkjenne det. Be en annen med rett til å "
+        "godkjenne fakturagrunnlag om å gjøre det. Ingenting er endret.")
+    assert _state(session) == before
+    run = invoicing.approve_run(session, ACTORS["leader"], {"period": "2025-Q1"})
+    assert (run.prepared_by, run.approved_by) == ("kari-begge", "lise-leder")

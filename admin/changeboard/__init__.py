@@ -1,5 +1,5 @@
 """The change board: change items, freezes, the weekly agenda, the forward schedule, notices."""
-from admin.changeboard import demo, hooks, messages
+from admin.changeboard import approvals, demo, hooks, messages
 from admin.changeboard.agenda import changeboard_facts, changeboard_kpis
 from admin.changeboard.cli import register_cli
 from data.appspec import PageSpec
@@ -18,6 +18,7 @@ PAGES = [
              roles=_BOARD_READERS, url_path="frys-og-kapasitet"),
 ]
 KPIS = [changeboard_kpis]
+APPROVALS = [approvals.approvals]   # changes in a freeze nobody has overridden
 SERVICE_FACTS = [changeboard_facts]
 DEMO = [demo.load_demo]
 CLI = register_cli

@@ -541,6 +541,7 @@ def item_dict(item: ChangeItem) -> dict:
         "impact": item.impact, "score": item.score, "requires_ros_update": item.requires_ros_update,
         "security_relevant": item.security_relevant, "architecture_relevant": item.architecture_relevant,
         "project_id": item.project_id, "project_ref": item.project_ref, "owner": item.owner, "created_at": item.created_at,
+        "change_request_id": item.change_request_id,
         "created_by": item.created_by, "decided_at": item.decided_at, "decided_by": item.decided_by,
         "decision_note": item.decision_note, "implemented_at": item.implemented_at,
         "review_note": item.review_note, "services": [s.code for s in item.services],

@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+import agreements.models  # noqa: F401  (agreement_change_request, which change items link to)
 import portfolio.models  # noqa: F401  (pf_project, which change items link to)
 from data.db import Base, UTCDateTime, Versioned, utcnow
 from data.registers.models import Component, Service
@@ -120,6 +121,10 @@ class ChangeItem(Versioned, Base):
     architecture_relevant: Mapped[bool] = mapped_column(Boolean, default=False)
     project_id: Mapped[int | None] = mapped_column(ForeignKey("pf_project.id", ondelete="SET NULL"), index=True)
     project_ref: Mapped[str] = mapped_column(String(200), default="")  # free text: a project outside the portfolio
+    # the change request a user council approved and its product owner sent here (admin/planning.py)
+    change_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agreement_change_request.id", ondelete="SET NULL", name="fk_change_item_change_request"),
+        unique=True)
     owner: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     created_by: Mapped[str] = mapped_column(String(120), default="")

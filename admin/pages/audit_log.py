@@ -33,6 +33,8 @@ if not rows:
     common.empty_state("audit.empty")
 else:
     frame = pd.DataFrame(rows)
+    people = common.people()   # the person, with the account that acted
+    frame["actor"] = frame["actor"].map(lambda u: f"{people[u]} ({u})" if people.get(u, u) != u else u)
     frame["at"] = frame["at"].dt.tz_convert("Europe/Oslo").dt.tz_localize(None)
     st.caption(t("audit.count", count=len(frame)))
     st.dataframe(frame, hide_index=True, width="stretch", column_config={

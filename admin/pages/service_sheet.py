@@ -26,7 +26,7 @@ except Exception as error:  # the error boundary: plain language, the detail log
     common.show_error(error)
     st.stop()
 
-st.subheader(sheet.name)
+st.header(sheet.name)
 if sheet.description:
     st.write(sheet.description)
 for title, facts in sheet.sections:

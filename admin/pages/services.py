@@ -35,7 +35,7 @@ else:
     )
 
 if actor.can("registers.write"):
-    st.subheader(t("services.edit"))
+    st.header(t("services.edit"))
     with common.session() as session:
         owners = {u.id: u.full_name or u.username for u in list_users(session)
                   if "product_owner" in u.roles and u.active}

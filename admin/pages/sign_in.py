@@ -2,7 +2,7 @@
 import streamlit as st
 
 from admin.sso import parse_sso_settings
-from data import db
+from data import boundary, db
 from data.i18n import t
 from data.pages import common
 from data.registers.users import LOCK_OUT, MAX_FAILED_SIGN_INS, actor_for_sso, authenticate
@@ -35,23 +35,34 @@ if sso is not None:
               icon=":material/key:")
     st.divider()
 
+USERNAME, PASSWORD, ERROR = "sign_in_username", "sign_in_password", "sign_in_error"
+
+
+def submit() -> None:
+    """Runs before the page is drawn again: the password field is emptied after every attempt (a callback
+    is the one place Streamlit lets a widget's value be changed), the username is kept."""
+    username, password = st.session_state.get(USERNAME) or "", st.session_state.get(PASSWORD) or ""
+    st.session_state[PASSWORD] = ""
+    if not username or not password:
+        st.session_state[ERROR] = t("signin.fill_both")
+        return
+    try:  # a busy database or a race is a plain message, never a traceback
+        with db.session_scope(actor=username.strip() or None) as session:
+            result = authenticate(session, username, password)
+    except Exception as error:
+        st.session_state[ERROR] = boundary.message(error, where="sign-in")
+        return
+    if result.actor is None:
+        st.session_state[ERROR] = result.error
+    else:
+        common.sign_in(result.actor)   # the app draws the signed-in navigation on the rerun that follows
+
+
 with st.form("sign_in"):
-    username = st.text_input(t("signin.username"), autocomplete="username")
-    password = st.text_input(t("signin.password"), type="password", autocomplete="current-password")
-    submitted = st.form_submit_button(t("signin.submit"), type="primary")
+    st.text_input(t("signin.username"), autocomplete="username", key=USERNAME)
+    st.text_input(t("signin.password"), type="password", autocomplete="current-password", key=PASSWORD)
+    st.form_submit_button(t("signin.submit"), type="primary", on_click=submit)
 # Stated here, since a failed sign-in answers the same whatever the reason (no account enumeration).
 st.caption(t("signin.lockout_rule", count=MAX_FAILED_SIGN_INS, minutes=int(LOCK_OUT.total_seconds() // 60)))
-
-if submitted:
-    if not username or not password:
-        st.error(t("signin.fill_both"))
-    else:
-        result = None
-        with common.guarded():  # a busy database or a race is a plain message, never a traceback
-            with db.session_scope(actor=username.strip() or None) as session:
-                result = authenticate(session, username, password)
-        if result is not None and result.actor is None:
-            st.error(result.error)
-        elif result is not None:
-            common.sign_in(result.actor)
-            st.rerun()
+if st.session_state.get(ERROR):
+    st.error(st.session_state.pop(ERROR))

@@ -1,7 +1,9 @@
 import pandas as pd
 import streamlit as st
 
+from data import db
 from data.access import ROLES
+from data.formatting import datetime_text
 from data.i18n import t
 from data.pages import common
 from data.registers.users import (
@@ -23,6 +25,18 @@ with common.session() as session:
          "last_sign_in": u.last_sign_in, "version": u.version}
         for u in list_users(session)
     ]
+
+# Locked accounts (too many failed sign-ins) and when they open again; a lock that has run out is no lock.
+now = db.utcnow()
+for user in users:
+    if user["locked_until"] is not None and user["locked_until"] <= now:
+        user["locked_until"] = None
+locked = [u for u in users if u["locked_until"] is not None]
+if locked:
+    st.warning(t("users.locked_now", count=len(locked)) + "\n\n" + "\n".join(
+        f"- {u['full_name'] or u['username']} ({u['username']}): "
+        + t("users.opens_at", time=datetime_text(u["locked_until"])) for u in locked),
+        icon=":material/lock_clock:")
 
 role_filter = st.multiselect(t("users.role"), ROLES, format_func=lambda r: t(f"role.{r}"))
 shown = [u for u in users if not role_filter or set(role_filter) & set(u["roles"])]

@@ -19,7 +19,7 @@ on_date = st.date_input(t("agr.adoption.on_date"), date.today(), format="DD.MM.Y
                         help=t("agr.adoption.on_date_help"))
 
 # --- across services ------------------------------------------------------------------------------
-st.subheader(t("agr.adoption.overview"))
+st.header(t("agr.adoption.overview"))
 overview = pd.DataFrame(common.cached(adoption.adoption_by_service, on_date))
 if overview.empty or overview["municipalities"].sum() + overview["county_municipalities"].sum() == 0:
     common.empty_state("agr.adoption.empty")
@@ -66,6 +66,10 @@ if row is not None:
               help=t("agr.adoption.population_help", population=number(row["population"])), border=True)
     k4.metric(t("agr.adoption.county_municipalities"),
               f"{number(row['county_municipalities'])} / {number(row['county_municipalities_total'])}", border=True)
+own = common.cached(adoption.own_assessments_by_service, on_date).get(code)
+if own:
+    st.caption(t("agr.adoption.own_assessments", ros=number(own["ros"]), dpia=number(own["dpia"]),
+                 total=number(own["adopters"])))
 
 trend = pd.DataFrame(common.cached(adoption.adoption_trend, code))
 if trend.empty:
@@ -79,7 +83,7 @@ else:
     st.plotly_chart(chart, width="stretch")
 
 by_county = pd.DataFrame(common.cached(adoption.adoption_by_county, code, on_date))
-st.subheader(t("agr.adoption.by_county"))
+st.header(t("agr.adoption.by_county"))
 if by_county.empty:
     common.empty_state("agr.adoption.empty")
 else:
@@ -109,7 +113,7 @@ else:
             "county_municipality": st.column_config.CheckboxColumn(t("agr.adoption.county_municipality_uses")),
         })
 
-st.subheader(t("agr.adoption.non_adopters"))
+st.header(t("agr.adoption.non_adopters"))
 st.caption(t("agr.adoption.non_adopters_help"))
 missing = common.cached(adoption.non_adopters, code, on_date)
 if not missing:

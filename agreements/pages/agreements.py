@@ -3,7 +3,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from agreements import agreements, appendices, exports, imports
+from agreements import agreements, appendices, exports, imports, processing
 from agreements.models import AgreementStatus, PriceModel
 from agreements.pages.widgets import (
     call,
@@ -29,8 +29,8 @@ with common.session() as session:
     counties = county_choices(session)
 county_names = dict(counties)
 
-tab_main, tab_appendix, tab_versions, tab_transfer = st.tabs([
-    t("agr.tab.main"), t("agr.tab.appendices"), t("agr.tab.versions"), t("agr.tab.transfer")])
+tab_main, tab_appendix, tab_versions, tab_dpa, tab_transfer = st.tabs([
+    t("agr.tab.main"), t("agr.tab.appendices"), t("agr.tab.versions"), t("agr.tab.dpa"), t("agr.tab.transfer")])
 
 # --- main agreements -----------------------------------------------------------------------------
 with tab_main:
@@ -67,7 +67,7 @@ with tab_main:
             })
 
     if can_write and rows:
-        st.subheader(t("agr.main.edit"))
+        st.header(t("agr.main.edit"))
         by_org = {r["organisation_id"]: r for r in rows}
         chosen = st.selectbox(t("agr.choose_org"), list(by_org), index=None, key="main-choose",
                               format_func=lambda i: f"{by_org[i]['name']} ({status_label(by_org[i]['status'])})")
@@ -140,7 +140,7 @@ with tab_appendix:
 
     writable = [c for c in service_names() if actor.can("agreements.write", service=c)]
     if can_write and writable:
-        st.subheader(t("agr.appendix.edit"))
+        st.header(t("agr.appendix.edit"))
         by_id = {r["id"]: r for r in rows_a if r["service_code"] in writable}
         choice = st.selectbox(t("agr.appendix.choose"), ["new"] + list(by_id), key="app-choose",
                               format_func=lambda i: t("agr.appendix.new") if i == "new" else
@@ -219,7 +219,7 @@ with tab_versions:
         else:
             common.empty_state("agr.versions.empty")
         pending = common.cached(appendices.must_resign, code_v)
-        st.subheader(t("agr.resign.title"))
+        st.header(t("agr.resign.title"))
         if not pending:
             common.empty_state("agr.resign.none")
         else:
@@ -259,7 +259,7 @@ with tab_versions:
 
 # --- import and export ---------------------------------------------------------------------------
 with tab_transfer:
-    st.subheader(t("agr.export.title"))
+    st.header(t("agr.export.title"))
     st.caption(t("agr.export.help"))
     if st.button(t("agr.export.prepare"), icon=":material/table_view:", key="register-prepare"):
         st.session_state["agr-register-ready"] = True
@@ -267,7 +267,7 @@ with tab_transfer:
         content = common.cached(exports.register_workbook)
         xlsx_button("ui.download_excel", content, "avtaleregister.xlsx", key="register-download")
     if actor.can("agreements.import"):
-        st.subheader(t("agr.import.title"))
+        st.header(t("agr.import.title"))
         st.caption(t("agr.import.help", columns=", ".join(imports.template_columns())))
         upload = st.file_uploader(t("agr.import.file"), type=["xlsx"], key="register-upload")
         dry_run = st.checkbox(t("agr.import.dry_run"), help=t("agr.import.dry_run_help"))
@@ -275,3 +275,98 @@ with tab_transfer:
             counts = call(imports.import_register, upload.getvalue(), dry_run=dry_run)
             if counts:
                 st.success(t("agr.import.checked" if dry_run else "agr.import.done", **counts))
+
+# --- data processing agreements and the municipalities' own ROS and DPIA (agreements/processing.py) -------
+with tab_dpa:
+    st.caption(t("agr.dpa.intro"))
+    code_d = pick_service(actor, "dpa-service")
+    if code_d is not None:
+        st.header(t("agr.dpa.versions"))
+        dpa_versions = common.cached(processing.version_rows, code_d)
+        if dpa_versions:
+            st.dataframe(pd.DataFrame(dpa_versions).drop(columns=["id"]), hide_index=True, width="stretch",
+                         column_config={
+                             "label": t("agr.dpa.col.label"),
+                             "valid_from": common.date_column(t("agr.dpa.col.valid_from")),
+                             "document_ref": t("agr.dpa.col.document_ref"),
+                             "changes": st.column_config.TextColumn(t("agr.dpa.col.changes"), width="large"),
+                             "signed": st.column_config.NumberColumn(t("agr.dpa.col.signed_count"))})
+        else:
+            common.empty_state("agr.dpa.versions_empty")
+        dpa_rows = common.cached(processing.appendix_rows, code_d)
+        to_sign = common.cached(processing.must_sign, code_d)
+        if dpa_versions:
+            st.header(t("agr.dpa.must_sign_title"))
+            if not to_sign:
+                st.success(t("agr.dpa.must_sign_none"))
+            else:
+                st.caption(t("agr.dpa.must_sign_count", count=number(len(to_sign)), label=to_sign[0]["new_version"]))
+                st.dataframe(pd.DataFrame(to_sign).drop(columns=["organisation_id"]), hide_index=True, width="stretch",
+                             column_config={
+                                 "org_number": t("agr.col.org_number"), "organisation": t("agr.col.organisation"),
+                                 "signed_version": t("agr.dpa.col.signed_version"),
+                                 "signed_date": common.date_column(t("agr.dpa.col.signed_date")),
+                                 "new_version": t("agr.dpa.col.new_version"), "contact_email": t("agr.contact_email")})
+                st.download_button(t("agr.dpa.download_csv"), processing.must_sign_csv(to_sign),
+                                   f"databehandleravtale-signering-{code_d}.csv", mime="text/csv",
+                                   icon=":material/download:", key="dpa-csv")
+        st.header(t("agr.dpa.appendices"))
+        if not dpa_rows:
+            common.empty_state("agr.dpa.appendices_empty")
+        else:
+            st.dataframe(
+                pd.DataFrame(dpa_rows)[["organisation", "org_number", "appendix_version", "dpa_version", "dpa_signed",
+                                        "must_sign", "own_ros_on", "own_dpia_on"]],
+                hide_index=True, width="stretch", column_config={
+                    "organisation": t("agr.col.organisation"), "org_number": t("agr.col.org_number"),
+                    "appendix_version": t("agr.col.appendix_version"), "dpa_version": t("agr.dpa.col.dpa_version"),
+                    "dpa_signed": common.date_column(t("agr.dpa.col.signed_date")),
+                    "must_sign": st.column_config.CheckboxColumn(t("agr.dpa.col.must_sign")),
+                    "own_ros_on": common.date_column(t("agr.dpa.col.own_ros")),
+                    "own_dpia_on": common.date_column(t("agr.dpa.col.own_dpia"))})
+        if actor.can("agreements.write", service=code_d):
+            c1, c2 = st.columns(2)
+            with c1, st.form(f"dpa-version-{code_d}", clear_on_submit=True):
+                st.markdown(f"**{t('agr.dpa.add_version')}**")
+                dpa_label = st.text_input(t("agr.dpa.col.label"))
+                dpa_from = st.date_input(t("agr.dpa.col.valid_from"), date.today(), format="DD.MM.YYYY")
+                dpa_doc = st.text_input(t("agr.dpa.col.document_ref"))
+                dpa_changes = st.text_area(t("agr.dpa.col.changes"))
+                if st.form_submit_button(t("agr.dpa.add_version"), type="primary"):
+                    added = call(processing.add_version, {"service_code": code_d, "label": dpa_label,
+                                                          "valid_from": dpa_from, "document_ref": dpa_doc,
+                                                          "changes": dpa_changes})
+                    if added is not None:
+                        st.success(t("agr.dpa.version_added", label=dpa_label,
+                                     count=number(len(common.cached(processing.must_sign, code_d)))))
+            if dpa_versions and dpa_rows:
+                orgs_d = {r["organisation_id"]: r["organisation"] for r in dpa_rows}
+                with c2, st.form(f"dpa-sign-{code_d}"):
+                    st.markdown(f"**{t('agr.dpa.record_signature')}**")
+                    first = [r["organisation_id"] for r in to_sign] + list(orgs_d)
+                    signer = st.selectbox(t("agr.col.organisation"), list(dict.fromkeys(first)), format_func=orgs_d.get)
+                    sign_label = st.selectbox(t("agr.dpa.col.label"), [v["label"] for v in dpa_versions])
+                    sign_on = st.date_input(t("agr.dpa.col.signed_date"), date.today(), format="DD.MM.YYYY")
+                    if st.form_submit_button(t("agr.dpa.record_signature"), type="primary"):
+                        if call(processing.record_signature, {"service_code": code_d, "organisation_id": signer,
+                                                              "label": sign_label, "signed_date": sign_on},
+                                success=t("ui.saved")):
+                            st.rerun()
+            if dpa_rows:
+                by_appendix = {r["appendix_id"]: r for r in dpa_rows}
+                st.markdown(f"**{t('agr.dpa.record_own')}**")
+                st.caption(t("agr.dpa.own_help"))
+                chosen = st.selectbox(t("agr.col.organisation"), list(by_appendix), key=f"dpa-own-org-{code_d}",
+                                      format_func=lambda i: by_appendix[i]["organisation"])
+                picked = by_appendix[chosen]
+                with st.form(f"dpa-own-{code_d}-{chosen}-{picked['appendix_row_version']}"):
+                    o1, o2 = st.columns(2)
+                    ros_on = o1.date_input(t("agr.dpa.col.own_ros"), picked["appendix_own_ros_on"],
+                                           format="DD.MM.YYYY")
+                    dpia_on = o2.date_input(t("agr.dpa.col.own_dpia"), picked["appendix_own_dpia_on"],
+                                            format="DD.MM.YYYY")
+                    if st.form_submit_button(t("ui.save"), type="primary"):
+                        if call(processing.record_own_assessments, chosen,
+                                {"own_ros_on": ros_on, "own_dpia_on": dpia_on},
+                                expected_version=by_appendix[chosen]["appendix_row_version"], success=t("ui.saved")):
+                            st.rerun()

@@ -42,11 +42,20 @@ with tab_requests:
     else:
         frame = pd.DataFrame(rows)
         decided_in = common.cached(councils.decision_references, tuple(int(i) for i in frame["id"]))
+        sent = common.cached(change_requests.sent_rows, tuple(int(i) for i in frame["id"]))
+
+        def sent_text(request_id) -> str:
+            there = sent.get(int(request_id))
+            if there is None:
+                return ""
+            return f"{there['destination']}: {there['name'] or '–'} ({there['status'] or '–'})"
+
         st.caption(t("agr.cr.count", count=number(len(frame))))
         st.dataframe(
-            frame.assign(status=frame["status"].map(cr_label), decided_in=frame["id"].map(decided_in))[
+            frame.assign(status=frame["status"].map(cr_label), decided_in=frame["id"].map(decided_in),
+                         sent_on=frame["id"].map(sent_text))[
                 ["id", "service", "title", "organisation", "submitted_by", "submitted_on", "status",
-                 "council_priority", "decided_in", "roadmap", "description", "assessment"]],
+                 "council_priority", "decided_in", "roadmap", "sent_on", "description", "assessment"]],
             hide_index=True, width="stretch",
             column_config={
                 "id": st.column_config.NumberColumn(t("agr.cr.id"), format="%d"), "service": t("agr.col.service"),
@@ -57,13 +66,14 @@ with tab_requests:
                                                                   help=t("agr.cr.priority_help")),
                 "decided_in": st.column_config.TextColumn(t("agr.cr.decided_in"), help=t("agr.cr.decided_in_help")),
                 "roadmap": t("agr.cr.roadmap"),
+                "sent_on": st.column_config.TextColumn(t("agr.cr.sent_to"), width="medium"),
                 "description": st.column_config.TextColumn(t("agr.cr.description"), width="medium"),
                 "assessment": st.column_config.TextColumn(t("agr.cr.assessment"), width="medium")})
         xlsx_button("ui.download_excel", exports.change_requests_workbook(rows), "endringsonsker.xlsx", key="cr-xlsx")
 
         # which council decisions dealt with a change request (read-only; decisions are recorded on the
         # council page)
-        st.subheader(t("agr.cr.decisions_title"))
+        st.header(t("agr.cr.decisions_title"))
         st.caption(t("agr.cr.decisions_help"))
         listed = {r["id"]: r for r in rows}
         shown_id = st.selectbox(t("agr.cr.choose"), list(listed), key="cr-decisions-choose",
@@ -80,9 +90,68 @@ with tab_requests:
                                "text": st.column_config.TextColumn(t("agr.meeting.decision_text"), width="large"),
                                "meeting_title": t("agr.cr.decision_meeting")})
 
+        # where the requests shown were sent on, and what became of them there
+        st.header(t("agr.cr.sent_title"))
+        if not sent:
+            common.empty_state("agr.cr.sent_empty")
+        else:
+            sent_frame = pd.DataFrame([{"id": i, "title": listed[i]["title"], **there} for i, there in sent.items()
+                                       if i in listed])
+            sent_frame = common.with_names(sent_frame, persons=("sent_by",))
+            st.dataframe(sent_frame[["id", "title", "destination", "name", "status", "sent_by", "sent_at"]],
+                         hide_index=True, width="stretch",
+                         column_config={"id": st.column_config.NumberColumn(t("agr.cr.id"), format="%d"),
+                                        "title": t("agr.cr.title"), "destination": t("agr.cr.sent_to"),
+                                        "name": t("agr.cr.sent_item"), "status": t("agr.cr.sent_status"),
+                                        "sent_by": t("agr.send.by"),
+                                        "sent_at": common.datetime_column(t("agr.send.at"))})
+
     writable = [c for c in names if actor.can("agreements.write", service=c)]
+    targets = change_requests.destinations()
+    planned = [r for r in common.cached(change_requests.change_request_rows, None, change_requests.APPROVED_STATUSES, "")
+               if r["service_code"] in writable and r["sent_to"] is None]
+    by_council = common.cached(councils.decision_references, tuple(r["id"] for r in planned))
+    sendable = [r for r in planned if r["id"] in by_council]   # approved by the council: planned, with a decision
+    if actor.can("agreements.write") and writable and targets:
+        st.header(t("agr.send.title"))
+        st.caption(t("agr.send.help"))
+        if not sendable:
+            common.empty_state("agr.send.none")
+        else:
+            by_request = {r["id"]: r for r in sendable}
+            send_id = st.selectbox(t("agr.send.choose"), list(by_request), key="send-choose",
+                                   format_func=lambda i: f"#{i} {by_request[i]['title']} ({by_request[i]['service']})")
+            kind = st.radio(t("agr.send.destination"), list(targets), horizontal=True, key="send-kind",
+                            format_func=lambda k: t(targets[k].label_key))
+            destination = targets[kind]
+            with st.form(f"send-{send_id}-{kind}"):
+                if destination.targets is not None:
+                    with common.session() as session:
+                        options = destination.targets(session)
+                    target = st.selectbox(t("agr.send.project"), list(options), format_func=options.get)
+                    st.caption(t("agr.send.estimate"))
+                    e1, e2, e3, e4 = st.columns(4)
+                    with common.session() as session:
+                        roles = destination.roles(session) if destination.roles else {}
+                    role = e1.selectbox(t("agr.send.role"), [None, *roles],
+                                        format_func=lambda c: "–" if c is None else roles[c])
+                    first = e2.text_input(t("agr.send.first_month"))
+                    last = e3.text_input(t("agr.send.last_month"))
+                    fte = e4.text_input(t("agr.send.fte"))
+                    payload = {"project_id": target, "role_code": role or None, "first_month": first or None,
+                               "last_month": last or None, "fte": fte or None}
+                else:
+                    r1, r2 = st.columns(2)
+                    risk = r1.number_input(t("agr.send.risk"), 1, 5, 2)
+                    impact = r2.number_input(t("agr.send.impact"), 1, 5, 2)
+                    note = st.text_area(t("agr.send.note"))
+                    payload = {"risk": int(risk), "impact": int(impact), "note": note}
+                if st.form_submit_button(t("agr.send.button"), type="primary"):
+                    if call(destination.send, send_id, payload, success=t("agr.send.done")):
+                        st.rerun()
+
     if actor.can("agreements.write") and writable:
-        st.subheader(t("agr.cr.edit"))
+        st.header(t("agr.cr.edit"))
         editable = {r["id"]: r for r in rows if r["service_code"] in writable}
         choice = st.selectbox(t("agr.cr.choose"), ["new"] + list(editable), key="cr-choose",
                               format_func=lambda i: t("agr.cr.new") if i == "new" else
@@ -156,7 +225,7 @@ with tab_roadmap:
 
     writable = [c for c in names if actor.can("agreements.write", service=c)]
     if actor.can("agreements.write") and writable:
-        st.subheader(t("agr.rm.edit"))
+        st.header(t("agr.rm.edit"))
         editable = {r["id"]: r for r in items_rows if r["service_code"] in writable}
         choice = st.selectbox(t("agr.rm.choose"), ["new"] + list(editable), key="rm-choose",
                               format_func=lambda i: t("agr.rm.new") if i == "new" else

@@ -3,8 +3,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from agreements import change_requests, councils
-from agreements.exports import contacts_workbook
+from agreements import change_requests, councils, meetings
+from agreements.exports import contacts_workbook, notice_csv, notice_letters_html
 from agreements.models import ChangeRequestStatus, MemberRole
 from agreements.pages.widgets import call, pick_service, service_names, xlsx_button
 from data.formatting import number
@@ -27,8 +27,8 @@ def role_label(role: str) -> str:
     return t(f"agr.role.{role}")
 
 
-tab_meeting, tab_council, tab_meetings = st.tabs([t("agr.tab.user_meeting"), t("agr.tab.council"),
-                                                  t("agr.tab.meetings")])
+tab_meeting, tab_user_meetings, tab_council, tab_meetings = st.tabs([
+    t("agr.tab.user_meeting"), t("agr.tab.user_meetings"), t("agr.tab.council"), t("agr.tab.meetings")])
 
 # --- the user meeting (derived) --------------------------------------------------------------------
 with tab_meeting:
@@ -56,6 +56,122 @@ with tab_meeting:
         with st.expander(t("agr.user_meeting.emails", count=len(emails))):
             st.code("; ".join(emails), language=None)
 
+# --- the user meetings: one per service and year ---------------------------------------------------------
+with tab_user_meetings:
+    st.caption(t("agr.um.help"))
+    held = common.cached(meetings.user_meeting_rows, code)
+    if not held:
+        common.empty_state("agr.um.empty", service=service_name)
+    else:
+        st.dataframe(pd.DataFrame(held)[["year", "meeting_date", "title", "location", "invited", "attended", "elected"]],
+                     hide_index=True, width="stretch",
+                     column_config={"year": st.column_config.NumberColumn(t("agr.um.year"), format="%d"),
+                                    "meeting_date": common.date_column(t("agr.um.date")),
+                                    "title": t("agr.um.title"), "location": t("agr.um.location"),
+                                    "invited": st.column_config.NumberColumn(t("agr.um.invited"), format="%d"),
+                                    "attended": st.column_config.NumberColumn(t("agr.um.attended"), format="%d"),
+                                    "elected": st.column_config.NumberColumn(t("agr.um.elected"), format="%d")})
+    if can_edit:
+        with st.expander(t("agr.um.new"), icon=":material/event:", expanded=not held):
+            with st.form(f"um-new-{code}", clear_on_submit=True):
+                n1, n2 = st.columns(2)
+                um_date = n1.date_input(t("agr.um.date"), common.next_in_series(
+                    [m["meeting_date"] for m in held or []], date.today(), every_days=365), format="DD.MM.YYYY")
+                um_location = n2.text_input(t("agr.um.location"))
+                um_title = st.text_input(t("agr.um.title"), t("agr.um.letter_heading", title=service_name)
+                                         .split(": ", 1)[-1] + f" {date.today().year}")
+                um_notice = st.text_area(t("agr.um.notice"), help=t("agr.um.notice_help"))
+                if st.form_submit_button(t("agr.um.create"), type="primary"):
+                    um_payload = {"service_code": code, "meeting_date": um_date, "title": um_title,
+                                  "location": um_location, "notice": um_notice}
+                    if common.save_once(f"um-new-{code}", um_payload, meetings.create_user_meeting, um_payload,
+                                        success=t("agr.um.created"), writer=call):
+                        st.rerun()
+    if held:
+        by_meeting = {m["id"]: m for m in held}
+        chosen_meeting = st.selectbox(t("agr.um.choose"), list(by_meeting), key="um-choose",
+                                      format_func=lambda i: f"{by_meeting[i]['year']}: {by_meeting[i]['title']}")
+        um = by_meeting[chosen_meeting]
+        with common.session() as session:
+            letters = notice_letters_html(session, chosen_meeting)
+            merge = notice_csv(session, chosen_meeting)
+        d1, d2 = st.columns(2)
+        d1.download_button(t("agr.um.download_csv"), merge, f"brukermote-{code}-{um['year']}.csv", mime="text/csv",
+                           icon=":material/download:", key="um-csv")
+        d2.download_button(t("agr.um.download_letters"), letters.encode("utf-8"),
+                           f"brukermote-{code}-{um['year']}-brev.html", mime="text/html", icon=":material/print:",
+                           key="um-letters")
+        st.markdown(f"**{t('agr.um.invitations')}**")
+        invitees = pd.DataFrame(common.cached(meetings.invitee_rows, chosen_meeting))
+        invitees["kind_label"] = invitees["kind"].map(lambda k: t(f"org.kind.{k}"))
+        invitees["size_label"] = invitees["size_class"].map(lambda c: meetings.size_label(c) if c else "")
+        columns = ["org_number", "name", "kind_label", "county", "size_label", "contact_email", "attended",
+                   "representative"]
+        config = {"org_number": t("agr.col.org_number"), "name": t("agr.col.organisation"),
+                  "kind_label": t("agr.kind"), "county": t("agr.um.county"), "size_label": t("agr.um.size_class"),
+                  "contact_email": t("agr.contact_email"),
+                  "attended": st.column_config.CheckboxColumn(t("agr.um.attended")),
+                  "representative": st.column_config.TextColumn(t("agr.um.representative"))}
+        if can_edit:
+            with st.form(f"um-record-{chosen_meeting}-{um['version']}"):
+                edited = st.data_editor(invitees[columns], hide_index=True, width="stretch", column_config=config,
+                                        disabled=columns[:6], key=f"um-editor-{chosen_meeting}")
+                minutes_text = st.text_area(t("agr.um.minutes"), um["minutes"])
+                if st.form_submit_button(t("agr.um.save_record"), type="primary"):
+                    rows = [{"organisation_id": int(org_id), "attended": bool(came),
+                             "representative": "" if not isinstance(who, str) else who}
+                            for org_id, came, who in zip(invitees["organisation_id"], edited["attended"],
+                                                         edited["representative"], strict=True)]
+                    if call(meetings.record_meeting, chosen_meeting, {"minutes": minutes_text, "attendance": rows},
+                            expected_version=um["version"], success=t("ui.saved")):
+                        st.rerun()
+        else:
+            st.dataframe(invitees[columns], hide_index=True, width="stretch", column_config=config)
+            st.markdown(f"**{t('agr.um.minutes')}**")
+            st.text(um["minutes"] or "–")
+        st.markdown(f"**{t('agr.um.elected_list')}**")
+        elected = common.cached(meetings.elected_rows, chosen_meeting)
+        if elected:
+            frame = pd.DataFrame(elected)
+            st.dataframe(frame.assign(role=frame["role"].map(role_label)), hide_index=True, width="stretch",
+                         column_config={"person_name": t("agr.field.person_name"), "role": t("agr.field.role"),
+                                        "organisation": t("agr.col.organisation"),
+                                        "term_from": common.date_column(t("agr.field.term_from")),
+                                        "term_to": common.date_column(t("agr.field.term_to"))})
+        else:
+            common.empty_state("agr.um.none_elected")
+        if can_edit:
+            with st.expander(t("agr.um.election"), icon=":material/how_to_vote:"):
+                st.caption(t("agr.um.election_help"))
+                invited_orgs = {f"{r['name']} ({r['org_number']})" if r["org_number"] else r["name"]:
+                                int(r["organisation_id"]) for r in invitees.to_dict("records")}
+                ballot = pd.DataFrame({"person_name": [""] * 8, "email": [""] * 8, "organisation": [None] * 8,
+                                       "role": [role_label("chair")] + [role_label("member")] * 5
+                                       + [role_label("deputy")] * 2})
+                voted = st.data_editor(
+                    ballot, num_rows="dynamic", hide_index=True, width="stretch", key=f"um-elect-{chosen_meeting}",
+                    column_config={
+                        "person_name": st.column_config.TextColumn(t("agr.field.person_name")),
+                        "email": st.column_config.TextColumn(t("agr.field.email")),
+                        "organisation": st.column_config.SelectboxColumn(t("agr.col.organisation"),
+                                                                         options=sorted(invited_orgs)),
+                        "role": st.column_config.SelectboxColumn(t("agr.field.role"),
+                                                                 options=[role_label(r) for r in ROLES])})
+                v1, v2 = st.columns(2)
+                vote_from = v1.date_input(t("agr.field.term_from"), um["meeting_date"], format="DD.MM.YYYY",
+                                          key="um-elect-from")
+                vote_to = v2.date_input(t("agr.field.term_to"), None, format="DD.MM.YYYY", key="um-elect-to")
+                if st.button(t("agr.council.elect"), type="primary", key="um-elect-btn"):
+                    by_role = {role_label(r): r for r in ROLES}
+                    picked = [r for r in voted.to_dict("records") if str(r.get("person_name") or "").strip()]
+                    payload = {"term_from": vote_from, "term_to": vote_to, "members": [
+                        {"person_name": r["person_name"], "email": r.get("email") or None,
+                         "organisation_id": invited_orgs.get(r.get("organisation"), 0),
+                         "role": by_role.get(r.get("role"), "member"), "term_from": vote_from, "term_to": vote_to}
+                        for r in picked]}
+                    if call(meetings.hold_election, chosen_meeting, payload, success=t("agr.council.elected")):
+                        st.rerun()
+
 # --- the council --------------------------------------------------------------------------------
 with tab_council:
     with common.session() as session:
@@ -68,6 +184,24 @@ with tab_council:
         st.markdown(f"**{council_info['name']}**")
         if council_info["mandate"]:
             st.write(council_info["mandate"])
+    balance = common.cached(meetings.council_balance, code)
+    if balance["members"] or balance["deputies"]:
+        with st.expander(t("agr.balance.title"), icon=":material/balance:", expanded=bool(balance["warnings"])):
+            st.caption(t("agr.balance.help"))
+            for warning in balance["warnings"]:
+                st.warning(warning, icon=":material/warning:")
+            counts = {"members": st.column_config.NumberColumn(t("agr.balance.members"), format="%d"),
+                      "deputies": st.column_config.NumberColumn(t("agr.balance.deputies"), format="%d")}
+            b1, b2, b3 = st.columns(3)
+            b1.markdown(f"**{t('agr.balance.by_county')}**")
+            b1.dataframe(pd.DataFrame(balance["by_county"]), hide_index=True, width="stretch",
+                         column_config={"county": t("agr.um.county"), **counts})
+            b2.markdown(f"**{t('agr.balance.by_size')}**")
+            b2.dataframe(pd.DataFrame(balance["by_size"])[["label", "members", "deputies"]], hide_index=True,
+                         width="stretch", column_config={"label": t("agr.um.size_class"), **counts})
+            b3.markdown(f"**{t('agr.balance.by_kind')}**")
+            b3.dataframe(pd.DataFrame(balance["by_kind"])[["label", "members", "deputies"]], hide_index=True,
+                         width="stretch", column_config={"label": t("agr.kind"), **counts})
     include_past = st.toggle(t("agr.council.include_past"), key="council-past")
     members = common.cached(councils.member_rows, code, None, include_past)
     if not members:
@@ -203,7 +337,7 @@ with tab_meetings:
             else:
                 st.caption(t("agr.meeting.no_decisions"))
     if can_edit:
-        st.subheader(t("agr.meeting.edit"))
+        st.header(t("agr.meeting.edit"))
         with common.session() as session:
             has_council = councils.get_council(session, code) is not None
         if not has_council:
@@ -214,7 +348,8 @@ with tab_meetings:
                                   format_func=lambda i: t("agr.meeting.new") if i == "new" else
                                   f"{meetings_by_id[i]['meeting_date']:%d.%m.%Y} – {meetings_by_id[i]['title']}")
             current = meetings_by_id.get(choice)
-            form_id = f"{choice}-{current['version'] if current else 0}"
+            # a new meeting's form is drawn empty again after it is saved (common.form_key / save_once)
+            form_id = f"{choice}-{current['version']}" if current else common.form_key(f"meeting-new-{code}")
             agenda_key = f"meeting-agenda-{form_id}"
             if agenda_key not in st.session_state:
                 st.session_state[agenda_key] = current["agenda"] if current else ""
@@ -246,7 +381,8 @@ with tab_meetings:
                 "new_status": pd.Series([None] * len(decision_rows), dtype="object")})
             with st.form(f"meeting-{form_id}"):
                 f1, f2 = st.columns(2)
-                meeting_date = f1.date_input(t("agr.meeting.date"), current["meeting_date"] if current else today,
+                next_date = common.next_in_series([m["meeting_date"] for m in meetings], today)
+                meeting_date = f1.date_input(t("agr.meeting.date"), current["meeting_date"] if current else next_date,
                                              format="DD.MM.YYYY")
                 location = f2.text_input(t("agr.meeting.location"), current["location"] if current else "")
                 title = st.text_input(t("agr.meeting.title"), current["title"] if current else "")
@@ -275,6 +411,9 @@ with tab_meetings:
                             for r in decisions.to_dict("records")]
                     payload = {"meeting_date": meeting_date, "title": title, "location": location, "agenda": agenda,
                                "minutes": minutes, "decisions": rows}
-                    if call(councils.save_meeting, code, payload, meeting_id=current["id"] if current else None,
-                            expected_version=current["version"] if current else None, success=t("ui.saved")):
+                    if current is None and common.save_once(f"meeting-new-{code}", payload, councils.save_meeting,
+                                                            code, payload, success=t("ui.saved"), writer=call):
+                        st.rerun()
+                    if current is not None and call(councils.save_meeting, code, payload, meeting_id=current["id"],
+                                                    expected_version=current["version"], success=t("ui.saved")):
                         st.rerun()

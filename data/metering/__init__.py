@@ -3,6 +3,7 @@ monthly roll-ups and closed months."""
 from data.appspec import PageSpec
 from data.metering import demo, messages, usage
 from data.metering.cli import register_cli
+from data.registers.changes import register_merger_participant
 
 PAGES = [PageSpec("data/metering/pages/usage.py", "meter.page_title", "meter.section", ":material/speed:",
                   url_path="forbruk")]
@@ -11,3 +12,5 @@ SERVICE_FACTS = [usage.service_usage_facts]
 DEMO = [demo.load_demo]
 CLI = register_cli
 MESSAGES = messages.MESSAGES
+# Usage follows a merger (data/registers/changes.py).
+CHECKS = [(register_merger_participant, usage.merger_participant)]

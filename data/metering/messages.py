@@ -16,9 +16,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "meter.tab_late": ("Sene hendelser", "Late events"),
     "meter.tab_meters": ("Målere, innsendinger og nøkler", "Meters, batches and keys"),
     "meter.no_meters": (
-        "Ingen målere er satt opp ennå. Legg til en måler nedenfor, eller kjør «backoffice meter meters load-defaults».",
-        "No meters have been set up yet. Add a meter below, or run “backoffice meter meters load-defaults”.",
+        "Ingen målere er satt opp ennå. Under «Målere, innsendinger og nøkler» kan økonomi eller administrator "
+        "legge inn standardmålerne eller legge til en måler.",
+        "No meters have been set up yet. Under “Meters, batches and keys” finance or the administrator can add "
+        "the standard meters or add a meter.",
     ),
+    "meter.load_defaults": ("Legg inn standardmålerne", "Add the standard meters"),
+    "meter.load_defaults_help": ("Målerne Backoffice kjenner for tjenestene i tjenesteregisteret "
+                                 "(data/reference/meters.csv).",
+                                 "The meters Backoffice knows for the services in the service register "
+                                 "(data/reference/meters.csv)."),
     "meter.no_usage": (
         "Ingen forbruk er rapportert ennå. Tjenestene sender forbruk til API-et, eller du kan lese inn en fil "
         "med «backoffice meter ingest FIL».",

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from data import audit
@@ -52,6 +52,7 @@ from data.metering.models import (
     UsageEvent,
     UsageMonthly,
 )
+from data.registers.changes import PlanItem
 from data.registers.models import Organisation, Service
 from data.registers.registry import get_service
 
@@ -516,7 +517,8 @@ def month_over_month(session: Session, meter_code: str, month) -> list[dict]:
     this, previous = month_start(month), add_months(month_start(month), -1)
     value = _usage_value()
     query = (
-        select(Organisation.name, Organisation.org_number, UsageMonthly.month, value.label("quantity"))
+        select(Organisation.id, Organisation.name, Organisation.org_number, UsageMonthly.month,
+               value.label("quantity"))
         .select_from(UsageMonthly)
         .join(Meter, Meter.id == UsageMonthly.meter_id)
         .join(Organisation, Organisation.id == UsageMonthly.organisation_id)
@@ -524,8 +526,8 @@ def month_over_month(session: Session, meter_code: str, month) -> list[dict]:
     )
     table: dict[tuple, dict] = {}
     for r in session.execute(query):
-        row = table.setdefault((r.name, r.org_number), {"organisation": r.name, "org_number": r.org_number,
-                                                         "previous": 0, "current": 0})
+        row = table.setdefault(r.id, {"organisation": r.name, "org_number": r.org_number,   # by id, not name
+                                      "previous": 0, "current": 0})
         row["current" if r.month == this else "previous"] += int(r.quantity)
     rows = []
     for row in table.values():
@@ -704,3 +706,46 @@ def _meter_month_totals(session: Session, service_code: str, first: date, last: 
 def default_range(months: int = 12) -> tuple[date, date]:
     last = add_months(current_month(), -1)
     return add_months(last, -(months - 1)), last
+
+
+# --- mergers (data/registers/changes.py) ------------------------------------------------------------
+
+
+def merger_participant(session: Session, succession, apply: bool) -> list:
+    """Usage follows a merger: the predecessor's usage from the change date on (late reports under the old
+    number) moves to the successor, events and roll-ups alike; usage before the date stays with it. After a
+    split usage cannot be divided: it is flagged and stays."""
+    predecessor, first_month = succession.predecessor, month_start(succession.change_date)
+    if succession.change_date != first_month:
+        first_month = add_months(first_month, 1)   # a month that began before the date stays whole
+    rows = list(session.scalars(select(UsageMonthly).where(UsageMonthly.organisation_id == predecessor.id,
+                                                           UsageMonthly.month >= first_month)
+                                .order_by(UsageMonthly.month, UsageMonthly.meter_id)))
+    if not rows:
+        return []
+    events = sum(row.events for row in rows)
+    months = len({row.month for row in rows})
+    if len(succession.successors) != 1:
+        return [PlanItem("metering", "flagged", t("chg.usage_split", predecessor=predecessor.name,
+                                                   events=number(events), months=months))]
+    successor = succession.successors[0]
+    item = PlanItem("metering", "follows", t("chg.usage_follows", predecessor=predecessor.name,
+                                              successor=successor.name, events=number(events), months=months,
+                                              month=month_label(first_month)))
+    if apply:
+        for row in rows:
+            target = session.get(UsageMonthly, (row.month, row.meter_id, successor.id))
+            if target is None:
+                target = UsageMonthly(month=row.month, meter_id=row.meter_id, organisation_id=successor.id,
+                                      quantity=0, events=0, late_quantity=0, late_events=0)
+                session.add(target)
+            target.quantity += row.quantity
+            target.events += row.events
+            target.late_quantity += row.late_quantity
+            target.late_events += row.late_events
+            session.delete(row)
+        session.flush()
+        session.execute(update(UsageEvent).where(UsageEvent.organisation_id == predecessor.id,
+                                                 UsageEvent.month >= first_month)
+                        .values(organisation_id=successor.id).execution_options(synchronize_session=False))
+    return [item]

@@ -32,14 +32,19 @@ class ServiceStatus(StrEnum):
 class County(Base):
     __tablename__ = "county"
     number: Mapped[str] = mapped_column(String(2), primary_key=True)
+    # The official name as SSB writes it ("Troms - Romsa - Tromssa"), and its Norwegian part ("Troms").
     name: Mapped[str] = mapped_column(String(100))
+    norwegian_name: Mapped[str | None] = mapped_column(String(100))
 
 
 class Organisation(Versioned, Base):
     __tablename__ = "organisation"
     id: Mapped[int] = mapped_column(primary_key=True)
     org_number: Mapped[str | None] = mapped_column(String(9), unique=True)
+    # The official name as SSB writes it ("Guovdageaidnu - Kautokeino"): what lists show. The Norwegian part
+    # alone ("Kautokeino"); the same as `name` for a name in one language, None where nobody set it.
     name: Mapped[str] = mapped_column(String(200))
+    norwegian_name: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(30))
     municipality_number: Mapped[str | None] = mapped_column(String(4), index=True)
     county_number: Mapped[str | None] = mapped_column(ForeignKey("county.number"))
@@ -48,6 +53,11 @@ class Organisation(Versioned, Base):
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     contact_email: Mapped[str | None] = mapped_column(String(200))
+    # From Enhetsregisteret (data/registers/brreg.py): the legal entity's registered name and postal address.
+    registered_name: Mapped[str | None] = mapped_column(String(200))
+    postal_address: Mapped[str | None] = mapped_column(String(300))
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+    postal_place: Mapped[str | None] = mapped_column(String(100))
 
     county: Mapped[County | None] = relationship()
 
@@ -55,6 +65,52 @@ class Organisation(Versioned, Base):
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to
         )
+
+
+class OrganisationPopulation(Base):
+    """Statistics Norway's population of an organisation on 1 January of `year` (table 07459), one row per
+    organisation and year (data/registers/population.py). `Organisation.population` stays the latest figure."""
+
+    __tablename__ = "organisation_population"
+    __table_args__ = (UniqueConstraint("organisation_id", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    population: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(200))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported_by: Mapped[str] = mapped_column(String(120), default="")
+
+
+class SuccessionKind(StrEnum):
+    MERGER = "merger"      # one or more predecessors become one successor
+    SPLIT = "split"        # one predecessor becomes several successors
+
+
+class OrganisationSuccession(Base):
+    """A link from an organisation that ended to its successor on a date (data/registers/changes.py): a
+    merger may have several predecessors, a split several successors. `applied_at` is set when the merger
+    plan was applied; `moved` is what moved then (JSON list of {room, action, text})."""
+
+    __tablename__ = "organisation_succession"
+    __table_args__ = (UniqueConstraint("predecessor_id", "successor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    predecessor_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    successor_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    change_date: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20))
+    old_code: Mapped[str | None] = mapped_column(String(4))
+    new_code: Mapped[str | None] = mapped_column(String(4))
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported_by: Mapped[str] = mapped_column(String(120))
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    applied_by: Mapped[str | None] = mapped_column(String(120))
+    moved: Mapped[str] = mapped_column(Text, default="")
+
+    predecessor: Mapped[Organisation] = relationship(foreign_keys=[predecessor_id])
+    successor: Mapped[Organisation] = relationship(foreign_keys=[successor_id])
 
 
 service_component = Table(

@@ -7,10 +7,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 from sqlalchemy import (
+    false,
     func,
     select,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from data import textguard
 from data.access import Actor
@@ -29,7 +31,7 @@ from data.registers.models import (
     User,
     service_component,
 )
-from data.textsearch import contains_folded, equals_folded
+from data.textsearch import equals_folded, plain, plain_contains, plain_parts
 
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "reference"
 ORG_NUMBER_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
@@ -69,7 +71,8 @@ class OrganisationIn(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True)
 
     org_number: str | None = None
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=200)   # the official name, in all its languages
+    norwegian_name: str | None = Field(default=None, max_length=200)   # blank: the same as `name`
     kind: OrganisationKind
     municipality_number: str | None = None
     county_number: str | None = None
@@ -79,7 +82,8 @@ class OrganisationIn(BaseModel):
     valid_to: date | None = None
     contact_email: EmailStr | None = None
 
-    @field_validator("org_number", "municipality_number", "county_number", "contact_email", mode="before")
+    @field_validator("org_number", "norwegian_name", "municipality_number", "county_number", "contact_email",
+                     mode="before")
     @classmethod
     def _blank_is_none(cls, value):
         if isinstance(value, str) and not value.strip():
@@ -143,7 +147,10 @@ def get_organisation(session: Session, org_id: int) -> Organisation:
 
 
 def find_organisation(session: Session, key: str) -> Organisation | None:
-    """Look an organisation up by organisation number, municipality number or exact name."""
+    """Look an organisation up by organisation number, municipality number or name. A name matches the
+    whole official name or any of its language parts, or the Norwegian name, ignoring case and
+    diacritics ("kautokeino", "snasa" and "porsangu" find "Guovdageaidnu - Kautokeino", "Snåase - Snåsa",
+    "Porsanger - Porsángu - Porsanki"); current organisations before ended ones."""
     key = key.strip()
     digits = key.replace(" ", "")
     if digits.isdigit() and len(digits) == 9:
@@ -154,7 +161,54 @@ def find_organisation(session: Session, key: str) -> Organisation | None:
             .where(Organisation.municipality_number == digits.zfill(4), Organisation.valid_to.is_(None))
             .order_by(Organisation.id)
         )
-    return session.scalar(select(Organisation).where(equals_folded(Organisation.name, key)).order_by(Organisation.id))
+    exact = session.scalar(select(Organisation).where(equals_folded(Organisation.name, key))
+                           .order_by(Organisation.valid_to.is_(None).desc(), Organisation.id))
+    if exact is not None or not plain(key):
+        return exact
+    wanted = plain(key).strip()
+    rows = session.execute(select(Organisation.id, Organisation.name, Organisation.norwegian_name)
+                           .order_by(Organisation.valid_to.is_(None).desc(), Organisation.id))
+    for org_id, name, norwegian_name in rows:
+        if wanted == plain(norwegian_name).strip() or wanted in plain_parts(name):
+            return session.get(Organisation, org_id)
+    return None
+
+
+def organisation_search(session: Session, term: str) -> ColumnElement[bool]:
+    """A condition on `Organisation` for a free-text search: the term is part of the official name (any
+    language part), the Norwegian name, the organisation number or the municipality number, or, for a
+    county municipality, of its county's official name; case and diacritics ignored. The register is small
+    (hundreds of rows), so it is matched in Python (data/textsearch.py says why) and the ids go to SQL."""
+    term = term.strip()
+    if not plain(term):
+        return Organisation.id.is_not(None)
+    digits = term.replace(" ", "")
+    rows = session.execute(
+        select(Organisation.id, Organisation.name, Organisation.norwegian_name, Organisation.org_number,
+               Organisation.municipality_number, Organisation.kind, County.name, County.norwegian_name)
+        .outerjoin(County, County.number == Organisation.county_number)
+    )
+    ids = []
+    for org_id, name, norwegian_name, org_number, municipality_number, kind, county, county_norwegian in rows:
+        texts = [name, norwegian_name]
+        if kind == OrganisationKind.COUNTY_MUNICIPALITY.value:
+            texts += [county, county_norwegian]
+        numbers = [org_number or "", municipality_number or ""]
+        if any(plain_contains(text, term) for text in texts) or (digits and any(digits in n for n in numbers)):
+            ids.append(org_id)
+    return Organisation.id.in_(ids) if ids else false()
+
+
+def _norwegian_name(given: str | None, name: str, org: Organisation | None = None) -> str | None:
+    """The Norwegian name to store: the one given; else the stored one while it is still a part of the
+    (new) official name; else the official name itself when it is in one language, and None (not known)
+    when it has several parts."""
+    if given:
+        return given
+    current = org.norwegian_name if org is not None else None
+    if current and plain(current).strip() in plain_parts(name):
+        return current
+    return name if len(plain_parts(name)) <= 1 else None
 
 
 ORG_NUMBER_ONCE = unique_key(Organisation, "uq_organisation_org_number")
@@ -184,6 +238,7 @@ def create_organisation(session: Session, actor: Actor, payload) -> Organisation
     _check_unique_org_number(session, data.org_number)
     org = Organisation(**data.model_dump(mode="python"))
     org.kind = data.kind.value
+    org.norwegian_name = _norwegian_name(data.norwegian_name, data.name)
     org.contact_email = str(data.contact_email) if data.contact_email else None
     with refusing_duplicates(session, (ORG_NUMBER_ONCE,), lambda: _org_number_just_taken(session, data.org_number)):
         session.add(org)
@@ -195,9 +250,11 @@ def update_organisation(session: Session, actor: Actor, org_id: int, payload, ex
     data = validate(OrganisationIn, payload)
     org = for_edit(session, Organisation, org_id, expected_version, "org.not_found")
     _check_unique_org_number(session, data.org_number, org.id)
+    norwegian_name = _norwegian_name(data.norwegian_name, data.name, org)
     for key, value in data.model_dump(mode="python").items():
         setattr(org, key, value)
     org.kind = data.kind.value
+    org.norwegian_name = norwegian_name
     org.contact_email = str(data.contact_email) if data.contact_email else None
     session.flush()
     return org
@@ -279,70 +336,143 @@ def _reference_rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def _int_or_none(value: str) -> int | None:
+    return int(value) if value else None
+
+
 def load_reference_data(session: Session, actor: Actor) -> dict[str, int]:
-    """Insert shipped reference rows that are missing; never overwrites what users changed."""
+    """Bring the shipped reference data into the database; run on an empty database and again by
+    `backoffice db upgrade` on an existing one (idempotent: a second run changes nothing).
+
+    Adds counties, organisations, components and services that are missing. On existing rows it only
+    fills what is empty or corrects what an earlier release shipped, never what users changed:
+    organisation numbers where none is set (and no other organisation has the number), official and
+    Norwegian names where the Norwegian name was never set and the name is still a part of the official
+    one (earlier releases kept only the first part, "Guovdageaidnu"), and service and component fields
+    that still hold a value listed in superseded.csv (wrong years, earlier descriptions, a service the
+    department does not list, which is then retired)."""
     actor.require("registers.write")
-    added = {"counties": 0, "organisations": 0, "services": 0, "components": 0}
-    existing_counties = set(session.scalars(select(County.number)))
+    added = {"counties": 0, "organisations": 0, "services": 0, "components": 0,
+             "org_numbers": 0, "org_numbers_differ": 0, "names": 0, "corrected": 0}
+
+    counties = {c.number: c for c in session.scalars(select(County))}
     for row in _reference_rows("counties.csv"):
-        if row["county_number"] not in existing_counties:
-            session.add(County(number=row["county_number"], name=row["name"]))
+        county = counties.get(row["county_number"])
+        if county is None:
+            session.add(County(number=row["county_number"], name=row["name"], norwegian_name=row["norwegian_name"]))
             added["counties"] += 1
+        elif county.norwegian_name is None:
+            if _official_name_fits(county.name, row):
+                county.name = row["name"]
+            county.norwegian_name = row["norwegian_name"] if county.name == row["name"] else county.name
+            added["names"] += 1
     session.flush()
 
-    known_municipalities = set(
-        session.scalars(select(Organisation.municipality_number).where(Organisation.municipality_number.is_not(None)))
-    )
-    known_county_orgs = set(
-        session.scalars(
-            select(Organisation.county_number).where(
-                Organisation.kind == OrganisationKind.COUNTY_MUNICIPALITY.value
-            )
-        )
-    )
+    current = list(session.scalars(select(Organisation).where(Organisation.valid_to.is_(None))
+                                   .order_by(Organisation.id)))
+    municipalities = {o.municipality_number: o for o in reversed(current)
+                      if o.kind == OrganisationKind.MUNICIPALITY.value and o.municipality_number}
+    county_orgs = {o.county_number: o for o in reversed(current)
+                   if o.kind == OrganisationKind.COUNTY_MUNICIPALITY.value and o.county_number}
+    known_municipalities = set(session.scalars(
+        select(Organisation.municipality_number).where(Organisation.municipality_number.is_not(None))))
+    known_county_orgs = set(session.scalars(select(Organisation.county_number).where(
+        Organisation.kind == OrganisationKind.COUNTY_MUNICIPALITY.value)))
+    taken = set(session.scalars(select(Organisation.org_number).where(Organisation.org_number.is_not(None))))
     for row in _reference_rows("organisations.csv"):
         kind = row["kind"]
-        if kind == OrganisationKind.MUNICIPALITY.value and row["municipality_number"] in known_municipalities:
-            continue
-        if kind == OrganisationKind.COUNTY_MUNICIPALITY.value and row["county_number"] in known_county_orgs:
-            continue
-        session.add(
-            Organisation(
-                name=row["name"],
-                kind=kind,
-                municipality_number=row["municipality_number"] or None,
-                county_number=row["county_number"] or None,
-                population=int(row["population"]) if row["population"] else None,
-                population_year=int(row["population_year"]) if row["population_year"] else None,
+        if kind == OrganisationKind.MUNICIPALITY.value:
+            org, known = municipalities.get(row["municipality_number"]), row["municipality_number"] in known_municipalities
+        else:
+            org, known = county_orgs.get(row["county_number"]), row["county_number"] in known_county_orgs
+        number = row["org_number"] or None
+        if org is None:
+            if known:
+                continue   # the register has it, ended: history stays as it is
+            session.add(Organisation(
+                name=row["name"], norwegian_name=row["norwegian_name"], kind=kind,
+                org_number=number if number not in taken else None,
+                municipality_number=row["municipality_number"] or None, county_number=row["county_number"] or None,
+                population=_int_or_none(row["population"]), population_year=_int_or_none(row["population_year"]),
                 valid_from=date.fromisoformat(row["valid_from"]) if row["valid_from"] else None,
-            )
-        )
-        added["organisations"] += 1
+            ))
+            taken.add(number)
+            added["organisations"] += 1
+            continue
+        if org.org_number and number and org.org_number != number:
+            added["org_numbers_differ"] += 1   # left as the user set it; reported
+        if org.org_number is None and number and number not in taken:
+            org.org_number = number
+            taken.add(number)
+            added["org_numbers"] += 1
+        if org.norwegian_name is None:
+            if _official_name_fits(org.name, row):
+                org.name = row["name"]
+            org.norwegian_name = row["norwegian_name"] if org.name == row["name"] else org.name
+            added["names"] += 1
+    session.flush()
 
+    superseded = _superseded()
     components = {c.code: c for c in session.scalars(select(Component))}
     for row in _reference_rows("components.csv"):
-        if row["code"] not in components:
+        component = components.get(row["code"])
+        if component is None:
             component = Component(code=row["code"], name=row["name"], description=row["description"])
             session.add(component)
             components[row["code"]] = component
             added["components"] += 1
+        else:
+            added["corrected"] += _correct(component, row, superseded.get(("component", row["code"]), {}))
 
     services = {s.code: s for s in session.scalars(select(Service))}
+    shipped = set()
     for row in _reference_rows("services.csv"):
-        if row["code"] in services:
-            continue
-        service = Service(
-            code=row["code"],
-            name=row["name"],
-            description=row["description"],
-            established_year=int(row["established_year"]) if row["established_year"] else None,
-            status=row["status"],
-        )
-        service.components = [components[c] for c in row["components"].split() if c in components]
-        session.add(service)
-        added["services"] += 1
+        shipped.add(row["code"])
+        service = services.get(row["code"])
+        if service is None:
+            service = Service(code=row["code"], name=row["name"], description=row["description"],
+                              established_year=_int_or_none(row["established_year"]), status=row["status"])
+            service.components = [components[c] for c in row["components"].split() if c in components]
+            session.add(service)
+            added["services"] += 1
+        else:
+            added["corrected"] += _correct(service, row, superseded.get(("service", row["code"]), {}))
+    for (register, code), fields in superseded.items():
+        service = services.get(code)
+        if register == "service" and code not in shipped and service is not None \
+                and service.status == fields.get("status") and service.status != ServiceStatus.RETIRED.value:
+            service.status = ServiceStatus.RETIRED.value   # shipped before, not listed by the department
+            added["corrected"] += 1
     session.flush()
     return added
+
+
+def _official_name_fits(stored: str, row: dict[str, str]) -> bool:
+    """Whether a stored name is the shipped official name or one of its parts (what earlier releases kept)."""
+    return plain(stored).strip() in [plain(row["name"]).strip(), *plain_parts(row["name"])]
+
+
+def _superseded() -> dict[tuple[str, str], dict[str, str]]:
+    """{(register, code): {field: the value an earlier release shipped}} from superseded.csv."""
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for row in _reference_rows("superseded.csv"):
+        found.setdefault((row["register"], row["code"]), {})[row["field"]] = row["shipped_before"]
+    return found
+
+
+def _correct(row_object, reference: dict[str, str], shipped_before: dict[str, str]) -> int:
+    """Set each field that still holds what an earlier release shipped to the reference value; 1 if any."""
+    changed = 0
+    for field, old in shipped_before.items():
+        if field == "components":
+            continue
+        value = getattr(row_object, field)
+        if ("" if value is None else str(value)) != old:
+            continue   # changed by a user since: left alone
+        new = reference[field]
+        setattr(row_object, field, _int_or_none(new) if field == "established_year" else new)
+        changed = 1
+    return changed
 
 
 # --- import from Statistics Norway's classification (KLASS) CSV export ---------------------------
@@ -445,6 +575,7 @@ def import_ssb_municipalities(session: Session, actor: Actor, content: bytes) ->
             session.add(
                 Organisation(
                     name=row["name"],
+                    norwegian_name=_norwegian_name(None, row["name"]),
                     kind=OrganisationKind.MUNICIPALITY.value,
                     municipality_number=row["code"],
                     county_number=county_number,
@@ -454,7 +585,7 @@ def import_ssb_municipalities(session: Session, actor: Actor, content: bytes) ->
             )
             counts["created"] += 1
             continue
-        changes = {"name": row["name"]}
+        changes = {"name": row["name"], "norwegian_name": _norwegian_name(None, row["name"], org)}
         if row["valid_from"] is not None:
             changes["valid_from"] = row["valid_from"]
         if row["valid_to"] is not None:
@@ -475,7 +606,8 @@ def import_ssb_municipalities(session: Session, actor: Actor, content: bytes) ->
 def organisation_rows(session: Session, search: str = "", kinds: list[str] | None = None,
                       county: str | None = None, include_history: bool = False) -> list[dict]:
     query = (
-        select(Organisation.id, Organisation.org_number, Organisation.name, Organisation.kind,
+        select(Organisation.id, Organisation.org_number, Organisation.name, Organisation.norwegian_name,
+               Organisation.kind,
                Organisation.municipality_number, Organisation.county_number, County.name.label("county"),
                Organisation.population, Organisation.population_year, Organisation.valid_from,
                Organisation.valid_to, Organisation.contact_email, Organisation.version)
@@ -483,9 +615,7 @@ def organisation_rows(session: Session, search: str = "", kinds: list[str] | Non
         .order_by(Organisation.name)
     )
     if search.strip():
-        term = search.strip()
-        query = query.where(contains_folded(Organisation.name, term) | contains_folded(Organisation.org_number, term)
-                            | contains_folded(Organisation.municipality_number, term))
+        query = query.where(organisation_search(session, search))
     if kinds:
         query = query.where(Organisation.kind.in_(kinds))
     if county:

@@ -51,9 +51,9 @@ def stats_workbook(volume: list[dict], resolution: list[dict], top: list[dict],
               [[name(r["service"]), r["resolved"], r["avg_hours"], r["within_1_day"], r["within_3_days"]]
                for r in resolution])
     add_sheet(workbook, t("sup.stats.top"),
-              [Column(t("sup.field.organisation")), Column(t("sup.stats.tickets"), "int"),
-               Column(t("sup.stats.open_tickets"), "int")],
-              [[r["organisation"], r["tickets"], r["open"]] for r in top])
+              [Column(t("sup.field.org_number")), Column(t("sup.field.organisation")),
+               Column(t("sup.stats.tickets"), "int"), Column(t("sup.stats.open_tickets"), "int")],
+              [[r.get("org_number") or "", r["organisation"], r["tickets"], r["open"]] for r in top])
     return workbook_bytes(workbook)
 
 

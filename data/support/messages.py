@@ -23,6 +23,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "sup.field.tags": ("Stikkord", "Tags"),
     "sup.field.service": ("Tjeneste", "Service"),
     "sup.field.organisation": ("Virksomhet", "Organisation"),
+    "sup.field.org_number": ("Organisasjonsnummer", "Organisation number"),
     "sup.field.security_incident": ("Sikkerhetshendelse", "Security incident"),
     "sup.field.security_note": ("Hva skjedde", "What happened"),
     "sup.field.security_marked_by": ("Meldt av", "Reported by"),

@@ -138,19 +138,23 @@ def resolution_times(session: Session, start: date, end: date) -> list[dict]:
 
 def top_organisations(session: Session, start: date, end: date, limit: int = 15,
                       service_codes: tuple[str, ...] = ()) -> list[dict]:
+    # Counted per organisation (by id: two municipalities are called Herøy), or per requester text when the
+    # ticket names no registered organisation; the name is for display only.
     name = func.coalesce(Organisation.name, func.nullif(SupportTicket.requester_organisation, ""),
                          literal("-")).label("organisation")
-    query = (select(name, func.count().label("tickets"),
+    query = (select(SupportTicket.organisation_id, Organisation.org_number, name, func.count().label("tickets"),
                     func.sum(case((SupportTicket.status.in_(OPEN_STATUSES), 1), else_=0)).label("open"))
              .select_from(SupportTicket)
              .outerjoin(Organisation, Organisation.id == SupportTicket.organisation_id)
              .outerjoin(Service, Service.id == SupportTicket.service_id)
              .where(SupportTicket.opened_at >= start_of_day(start),
                     SupportTicket.opened_at < start_of_day(end + timedelta(days=1)))
-             .group_by(name).order_by(func.count().desc(), name).limit(limit))
+             .group_by(SupportTicket.organisation_id, Organisation.org_number, name)
+             .order_by(func.count().desc(), name, SupportTicket.organisation_id).limit(limit))
     if service_codes:
         query = query.where(Service.code.in_(service_codes))
-    return [{"organisation": r.organisation, "tickets": int(r.tickets), "open": int(r.open or 0)}
+    return [{"organisation_id": r.organisation_id, "org_number": r.org_number, "organisation": r.organisation,
+             "tickets": int(r.tickets), "open": int(r.open or 0)}
             for r in session.execute(query)]
 
 

@@ -76,6 +76,21 @@ def on_security_incident(listener: Callable[[Session, Actor, SupportTicket], Non
         _incident_listeners.append(listener)
 
 
+# Pages other rooms offer from the security-incident list, as (title key, page path, url path): risk's
+# personal-data breaches, where a security officer marks an incident as a breach. Registered in
+# data.bootstrap.install() (data may not import risk).
+_incident_pages: list[tuple[str, str, str]] = []
+
+
+def offer_incident_page(page: tuple[str, str, str]) -> None:
+    if page not in _incident_pages:
+        _incident_pages.append(page)
+
+
+def incident_pages() -> list[tuple[str, str, str]]:
+    return list(_incident_pages)
+
+
 def mark_security_incident(session: Session, actor: Actor, ticket_id: int, payload,
                            expected_version: int | None = None) -> SupportTicket:
     """Put a ticket on the security lead's list, then tell the listeners (the service's ROS becomes due)."""

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
+from data.access import Actor
 from data.appspec import Fact, Kpi
 from data.formatting import number
 from data.i18n import t
@@ -49,15 +50,16 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def completeness(session: Session, organisation_id: int, today: date | None = None) -> dict:
+def completeness(session: Session, organisation_id: int, actor: Actor | None, today: date | None = None) -> dict:
     """Every check that applies to the map, which ones fail, and the share that pass.
 
     A system is checked for owner, vendor, service area and datasets; a vendor for its organisation
     number; a dataset with personal data for legal basis, purpose, data subjects and retention, and a
     special-category or confidential one also for a security measure on its system; an integration for
-    the data it carries and for pointing at a system taken out of use.
+    the data it carries and for pointing at a system taken out of use. Checked on the map as `actor` may
+    read it (see systems.map_data): without access to sensitive data, its gaps are not listed either.
     """
-    return completeness_of(digiorden.map_data(session, organisation_id), today)
+    return completeness_of(digiorden.map_data(session, organisation_id, actor), today)
 
 
 def completeness_of(data: dict[str, list[dict]], today: date | None = None) -> dict:
@@ -132,14 +134,15 @@ def sector_completeness(session: Session) -> list[dict]:
 # --- records of processing ----------------------------------------------------------------------------
 
 
-def records_of_processing(session: Session, organisation_id: int) -> list[dict]:
+def records_of_processing(session: Session, organisation_id: int, actor: Actor | None) -> list[dict]:
     """One record per dataset with personal data (GDPR art. 30 (1)), derived from the map.
 
     Purpose, categories, data subjects, legal basis and retention come from the dataset; recipients
     are the recorded ones plus where the system's integrations send data; security measures and the
-    processor (the vendor) come from the system.
+    processor (the vendor) come from the system. Read as `actor` may (see systems.map_data): without
+    access, the records of sensitive datasets are left out and security measures say they are restricted.
     """
-    data = digiorden.map_data(session, organisation_id)
+    data = digiorden.map_data(session, organisation_id, actor)
     systems = {s["id"]: s for s in data["systems"]}
     vendors = {v["name"]: v for v in data["vendors"]}
     flows: dict[int, list[str]] = {}
@@ -157,7 +160,7 @@ def records_of_processing(session: Session, organisation_id: int) -> list[dict]:
         processor = None
         if vendor is not None:
             processor = vendor["name"] + (f" ({vendor['org_number']})" if vendor["org_number"] else "")
-        security = system["security_measures"] or not_recorded
+        security = t("do.restricted") if system.get("security_hidden") else system["security_measures"] or not_recorded
         records.append({
             "processing": dataset["name"],
             "system": system["name"],
@@ -304,13 +307,16 @@ def vendor_concentration(session: Session) -> list[dict]:
 
 def platform_usage(session: Session) -> list[dict]:
     """Which organisations integrate with which platform service (number of integrations)."""
-    rows = session.execute(
-        select(Organisation.name.label("organisation"), Service.code.label("service"),
-               Service.name.label("service_name"), func.count(DoIntegration.id).label("integrations"))
+    rows = session.execute(   # per organisation id (two municipalities are called Herøy); names for display
+        select(Organisation.id.label("organisation_id"), Organisation.org_number,
+               Organisation.municipality_number, Organisation.name.label("organisation"),
+               Service.code.label("service"), Service.name.label("service_name"),
+               func.count(DoIntegration.id).label("integrations"))
         .join(Organisation, Organisation.id == DoIntegration.organisation_id)
         .join(Service, Service.id == DoIntegration.to_service_id)
-        .group_by(Organisation.name, Service.code, Service.name)
-        .order_by(Organisation.name, Service.name)
+        .group_by(Organisation.id, Organisation.org_number, Organisation.municipality_number, Organisation.name,
+                  Service.code, Service.name)
+        .order_by(Organisation.name, Organisation.id, Service.name)
     )
     return [dict(r._mapping) for r in rows]
 

@@ -20,6 +20,7 @@ import zipfile
 
 from sqlalchemy.orm import Session
 
+from data.access import Actor
 from data.excel import safe_text
 from data.i18n import t
 from data.registers.registry import get_organisation
@@ -37,10 +38,10 @@ def _id(org_key: str, *parts) -> str:
     return "id-" + uuid.uuid5(NAMESPACE, "/".join([org_key, *map(str, parts)])).hex
 
 
-def archi_rows(session: Session, organisation_id: int) -> dict[str, list[list[str]]]:
-    """The rows of the three files (without headers)."""
+def archi_rows(session: Session, organisation_id: int, actor: Actor | None) -> dict[str, list[list[str]]]:
+    """The rows of the three files (without headers), with what `actor` may read (see systems.map_data)."""
     org = get_organisation(session, organisation_id)
-    data = digiorden.map_data(session, organisation_id)
+    data = digiorden.map_data(session, organisation_id, actor)
     key = org.org_number or f"org{org.id}"
     elements: list[list[str]] = []
     relations: list[list[str]] = []
@@ -123,8 +124,8 @@ def _csv(headers: list[str], rows: list[list[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def archi_files(session: Session, organisation_id: int) -> dict[str, bytes]:
-    rows = archi_rows(session, organisation_id)
+def archi_files(session: Session, organisation_id: int, actor: Actor | None) -> dict[str, bytes]:
+    rows = archi_rows(session, organisation_id, actor)
     return {
         "elements.csv": _csv(ELEMENT_HEADERS, rows["elements"]),
         "relations.csv": _csv(RELATION_HEADERS, rows["relations"]),
@@ -132,9 +133,9 @@ def archi_files(session: Session, organisation_id: int) -> dict[str, bytes]:
     }
 
 
-def archi_zip(session: Session, organisation_id: int) -> bytes:
+def archi_zip(session: Session, organisation_id: int, actor: Actor | None) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in archi_files(session, organisation_id).items():
+        for name, content in archi_files(session, organisation_id, actor).items():
             archive.writestr(name, content)
     return buffer.getvalue()

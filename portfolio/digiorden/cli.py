@@ -44,10 +44,11 @@ def cmd_import(args) -> int:
 
 
 def _write_for_org(args, path: str, build, message_key: str) -> int:
-    """Build a file for the organisation `--org` names with `build(session, organisation_id)`, write it."""
-    def work(session, _actor):
+    """Build a file for the organisation `--org` names with `build(session, organisation_id, actor)` (what the
+    actor may read), write it."""
+    def work(session, actor):
         org = digiorden.organisation_for(session, args.org)
-        return org.name, build(session, org.id)
+        return org.name, build(session, org.id, actor)
 
     name, content = run_command(args, work)
     _write(Path(path), content)
@@ -64,9 +65,9 @@ def cmd_records(args) -> int:
 
 
 def cmd_archi(args) -> int:
-    def work(session, _actor):
+    def work(session, actor):
         org = digiorden.organisation_for(session, args.org)
-        return org.name, digiorden_archi.archi_files(session, org.id)
+        return org.name, digiorden_archi.archi_files(session, org.id, actor)
 
     name, files = run_command(args, work)
     folder = Path(args.dir)
@@ -81,10 +82,10 @@ def cmd_archi(args) -> int:
 
 
 def cmd_gaps(args) -> int:
-    def work(session, _actor):
+    def work(session, actor):
         org = digiorden.organisation_for(session, args.org)
-        content = digiorden_exports.gaps_workbook(session, org.id) if args.output else None
-        return org.name, digiorden_analysis.completeness(session, org.id), content
+        content = digiorden_exports.gaps_workbook(session, org.id, actor) if args.output else None
+        return org.name, digiorden_analysis.completeness(session, org.id, actor), content
 
     name, result, content = run_command(args, work)
     score = "-" if result["score"] is None else percent(result["score"])

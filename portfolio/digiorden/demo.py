@@ -147,7 +147,7 @@ FLOWS = [
     ("care", "service:fiks-io", "Pleie- og omsorgsmeldinger", "message"),
     ("health", "service:provesvar-api", "Prøvesvar", "api"),
     ("building", "service:svarut", "Vedtak i byggesaker", "api"),
-    ("care", "service:legeerklaering-api", "Legeerklæringer", "api"),
+    ("health", "service:klinikermelding-api", "Klinikermeldinger", "api"),
     ("forms", "service:minside", "Status på innsendte skjemaer", "api"),
     ("emergency", "care", "Epikriser", "message"),
 ]

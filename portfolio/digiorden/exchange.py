@@ -105,10 +105,11 @@ def map_sheet_rows(data: dict[str, list[dict]]) -> dict[str, list[list]]:
     }
 
 
-def export_map(session: Session, organisation_id: int) -> bytes:
-    """The organisation's map as a workbook: an about sheet, then one sheet per kind (the import layout)."""
+def export_map(session: Session, organisation_id: int, actor: Actor | None) -> bytes:
+    """The organisation's map as a workbook: an about sheet, then one sheet per kind (the import layout),
+    with what `actor` may read (see systems.map_data)."""
     org = get_organisation(session, organisation_id)
-    data = digiorden.map_data(session, organisation_id)
+    data = digiorden.map_data(session, organisation_id, actor)
     return workbook_bytes(_workbook(session, org, map_sheet_rows(data)))
 
 
@@ -391,7 +392,7 @@ def import_map(session: Session, actor: Actor, organisation_id: int, content: by
     actor.require(digiorden.PERMISSION)
     get_organisation(session, organisation_id)
     wanted = parse_map(session, content)
-    existing = digiorden.map_data(session, organisation_id)
+    existing = digiorden.full_map(session, organisation_id)
     plan = plan_import(existing, wanted)
     result = ImportResult(dry_run=dry_run, counts={
         kind: {action: len(rows) for action, rows in actions.items()} for kind, actions in plan.items()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from data.access import Actor
 from data.db import utcnow
 from data.excel import Column, add_sheet, new_workbook, workbook_bytes
 from data.i18n import t
@@ -12,10 +13,11 @@ from portfolio.digiorden import analysis
 from portfolio.digiorden.analysis import RECORD_COLUMNS
 
 
-def records_workbook(session: Session, organisation_id: int) -> bytes:
-    """The record of processing as a finished workbook: the controller, then one row per processing."""
+def records_workbook(session: Session, organisation_id: int, actor: Actor | None) -> bytes:
+    """The record of processing as a finished workbook: the controller, then one row per processing (what
+    `actor` may read, see systems.map_data)."""
     org = get_organisation(session, organisation_id)
-    records = analysis.records_of_processing(session, organisation_id)
+    records = analysis.records_of_processing(session, organisation_id, actor)
     workbook = new_workbook()
     about = [[t("do.records.controller"), org.name], [t("do.about.org_number"), org.org_number or ""],
              [t("do.records.generated"), utcnow().strftime("%d.%m.%Y %H:%M UTC")],
@@ -37,10 +39,10 @@ def gap_rows(gaps: list[dict]) -> list[list]:
             for g in gaps]
 
 
-def gaps_workbook(session: Session, organisation_id: int, severities: tuple[int, ...] = (),
+def gaps_workbook(session: Session, organisation_id: int, actor: Actor | None, severities: tuple[int, ...] = (),
                   kinds: tuple[str, ...] = ()) -> bytes:
     """The organisation's gaps (optionally only some severities and kinds), most serious first."""
-    gaps = analysis.filter_gaps(analysis.completeness(session, organisation_id)["gaps"], severities, kinds)
+    gaps = analysis.filter_gaps(analysis.completeness(session, organisation_id, actor)["gaps"], severities, kinds)
     workbook = new_workbook()
     add_sheet(workbook, t("do.page.gaps"),
               [Column(t("do.gaps.severity")), Column(t("do.gaps.kind")), Column(t("do.gaps.item")),

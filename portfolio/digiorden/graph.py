@@ -7,6 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 from sqlalchemy.orm import Session
 
+from data.access import Actor
 from data.i18n import t
 from data.registers.registry import get_organisation
 from portfolio.digiorden import systems as digiorden
@@ -18,9 +19,10 @@ COLOURS = {"none": "#8faadc", "ordinary": "#2e75b6", "special": "#c55a11", "conf
            "service": "#548235"}
 
 
-def graph(session: Session, organisation_id: int) -> dict:
-    """Nodes (systems and the platform services they talk to) and edges (integrations)."""
-    data = digiorden.map_data(session, organisation_id)
+def graph(session: Session, organisation_id: int, actor: Actor | None) -> dict:
+    """Nodes (systems and the platform services they talk to) and edges (integrations), as `actor` may
+    read the map (see systems.map_data)."""
+    data = digiorden.map_data(session, organisation_id, actor)
     worst: dict[int, str] = {}
     for dataset in data["datasets"]:
         current = worst.get(dataset["system_id"], "none")
@@ -80,11 +82,11 @@ def layout(nodes: list[dict], edges: list[dict], iterations: int | None = None, 
             for node_id, k in index.items()}
 
 
-def figure(session: Session, organisation_id: int) -> go.Figure:
+def figure(session: Session, organisation_id: int, actor: Actor | None) -> go.Figure:
     """A plotly network: systems coloured by their most sensitive dataset, platform services in green,
     arrows from sender to receiver, hover text with vendor, data carried and method."""
     org = get_organisation(session, organisation_id)
-    data = graph(session, organisation_id)
+    data = graph(session, organisation_id, actor)
     position = layout(data["nodes"], data["edges"])
     fig = go.Figure()
     edge_x, edge_y, mid_x, mid_y, mid_text, arrows = [], [], [], [], [], []
@@ -94,8 +96,10 @@ def figure(session: Session, organisation_id: int) -> go.Figure:
         edge_y += [y0, y1, None]
         mid_x.append((x0 + x1) / 2)
         mid_y.append((y0 + y1) / 2)
-        method = t(f"do.method.{edge['method']}")
-        mid_text.append(f"{edge['data'] or t('do.not_recorded')} ({method})")
+        carried = edge["data"] or t("do.not_recorded")
+        if edge["method"]:
+            carried += f" ({t('do.method.' + edge['method'])})"
+        mid_text.append(carried)                # without the method where it is hidden (a technical detail)
         arrows.append({"x": x1, "y": y1, "ax": x0, "ay": y0, "xref": "x", "yref": "y", "axref": "x", "ayref": "y",
                        "showarrow": True, "arrowhead": 3, "arrowsize": 1.2, "arrowwidth": 1, "arrowcolor": "#7f7f7f",
                        "standoff": 12, "text": ""})

@@ -469,4 +469,15 @@ MESSAGES = {
                              "The Archi files of {name} were written to {path}."),
     "do.cli.score": ("{name}: kompletthet {score} ({passed} av {checks} kontroller bestått)",
                      "{name}: completeness {score} ({passed} of {checks} checks passed)"),
+
+    # who reads the sensitive parts of the map (digiorden.sensitive.read: architect, security officer, leader)
+    "do.restricted": ("Begrenset tilgang", "Restricted"),
+    "do.restricted_note": (
+        "Kommunenes sikringstiltak, datasett med sensitive personopplysninger og tekniske detaljer om integrasjonene "
+        "vises bare for virksomhetsarkitekt, sikkerhetsleder og avdelingsleder. Her ser du kartet uten dem, også i "
+        "nedlastingene.",
+        "Municipalities' security measures, datasets with sensitive personal data and integrations' technical "
+        "details are shown to the enterprise architect, the security officer and the department leader only. You "
+        "see the map without them, in the downloads too.",
+    ),
 }

@@ -1,6 +1,10 @@
 """DigiOrden capabilities: read and change one organisation's system map.
 
-Every write checks `architecture.write` first (the enterprise architect); everyone signed in reads.
+Every write checks `architecture.write` first (the enterprise architect); everyone signed in reads the map,
+but a map that lists the sector's weak points is a risk in itself: municipalities' security measures,
+datasets with sensitive personal data (special categories, confidential by law) and integrations' technical
+details (the method) are read only with `digiorden.sensitive.read` (architect, security officer, leader).
+`map_data` leaves them out for anyone else, so every page, export and command built on it does too.
 Payloads refer to vendors, systems and platform services by name (see digiorden_schemas).
 """
 from __future__ import annotations
@@ -15,10 +19,11 @@ from data.i18n import t
 from data.locking import refusing_duplicates, unique_key
 from data.registers.models import Organisation, Service
 from data.registers.registry import find_organisation, get_organisation
-from portfolio.digiorden.models import DoDataset, DoIntegration, DoSystem, DoSystemArea, DoVendor
+from portfolio.digiorden.models import SENSITIVE, DoDataset, DoIntegration, DoSystem, DoSystemArea, DoVendor
 from portfolio.digiorden.schemas import DatasetIn, IntegrationIn, SystemIn, VendorIn
 
 PERMISSION = "architecture.write"
+SENSITIVE_READ = "digiorden.sensitive.read"
 
 # --- organisations ---------------------------------------------------------------------------------
 
@@ -77,13 +82,37 @@ def mapped_organisations(session: Session) -> list[dict]:
 KINDS = ("vendors", "systems", "datasets", "integrations")
 
 
-def map_data(session: Session, organisation_id: int) -> dict[str, list[dict]]:
-    """The whole map of one organisation, names resolved, each kind sorted by name."""
+def can_read_sensitive(actor: Actor | None) -> bool:
+    return actor is not None and actor.can(SENSITIVE_READ)
+
+
+def map_data(session: Session, organisation_id: int, actor: Actor | None) -> dict[str, list[dict]]:
+    """The map of one organisation as `actor` may read it, names resolved, each kind sorted by name."""
+    return redact(full_map(session, organisation_id), actor)
+
+
+def full_map(session: Session, organisation_id: int) -> dict[str, list[dict]]:
+    """The whole map, sensitive parts included: for the import's comparison and other logic that shows
+    nothing itself. What is shown to a user comes from `map_data`."""
     return _maps(session, organisation_id).get(organisation_id) or {kind: [] for kind in KINDS}
 
 
+def redact(data: dict[str, list[dict]], actor: Actor | None) -> dict[str, list[dict]]:
+    """Without `digiorden.sensitive.read`: systems without their security measures (`security_hidden`
+    says so), no datasets with sensitive personal data, and integrations without their method."""
+    if can_read_sensitive(actor):
+        return data
+    return {
+        "vendors": data["vendors"],
+        "systems": [{**row, "security_measures": None, "security_hidden": True} for row in data["systems"]],
+        "datasets": [row for row in data["datasets"] if row["personal_data"] not in SENSITIVE],
+        "integrations": [{**row, "method": None} for row in data["integrations"]],
+    }
+
+
 def all_maps(session: Session) -> dict[int, dict[str, list[dict]]]:
-    """Every organisation's map in five queries (for the sector views), keyed by organisation id."""
+    """Every organisation's map in five queries, keyed by organisation id: for sector aggregates only
+    (scores, counts), never shown row by row."""
     return _maps(session, None)
 
 

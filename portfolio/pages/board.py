@@ -3,16 +3,21 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data.formatting import day
+from data.formatting import day, month_label
 from data.i18n import t
 from data.pages import common
 from portfolio import projects
-from portfolio.models import PHASES, DocumentKind, Financing, Phase
+from portfolio.models import PHASES, DocumentKind, Financing, Phase, PrincipleVerdict
 
 actor = common.require_actor()
 common.header("pf.page.board", "pf.board.intro")
 can_write = actor.can("portfolio.write")
 can_approve = actor.can("gates.approve")
+PERSONAL_DATA = [None, True, False]
+
+
+def personal_data_label(value) -> str:
+    return t("pf.personal_data.unknown") if value is None else t("pf.personal_data.yes" if value else "pf.personal_data.no")
 
 rows = common.cached(projects.project_rows)
 
@@ -34,12 +39,14 @@ if can_write:
                                  format_func=lambda i: t("ui.none") if i is None else users[i])
             product_owner = c2.selectbox(t("pf.col.product_owner"), [None, *product_owners],
                                          format_func=lambda i: t("ui.none") if i is None else product_owners[i])
+            personal_data = c1.selectbox(t("pf.col.personal_data"), PERSONAL_DATA, format_func=personal_data_label,
+                                         help=t("pf.personal_data.help"))
             description = st.text_area(t("pf.col.description"))
             created = st.form_submit_button(t("pf.board.create"), type="primary")
         if created:
             payload = dict(name=name, financing=financing, service_code=service_code, service_name=service_name,
                            start_date=start, end_date=end, owner_id=owner, product_owner_id=product_owner,
-                           description=description)
+                           description=description, handles_personal_data=personal_data)
             if common.write(projects.create_project, payload, success=t("ui.saved")):
                 st.rerun()
 
@@ -78,7 +85,7 @@ st.download_button(t("ui.download_csv"), common.csv_bytes(shown.drop(columns=["o
                    "prosjekter.csv", mime="text/csv", icon=":material/download:")
 
 st.divider()
-st.subheader(t("pf.board.detail"))
+st.header(t("pf.board.detail"))
 by_id = {r["id"]: r for r in rows}
 chosen = st.selectbox(t("pf.board.choose"), list(by_id), index=None,
                       format_func=lambda i: f"#{by_id[i]['priority']} {by_id[i]['name']}"
@@ -93,9 +100,12 @@ metrics[0].metric(t("pf.col.phase"), projects.phase_label(project["phase"]))
 metrics[1].metric(t("pf.col.priority"), "–" if project["phase"] == Phase.HANDED_OVER else project["priority"])
 metrics[2].metric(t("pf.col.service"), project["service_code"])
 metrics[3].metric(t("pf.col.financing"), t(f"pf.financing.{project['financing']}"))
-st.caption(t("pf.board.people", owner=project["owner"] or "–", product_owner=project["product_owner"] or "–"))
+st.caption(t("pf.board.people", owner=project["owner"] or "–", product_owner=project["product_owner"] or "–")
+           + f" · {t('pf.col.personal_data')}: {personal_data_label(detail['handles_personal_data'])}")
 if project["description"]:
     st.write(project["description"])
+if detail["plain_language"]:
+    st.caption(t("pf.board.plain_language_phase", text=detail["plain_language"]))
 
 gate_col, doc_col = st.columns(2)
 with gate_col:
@@ -104,6 +114,12 @@ with gate_col:
         st.success(t("pf.board.done"))
     else:
         st.write(t("pf.board.next", phase=projects.phase_label(detail["next_phase"])))
+        checklist = pd.DataFrame(detail["checklist"])
+        st.caption(t("pf.board.checklist"))
+        st.dataframe(checklist.assign(group=checklist["group"].map(lambda g: t(f"pf.group.{g}")))
+                     [["group", "label", "done"]], hide_index=True, width="stretch",
+                     column_config={"group": t("pf.board.checklist_group"), "label": t("pf.board.checklist_item"),
+                                    "done": st.column_config.CheckboxColumn(t("pf.board.checklist_done"))})
         if detail["missing"]:
             for item in detail["missing"]:
                 st.warning(item, icon=":material/block:")
@@ -127,7 +143,8 @@ with doc_col:
     if detail["documents"]:
         docs = pd.DataFrame(detail["documents"])
         docs["kind"] = docs["kind"].map(lambda k: t(f"pf.doc.{k}"))
-        st.dataframe(docs.drop(columns=["id"]), hide_index=True, width="stretch", column_config={
+        st.dataframe(common.with_names(docs, persons=("added_by",)).drop(columns=["id"]), hide_index=True,
+                     width="stretch", column_config={
             "kind": t("pf.col.document_kind"), "title": t("pf.col.title"), "reference": t("pf.col.reference"),
             "added_by": t("pf.col.added_by"), "added_at": common.datetime_column(t("pf.col.added_at"))})
     else:
@@ -149,6 +166,62 @@ with doc_col:
             if remove is not None and st.button(t("pf.board.remove"), icon=":material/delete:"):
                 if common.write(projects.remove_document, remove, success=t("ui.saved")):
                     st.rerun()
+
+# --- the assessment against the Fiks platform principles (asked at the planning gate) ---------------------
+VERDICTS = [v.value for v in PrincipleVerdict]
+with st.expander(t("pf.board.principles"), icon=":material/rule:", expanded=project["phase"] == Phase.PLANNING):
+    st.caption(t("pf.board.principles_help"))
+    principle_rows = pd.DataFrame(common.cached(projects.principle_rows, chosen))
+    shown_principles = principle_rows.assign(
+        principle=principle_rows["principle"].astype(str) + ". " + principle_rows["title"],
+        verdict=principle_rows["verdict"].map(lambda v: t(f"pf.verdict.{v}") if isinstance(v, str) else None))
+    if can_write and project["phase"] != Phase.HANDED_OVER:
+        by_label = {t(f"pf.verdict.{v}"): v for v in VERDICTS}
+        with st.form(f"pf-principles-{chosen}-{detail['version']}"):
+            edited = st.data_editor(
+                shown_principles[["principle", "text", "verdict", "reason"]], hide_index=True, width="stretch",
+                disabled=["principle", "text"], key=f"pf-principles-editor-{chosen}",
+                column_config={"principle": st.column_config.TextColumn(t("pf.col.principle"), width="medium"),
+                               "text": st.column_config.TextColumn(t("pf.col.description"), width="large"),
+                               "verdict": st.column_config.SelectboxColumn(t("pf.col.verdict"), options=list(by_label)),
+                               "reason": st.column_config.TextColumn(t("pf.col.principle_reason"), width="large")})
+            answer = st.radio(t("pf.col.personal_data"), PERSONAL_DATA, format_func=personal_data_label,
+                              index=PERSONAL_DATA.index(detail["handles_personal_data"]), horizontal=True,
+                              help=t("pf.personal_data.help"))
+            saved_principles = st.form_submit_button(t("pf.board.save_principles"), type="primary")
+        if saved_principles:
+            rows_in = [{"principle": number, "verdict": by_label.get(verdict),
+                        "reason": "" if not isinstance(reason, str) else reason}
+                       for number, verdict, reason in zip(principle_rows["principle"], edited["verdict"],
+                                                          edited["reason"], strict=True)]
+            if common.write(projects.assess_principles, chosen, {"principles": rows_in, "handles_personal_data": answer},
+                            success=t("ui.saved")):
+                st.rerun()
+    else:
+        st.dataframe(common.with_names(shown_principles, persons=("assessed_by",))[
+                         ["principle", "verdict", "reason", "assessed_by"]], hide_index=True,
+                     width="stretch",
+                     column_config={"principle": t("pf.col.principle"), "verdict": t("pf.col.verdict"),
+                                    "reason": t("pf.col.principle_reason"), "assessed_by": t("pf.col.added_by")})
+
+# --- change requests from the user councils, taken in as demand ----------------------------------------
+st.markdown(f"**{t('pf.board.requests')}**")
+if detail["requests"]:
+    requests_frame = pd.DataFrame(detail["requests"])
+    requests_frame["change_request"] = ("#" + requests_frame["change_request_id"].astype(str) + " "
+                                        + requests_frame["title"])
+    requests_frame["first_month"] = requests_frame["first_month"].map(lambda m: month_label(m) if m else None)
+    requests_frame["last_month"] = requests_frame["last_month"].map(lambda m: month_label(m) if m else None)
+    requests_frame["fte"] = requests_frame["fte"].map(lambda v: float(v) if v is not None else None)
+    requests_frame = common.with_names(requests_frame, ("service_code",), ("added_by",))
+    st.dataframe(requests_frame[["change_request", "service_code", "role", "first_month", "last_month", "fte",
+                                 "added_by", "added_at"]], hide_index=True, width="stretch",
+                 column_config={"change_request": t("pf.col.change_request"), "service_code": t("pf.col.service"),
+                                "role": t("pf.col.role"), "first_month": t("pf.col.first_month"),
+                                "last_month": t("pf.col.last_month"), "fte": t("pf.col.fte"),
+                                "added_by": t("pf.col.added_by"), "added_at": common.datetime_column(t("pf.col.added_at"))})
+else:
+    common.empty_state("pf.board.no_requests")
 
 st.markdown(f"**{t('pf.board.history')}**")
 history = pd.DataFrame(detail["history"])
@@ -182,12 +255,15 @@ if can_write and project["phase"] != Phase.HANDED_OVER:
                 t("pf.col.product_owner"), po_ids,
                 index=po_ids.index(project["product_owner_id"]) if project["product_owner_id"] in po_ids else 0,
                 format_func=lambda i: t("ui.none") if i is None else product_owners[i])
+            personal_data = c2.selectbox(t("pf.col.personal_data"), PERSONAL_DATA, format_func=personal_data_label,
+                                         index=PERSONAL_DATA.index(detail["handles_personal_data"]),
+                                         help=t("pf.personal_data.help"))
             description = st.text_area(t("pf.col.description"), project["description"])
             saved = st.form_submit_button(t("ui.save"), type="primary")
         if saved:
             payload = dict(name=name, priority=priority, service_code=service_code, service_name=service_name,
                            financing=financing, owner_id=owner, product_owner_id=product_owner, start_date=start,
-                           end_date=end, description=description)
+                           end_date=end, description=description, handles_personal_data=personal_data)
             if common.write(projects.update_project, chosen, payload, expected_version=project["version"],
                             success=t("ui.saved")):
                 st.rerun()

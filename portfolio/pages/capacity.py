@@ -53,9 +53,12 @@ util = frame.pivot_table(index="role", columns="month_label", values="utilisatio
 util = util.reindex(index=role_order, columns=months) * 100
 balance = frame.pivot_table(index="role", columns="month_label", values="balance", aggfunc="first")
 balance = balance.reindex(index=role_order, columns=months).fillna(0)
+# colour and number show the same quantity: the balance in FTE, on a scale diverging around zero
+# (red: a shortage, white: even, green: spare capacity), symmetric so that the worst shortage is the reddest
+reach = max(float(abs(balance.values).max()), 0.5)
 heat = go.Figure(go.Heatmap(
-    z=util.values.clip(0, 200), x=months, y=role_order, zmin=0, zmid=100, zmax=200,
-    colorscale=[[0, "#1a9850"], [0.4, "#a6d96a"], [0.5, "#ffffbf"], [0.75, "#fdae61"], [1, "#d73027"]],
+    z=balance.values, x=months, y=role_order, zmin=-reach, zmid=0, zmax=reach,
+    colorscale=[[0, "#b2182b"], [0.25, "#ef8a62"], [0.5, "#f7f7f7"], [0.75, "#91cf60"], [1, "#1a9850"]],
     text=[[number(v, 1) for v in row] for row in balance.values], texttemplate="%{text}",
     customdata=util.values,
     hovertemplate=t("pf.capacity.hover") + "<extra></extra>",
@@ -79,7 +82,7 @@ bars.update_layout(barmode="stack", title=t("pf.capacity.role_title", role=role)
                    xaxis_title=t("pf.capacity.axis_month"), yaxis_title=t("pf.capacity.axis_fte"))
 st.plotly_chart(bars, width="stretch")
 
-st.subheader(t("pf.capacity.table"))
+st.header(t("pf.capacity.table"))
 fte_columns = {c: st.column_config.NumberColumn(t(f"pf.col.{c}"), format="%.2f")
                for c in ("capacity", "background", "free", "allocated", "open", "demand", "balance", "shortage",
                          "consultant")}
@@ -95,7 +98,7 @@ st.dataframe(shown, hide_index=True, width="stretch", column_config={
     "utilisation": st.column_config.NumberColumn(t("pf.col.utilisation"), format="percent"), **fte_columns})
 
 if summary:
-    st.subheader(t("pf.capacity.short_roles"))
+    st.header(t("pf.capacity.short_roles"))
     st.dataframe(pd.DataFrame([dict(role=s["role"], months=s["months"], peak=float(s["peak"]),
                                     fte_months=float(s["fte_months"])) for s in summary]),
                  hide_index=True, column_config={
@@ -105,7 +108,7 @@ if summary:
 
 left, right = st.columns(2)
 with left:
-    st.subheader(t("pf.capacity.over"))
+    st.header(t("pf.capacity.over"))
     over = common.cached(capacity.over_allocations, first, last)
     if over:
         st.dataframe(pd.DataFrame([dict(person=o["person"], months=o["months"], over=float(o["over"]),
@@ -116,7 +119,7 @@ with left:
     else:
         st.success(t("pf.capacity.no_over"))
 with right:
-    st.subheader(t("pf.capacity.unstaffed"))
+    st.header(t("pf.capacity.unstaffed"))
     unstaffed = common.cached(capacity.unstaffed_demand, first, last)
     if unstaffed:
         st.dataframe(pd.DataFrame([dict(project=u["project"], role=u["role"], months=u["months"], fte=float(u["fte"]),

@@ -46,13 +46,13 @@ else:
         st.caption(scenario["description"])
     if not draft:
         st.info(t("pf.scenarios.decided", status=t("pf.scenario.status." + scenario["status"]),
-                  who=scenario["decided_by"] or "–"))
+                  who=common.people().get(scenario["decided_by"], scenario["decided_by"]) or "–"))
     rows = common.cached(scenarios.scenario_rows, chosen)
     stale = [r["project"] for r in rows if r["stale"]]
     if draft and stale:
         st.warning(t("pf.scenarios.stale_warning", projects=", ".join(stale)))
 
-    st.subheader(t("pf.scenarios.plan"))
+    st.header(t("pf.scenarios.plan"))
     st.caption(t("pf.scenarios.plan_help"))
     frame = pd.DataFrame(rows)
     editable = draft and can_edit
@@ -87,7 +87,7 @@ else:
             st.rerun()
 
 st.divider()
-st.subheader(t("pf.scenarios.compare"))
+st.header(t("pf.scenarios.compare"))
 with common.session() as session:
     sources = scenarios.source_choices(session)
 default_b = f"scenario:{chosen}" if chosen is not None else "live"
@@ -156,7 +156,7 @@ st.caption(t("pf.scenarios.timing", seconds=number(result_a.seconds + result_b.s
 
 if chosen is not None and by_id[chosen]["status"] == "draft":
     st.divider()
-    st.subheader(t("pf.scenarios.decide"))
+    st.header(t("pf.scenarios.decide"))
     scenario = by_id[chosen]
     decide = st.columns(2)
     with decide[0]:
@@ -176,11 +176,12 @@ if chosen is not None and by_id[chosen]["status"] == "draft":
                 st.rerun()
 
 st.divider()
-st.subheader(t("pf.scenarios.baselines"))
+st.header(t("pf.scenarios.baselines"))
 st.caption(t("pf.scenarios.baselines_help"))
 baselines = common.cached(scenarios.baseline_list)
 if baselines:
-    st.dataframe(pd.DataFrame(baselines).drop(columns=["id"]), hide_index=True, width="stretch", column_config={
+    st.dataframe(common.with_names(pd.DataFrame(baselines), persons=("created_by",)).drop(columns=["id"]),
+                 hide_index=True, width="stretch", column_config={
         "name": t("pf.col.name"), "note": t("pf.col.note"), "created_by": t("pf.col.actor"),
         "created_at": common.datetime_column(t("pf.col.at")), "first_month": common.date_column(t("pf.col.start")),
         "last_month": common.date_column(t("pf.col.end")),

@@ -56,7 +56,7 @@ with people_tab:
         common.empty_state("pf.staffing.no_people")
 
     if can_write:
-        st.subheader(t("pf.staffing.edit_person"))
+        st.header(t("pf.staffing.edit_person"))
         people_by_id = {p["id"]: p for p in people}
         choice = st.selectbox(t("pf.staffing.choose_person"), [None, *people_by_id],
                               format_func=lambda i: t("pf.staffing.new_person") if i is None
@@ -258,7 +258,7 @@ def demand_preview(content: bytes) -> dict | None:
 
 
 with needs_tab:
-    st.subheader(t("pf.demand.excel"))
+    st.header(t("pf.demand.excel"))
     st.caption(t("pf.demand.excel_help"))
     st.download_button(t("pf.demand.download"), common.cached(exports.demand_workbook), "behov.xlsx", mime=XLSX,
                        icon=":material/download:", key="pf-demand-download")

@@ -1,6 +1,8 @@
 """Invoicing: invoice runs, EHF invoices and credit notes, product accounts and the self-cost fund."""
 from data.appspec import PageSpec
-from pricing.invoicing import demo, fund, messages, runs
+from data.registers.changes import register_merger_participant
+from pricing import fundplan
+from pricing.invoicing import approvals, demo, ehf, fund, messages, runs
 from pricing.invoicing.cli import register
 
 _FINANCE_AND_LEADER = frozenset({"finance", "leader"})
@@ -14,8 +16,13 @@ PAGES = [
              roles=_FINANCE_AND_LEADER, url_path="selvkostfond"),
 ]
 KPIS = [fund.economy_kpis]
+APPROVALS = [approvals.approvals]   # prepared invoice runs and credits
 SERVICE_FACTS = [fund.fund_facts]
 DEMO = [demo.load]
 CLI = register
 MESSAGES = messages.MESSAGES
-FLUSH_GUARDS = [runs.refuse_changes_to_runs, fund.closed_years_are_locked]
+FLUSH_GUARDS = [runs.refuse_changes_to_runs, fund.closed_years_are_locked, ehf.refuse_changes_to_documents]
+# Fund shares follow a merger (data/registers/changes.py).
+CHECKS = [(register_merger_participant, fund.merger_participant),
+          # the fund's deadlines shown in the price calculation (pricing/fundplan.py)
+          (fundplan.register_fund_due, fund.due_in_price)]

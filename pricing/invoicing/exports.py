@@ -7,6 +7,7 @@ Digifin repayments. Opened in a spreadsheet, the formulas give the same values a
 """
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from openpyxl.styles import Font, PatternFill
@@ -28,7 +29,8 @@ from data.excel import workbook_bytes as _bytes
 from data.i18n import t
 from data.registers.registry import get_service
 from pricing import capital, costbase, digifin
-from pricing.invoicing import accounts, fund
+from pricing.exports import person_names
+from pricing.invoicing import accounts, ehf, fund
 from pricing.invoicing import runs as invoicing
 from pricing.models import CostItem
 
@@ -49,9 +51,9 @@ def basis_headers() -> list[str]:
             t("inv.col.quantity"), t("inv.col.unit"), t("inv.col.unit_price"), t("inv.col.amount")]
 
 
-def basis_rows(session: Session, number: int) -> list[list]:
+def basis_rows(session: Session, number: int, lines: list[dict] | None = None) -> list[list]:
     out = []
-    for x in invoicing.line_rows(session, number):
+    for x in invoicing.line_rows(session, number) if lines is None else lines:
         out.append([x["org_number"] or "", x["organisation_name"], x["service_code"], x["appendix_reference"],
                     x["period"], x["billed_from"], x["billed_to"], t(f"inv.kind.{x['kind']}"), x["description"],
                     Decimal(x["quantity"]).normalize() if x["quantity"] == x["quantity"].to_integral()
@@ -62,35 +64,58 @@ def basis_rows(session: Session, number: int) -> list[list]:
 
 def invoice_basis_workbook(session: Session, number: int) -> bytes:
     run = invoicing.get_run(session, number)
-    rows = basis_rows(session, number)
+    wb = basis_workbook(session, number, invoicing.line_rows(session, number))
+    info = wb.create_sheet(t("inv.sheet.run"))
+    people = person_names(session)      # four eyes: who prepared the run and who approved it, by name
+    for label, value in ((t("inv.col.run"), run.number), (t("inv.col.period"), run.period),
+                         (t("inv.col.run_kind"), t(f"inv.run_kind.{run.kind}")),
+                         (t("inv.col.prepared_by"), people.get(run.prepared_by, run.prepared_by) or "–"),
+                         (t("inv.col.prepared_at"), run.prepared_at.replace(tzinfo=None) if run.prepared_at else "–"),
+                         (t("inv.col.approved_by"), people.get(run.approved_by, run.approved_by)),
+                         (t("inv.col.approved_at"), run.approved_at.replace(tzinfo=None)),
+                         (t("inv.col.reason"), safe_text(run.reason)), (t("inv.col.lines"), run.line_count),
+                         (t("inv.col.amount"), _kr(run.total_ore))):
+        info.append([label, value])
+        if isinstance(value, datetime):
+            info.cell(row=info.max_row, column=2).number_format = FORMATS["datetime"]
+    info.column_dimensions["A"].width, info.column_dimensions["B"].width = 24, 40
+    return _bytes(wb)
+
+
+def basis_workbook(session: Session, number: int, lines: list[dict]):
+    """The lines sheet and the per-organisation sheet of a run's invoice basis (an openpyxl workbook)."""
+    rows = basis_rows(session, number, lines)
     wb = new_workbook()
     columns = [Column(h) for h in basis_headers()]
     for index in (5, 6):
         columns[index].kind = "date"
     columns[9].kind, columns[11].kind, columns[12].kind = "decimal", "money", "money"
-    add_sheet(wb, t("inv.sheet.lines"), columns, rows, total_columns=(13,))
-    # per organisation: live SUMIF over the lines sheet
-    lines_sheet = t("inv.sheet.lines")
-    orgs: dict[tuple, None] = {}
-    for row in rows:
-        orgs.setdefault((row[0], row[1]), None)
-    last = len(rows) + 1
-    per_org = [[org_number, name,
-                f"=SUMIF('{lines_sheet}'!B2:B{last},B{i},'{lines_sheet}'!M2:M{last})"]
-               for i, (org_number, name) in enumerate(sorted(orgs, key=lambda k: k[1]), start=2)]
+    add_sheet(wb, t("inv.sheet.lines"), columns, rows, total_columns=(len(columns),))
     add_sheet(wb, t("inv.sheet.per_organisation"),
               [Column(t("inv.col.org_number")), Column(t("inv.col.organisation")), Column(t("inv.col.amount"), "money")],
-              per_org, total_columns=(3,))
-    info = wb.create_sheet(t("inv.sheet.run"))
-    for label, value in ((t("inv.col.run"), run.number), (t("inv.col.period"), run.period),
-                         (t("inv.col.run_kind"), t(f"inv.run_kind.{run.kind}")),
-                         (t("inv.col.approved_by"), run.approved_by),
-                         (t("inv.col.approved_at"), run.approved_at.replace(tzinfo=None)),
-                         (t("inv.col.reason"), safe_text(run.reason)), (t("inv.col.lines"), run.line_count),
-                         (t("inv.col.amount"), _kr(run.total_ore))):
-        info.append([label, value])
-    info.column_dimensions["A"].width, info.column_dimensions["B"].width = 24, 40
-    return _bytes(wb)
+              per_organisation_rows(lines), total_columns=(3,))
+    return wb
+
+
+def per_organisation_rows(lines: list[dict]) -> list[list]:
+    """The per-organisation sheet: one row per organisation (by id, never by name: two municipalities are
+    called Herøy, two Våler), its amount a live SUMIFS over the lines sheet's organisation-number column.
+    An organisation without a number (an old run; a run is not approved without one) gets its sum as a
+    value, since an empty number would gather every such organisation's lines."""
+    lines_sheet = t("inv.sheet.lines")
+    last = len(lines) + 1
+    key = get_column_letter(basis_headers().index(t("inv.col.org_number")) + 1)
+    amount = get_column_letter(basis_headers().index(t("inv.col.amount")) + 1)
+    orgs: dict[int, dict] = {}
+    for x in lines:
+        org = orgs.setdefault(x["organisation_id"], {"org_number": x["org_number"] or "",
+                                                     "name": x["organisation_name"], "amount_ore": 0})
+        org["amount_ore"] += x["amount_ore"]
+    ordered = sorted(orgs.items(), key=lambda item: (item[1]["name"], item[1]["org_number"], item[0]))
+    return [[org["org_number"], org["name"],
+             f"=SUMIFS('{lines_sheet}'!${amount}$2:${amount}${last},'{lines_sheet}'!${key}$2:${key}${last},A{i})"
+             if org["org_number"] else org["amount_ore"]]
+            for i, (_org_id, org) in enumerate(ordered, start=2)]
 
 
 def invoice_basis_csv(session: Session, number: int) -> bytes:
@@ -195,7 +220,10 @@ def _service_sheet(wb, session: Session, code: str, year: int) -> dict[str, str]
     for offset, (key, actual, planned) in enumerate(figures):
         r = 6 + offset
         sheet.cell(row=r, column=1, value=t(f"acct.item.{key}"))
-        for col, value in ((2, actual), (3, planned), (4, f"=B{r}-C{r}")):
+        # actual − budget only where the year has actual costs; a budget-basis year shows «–», never a
+        # deviation of its budget against itself
+        deviation = f"=B{r}-C{r}" if acct.basis == "actual" else "–"
+        for col, value in ((2, actual), (3, planned), (4, deviation)):
             _money(sheet.cell(row=r, column=col, value=value))
         if key in ("cost", "result"):
             for col in range(1, 5):
@@ -256,3 +284,27 @@ def fund_workbook(session: Session, codes: list[str], today=None) -> bytes:
     if not codes:
         add_sheet(wb, t("acct.sheet.summary"), [Column(t("fund.col.year"))], [])
     return _bytes(wb)
+
+
+# --- EHF (issue 21): the run's documents as files, a summary CSV and one zip -----------------------------------
+
+
+def ehf_summary_csv(rows: list[dict]) -> bytes:
+    """Document, organisation number, name, amounts excl./incl. VAT (as the documents state them)."""
+    headers = [t("ehf.col.document"), t("ehf.col.kind"), t("inv.col.org_number"), t("inv.col.organisation"),
+               t("ehf.col.excl_vat"), t("ehf.col.vat"), t("ehf.col.incl_vat"), t("ehf.col.credits"),
+               t("ehf.col.kid"), t("ehf.col.due_date"), t("ehf.col.file")]
+    return csv_export(headers, [[r["document"], t(f"ehf.kind.{r['kind']}"), r["org_number"], r["organisation"],
+                                 _kr(r["excl_vat_ore"]), _kr(r["vat_ore"]), _kr(r["incl_vat_ore"]), r["credits"],
+                                 r["kid"], r["due_date"], r["file"]] for r in rows])
+
+
+def ehf_files(session: Session, actor, number: int) -> tuple[list[tuple[str, bytes]], list[dict]]:
+    """Every EHF document of run `number` (issued now if not yet) plus the summary CSV: ([(name, bytes)], rows)."""
+    files, rows = ehf.export_run(session, actor, number)
+    return [*files, (t("ehf.summary_file"), ehf_summary_csv(rows))], rows
+
+
+def ehf_zip(session: Session, actor, number: int) -> tuple[bytes, list[dict]]:
+    files, rows = ehf_files(session, actor, number)
+    return ehf.zip_bytes(files), rows

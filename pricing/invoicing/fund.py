@@ -6,10 +6,14 @@ Each complete year's result from the product accounts moves the fund:
   deficit to recover) carries interest too;
 - a surplus (result + interest > 0) first covers the oldest deficits still open, the rest is set aside;
 - a deficit first draws on the oldest surpluses still open, the rest is carried as a deficit to recover.
-Each year's surplus must be used, and each deficit recovered, by the end of the fifth year after
-(2024 → 31.12.2029). The finance adviser is warned from a year before that date; past it, what is left
-is overdue. Planned use of the fund for a year (`pricing.fundplan`) flows into that year's price
-calculation (`selfcost.starting_point`), where it lowers the self-cost.
+Each year's surplus must be used, and each deficit recovered, at the latest in the fifth year after it
+arose (the self-cost regulation, FOR-2019-12-11-1731, as the ministry's guide H-2465 explains it: a
+surplus set aside in 2024 is used by 31.12.2029). The finance adviser is warned from 1 January of the
+year before that year (1.1.2028), when next year's price is set, and the price calculation for the
+deadline year shows the amount its price must give back or recover (`due_in_price`, handed to
+`pricing.fundplan` at bootstrap); past the deadline, what is left is overdue. Planned use of the fund for
+a year (`pricing.fundplan`) flows into that year's price calculation (`selfcost.starting_point`), where
+it lowers the self-cost.
 
 Year-end (årsavslutning): once finance closes a year (`close_fund_year`), that year's figures and the
 layers after it are stored (`FundYearEnd`) and `statement` shows them as they were closed; only the
@@ -29,7 +33,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
@@ -39,12 +43,13 @@ from data.errors import BackofficeError, validate
 from data.formatting import day, money, percent
 from data.i18n import t
 from data.locking import lock, refusing_duplicates, unique_key
+from data.registers.changes import PlanItem
 from data.registers.models import Service
 from data.registers.registry import get_service
 from pricing import capital
 from pricing.fundplan import planned_use
 from pricing.invoicing import accounts
-from pricing.invoicing.models import FundYearEnd
+from pricing.invoicing.models import FundYearEnd, InvoiceLine
 from pricing.tariffs import round_ore
 
 YEARS_TO_USE = 5
@@ -69,9 +74,15 @@ class Layer:
             return "settled"
         if today > self.deadline:
             return "overdue"
-        if today >= date(self.deadline.year - 1, 12, 31):
+        if today >= self.warn_from:
             return "expiring"
         return "open"
+
+    @property
+    def warn_from(self) -> date:
+        """1 January of the year before the deadline year: when next year's price, the last that can
+        use the surplus (or recover the deficit), is set."""
+        return date(self.deadline.year - 1, 1, 1)
 
 
 @dataclass
@@ -253,6 +264,17 @@ def statement(session: Session, service_code: str, today: date | None = None,
         out.warnings.append(t(key, service=service_code, year=layer.year, amount=abs(layer.remaining_ore) / 100,
                               deadline=layer.deadline.strftime("%d.%m.%Y")))
     return out
+
+
+def due_in_price(session: Session, service_code: str, year: int, today: date | None = None) -> list[dict]:
+    """What the price of `year` must give back or recover because its deadline falls in `year` (or has
+    passed): per fund layer {"year", "amount_ore" (+ surplus to use, − deficit to recover), "deadline"},
+    read from the fund as it stands `today` (the complete years before it). Empty before the warning
+    starts (1 January of the year before the deadline year), so a calculation made early shows nothing."""
+    today = today or date.today()
+    fund = statement(session, service_code, today)
+    return [{"year": x.year, "amount_ore": x.remaining_ore, "deadline": x.deadline.isoformat()}
+            for x in fund.layers if x.remaining_ore and x.deadline.year <= year and today >= x.warn_from]
 
 
 # --- year-end (årsavslutning) ---------------------------------------------------------------------------
@@ -444,3 +466,20 @@ def fund_facts(session: Session, service_code: str) -> list[Fact]:
                               t("fund.fact.expiring_value", amount=money(abs(layer.remaining_ore)),
                                 deadline=layer.deadline.strftime("%d.%m.%Y"))))
     return facts
+
+
+def merger_participant(session: Session, succession, apply: bool) -> list:
+    """Fund shares follow a merger. The fund is kept per service, not per organisation, so nothing is
+    rewritten (approved invoices never change): the predecessor's share of each service's fund, what it
+    was billed, is named in the plan and from the change date counts for its successor(s) through the
+    successor link."""
+    predecessor = succession.predecessor
+    billed = session.execute(
+        select(Service.code, Service.name, func.sum(InvoiceLine.amount_ore))
+        .join(Service, Service.id == InvoiceLine.service_id)
+        .where(InvoiceLine.organisation_id == predecessor.id)
+        .group_by(Service.code, Service.name).order_by(Service.name)).all()
+    successors = ", ".join(o.name for o in succession.successors)
+    return [PlanItem("invoicing", "follows", t("chg.fund_share", service=name, predecessor=predecessor.name,
+                                                amount=money(int(total or 0)), successors=successors), code)
+            for code, name, total in billed if total]

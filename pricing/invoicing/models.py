@@ -24,6 +24,7 @@ from decimal import Decimal
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     ForeignKey,
     Index,
@@ -35,7 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from data.db import Base, UTCDateTime, utcnow
+from data.db import Base, UTCDateTime, Versioned, utcnow
 
 RUN_KINDS = ("regular", "credit", "rebill")
 LINE_KINDS = ("fixed", "usage", "correction", "credit")
@@ -59,16 +60,48 @@ class InvoiceRun(Base):
     total_ore: Mapped[int] = mapped_column(BigInteger, default=0)
     approved_by: Mapped[str] = mapped_column(String(120))
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    prepared_by: Mapped[str | None] = mapped_column(String(120), nullable=True)   # finance, who asked for it
+    prepared_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     lines: Mapped[list[InvoiceLine]] = relationship(back_populates="run", order_by="InvoiceLine.id",
                                                     foreign_keys="InvoiceLine.run_id")
+
+
+class InvoiceRunRequest(Versioned, Base):
+    """A run finance has prepared and a leader is asked to approve (four eyes on money).
+
+    `status`: "awaiting_approval" (in the leader's queue), "approved" (`run_id` is the stored run) or
+    "withdrawn". `kind` "regular" bills `period` (all services, or `service_code`); "credit" credits run
+    `credits_run_number` (the chosen `organisations`, or all) and, with `rebill`, bills it again. The
+    figures the preparer saw (`expected_total_ore`, `line_count`) must still hold when it is approved."""
+
+    __tablename__ = "pricing_invoice_run_request"
+    __table_args__ = (Index("ix_pricing_invoice_run_request_status", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default="awaiting_approval")
+    kind: Mapped[str] = mapped_column(String(10), default="regular")
+    period: Mapped[str] = mapped_column(String(10))
+    service_code: Mapped[str | None] = mapped_column(String(40))
+    credits_run_number: Mapped[int | None] = mapped_column(Integer)
+    organisations: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    rebill: Mapped[bool] = mapped_column(Boolean, default=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    expected_total_ore: Mapped[int] = mapped_column(BigInteger, default=0)
+    line_count: Mapped[int] = mapped_column(Integer, default=0)
+    prepared_by: Mapped[str] = mapped_column(String(120))
+    prepared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("pricing_invoice_run.id"), nullable=True)
 
 
 class InvoiceLine(Base):
     """One line of the invoice basis: an appendix's fixed charge or usage, a correction or a credit.
 
     `amount_ore` = round(unit_price × quantity) for usage; for fixed charges it is the year's charge
-    (`unit_price`) × `share` (months/12 × days in force/days in the period), rounded half-up once.
+    (`unit_price`) allocated by days in force with the rounding carried over the year (`quantity` = the
+    share of the year, see `pricing.invoicing.runs.fixed_amount`), so any split of a year sums to it.
     """
 
     __tablename__ = "pricing_invoice_line"
@@ -182,3 +215,77 @@ class FundYearEnd(Base):
     reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     reopened_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
     reopen_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+# --- EHF (Peppol BIS Billing 3.0): who sends, who receives, which documents were issued (issue 21) ---------
+
+
+class SupplierSettings(Versioned, Base):
+    """The department as the seller on its EHF invoices: one row (id 1), edited by admin and finance
+    (`pricing.invoicing.settings`). `note` says where the figures come from (the demo marks its own)."""
+
+    __tablename__ = "pricing_supplier_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_number: Mapped[str] = mapped_column(String(9), default="")
+    name: Mapped[str] = mapped_column(String(200), default="")
+    street: Mapped[str] = mapped_column(String(200), default="")
+    postal_code: Mapped[str] = mapped_column(String(10), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    country: Mapped[str] = mapped_column(String(2), default="NO")
+    vat_registered: Mapped[bool] = mapped_column(Boolean, default=True)       # NO…MVA on the invoice
+    foretaksregisteret: Mapped[bool] = mapped_column(Boolean, default=False)  # "Foretaksregisteret" (NO-R-002)
+    bank_account: Mapped[str] = mapped_column(String(34), default="")
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(200), default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    payment_terms_days: Mapped[int] = mapped_column(Integer, default=30)
+    kid_method: Mapped[str] = mapped_column(String(10), default="mod10")      # "mod10" (Luhn) or "mod11"
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[str] = mapped_column(String(120), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EhfRecipient(Versioned, Base):
+    """What an organisation's EHF needs beyond the register: its invoice address (None fields: the
+    register's postal address), its Peppol participant id (scheme 0192 and the organisation number unless
+    set) and its buyer's reference ("Deres ref"; a main agreement's own reference wins)."""
+
+    __tablename__ = "pricing_ehf_recipient"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), unique=True)
+    street: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    postal_code: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    city: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    endpoint_scheme: Mapped[str] = mapped_column(String(4), default="0192")
+    endpoint_id: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    buyer_reference: Mapped[str] = mapped_column(String(200), default="")
+
+
+class EhfDocument(Base):
+    """One issued EHF document: an invoice (or credit note) to one organisation for one approved run.
+
+    Issued once, numbered from the locked counter `ehf_document` (unique, never reused) and never changed:
+    `snapshot` holds the seller, the buyer and each line's VAT as they were when it was issued, so the XML
+    is a pure function of this row and the run's stored lines (the same bytes every time). A credit note
+    of a credit run points at the invoice it credits (`credits_document_id`)."""
+
+    __tablename__ = "pricing_ehf_document"
+    __table_args__ = (Index("uq_pricing_ehf_document_run_org", "run_id", "organisation_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    kind: Mapped[str] = mapped_column(String(12))                  # "invoice" or "credit_note"
+    run_id: Mapped[int] = mapped_column(ForeignKey("pricing_invoice_run.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    credits_document_id: Mapped[int | None] = mapped_column(ForeignKey("pricing_ehf_document.id"), nullable=True)
+    issue_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    kid: Mapped[str] = mapped_column(String(30))
+    total_excl_ore: Mapped[int] = mapped_column(BigInteger)       # as the stored lines sum (credit notes: < 0)
+    total_vat_ore: Mapped[int] = mapped_column(BigInteger)
+    total_incl_ore: Mapped[int] = mapped_column(BigInteger)
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    issued_by: Mapped[str] = mapped_column(String(120))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -5,9 +5,26 @@ Rules, so that every line can be checked by hand:
 - A period is a month (`2025-03`), a quarter (`2025-Q1`) or a year (`2025`); it never crosses a year,
   so one year's approved price list prices it (`pricelists.approved_price`).
 - Every appendix in force on at least one day of the period (`agreements.appendices`) gets one
-  **fixed** line per fixed price component (per organisation or per inhabitant): the year's charge
-  × share, where share = months of the period / 12 × days in force in the period / days of the
-  period. A full quarter is exactly a quarter of the year's charge.
+  **fixed** line per fixed price component (per organisation or per inhabitant) of the price its
+  organisation's kind pays. **Proration, one rule for every frequency:** each month of the year is one
+  twelfth of the year's charge, shared by its days, so a day in force in a month of n days earns
+  1/(12·n) of it (`tariffs.year_share`). A period bills the amount earned from 1 January to its last day,
+  rounded half-up to øre, minus the amount earned up to the day before it starts, rounded the same way:
+  the rounding remainder is carried from period to period, so for any start and end of the appendix the
+  year's run, its four quarters, its twelve months, or any mix (the first quarter, then months) sum to
+  the same øre: round(year's charge × share of the year in force). A full month is exactly a twelfth, a
+  full quarter a quarter.
+- **What was agreed is what is billed.** The appendix's agreed price model (`price_model`) must be the
+  model the approved list prices the organisation's kind by (`ApprovedPrice.agreed_model`); where it is
+  not, or the list has no price for the kind, or a per-inhabitant price has no population figure for the
+  list's population year, or the organisation has no organisation number or one that fails its mod-11
+  check digit, the organisation gets no line: the preview lists it with the reason (`problems`) and the
+  run cannot be approved until it is put right. An appendix with no agreed model recorded is billed by
+  the list's model for its kind, and the preview says how many.
+- **Four eyes.** Finance prepares a run (`prepare_run`: stored as an `InvoiceRunRequest` awaiting
+  approval, with who prepared it and when and the total they saw); a leader who did not prepare it
+  approves it (`approve_run`), which computes it again and refuses if anything changed. Credits the same
+  way (`prepare_credit`, `credit_and_rebill`). Only the local operator (system actor) bills in one step.
 - Per-unit components give one **usage** line per organisation: the period's metered quantity
   (`sources.usage_by_organisation`, the service's first active meter, as the price calculation uses)
   priced by the list's tier prices, with tier limits and the minimum fee scaled to the period
@@ -34,7 +51,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -53,10 +70,10 @@ from data.errors import BackofficeError, ConflictError, validate
 from data.i18n import t
 from data.locking import lock, refusing_duplicates, unique_key
 from data.registers.models import Organisation, Service
-from data.registers.registry import find_organisation, get_service
+from data.registers.registry import find_organisation, get_service, org_number_problem
 from pricing import pricelists, sources
-from pricing.invoicing.models import BilledPeriod, Counter, InvoiceLine, InvoiceRun
-from pricing.tariffs import charge, round_ore, tier_split
+from pricing.invoicing.models import BilledPeriod, Counter, InvoiceLine, InvoiceRun, InvoiceRunRequest
+from pricing.tariffs import charge, round_ore, tier_split, year_share
 
 PERIOD_PATTERN = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-[Qq]([1-4]))?$")
 FIXED_BASES = ("organisation", "inhabitant")
@@ -127,10 +144,14 @@ def days_in_force(period: Period, start: date, end: date | None) -> int:
     return max(0, (last - first).days + 1)
 
 
-def fixed_amount(annual_ore: int, period: Period, days: int) -> tuple[Fraction, int]:
-    """(share, amount in øre): the year's charge × months/12 × days in force / days of the period."""
-    share = period.year_share * Fraction(days, period.days)
-    return share, round_ore(Fraction(annual_ore) * share)
+def fixed_amount(annual_ore: int, period: Period, start: date, end: date | None) -> tuple[Fraction, int]:
+    """(share of the year billed, amount in øre) for an appendix in force from `start` to `end` (None: open):
+    round(charge × share earned up to the period's last day) − round(charge × share earned before its
+    first day), so the periods of a year, however split, sum to round(charge × share of the year)."""
+    before = year_share(period.year, start, end, period.start - timedelta(days=1))
+    through = year_share(period.year, start, end, period.end)
+    annual = Fraction(annual_ore)
+    return through - before, round_ore(annual * through) - round_ore(annual * before)
 
 
 def usage_amount(component: dict, units, year_share: Fraction, minimum_share: Fraction) -> int:
@@ -176,6 +197,9 @@ class RunPreview:
     lines: list[dict]
     warnings: list[str] = field(default_factory=list)
     already_billed: int = 0            # appendices skipped because the period is billed for them
+    # organisations that get no line and stop approval: {organisation_id, organisation_name, org_number,
+    # service_code, service_name, reason}, one per organisation, service and reason
+    problems: list[dict] = field(default_factory=list)
 
     @property
     def total_ore(self) -> int:
@@ -218,9 +242,44 @@ def _component_label(component: dict) -> str:
     return t(f"inv.component.{component['basis']}")
 
 
+def _model_label(model: str | None) -> str:
+    return t(f"inv.model.{model}") if model else "–"
+
+
+def _org_number_reason(org_number: str | None) -> str | None:
+    if not org_number or not org_number.strip():
+        return t("inv.problem.no_org_number")
+    problem = org_number_problem(org_number)
+    return None if problem is None else t("inv.problem.bad_org_number", number=org_number)
+
+
+def _problem(svc: Service, appendix, reason: str) -> dict:
+    return {"organisation_id": appendix.organisation_id, "organisation_name": appendix.organisation_name,
+            "org_number": appendix.org_number, "service_code": svc.code, "service_name": svc.name, "reason": reason}
+
+
+def _billable(svc: Service, price, appendix, population: dict[int, int]) -> tuple[list[dict] | None, str | None]:
+    """(the components the appendix's organisation pays, None) or (None, why it cannot be billed)."""
+    reason = _org_number_reason(appendix.org_number)
+    if reason:
+        return None, reason
+    kind = appendix.organisation_kind
+    listed = price.agreed_model(kind)
+    if listed is None:
+        return None, t("inv.problem.no_price_for_kind", kind=t(f"inv.org_kind.{kind}"), year=price.year,
+                       version=price.number)
+    if appendix.price_model and appendix.price_model != listed:
+        return None, t("inv.problem.other_model", agreed=_model_label(appendix.price_model),
+                       listed=_model_label(listed), kind=t(f"inv.org_kind.{kind}"))
+    components = price.components_for(kind)
+    if any(c["basis"] == "inhabitant" for c in components) and appendix.organisation_id not in population:
+        return None, t("inv.problem.no_population", year=price.population_year or "-")
+    return components, None
+
+
 def compute_run(session: Session, period: Period, service: str | None = None, organisation_ids: set[int] | None = None,
                 exclude_line_ids: set[int] = frozenset(), corrections: bool = True) -> RunPreview:
-    """The lines a run for `period` would hold now (nothing is written)."""
+    """The lines a run for `period` would hold now, and the organisations that stop it (nothing is written)."""
     services = _services(session, service)
     preview = RunPreview(period, service, [])
     live = live_lines_overlapping(session, period.start, period.end, [s.id for s in services], exclude_line_ids)
@@ -245,41 +304,58 @@ def compute_run(session: Session, period: Period, service: str | None = None, or
         preview.already_billed += len(appendices) - len(todo)
         if not todo:
             continue
-        unit_components = [(i, c) for i, c in enumerate(price.components) if c["basis"] not in FIXED_BASES]
-        meter = _meter(session, svc.code) if unit_components else None
-        usage = sources.usage_by_organisation(session, svc.code, period.start, period.end, meter[0]) if meter else {}
-        if unit_components and meter is None:
-            preview.warnings.append(t("inv.no_meter", service=svc.name))
-        last_per_org: dict[int, object] = {}
+        population = pricelists.populations(session, {a.organisation_id for a in todo}, price.population_year)
+        billable, seen_problems, unagreed = [], set(), 0
         for appendix in todo:
-            days = days_in_force(period, appendix.start_date, appendix.end_date)
-            if days <= 0:
+            if days_in_force(period, appendix.start_date, appendix.end_date) <= 0:
                 continue
+            components, reason = _billable(svc, price, appendix, population)
+            if reason is not None:
+                if (appendix.organisation_id, reason) not in seen_problems:
+                    seen_problems.add((appendix.organisation_id, reason))
+                    preview.problems.append(_problem(svc, appendix, reason))
+                continue
+            unagreed += appendix.price_model is None
+            billable.append((appendix, components))
+        if unagreed:
+            preview.warnings.append(t("inv.no_agreed_model", service=svc.name, count=unagreed))
+        meter = None
+        if any(c["basis"] not in FIXED_BASES for _a, comps in billable for c in comps):
+            meter = _meter(session, svc.code)
+            if meter is None:
+                preview.warnings.append(t("inv.no_meter", service=svc.name))
+        usage = sources.usage_by_organisation(session, svc.code, period.start, period.end, meter[0]) if meter else {}
+        last_per_org: dict[int, tuple] = {}
+        for appendix, components in billable:
+            days = days_in_force(period, appendix.start_date, appendix.end_date)
             first = max(period.start, appendix.start_date)
             last = min(period.end, appendix.end_date or period.end)
             base = _line_base(svc, appendix, period, first, last, days, price.number)
-            for index, component in enumerate(price.components):
+            inhabitants = population.get(appendix.organisation_id)
+            for index, component in enumerate(components):
                 if component["basis"] not in FIXED_BASES:
                     continue
-                annual = charge(component, appendix.population or 0, None)
-                share, amount = fixed_amount(annual, period, days)
-                quantity = as_decimal(share)
+                annual = charge(component, inhabitants or 0, None)
+                share, amount = fixed_amount(annual, period, appendix.start_date, appendix.end_date)
                 preview.lines.append({**base, "kind": "fixed", "component": index,
                                       "description": t("inv.line.fixed", component=_component_label(component),
                                                        days=days, period_days=period.days),
-                                      "quantity": quantity, "unit": t("inv.unit.year"),
+                                      "quantity": as_decimal(share), "unit": t("inv.unit.year"),
                                       "unit_price": Decimal(annual), "amount_ore": amount,
-                                      "pricing": {"component": component, "population": appendix.population,
-                                                  "share": str(share)}})
+                                      "pricing": {"component": component, "population": inhabitants,
+                                                  "population_year": price.population_year,
+                                                  "organisation_kind": appendix.organisation_kind,
+                                                  "agreed_model": appendix.price_model, "share": str(share)}})
             previous = last_per_org.get(appendix.organisation_id)
             if previous is None or appendix.start_date >= previous[0].start_date:
-                last_per_org[appendix.organisation_id] = (appendix, base, days)
+                last_per_org[appendix.organisation_id] = (appendix, base, components)
         if meter is None:
             continue
-        for org_id, (_appendix, base, _days) in last_per_org.items():
-            if (org_id, svc.id) in billed_usage:
+        for org_id, (_appendix, base, components) in last_per_org.items():
+            unit_components = [(i, c) for i, c in enumerate(components) if c["basis"] not in FIXED_BASES]
+            if not unit_components or (org_id, svc.id) in billed_usage:
                 continue
-            org_days = sum(days_in_force(period, a.start_date, a.end_date) for a in todo
+            org_days = sum(days_in_force(period, a.start_date, a.end_date) for a, _c in billable
                            if a.organisation_id == org_id)
             units = usage.get(org_id, 0)
             for index, component in unit_components:
@@ -393,10 +469,84 @@ class CreditIn(BaseModel):
     rebill: bool = True
 
 
+def _may_see_runs(actor: Actor) -> None:
+    """Finance (who prepares runs) and the leader (who approves them) may compute what a run would bill."""
+    if not actor.can("invoices.approve"):
+        actor.require("pricing.write")
+
+
 def preview_run(session: Session, actor: Actor, payload) -> RunPreview:
-    actor.require("invoices.approve")
+    _may_see_runs(actor)
     data = validate(RunIn, payload)
     return compute_run(session, parse_period(data.period), data.service or None)
+
+
+def _problems_refusal(problems: list[dict], limit: int = 10) -> BackofficeError:
+    shown = [t("inv.problem.line", name=p["organisation_name"], number=p["org_number"] or "–",
+               service=p["service_name"], reason=p["reason"]) for p in problems[:limit]]
+    more = t("inv.problem.more", count=len(problems) - limit) if len(problems) > limit else ""
+    return BackofficeError(t("inv.problems_refused", count=len(problems), list="; ".join(shown) + more))
+
+
+def _awaiting(session: Session, kind: str, period: str | None = None, service: str | None = None,
+              run_number: int | None = None) -> InvoiceRunRequest | None:
+    query = select(InvoiceRunRequest).where(InvoiceRunRequest.status == "awaiting_approval",
+                                            InvoiceRunRequest.kind == kind)
+    if kind == "credit":
+        query = query.where(InvoiceRunRequest.credits_run_number == run_number)
+    else:
+        query = query.where(InvoiceRunRequest.period == period,
+                            InvoiceRunRequest.service_code.is_(None) if service is None
+                            else InvoiceRunRequest.service_code == service)
+    return session.scalar(query.order_by(InvoiceRunRequest.id.desc()).limit(1))
+
+
+def prepare_run(session: Session, actor: Actor, payload) -> InvoiceRunRequest:
+    """Finance prepares the run for a period: computed now and put in the leader's queue (status
+    "awaiting_approval", `prepared_by/at`, the total and line count the preparer saw). Refused while the
+    preview lists organisations that cannot be billed, when there is nothing to bill, or when the same run
+    already waits."""
+    actor.require("pricing.write")
+    data = validate(RunIn, payload)
+    period, service = parse_period(data.period), data.service or None
+    preview = compute_run(session, period, service)
+    if preview.problems:
+        raise _problems_refusal(preview.problems)
+    if not preview.lines:
+        raise BackofficeError(t("inv.nothing_to_bill", period=period.label))
+    waiting = _awaiting(session, "regular", period.label, service)
+    if waiting is not None:
+        raise ConflictError(t("inv.already_waiting", period=period.label, who=waiting.prepared_by))
+    request = InvoiceRunRequest(status="awaiting_approval", kind="regular", period=period.label,
+                                service_code=service, reason=data.reason, expected_total_ore=preview.total_ore,
+                                line_count=len(preview.lines), prepared_by=actor.username, prepared_at=utcnow(),
+                                rebill=False)
+    session.add(request)
+    session.flush()
+    return request
+
+
+def withdraw_request(session: Session, actor: Actor, request_id: int) -> InvoiceRunRequest:
+    """Finance takes back a prepared run or credit that waits for approval (a leader may send it back)."""
+    if not actor.can("invoices.approve"):
+        actor.require("pricing.write")
+    request = session.get(InvoiceRunRequest, request_id)
+    if request is None:
+        raise not_found("inv.request_not_found", number=request_id)
+    if request.status != "awaiting_approval":
+        raise BackofficeError(t("inv.request_decided", number=request_id, who=request.decided_by or "-"))
+    request.status, request.decided_by, request.decided_at = "withdrawn", actor.username, utcnow()
+    return request
+
+
+def requests_awaiting(session: Session) -> list[dict]:
+    """Prepared runs and credits that wait for a leader's approval (the leader's queue), oldest first."""
+    query = (select(InvoiceRunRequest).where(InvoiceRunRequest.status == "awaiting_approval")
+             .order_by(InvoiceRunRequest.prepared_at, InvoiceRunRequest.id))
+    return [{"id": r.id, "kind": r.kind, "period": r.period, "service": r.service_code or "",
+             "credits_run": r.credits_run_number, "lines": r.line_count, "total_ore": r.expected_total_ore,
+             "reason": r.reason, "status": r.status, "prepared_by": r.prepared_by, "prepared_at": r.prepared_at}
+            for r in session.scalars(query)]
 
 
 # --- one writer at a time, numbers from the counter, months held by live lines ----------------------------
@@ -507,7 +657,8 @@ def _just_credited(session: Session, run: InvoiceRun, after: int = 0) -> Conflic
 
 
 def _store(session: Session, actor: Actor, period: Period, kind: str, service: str | None, lines: list[dict],
-           reason: str = "", credits_run: InvoiceRun | None = None) -> InvoiceRun:
+           reason: str = "", credits_run: InvoiceRun | None = None,
+           request: InvoiceRunRequest | None = None) -> InvoiceRun:
     """Number and store a run with its lines; fixed and usage lines hold their months, credit lines release
     the months of the lines they credit. Inside a savepoint: if the database refuses a month already held
     (or a line already credited) by someone who took no lock, the caller gets a plain refusal."""
@@ -520,7 +671,9 @@ def _store(session: Session, actor: Actor, period: Period, kind: str, service: s
                          period_end=period.end, kind=kind, service_code=service,
                          credits_run_id=credits_run.id if credits_run is not None else None, reason=reason,
                          line_count=len(lines), total_ore=sum(x["amount_ore"] for x in lines),
-                         approved_by=actor.username, approved_at=utcnow())
+                         approved_by=actor.username, approved_at=utcnow(),
+                         prepared_by=request.prepared_by if request is not None else actor.username,
+                         prepared_at=request.prepared_at if request is not None else utcnow())
         session.add(run)
         session.flush()
         if lines:
@@ -552,7 +705,10 @@ def _jsonable(value):
 
 
 def approve_run(session: Session, actor: Actor, payload) -> InvoiceRun:
-    """Approve the run for a period: computed again now, numbered and stored for good.
+    """A leader approves the run finance prepared for a period: computed again now, numbered and stored for
+    good, with who prepared it and who approved it. Refused to the one who prepared it, while organisations
+    cannot be billed (`RunPreview.problems`), and when the total differs from what was prepared (or from
+    `expected_total_ore`, the total the approver saw). The local operator may bill without a prepared run.
 
     Waits for the invoicing lock first, so what it computes includes every run approved before it; if the
     period was billed meanwhile (after the preview the caller approved, or after this request started) the
@@ -562,23 +718,46 @@ def approve_run(session: Session, actor: Actor, payload) -> InvoiceRun:
     period = parse_period(data.period)
     service = data.service or None
     seen = _last_number(session)
+    _refuse_preparer(actor, _awaiting(session, "regular", period.label, service))   # before touching anything
     _lock_runs(session)
+    request = _refuse_preparer(actor, _awaiting(session, "regular", period.label, service))   # again, locked
     preview = compute_run(session, period, service)
-    if not preview.lines:
+    if not preview.lines or (request is None and not actor.owns_every_service):
         billing = _billing_runs(session, period, service)
         if billing:
             recent = [r for r in billing if r[0] > seen] or (billing[-1:] if data.expected_total_ore else [])
             if recent:
                 raise ConflictError(t("inv.just_billed", period=period.label, **_who(recent)))
             raise ConflictError(t("inv.already_billed", period=period.label, **_who(billing)))
+        if request is None and not actor.owns_every_service:
+            raise BackofficeError(t("inv.not_prepared", period=period.label))
+    if preview.problems:
+        raise _problems_refusal(preview.problems)
+    if not preview.lines:
         raise BackofficeError(t("inv.nothing_to_bill", period=period.label))
-    if data.expected_total_ore is not None and data.expected_total_ore != preview.total_ore:
-        recent = [r for r in _billing_runs(session, period, service) if r[0] > seen]
-        if recent:
-            raise ConflictError(t("inv.just_billed", period=period.label, **_who(recent)))
-        raise ConflictError(t("inv.changed_since_preview", before=data.expected_total_ore / 100,
-                              now=preview.total_ore / 100))
-    return _store(session, actor, period, "regular", service, preview.lines, data.reason)
+    for expected in (data.expected_total_ore, request.expected_total_ore if request is not None else None):
+        if expected is not None and expected != preview.total_ore:
+            recent = [r for r in _billing_runs(session, period, service) if r[0] > seen]
+            if recent:
+                raise ConflictError(t("inv.just_billed", period=period.label, **_who(recent)))
+            raise ConflictError(t("inv.changed_since_preview", before=expected / 100, now=preview.total_ore / 100))
+    run = _store(session, actor, period, "regular", service, preview.lines, data.reason or
+                 (request.reason if request is not None else ""), request=request)
+    _decided(request, actor, run)
+    return run
+
+
+def _refuse_preparer(actor: Actor, request: InvoiceRunRequest | None) -> InvoiceRunRequest | None:
+    """Four eyes: whoever prepared the request cannot approve it."""
+    if request is not None:
+        actor.require_approval("invoices.approve", request.prepared_by)
+    return request
+
+
+def _decided(request: InvoiceRunRequest | None, actor: Actor, run: InvoiceRun) -> None:
+    if request is not None:
+        request.status, request.decided_by, request.decided_at, request.run_id = (
+            "approved", actor.username, utcnow(), run.id)
 
 
 def get_run(session: Session, number: int) -> InvoiceRun:
@@ -656,29 +835,66 @@ def _rebill(session: Session, run: InvoiceRun, lines: list[InvoiceLine], exclude
 
 def preview_credit(session: Session, actor: Actor, payload) -> CreditPreview:
     """What credit-and-rebill of a run (or some of its organisations) would write (nothing is written)."""
-    actor.require("invoices.approve")
+    _may_see_runs(actor)
     data = validate(CreditIn, payload)
     run, lines = _credit_plan(session, data)
     rebill = _rebill(session, run, lines, {x.id for x in lines}) if data.rebill else None
     return CreditPreview(run.number, _credit_lines(run, lines), rebill)
 
 
+def prepare_credit(session: Session, actor: Actor, payload) -> InvoiceRunRequest:
+    """Finance prepares crediting a run (all of it or some organisations), and billing it again: it waits
+    for a leader's approval like a prepared run."""
+    actor.require("pricing.write")
+    data = validate(CreditIn, payload)
+    run, lines = _credit_plan(session, data)
+    rebill = _rebill(session, run, lines, {x.id for x in lines}) if data.rebill else None
+    if rebill is not None and rebill.problems:
+        raise _problems_refusal(rebill.problems)
+    waiting = _awaiting(session, "credit", run_number=run.number)
+    if waiting is not None:
+        raise ConflictError(t("inv.credit_already_waiting", number=run.number, who=waiting.prepared_by))
+    preview = CreditPreview(run.number, _credit_lines(run, lines), rebill)
+    request = InvoiceRunRequest(status="awaiting_approval", kind="credit", period=run.period,
+                                service_code=run.service_code, credits_run_number=run.number,
+                                organisations=data.organisations, rebill=data.rebill, reason=data.reason,
+                                expected_total_ore=preview.difference_ore,
+                                line_count=len(preview.credit_lines) + len(rebill.lines if rebill else []),
+                                prepared_by=actor.username, prepared_at=utcnow())
+    session.add(request)
+    session.flush()
+    return request
+
+
 def credit_and_rebill(session: Session, actor: Actor, payload) -> tuple[InvoiceRun, InvoiceRun | None]:
-    """Credit the run's lines (all, or some organisations') in a credit run, and bill the same period
-    again from today's data in a rebill run. Nothing already approved is changed."""
+    """A leader approves the credit finance prepared: the run's lines (all, or some organisations') are
+    credited in a credit run and the same period billed again from today's data in a rebill run. Nothing
+    already approved is changed. The local operator may credit without a prepared request."""
     actor.require("invoices.approve")
     data = validate(CreditIn, payload)
     seen = _last_number(session)
+    _refuse_preparer(actor, _awaiting(session, "credit", run_number=data.run))   # before touching anything
     _lock_runs(session)
+    request = _refuse_preparer(actor, _awaiting(session, "credit", run_number=data.run))   # again, locked
+    if request is not None:
+        data = CreditIn(run=data.run, reason=request.reason, organisations=request.organisations,
+                        rebill=request.rebill)
     run, lines = _credit_plan(session, data, seen)
+    if request is None and not actor.owns_every_service:
+        raise BackofficeError(t("inv.credit_not_prepared", number=run.number))
     period = parse_period(run.period)
+    rebill_preview = _rebill(session, run, lines, {x.id for x in lines}) if data.rebill else None
+    if rebill_preview is not None and rebill_preview.problems:
+        raise _problems_refusal(rebill_preview.problems)
     credit = _store(session, actor, period, "credit", run.service_code, _credit_lines(run, lines), data.reason,
-                    credits_run=run)
+                    credits_run=run, request=request)
     rebill = None
     if data.rebill:
         preview = _rebill(session, run, lines, set())
         if preview.lines:
-            rebill = _store(session, actor, period, "rebill", run.service_code, preview.lines, data.reason)
+            rebill = _store(session, actor, period, "rebill", run.service_code, preview.lines, data.reason,
+                            request=request)
+    _decided(request, actor, credit)
     return credit, rebill
 
 
@@ -695,7 +911,8 @@ def run_rows(session: Session, year: int | None = None) -> list[dict]:
         query = query.where(InvoiceRun.period_start >= date(year, 1, 1), InvoiceRun.period_start <= date(year, 12, 31))
     numbers = dict(session.execute(select(InvoiceRun.id, InvoiceRun.number)).all())
     return [{"number": r.number, "period": r.period, "kind": r.kind, "service": r.service_code or "",
-             "lines": r.line_count, "total_ore": r.total_ore, "approved_by": r.approved_by,
+             "lines": r.line_count, "total_ore": r.total_ore, "prepared_by": r.prepared_by or r.approved_by,
+             "prepared_at": r.prepared_at or r.approved_at, "approved_by": r.approved_by,
              "approved_at": r.approved_at, "reason": r.reason,
              "credits_run": numbers.get(r.credits_run_id), "credited_by": credited_by.get(r.id)}
             for r in session.scalars(query)]

@@ -3,11 +3,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from data.formatting import day
 from data.i18n import t
 from data.pages import common
-from pricing import exports, pricelists, selfcost, sources
+from pricing import exports, fundplan, pricelists, selfcost, sources
 from pricing.pages import shared, view
-from pricing.schemas import parse_tiers
+from pricing.schemas import ORG_KINDS, parse_tiers
 
 actor = common.require_actor(roles=shared.COST_ROLES)
 common.header("page.price_calculations", "price.calculations_intro")
@@ -21,6 +22,54 @@ service = top[0].selectbox(t("price.col.service"), list(codes), format_func=code
                            index=list(codes).index("svarut") if "svarut" in codes else 0)
 year = top[1].number_input(t("price.col.year"), 2000, 2100, date.today().year + 1, key="calc-year")
 
+CHARGES = ["model", "fixed", "per_inhabitant", "per_unit", "free", "none"]
+KIND_COLUMNS = {
+    "kind": st.column_config.SelectboxColumn(t("price.col.kind"), options=list(ORG_KINDS), disabled=True,
+                                             format_func=lambda k: t(f"price.kind.{k}")),
+    "charge": st.column_config.SelectboxColumn(t("price.col.charge"), options=CHARGES, required=True,
+                                               format_func=lambda c: t(f"price.charge.{c}")),
+    "price": st.column_config.NumberColumn(t("price.col.kind_amount"), min_value=0, format="%.2f"),
+    "minimum": st.column_config.NumberColumn(t("price.col.minimum_fee"), min_value=0, format="%.2f")}
+
+
+def _kinds_frame(model: dict) -> pd.DataFrame:
+    """One row per organisation kind: how it pays (a kind missing from the model has no price)."""
+    rows = pricelists.kind_rows(model.get("kinds") or {"municipality": {"charge": "model"}}, model["components"])
+    return pd.DataFrame([{"kind": r["kind"], "charge": r["charge"],
+                          "price": (r["price_ore"] or 0) / 100, "minimum": (r["minimum_ore"] or 0) / 100}
+                         for r in rows])
+
+
+def _kinds_from(frame: pd.DataFrame) -> dict:
+    kinds = {}
+    for row in frame.to_dict("records"):
+        charge = shared.text_or(row.get("charge"), "none")
+        price = shared.to_ore(shared.number_or_zero(row.get("price")))
+        if charge in ("model", "free"):
+            kinds[row["kind"]] = {"charge": charge}
+        elif charge == "fixed":
+            kinds[row["kind"]] = {"charge": charge, "fee_ore": price}
+        elif charge in ("per_inhabitant", "per_unit"):
+            kinds[row["kind"]] = {"charge": charge, "tier_prices_ore": [price],
+                                  "minimum_fee_ore": shared.to_ore(shared.number_or_zero(row.get("minimum")))}
+    return kinds
+
+
+def _show_kinds(result: dict, population_year: int | None) -> None:
+    rows = pricelists.kind_rows(result.get("kinds") or {"municipality": {"charge": "model"}}, result["components"])
+    st.markdown(t("price.kinds_title"))
+    st.dataframe(pd.DataFrame([{
+        "kind": t(f"price.kind.{r['kind']}"), "charge": t(f"price.charge.{r['charge']}"),
+        "agreed_model": t(f"inv.model.{r['agreed_model']}") if r["agreed_model"] else "–",
+        "price": None if r["price_ore"] is None else r["price_ore"] / 100,
+        "minimum": None if r["minimum_ore"] is None else r["minimum_ore"] / 100} for r in rows]),
+        hide_index=True, width="stretch", column_config={
+            "kind": t("price.col.kind"), "charge": t("price.col.charge"),
+            "agreed_model": t("price.col.agreed_model"), "price": common.money_column(t("price.col.kind_amount")),
+            "minimum": common.money_column(t("price.col.minimum_fee"))})
+    st.caption(f"{t('price.col.population_year')}: {population_year or '–'}")
+
+
 tabs = st.tabs([t("price.tab.saved"), t("price.tab.new")] if can_edit else [t("price.tab.saved")])
 
 with tabs[0]:
@@ -31,6 +80,7 @@ with tabs[0]:
         frame = pd.DataFrame(rows)
         frame["status"] = frame["status"].map(lambda s: t(f"price.status.{s}"))
         frame["basis"] = frame["basis"].map(lambda b: t(f"price.basis.{b}"))
+        frame = common.with_names(frame, persons=("created_by", "submitted_by"))
         frame["self_cost_ore"] = frame["self_cost_ore"] / 100
         frame["expected_revenue_ore"] = frame["expected_revenue_ore"] / 100
         st.dataframe(frame.drop(columns=["id", "service", "year"]), hide_index=True, width="stretch",
@@ -42,6 +92,10 @@ with tabs[0]:
                          "adopters": st.column_config.NumberColumn(t("price.doc.adopters"), format="%d"),
                          "created_by": t("price.col.created_by"),
                          "created_at": common.datetime_column(t("price.col.created_at")),
+                         "submitted_by": t("price.col.submitted_by"),
+                         "submitted_at": common.datetime_column(t("price.col.submitted_at")),
+                         "population_year": st.column_config.NumberColumn(t("price.col.population_year"),
+                                                                          format="%d"),
                          "note": t("price.col.note"),
                          "price_list": st.column_config.NumberColumn(t("price.col.list_version"), format="%d")})
         by_id = {r["id"]: r for r in rows}
@@ -57,6 +111,13 @@ with tabs[0]:
         view.show_summary(result)
         if inputs["volume_source"] == "manual":
             st.caption(t("price.source.manual_note"))
+        if inputs.get("population_fallback"):
+            names = inputs["population_fallback"]
+            st.warning(t("price.population_fallback", year=inputs.get("population_year") or "–", count=len(names),
+                         names=", ".join(names[:8]) + (" …" if len(names) > 8 else "")))
+        for warning in fundplan.due_warnings(inputs):    # the fund's surplus or deficit this year's price must settle
+            st.warning(warning, icon=":material/savings:")
+        _show_kinds(result, inputs.get("population_year"))
         trace, prices, compare, bill_tab, sens = st.tabs(
             [t("price.tab.trace"), t("price.tab.prices"), t("price.tab.compare"), t("price.tab.bills"),
              t("price.tab.sensitivity")])
@@ -85,9 +146,17 @@ with tabs[0]:
         st.download_button(t("price.download_sheet"), workbook,
                            f"priskalkyle-{service}-{int(year)}-{by_id[chosen]['number']}.xlsx", mime=shared.XLSX,
                            icon=":material/download:", type="primary")
-        if status == "draft":
+        if status == "awaiting_approval":
+            st.info(t("price.awaiting_info", who=by_id[chosen]["submitted_by"] or "–",
+                      when=day(by_id[chosen]["submitted_at"])))
+        if status == "draft" and can_edit:
+            if common.confirmed_button(t("price.confirm_submit"), t("price.submit"), key=f"submit-{chosen}",
+                                       icon=":material/send:"):
+                if common.write(pricelists.submit, {"calculation_id": chosen}, success=t("price.submitted")):
+                    st.rerun()
+        if status in ("draft", "awaiting_approval"):
             if can_approve:
-                st.subheader(t("price.approve_title"))
+                st.header(t("price.approve_title"))
                 comment = st.text_input(t("price.approval_comment"), key=f"comment-{chosen}")
                 if common.confirmed_button(t("price.confirm_approve"), t("price.approve"), key=f"approve-{chosen}",
                                            type="primary"):
@@ -123,6 +192,12 @@ if can_edit:
             "minimum_fee": st.column_config.NumberColumn(t("price.col.minimum_fee"), min_value=0),
             "unit_label": st.column_config.TextColumn(t("price.col.unit_label"))})
         st.caption(t("price.model_help"))
+        st.markdown(t("price.kinds_title"))
+        kinds_edited = st.data_editor(_kinds_frame(model), hide_index=True, width="stretch",
+                                      key=f"kinds-{service}-{int(year)}", column_config=KIND_COLUMNS)
+        st.caption(t("price.kinds_help"))
+        population_year = st.number_input(t("price.col.population_year"), 1900, 2100, value=None, step=1,
+                                          help=t("price.population_year_help"), key="calc-population-year")
         c1, c2, c3 = st.columns(3)
         basis = c1.selectbox(t("price.col.basis"), ["budget", "actual"], format_func=lambda b: t(f"price.basis.{b}"))
         fund_use = c2.number_input(t("price.col.fund_use"), value=((start or {}).get("fund_use_ore") or 0) / 100,
@@ -178,8 +253,9 @@ if can_edit:
                               "minimum_fee_ore": shared.to_ore(shared.number_or_zero(row.get("minimum_fee"))),
                               "unit_label": shared.text_or(row.get("unit_label"), "")})
             return {"service": service, "year": int(year), "basis": basis, "fund_use_ore": shared.to_ore(fund_use),
-                    "model": {"components": comps}, "adopters": adopters, "volume_growth_percent": str(growth),
-                    "meter": meter, "note": note}
+                    "model": {"components": comps, "kinds": _kinds_from(kinds_edited)},
+                    "adopters": adopters, "volume_growth_percent": str(growth), "meter": meter, "note": note,
+                    "population_year": int(population_year) if population_year else None}
 
         b1, b2 = st.columns(2)
         preview = b1.button(t("price.preview"), icon=":material/calculate:")

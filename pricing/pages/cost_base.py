@@ -1,6 +1,7 @@
 import pandas as pd
 import streamlit as st
 
+from data.formatting import money
 from data.i18n import t
 from data.pages import common
 from pricing import costbase, exports
@@ -33,17 +34,25 @@ with summary:
         frame = pd.DataFrame(rows)
         frame["service"] = frame["service"].map(lambda c: codes.get(c, "") if c else "")
         frame["cost_type"] = frame["cost_type"].map(lambda c: t(f"price.type.{c}"))
-        for column in ("budget_ore", "actual_ore", "not_counted_ore"):
+        for column in ("budget_ore", "not_counted_ore"):
             frame[column] = frame[column] / 100
-        frame["deviation"] = frame["actual_ore"] - frame["budget_ore"]
-        st.dataframe(frame, hide_index=True, width="stretch", column_config={
+        # actual − budget only where actuals exist; «–» where the row has none yet (never a deviation against 0)
+        for column in ("actual_ore", "deviation_ore"):
+            frame[column] = [money(v) if v is not None else "–" for v in frame[column]]
+        st.dataframe(frame[["service", "pool", "cost_type", "budget_ore", "actual_ore", "deviation_ore",
+                            "not_counted_ore"]], hide_index=True, width="stretch", column_config={
             "service": t("price.col.service"), "pool": t("price.col.pool"), "cost_type": t("price.col.cost_type"),
             "budget_ore": common.money_column(t("price.basis.budget")),
-            "actual_ore": common.money_column(t("price.basis.actual")),
-            "deviation": common.money_column(t("price.col.deviation")),
+            "actual_ore": st.column_config.TextColumn(t("price.basis.actual")),
+            "deviation_ore": st.column_config.TextColumn(t("price.col.deviation")),
             "not_counted_ore": common.money_column(t("price.col.not_counted")),
         })
-    st.subheader(t("price.allocation_title"))
+        without = sum(1 for r in rows if r["actual_ore"] is None)
+        if without == len(rows):
+            st.caption(t("price.no_actuals_year", year=year))
+        elif without:
+            st.caption(t("price.no_actuals_rows", count=without))
+    st.header(t("price.allocation_title"))
     st.caption(t("price.allocation_help"))
     matrix = common.cached(costbase.allocation_matrix, year, basis)
     if service:

@@ -21,6 +21,7 @@ if not loans:
     common.empty_state("price.loans_empty")
 else:
     frame = pd.DataFrame(loans)
+    frame["service"] = frame["service"].map(lambda c: codes.get(c, c))
     frame["borrowed"] = frame["borrowed_ore"] / 100
     frame["to_repay"] = frame["to_repay"].map(lambda v: float(Decimal(v) / 100))
     frame["interest_rate"] = frame["interest_rate"].map(lambda v: float(v) / 100)
@@ -35,14 +36,15 @@ else:
         "note": t("price.col.note")})
     by_id = {loan["id"]: loan for loan in loans}
     chosen = st.selectbox(t("price.choose_loan"), list(by_id),
-                          format_func=lambda i: f"{by_id[i]['service']}: {by_id[i]['name']}")
+                          format_func=lambda i: f"{codes.get(by_id[i]['service'], by_id[i]['service'])}: "
+                                                f"{by_id[i]['name']}")
     with common.session() as session:
         schedule = [row.as_dict() for row in digifin.loan_schedule(digifin.get_loan(session, chosen))]
     frame = pd.DataFrame(schedule)
     for column in ("drawn", "opening", "interest", "principal", "payment", "closing"):
         frame[column] = frame[column].map(lambda v: float(Decimal(v) / 100))
     frame["phase"] = frame["phase"].map(lambda p: t(f"price.phase.{p}"))
-    st.subheader(t("price.schedule_title"))
+    st.header(t("price.schedule_title"))
     st.dataframe(frame, hide_index=True, width="stretch", column_config={
         "year": st.column_config.NumberColumn(t("price.col.year"), format="%d"), "phase": t("price.col.phase"),
         **{c: common.money_column(t(f"price.col.{c}")) for c in ("drawn", "opening", "interest", "principal",
@@ -55,7 +57,7 @@ else:
                           yaxis_title=t("price.axis_kr"))
     st.plotly_chart(balance, width="stretch")
 
-    st.subheader(t("price.surcharge_title"))
+    st.header(t("price.surcharge_title"))
     repayment = [r for r in schedule if r["phase"] == "repayment"]
     c1, c2 = st.columns(2)
     year = c1.selectbox(t("price.col.year"), [r["year"] for r in repayment])
@@ -74,7 +76,7 @@ else:
         "surcharge": common.money_column(t("price.col.surcharge"))})
 
 if can_edit:
-    st.subheader(t("price.loan_form_title"))
+    st.header(t("price.loan_form_title"))
     by_id = {loan["id"]: loan for loan in loans}
     edit_id = st.selectbox(t("price.edit_loan"), [None] + list(by_id), key="edit-loan",
                            format_func=lambda i: t("price.new_loan") if i is None else by_id[i]["name"])

@@ -18,7 +18,8 @@ with common.session() as session:
 service = st.selectbox(t("price.col.service"), [None] + list(codes),
                        format_func=lambda c: t("ui.all") if c is None else codes[c])
 
-invest_tab, rate_tab = st.tabs([t("price.tab.investments"), t("price.tab.rates")])
+invest_tab, rate_tab, class_tab = st.tabs([t("price.tab.investments"), t("price.tab.rates"),
+                                           t("price.tab.asset_classes")])
 
 with invest_tab:
     rows = common.cached(capital.investment_rows, service)
@@ -27,18 +28,27 @@ with invest_tab:
     else:
         frame = pd.DataFrame(rows)
         frame["amount"] = frame["amount_ore"] / 100
-        st.dataframe(frame[["service", "name", "amount", "year_in_use", "years_of_use", "last_year",
-                            "counts_toward_self_cost", "note"]], hide_index=True, width="stretch", column_config={
+        frame["service"] = frame["service"].map(lambda c: codes.get(c, c))
+        frame["asset_class"] = frame["asset_class"].map(lambda c: t(f"price.asset_class.{c}"))
+        st.dataframe(frame[["service", "name", "amount", "asset_class", "year_in_use", "years_of_use",
+                            "class_max_years", "last_year", "life_reason", "counts_toward_self_cost", "note"]],
+                     hide_index=True, width="stretch", column_config={
             "service": t("price.col.service"), "name": t("price.col.investment"),
-            "amount": common.money_column(t("price.col.amount")),
+            "amount": common.money_column(t("price.col.amount")), "asset_class": t("price.col.asset_class"),
             "year_in_use": st.column_config.NumberColumn(t("price.col.year_in_use"), format="%d"),
             "years_of_use": st.column_config.NumberColumn(t("price.col.years_of_use"), format="%d"),
+            "class_max_years": st.column_config.NumberColumn(t("price.col.class_max_years"), format="%d"),
             "last_year": st.column_config.NumberColumn(t("price.col.last_year"), format="%d"),
+            "life_reason": t("price.col.life_reason"),
             "counts_toward_self_cost": st.column_config.CheckboxColumn(t("price.col.counts")),
             "note": t("price.col.note")})
+        longer = [r for r in rows if r["class_max_years"] is not None and r["years_of_use"] > r["class_max_years"]]
+        if longer:
+            st.info(t("price.over_max_warning", count=len(longer)))
         by_id = {r["id"]: r for r in rows}
         chosen = st.selectbox(t("price.choose_investment"), list(by_id), index=None,
-                              format_func=lambda i: f"{by_id[i]['service']}: {by_id[i]['name']}")
+                              format_func=lambda i: f"{codes.get(by_id[i]['service'], by_id[i]['service'])}: "
+                                                    f"{by_id[i]['name']}")
         if chosen is not None:
             with common.session() as session:
                 plan = capital.schedule(session, chosen)
@@ -77,14 +87,20 @@ with invest_tab:
                                      value=current.get("amount_ore", 0) / 100)
             year_in_use = c1.number_input(t("price.col.year_in_use"), 2000, 2100,
                                           current.get("year_in_use", shared.date.today().year))
-            years_of_use = c2.number_input(t("price.col.years_of_use"), 1, 100, current.get("years_of_use", 5))
+            classes = list(capital.ASSET_CLASSES)
+            asset_class = c3.selectbox(t("price.col.asset_class"), classes,
+                                       index=classes.index(current.get("asset_class", capital.DEFAULT_ASSET_CLASS)),
+                                       format_func=lambda c: t(f"price.asset_class.{c}"))
+            years_of_use = c2.number_input(t("price.col.years_of_use"), 1, 100, current.get("years_of_use"),
+                                           help=t("price.life_default_help"))
             counts = c3.checkbox(t("price.col.counts"), current.get("counts_toward_self_cost", True))
+            life_reason = st.text_area(t("price.col.life_reason"), current.get("life_reason", ""))
             note = st.text_input(t("price.col.note"), current.get("note", ""))
             st.caption(t("price.depreciation_rule"))
             if st.form_submit_button(t("ui.save"), type="primary"):
                 payload = {"service": inv_service, "name": name, "amount_ore": shared.to_ore(amount),
-                           "year_in_use": year_in_use, "years_of_use": years_of_use,
-                           "counts_toward_self_cost": counts, "note": note}
+                           "year_in_use": year_in_use, "years_of_use": years_of_use, "asset_class": asset_class,
+                           "life_reason": life_reason, "counts_toward_self_cost": counts, "note": note}
                 if common.write(capital.save_investment, payload, investment_id=edit_id,
                                 expected_version=current.get("version"), success=t("ui.saved")):
                     st.rerun()
@@ -120,4 +136,28 @@ with rate_tab:
                 if common.write(capital.set_rate, {"year": rate_year, "swap_rate": str(round(swap, 4)),
                                                    "source": source},
                                 expected_version=known.get(rate_year), success=t("ui.saved")):
+                    st.rerun()
+
+with class_tab:
+    st.caption(t("price.asset_classes_help"))
+    lives = common.cached(capital.class_life_rows)
+    frame = pd.DataFrame(lives)
+    frame["corrected"] = frame["version"].notna()
+    frame["name"] = frame["code"].map(lambda c: t(f"price.asset_class.{c}"))
+    st.dataframe(frame[["letter", "name", "max_years", "corrected", "source"]], hide_index=True, width="stretch",
+                 column_config={"letter": t("price.col.letter"), "name": t("price.col.asset_class"),
+                                "max_years": st.column_config.NumberColumn(t("price.col.max_years"), format="%d"),
+                                "corrected": st.column_config.CheckboxColumn(t("price.col.corrected")),
+                                "source": t("price.col.source")})
+    if can_edit:
+        by_code = {row["code"]: row for row in lives}
+        with st.form("class-life"):
+            c1, c2, c3 = st.columns([2, 1, 3])
+            code = c1.selectbox(t("price.col.asset_class"), list(by_code),
+                                format_func=lambda c: t(f"price.asset_class.{c}"))
+            max_years = c2.number_input(t("price.col.max_years"), 1, 100, by_code[code]["max_years"])
+            source = c3.text_input(t("price.col.source"))
+            if st.form_submit_button(t("ui.save"), type="primary"):
+                if common.write(capital.set_class_life, {"code": code, "max_years": max_years, "source": source},
+                                expected_version=by_code[code]["version"], success=t("ui.saved")):
                     st.rerun()

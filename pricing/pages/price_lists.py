@@ -4,6 +4,7 @@ import streamlit as st
 from data.i18n import t
 from data.pages import common
 from pricing import exports, pricelists, selfcost
+from pricing.invoicing import settings as ehf_settings
 from pricing.pages import shared, view
 
 actor = common.require_actor()
@@ -25,22 +26,43 @@ if not rows:
     common.empty_state("price.lists_empty")
 else:
     table = []
+    people = common.people()   # persons, not user names
+    vat = common.cached(ehf_settings.vat_by_list)     # VAT on EHF invoices (issue 21): none set = 25 % standard
     for row in rows:
+        by_model = [t(f"price.kind.{k['kind']}") for k in pricelists.kind_rows(row["kinds"], row["components"])
+                    if k["charge"] == "model"]
+        common_cells = {"service": row["service_name"], "year": row["year"], "number": row["number"],
+                        "in_force": row["in_force"], "population_year": row["population_year"],
+                        "prepared_by": people.get(row["prepared_by"], row["prepared_by"]),
+                        "prepared_at": row["prepared_at"],
+                        "approved_by": people.get(row["approved_by"], row["approved_by"]),
+                        "approved_at": row["approved_at"],
+                        "vat": ehf_settings.vat_label(*vat.get(row["id"], ehf_settings.STANDARD_VAT))}
         for index, comp in enumerate(row["components"]):
             prices = ", ".join(shared.kr(p) for p in comp["tier_prices_ore"])
-            table.append({"service": row["service_name"], "year": row["year"], "number": row["number"],
-                          "in_force": row["in_force"], "component": exports.component_label(index, comp),
-                          "prices": prices, "minimum": (comp.get("minimum_fee_ore") or 0) / 100,
-                          "approved_by": row["approved_by"], "approved_at": row["approved_at"]})
+            table.append({**common_cells, "kind": ", ".join(by_model) or "–",
+                          "component": exports.component_label(index, comp),
+                          "prices": prices, "minimum": (comp.get("minimum_fee_ore") or 0) / 100})
+        for kind in pricelists.kind_rows(row["kinds"], row["components"]):     # kinds with a price of their own
+            if kind["charge"] in ("model", "none"):
+                continue
+            table.append({**common_cells, "kind": t(f"price.kind.{kind['kind']}"),
+                          "component": t(f"price.charge.{kind['charge']}"),
+                          "prices": shared.kr(kind["price_ore"]) if kind["price_ore"] is not None else "–",
+                          "minimum": (kind["minimum_ore"] or 0) / 100})
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch", column_config={
         "service": t("price.col.service"), "year": st.column_config.NumberColumn(t("price.col.year"), format="%d"),
         "number": st.column_config.NumberColumn(t("price.col.list_version"), format="%d"),
         "in_force": st.column_config.CheckboxColumn(t("price.col.in_force")),
-        "component": t("price.col.component"), "prices": t("price.col.tier_prices"),
-        "minimum": common.money_column(t("price.col.minimum_fee")),
-        "approved_by": t("price.col.approved_by"), "approved_at": common.datetime_column(t("price.col.approved_at"))})
+        "population_year": st.column_config.NumberColumn(t("price.col.population_year"), format="%d"),
+        "kind": t("price.col.kind"), "component": t("price.col.component"), "prices": t("price.col.tier_prices"),
+        "minimum": common.money_column(t("price.col.minimum_fee")), "vat": t("ehf.vat_title"),
+        "prepared_by": t("price.col.prepared_by"), "prepared_at": common.datetime_column(t("price.col.prepared_at")),
+        "approved_by": t("price.col.approved_by"), "approved_at": common.datetime_column(t("price.col.approved_at"))},
+        column_order=["service", "year", "number", "in_force", "population_year", "kind", "component", "prices",
+                      "minimum", "vat", "prepared_by", "prepared_at", "approved_by", "approved_at"])
     st.caption(t("price.lists_help"))
-    st.download_button(t("ui.download_excel"), exports.price_list_workbook(rows), "prislister.xlsx",
+    st.download_button(t("ui.download_excel"), exports.price_list_workbook(rows, people), "prislister.xlsx",
                        mime=shared.XLSX, icon=":material/download:")
     by_id = {r["id"]: r for r in rows}
     chosen = st.selectbox(t("price.choose_list"), list(by_id), index=None,
@@ -57,7 +79,7 @@ else:
 if actor.has_role("finance", "leader"):
     bills_year = st.selectbox(t("price.bills_year"), shared.year_choices([]), key="bills-year",
                               index=shared.year_choices([]).index(shared.date.today().year))
-    st.subheader(t("price.org_bills_title", year=bills_year))
+    st.header(t("price.org_bills_title", year=bills_year))
     codes_in_force, bills = common.cached(pricelists.bills_by_organisation, bills_year)
     if not bills:
         common.empty_state("price.org_bills_empty", year=bills_year)
@@ -85,17 +107,20 @@ if actor.has_role("finance", "leader"):
                            key="org-bills-download")
 
 if actor.can("pricing.approve"):
-    st.subheader(t("price.drafts_title"))
+    st.header(t("price.drafts_title"))
     drafts = [r for r in common.cached(pricelists.drafts_awaiting) if not service or r["service"] == service]
     if not drafts:
         common.empty_state("price.drafts_empty")
     else:
-        frame = pd.DataFrame(drafts)
+        frame = common.with_names(pd.DataFrame(drafts), ("service",), ("created_by", "submitted_by"))
         frame["self_cost_ore"] = frame["self_cost_ore"] / 100
+        frame["status"] = frame["status"].map(lambda s: t(f"price.status.{s}"))
         st.dataframe(frame.drop(columns=["id"]), hide_index=True, width="stretch", column_config={
             "service": t("price.col.service"), "year": st.column_config.NumberColumn(t("price.col.year"), format="%d"),
             "number": st.column_config.NumberColumn(t("price.col.calculation"), format="%d"),
             "self_cost_ore": common.money_column(t("price.sum.self_cost")),
+            "status": t("price.col.status"),
             "created_by": t("price.col.created_by"), "created_at": common.datetime_column(t("price.col.created_at")),
-            "note": t("price.col.note")})
+            "submitted_by": t("price.col.submitted_by"),
+            "submitted_at": common.datetime_column(t("price.col.submitted_at")), "note": t("price.col.note")})
         st.caption(t("price.drafts_help"))

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from data.crud import service_choices
-from data.formatting import from_ore, money, to_ore
+from data.formatting import day, from_ore, money, to_ore
 from data.i18n import t
 from data.pages import common
 from data.registers.registry import list_components
@@ -56,7 +56,7 @@ if can_write:
             components = [(c.code, c.name) for c in list_components(s)]
             matrix_choices = [(m.id, f"{m.name} r{m.revision}", m.is_current) for m in matrices.list_matrices(s)]
         services = common.cached(service_choices)
-        with st.form("ros-new"):
+        with st.form(common.form_key("ros-new")):
             c1, c2 = st.columns(2)
             scope = c1.selectbox(t("ros.field.scope"), [s.value for s in Scope], format_func=lambda s: t(f"ros.scope.{s}"))
             new_service = c2.selectbox(t("ros.field.service"), [None] + [c for c, _ in services],
@@ -73,10 +73,11 @@ if can_write:
             context = st.text_area(t("ros.field.context"), help=t("ros.new.context_help"))
             participants = st.text_input(t("ros.field.participants"))
             if st.form_submit_button(t("ros.new.create"), type="primary"):
-                created = common.write(ros.create_assessment, {
-                    "scope": scope, "service_code": new_service, "component_code": component, "title": title,
-                    "assessed_on": assessed_on, "matrix_id": matrix_id, "context": context,
-                    "participants": participants}, success=t("ros.new.created"))
+                new_ros = {"scope": scope, "service_code": new_service, "component_code": component, "title": title,
+                           "assessed_on": assessed_on, "matrix_id": matrix_id, "context": context,
+                           "participants": participants}
+                created = common.save_once("ros-new", new_ros, ros.create_assessment, new_ros,
+                                           success=t("ros.new.created"))
                 if created:
                     st.session_state["ros-selected"] = created.id
                     st.rerun()
@@ -86,6 +87,9 @@ if not rows:
 
 # --- one assessment ------------------------------------------------------------------------------------------
 by_id = {r["id"]: r for r in rows}
+linked = st.query_params.get("ros")          # a link from the leader's approvals queue opens that version
+if linked and linked.isdigit() and int(linked) in by_id and st.session_state.get("ros-linked") != linked:
+    st.session_state["ros-selected"] = st.session_state["ros-linked"] = int(linked)
 selected = st.session_state.get("ros-selected")
 ids = list(by_id)
 chosen = st.selectbox(t("ros.choose"), ids, index=ids.index(selected) if selected in ids else 0,
@@ -98,6 +102,10 @@ try:
         assessment: RosAssessment = ros.get_assessment(s, chosen)
         matrix = assessment.matrix
         matrix_data = matrices.definition(matrix)
+        names = ros.person_names(s, (assessment.submitted_by, assessment.returned_by))
+        signoff = {"submitted_by": names.get(assessment.submitted_by, ""), "submitted_at": assessment.submitted_at,
+                   "returned_by": names.get(assessment.returned_by, ""), "returned_at": assessment.returned_at,
+                   "return_note": assessment.return_note}
         info = {"id": assessment.id, "version": assessment.version, "status": assessment.status,
                 "series_id": assessment.series_id, "title": assessment.title, "scope": assessment.scope,
                 "service_code": assessment.service_code, "component_code": assessment.component_code,
@@ -110,10 +118,21 @@ except Exception as error:  # the error boundary: plain language, the detail log
     st.stop()
 frozen = info["status"] in FROZEN
 editable = can_write and not frozen
+can_approve = actor.can("risk.approve")
 
-st.subheader(t("ros.label", title=info["title"], revision=info["revision"]))
+st.header(t("ros.label", title=info["title"], revision=info["revision"]))
 if frozen:
     st.info(t("ros.frozen_note", status=t(f"ros.status.{info['status']}")), icon=":material/lock:")
+elif info["status"] == "in_review":
+    who, when = signoff["submitted_by"], day(signoff["submitted_at"])
+    if can_approve:
+        st.warning(t("ros.signoff.waiting_you", name=who, date=when), icon=":material/approval:")
+    else:
+        st.info(t("ros.signoff.submitted", name=who, date=when), icon=":material/hourglass_top:")
+elif signoff["return_note"]:
+    st.warning(t("ros.signoff.returned", name=signoff["returned_by"], date=day(signoff["returned_at"]),
+                 note=signoff["return_note"]),
+               icon=":material/undo:")
 
 tab_over, tab_risks, tab_measures, tab_accept, tab_versions = st.tabs(
     [t("ros.tab.overview"), t("ros.tab.risks"), t("ros.tab.measures"), t("ros.tab.acceptance"), t("ros.tab.versions")])
@@ -146,25 +165,32 @@ with tab_over:
                 if common.write(ros.update_assessment, chosen, payload, expected_version=info["version"],
                                 success=t("ui.saved")):
                     st.rerun()
-        s1, s2, s3 = st.columns(3)
-        if info["status"] == "draft" and s1.button(t("ros.action.to_review"), key="ros-to-review"):
-            if common.write(ros.set_status, chosen, "in_review", expected_version=info["version"], success=t("ui.saved")):
+        s1, s3 = st.columns(2)
+        if info["status"] == "draft" and s1.button(t("ros.action.to_review"), key="ros-to-review",
+                                                   icon=":material/send:", help=t("ros.signoff.leader_only")):
+            if common.write(ros.submit, chosen, expected_version=info["version"], success=t("ros.action.submitted")):
                 st.rerun()
         if info["status"] == "in_review" and s1.button(t("ros.action.to_draft"), key="ros-to-draft"):
-            if common.write(ros.set_status, chosen, "draft", expected_version=info["version"], success=t("ui.saved")):
+            if common.write(ros.withdraw, chosen, expected_version=info["version"], success=t("ros.action.withdrawn")):
                 st.rerun()
-        with s2.popover(t("ros.action.approve"), icon=":material/verified:"):
-            st.caption(t("ros.action.approve_help"))
-            approver = st.text_input(t("ros.action.approver"), actor.label, key="ros-approver")
-            if st.button(t("ros.action.approve_confirm"), type="primary", key="ros-approve"):
-                if common.write(ros.set_status, chosen, "approved", expected_version=info["version"],
-                                approver=approver, success=t("ros.action.approved")):
-                    st.rerun()
         with s3.popover(t("ros.action.discard"), icon=":material/delete:"):
             st.warning(t("ros.action.discard_help"))
             if st.button(t("ros.action.discard_confirm"), key="ros-discard"):
                 if common.write(ros.discard_draft, chosen, success=t("ros.action.discarded")):
                     st.session_state.pop("ros-selected", None)
+                    st.rerun()
+    if can_approve and info["status"] == "in_review":
+        a1, a2 = st.columns(2)
+        with a1.popover(t("ros.action.approve"), icon=":material/verified:"):
+            st.caption(t("ros.action.approve_as", name=actor.label))
+            if st.button(t("ros.action.approve_confirm"), type="primary", key="ros-approve"):
+                if common.write(ros.approve, chosen, expected_version=info["version"], success=t("ros.action.approved")):
+                    st.rerun()
+        with a2.popover(t("ros.action.send_back"), icon=":material/undo:"):
+            reason = st.text_area(t("ros.action.send_back_reason"), key="ros-send-back-reason")
+            if st.button(t("ros.action.send_back_confirm"), key="ros-send-back"):
+                if common.write(ros.send_back, chosen, reason, expected_version=info["version"],
+                                success=t("ros.action.sent_back")):
                     st.rerun()
 
 # --- risks tab
@@ -202,11 +228,13 @@ with tab_risks:
                             f"{t('ros.field.consequence')}: {row['consequence'] or '–'}  \n"
                             f"{t('ros.field.municipality_action')}: {row['municipality_action'] or '–'}")
                 state = acceptance_states.get(row["id"])
-                if state:
+                if state and state.get("pending_id"):
+                    st.caption(t("ros.acceptance.pending_state"))
+                if state and state["decision"]:
                     st.caption(t("ros.acceptance.state", decision=t(f"ros.decision.{state['decision']}"),
                                  approver=state["approver"], date=state["decided_on"].strftime("%d.%m.%Y"),
                                  expires=state["expires_on"].strftime("%d.%m.%Y") if state["expires_on"] else "–")
-                               + (" " + t("ros.acceptance.expired") if state["expired"] else "")
+                               + (" " + t("ros.acceptance.expired_back") if state["expired"] else "")
                                + (" " + t("ros.acceptance.changed_since") if state["changed_since"] else ""))
 
     if editable:
@@ -218,7 +246,14 @@ with tab_risks:
         current = risk_payloads[edit_id][0] if edit_id else {}
         dims = [d for d in DIMENSIONS if d in matrix_data["dimensions"]]
         n_l, n_c = len(matrix_data["likelihood_levels"]), len(matrix_data["consequence_levels"])
-        with st.form(f"ros-risk-form-{chosen}-{edit_id}-{risk_payloads[edit_id][1] if edit_id else 0}"):
+        # a new risk's form (and its keyed fields) is drawn empty again after it is saved
+        form_id = (f"{chosen}-{edit_id}-{risk_payloads[edit_id][1]}" if edit_id
+                   else common.form_key(f"ros-risk-new-{chosen}"))
+        likelihood_labels = ["–"] + [f"{i} – {lv['label']}" for i, lv in
+                                     enumerate(matrix_data["likelihood_levels"], start=1)]
+        consequence_labels = ["–"] + [f"{i} – {lv['label']}" for i, lv in
+                                      enumerate(matrix_data["consequence_levels"], start=1)]
+        with st.form(f"ros-risk-form-{form_id}"):
             c1, c2 = st.columns(2)
             title = c1.text_input(t("ros.field.title"), current.get("title", ""))
             owner = c2.text_input(t("ros.field.owner"), current.get("owner", ""))
@@ -230,16 +265,17 @@ with tab_risks:
             for stage in ros.STAGES:
                 values = current.get(stage) or {}
                 cols = st.columns(len(dims) + 1)
-                likelihood = cols[0].number_input(
-                    f"{t('ros.stage.' + stage)}: {t('ros.field.likelihood')}", 0, n_l,
-                    int(values.get("likelihood") or 0), key=f"l-{chosen}-{edit_id}-{stage}",
-                    help=t("ros.risks.likelihood_help", levels="; ".join(
-                        f"{i}: {lv['label']}" for i, lv in enumerate(matrix_data["likelihood_levels"], start=1))))
+                # levels chosen by number and name ("3 – Moderat"), "–" for not assessed
+                likelihood = cols[0].selectbox(
+                    f"{t('ros.stage.' + stage)}: {t('ros.field.likelihood')}", range(n_l + 1),
+                    index=min(int(values.get("likelihood") or 0), n_l), key=f"l-{form_id}-{stage}",
+                    format_func=likelihood_labels.__getitem__)
                 consequences = {}
                 for col, dim in zip(cols[1:], dims, strict=True):
-                    consequences[dim] = col.number_input(t(f"ros.dim.{dim}"), 0, n_c,
-                                                         int((values.get("consequences") or {}).get(dim) or 0),
-                                                         key=f"c-{chosen}-{edit_id}-{stage}-{dim}")
+                    consequences[dim] = col.selectbox(
+                        t(f"ros.dim.{dim}"), range(n_c + 1),
+                        index=min(int((values.get("consequences") or {}).get(dim) or 0), n_c),
+                        key=f"c-{form_id}-{stage}-{dim}", format_func=consequence_labels.__getitem__)
                 stages[stage] = ({"likelihood": likelihood, "consequences": consequences}
                                  if likelihood and any(consequences.values()) else None)
             c3, c4, c5 = st.columns(3)
@@ -267,7 +303,8 @@ with tab_risks:
             if stages["inherent"] is None:
                 st.error(t("ros.risks.needs_inherent"))
             elif edit_id is None:
-                if common.write(ros.add_risk, chosen, payload, success=t("ros.risks.added")):
+                if common.save_once(f"ros-risk-new-{chosen}", payload, ros.add_risk, chosen, payload,
+                                    success=t("ros.risks.added")):
                     st.rerun()
             elif common.write(ros.update_risk, edit_id, payload, expected_version=risk_payloads[edit_id][1],
                               success=t("ui.saved")):
@@ -358,31 +395,34 @@ with tab_measures:
 # --- acceptance tab
 with tab_accept:
     st.caption(t("ros.acceptance.help"))
+    st.caption(t("ros.acceptance.request_help"))
     history_rows = common.cached(ros.acceptance_rows, info["series_id"])
+    pending_rows = [r for r in history_rows if r["decision"] == "pending"]
     if not history_rows:
         common.empty_state("ros.acceptance.empty")
     else:
         frame = pd.DataFrame(history_rows)
-        frame["decision"] = frame["decision"].map(lambda v: t(f"ros.decision.{v}"))
+        frame["state"] = [t("ros.acceptance.expired_back") if r["expired"] else t(f"ros.decision.{r['decision']}")
+                          for r in history_rows]
         frame["level_then"] = frame["level_then"].map(level_text)
-        frame["expired"] = frame["expired"].map(lambda v: t("ros.acceptance.expired") if v else "")
         st.dataframe(
-            frame[["risk_key", "risk_title", "decision", "approver", "decided_on", "expires_on", "expired",
-                   "level_then", "score_then", "assessment", "rationale"]],
+            frame[["risk_key", "risk_title", "state", "requested_by_name", "request_note", "approver", "decided_on",
+                   "expires_on", "level_then", "score_then", "assessment", "rationale"]],
             hide_index=True, width="stretch",
             column_config={
                 "risk_key": t("ros.field.key"), "risk_title": t("ros.field.title"),
-                "decision": t("ros.export.decision"), "approver": t("ros.export.approver"),
+                "state": t("ros.export.decision"), "requested_by_name": t("ros.acceptance.requested_by"),
+                "request_note": t("ros.acceptance.request_note"), "approver": t("ros.export.approver"),
                 "decided_on": common.date_column(t("ros.export.decided_on")),
-                "expires_on": common.date_column(t("ros.export.expires_on")), "expired": "",
+                "expires_on": common.date_column(t("ros.export.expires_on")),
                 "level_then": t("ros.export.level_then"),
                 "score_then": st.column_config.NumberColumn(t("ros.export.score_then"), format="%d"),
                 "assessment": t("ros.field.assessment"), "rationale": t("ros.export.rationale"),
             })
         by_acc = {r["id"]: r for r in history_rows}
         shown = st.selectbox(t("ros.acceptance.show_snapshot"), list(by_acc),
-                             format_func=lambda i: f"{by_acc[i]['risk_key']} · {by_acc[i]['decided_on'].strftime('%d.%m.%Y')}"
-                                                   f" · {by_acc[i]['approver']}")
+                             format_func=lambda i: f"{by_acc[i]['risk_key']} · {t('ros.decision.' + by_acc[i]['decision'])}"
+                                                   f" · {day(by_acc[i]['decided_on'] or by_acc[i]['requested_at'])}")
         snap = by_acc[shown]["snapshot"]
         st.markdown(t("ros.acceptance.snapshot_intro", key=snap.get("key", ""), title=snap.get("title", ""),
                       matrix=(snap.get("matrix") or {}).get("name", ""),
@@ -403,22 +443,37 @@ with tab_accept:
                     f"{t('ros.field.owner')}: {snap.get('owner') or '–'}  \n"
                     f"{t('ros.field.measures')}: " + (", ".join(f"{m['key']} {m['title']} ({t('ros.measure.status.' + m['status'])})"
                                                              for m in snap.get("measures") or []) or "–"))
-    if can_write and risk_payloads and info["status"] != "superseded":
-        with st.form(f"ros-accept-{chosen}"):
-            st.markdown(f"**{t('ros.acceptance.record')}**")
-            r_id = st.selectbox(t("ros.acceptance.risk"), sorted(risk_payloads, key=lambda i: risk_payloads[i][0]["key"]),
-                                format_func=lambda i: f"{risk_payloads[i][0]['key']} {risk_payloads[i][0]['title']}")
+    if can_approve and pending_rows:
+        by_request = {r["id"]: r for r in pending_rows}
+        wanted = st.query_params.get("acceptance")
+        ids = list(by_request)
+        first = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in by_request else 0
+        with st.form(f"ros-decide-{chosen}"):
+            st.markdown(f"**{t('ros.acceptance.decide')}**")
+            request_id = st.selectbox(t("ros.acceptance.decide_choose"), ids, index=first,
+                                      format_func=lambda i: f"{by_request[i]['risk_key']} {by_request[i]['risk_title']} · "
+                                                            f"{by_request[i]['requested_by_name']}")
             c1, c2 = st.columns(2)
             decision = c1.selectbox(t("ros.export.decision"), ["accepted", "rejected"],
                                     format_func=lambda v: t(f"ros.decision.{v}"))
-            approver = c2.text_input(t("ros.export.approver"), help=t("ros.acceptance.approver_help"))
-            decided_on = c1.date_input(t("ros.export.decided_on"), date.today(), format="DD.MM.YYYY")
-            expires_on = c2.date_input(t("ros.export.expires_on"), None, format="DD.MM.YYYY")
-            rationale = st.text_area(t("ros.export.rationale"))
-            if st.form_submit_button(t("ros.acceptance.record_button"), type="primary"):
-                if common.write(ros.accept_risk, r_id, {"decision": decision, "approver": approver,
-                                                        "decided_on": decided_on, "expires_on": expires_on,
-                                                        "rationale": rationale}, success=t("ros.acceptance.recorded")):
+            expires_on = c2.date_input(t("ros.export.expires_on"), by_request[request_id]["expires_on"],
+                                       format="DD.MM.YYYY")
+            rationale = st.text_area(t("ros.acceptance.decision_reason"))
+            if st.form_submit_button(t("ros.acceptance.decide_button"), type="primary"):
+                if common.write(ros.decide_acceptance, request_id, {"decision": decision, "rationale": rationale,
+                                                                    "expires_on": expires_on},
+                                success=t("ros.acceptance.decided")):
+                    st.rerun()
+    if can_write and risk_payloads and info["status"] != "superseded":
+        with st.form(f"ros-accept-{chosen}"):
+            st.markdown(f"**{t('ros.acceptance.request')}**")
+            r_id = st.selectbox(t("ros.acceptance.risk"), sorted(risk_payloads, key=lambda i: risk_payloads[i][0]["key"]),
+                                format_func=lambda i: f"{risk_payloads[i][0]['key']} {risk_payloads[i][0]['title']}")
+            expires_on = st.date_input(t("ros.acceptance.proposed_expiry"), None, format="DD.MM.YYYY")
+            rationale = st.text_area(t("ros.acceptance.request_rationale"))
+            if st.form_submit_button(t("ros.acceptance.request_button"), type="primary"):
+                if common.write(ros.request_acceptance, r_id, {"expires_on": expires_on, "rationale": rationale},
+                                success=t("ros.acceptance.requested")):
                     st.rerun()
 
 # --- versions tab

@@ -5,9 +5,11 @@ import pandas as pd
 import streamlit as st
 
 from data.crud import service_choices
+from data.formatting import day
 from data.i18n import t
 from data.pages import common
 from risk import dpia as dpias
+from risk import ros
 from risk.pages.widgets import service_filter, service_name
 from risk.schemas import FROZEN
 
@@ -104,6 +106,10 @@ if not rows:
 
 by_id = {r["id"]: r for r in rows}
 ids = list(by_id)
+linked = st.query_params.get("dpia")          # a link from the leader's approvals queue opens that DPIA
+if linked and linked.isdigit() and int(linked) in by_id and st.session_state.get("dpia-linked") != linked:
+    st.session_state["dpia-selected"] = int(linked)
+    st.session_state["dpia-linked"] = linked
 selected = st.session_state.get("dpia-selected")
 chosen = st.selectbox(t("dpia.choose"), ids, index=ids.index(selected) if selected in ids else 0,
                       format_func=lambda i: f"{by_id[i]['service']}: {by_id[i]['processing']} · v{by_id[i]['revision']} · "
@@ -115,7 +121,12 @@ try:
         values = dpias.dpia_payload(item)
         info = {"version": item.version, "status": item.status, "series_id": item.series_id,
                 "revision": item.revision, "residual_level": item.residual_level,
-                "prior_consultation": item.prior_consultation, "approved_by": item.approved_by}
+                "prior_consultation": item.prior_consultation, "approved_by": item.approved_by,
+                "service_code": item.service_code}
+        names = ros.person_names(s, (item.submitted_by, item.returned_by))
+        signoff = {"submitted_by": names.get(item.submitted_by, ""), "submitted_at": item.submitted_at,
+                   "returned_by": names.get(item.returned_by, ""), "returned_at": item.returned_at,
+                   "return_note": item.return_note}
         risks = [{"id": r.id, "version": r.version, "key": r.key, "description": r.description,
                   "likelihood": r.likelihood, "severity": r.severity, "measures": r.measures,
                   "residual_likelihood": r.residual_likelihood, "residual_severity": r.residual_severity,
@@ -127,11 +138,22 @@ except Exception as error:  # the error boundary: plain language, the detail log
     st.stop()
 frozen = info["status"] in FROZEN
 editable = can_write and not frozen
+can_submit = actor.can("dpia.submit", info["service_code"]) and not frozen
+can_approve = actor.can("risk.approve")
 
-st.subheader(t("dpia.label", processing=values["processing"], revision=info["revision"]))
+st.header(t("dpia.label", processing=values["processing"], revision=info["revision"]))
 st.caption(f"{service_name(values['service_code'])} · {t('ros.status.' + info['status'])}")
 if frozen:
     st.info(t("dpia.frozen_note"), icon=":material/lock:")
+elif info["status"] == "in_review":
+    who, when = signoff["submitted_by"], day(signoff["submitted_at"])
+    if can_approve:
+        st.warning(t("ros.signoff.waiting_you", name=who, date=when), icon=":material/approval:")
+    else:
+        st.info(t("ros.signoff.submitted", name=who, date=when), icon=":material/hourglass_top:")
+elif signoff["return_note"]:
+    st.warning(t("ros.signoff.returned", name=signoff["returned_by"], date=day(signoff["returned_at"]),
+                 note=signoff["return_note"]), icon=":material/undo:")
 result = dpias.screening(values["screening_criteria"], values["screening_listed"])
 (st.warning if result["required"] else st.success)(result["reason"])
 if info["prior_consultation"]:
@@ -146,20 +168,6 @@ with tab_view:
         if payload and common.write(dpias.update_dpia, chosen, payload, expected_version=info["version"],
                                     success=t("ui.saved")):
             st.rerun()
-        s1, s2 = st.columns(2)
-        if info["status"] == "draft" and s1.button(t("ros.action.to_review"), key="dpia-review"):
-            if common.write(dpias.set_status, chosen, "in_review", expected_version=info["version"], success=t("ui.saved")):
-                st.rerun()
-        if info["status"] == "in_review" and s1.button(t("ros.action.to_draft"), key="dpia-draft"):
-            if common.write(dpias.set_status, chosen, "draft", expected_version=info["version"], success=t("ui.saved")):
-                st.rerun()
-        with s2.popover(t("ros.action.approve"), icon=":material/verified:"):
-            st.caption(t("dpia.approve_help"))
-            approver = st.text_input(t("ros.action.approver"), actor.label, key="dpia-approver")
-            if st.button(t("ros.action.approve_confirm"), type="primary", key="dpia-approve"):
-                if common.write(dpias.set_status, chosen, "approved", expected_version=info["version"],
-                                approver=approver, success=t("dpia.approved")):
-                    st.rerun()
     else:
         def codes(values_list, prefix):
             return ", ".join(t(f"dpia.{prefix}.{v}") for v in values_list) or "–"
@@ -176,6 +184,31 @@ with tab_view:
             st.markdown(f"**{t('dpia.field.' + field)}:** {values[field] or '–'}")
         if info["approved_by"]:
             st.caption(t("dpia.approved_by", name=info["approved_by"]))
+    # sign-off: the security officer or the service's product owner submits, the leader approves or sends back
+    if can_submit:
+        s1, _s2 = st.columns(2)
+        if info["status"] == "draft" and s1.button(t("ros.action.to_review"), key="dpia-review",
+                                                   icon=":material/send:", help=t("ros.signoff.leader_only")):
+            if common.write(dpias.submit, chosen, expected_version=info["version"], success=t("ros.action.submitted")):
+                st.rerun()
+        if info["status"] == "in_review" and s1.button(t("ros.action.to_draft"), key="dpia-draft"):
+            if common.write(dpias.withdraw, chosen, expected_version=info["version"],
+                            success=t("ros.action.withdrawn")):
+                st.rerun()
+    if can_approve and info["status"] == "in_review":
+        a1, a2 = st.columns(2)
+        with a1.popover(t("ros.action.approve"), icon=":material/verified:"):
+            st.caption(t("dpia.approve_help"))
+            st.caption(t("ros.action.approve_as", name=actor.label))
+            if st.button(t("ros.action.approve_confirm"), type="primary", key="dpia-approve"):
+                if common.write(dpias.approve, chosen, expected_version=info["version"], success=t("dpia.approved")):
+                    st.rerun()
+        with a2.popover(t("ros.action.send_back"), icon=":material/undo:"):
+            reason = st.text_area(t("ros.action.send_back_reason"), key="dpia-send-back-reason")
+            if st.button(t("ros.action.send_back_confirm"), key="dpia-send-back"):
+                if common.write(dpias.send_back, chosen, reason, expected_version=info["version"],
+                                success=t("ros.action.sent_back")):
+                    st.rerun()
 
 with tab_risks:
     st.caption(t("dpia.risks_help"))

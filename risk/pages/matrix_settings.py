@@ -18,7 +18,7 @@ with common.session() as s:
     current = matrices.definition(matrices.current_matrix(s))
     history = [(m.id, m.name, m.revision, m.is_current, m.created_at, m.created_by) for m in matrices.list_matrices(s)]
 
-st.subheader(t("ros.matrix.current", name=current["name"], revision=current["revision"]))
+st.header(t("ros.matrix.current", name=current["name"], revision=current["revision"]))
 c1, c2 = st.columns([3, 2])
 grid = matrices.cell_levels(SimpleNamespace(**current))
 x = [f"{i}. {lv['label']}" for i, lv in enumerate(current["consequence_levels"], start=1)]
@@ -49,7 +49,8 @@ l2.dataframe(pd.DataFrame(current["consequence_levels"]).rename(columns={"label"
              .set_index(pd.Index(range(1, len(x) + 1), name=t("ros.level"))), width="stretch")
 
 with st.expander(t("ros.matrix.history")):
-    st.dataframe(pd.DataFrame(history, columns=["id", "name", "revision", "current", "created_at", "created_by"])
+    st.dataframe(common.with_names(pd.DataFrame(history, columns=["id", "name", "revision", "current", "created_at",
+                                                                   "created_by"]), persons=("created_by",))
                  .drop(columns=["id"]), hide_index=True, width="stretch",
                  column_config={"name": t("ros.matrix.name"), "revision": t("ros.field.revision"),
                                 "current": st.column_config.CheckboxColumn(t("ros.versions.current")),
@@ -57,7 +58,7 @@ with st.expander(t("ros.matrix.history")):
                                 "created_by": t("ros.matrix.created_by")})
 
 if actor.can("risk.write"):
-    st.subheader(t("ros.matrix.edit"))
+    st.header(t("ros.matrix.edit"))
     st.caption(t("ros.matrix.edit_help"))
     with st.form("ros-matrix"):
         name = st.text_input(t("ros.matrix.name"), current["name"])

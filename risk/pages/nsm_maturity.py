@@ -18,10 +18,66 @@ common.header("page.nsm_maturity", "nsm.intro")
 can_write = actor.can("risk.write")
 
 assessments = common.cached(nsm.assessment_rows)
+catalogue = common.cached(nsm.catalogue_summary)
+
+
+def _catalogue_section() -> None:
+    """The loaded catalogue, NSM's spreadsheet upload, the versions loaded, and scores outside the catalogue."""
+    st.markdown(f"**{t('nsm.catalogue.loaded', label=catalogue['label'])}**")
+    st.caption(t("nsm.catalogue.loaded_help", measures=catalogue["measures"], units=catalogue["units"],
+                 direct=", ".join(catalogue["principles_scored_directly"]) or "–"))
+    if catalogue["id"] is None:
+        st.info(t("nsm.catalogue.reference_help"))
+    if can_write:
+        with st.form("nsm-catalogue-import"):
+            st.caption(t("nsm.catalogue.upload_help"))
+            upload = st.file_uploader(t("nsm.catalogue.upload"), type=["csv", "xlsx"], key="nsm-catalogue-file")
+            version = st.text_input(t("nsm.catalogue.version"), help=t("nsm.catalogue.version_help"))
+            if st.form_submit_button(t("nsm.catalogue.import_button"), type="primary") and upload is not None:
+                result = common.write(nsm.import_catalogue, upload.getvalue(), upload.name, version)
+                if result:
+                    st.success(t("nsm.catalogue.imported", label=result["label"], measures=result["measures"],
+                                 orphans=result["orphans"]))
+    versions = pd.DataFrame(common.cached(nsm.catalogue_rows))
+    st.markdown(f"**{t('nsm.catalogue.history')}**")
+    if versions.empty:
+        st.caption(t("nsm.catalogue.none_imported"))
+    else:
+        st.dataframe(common.with_names(versions, persons=("imported_by",))[
+                         ["version_label", "measures", "imported_at", "imported_by", "source"]],
+                     hide_index=True, width="stretch",
+                     column_config={"version_label": t("nsm.col.version"),
+                                    "measures": st.column_config.NumberColumn(t("nsm.col.measures")),
+                                    "imported_at": common.datetime_column(t("nsm.col.imported_at")),
+                                    "imported_by": t("nsm.col.imported_by"), "source": t("nsm.col.source")})
+    with st.expander(t("nsm.catalogue.measures")):
+        measures = pd.DataFrame(common.cached(nsm.catalogue_measure_rows))
+        if not measures.empty:
+            st.dataframe(measures, hide_index=True, width="stretch",
+                         column_config={"id": t("nsm.col.measure_id"), "title": t("nsm.col.measure"),
+                                        "principle": t("nsm.col.principle"), "sources": t("nsm.col.sources")})
+    _orphans_table(None)
+
+
+def _orphans_table(assessment_id: int | None) -> None:
+    orphans = pd.DataFrame(common.cached(nsm.orphan_rows, assessment_id))
+    st.markdown(f"**{t('nsm.orphans.title')}**")
+    if orphans.empty:
+        st.caption(t("nsm.orphans.none"))
+        return
+    st.caption(t("nsm.orphans.help"))
+    st.dataframe(orphans[["assessment", "measure_id", "title", "level", "target", "reason_text", "catalogue_title"]],
+                 hide_index=True, width="stretch",
+                 column_config={"assessment": t("nsm.col.assessment"), "measure_id": t("nsm.col.measure_id"),
+                                "title": t("nsm.col.stored_title"),
+                                "level": st.column_config.NumberColumn(t("nsm.col.level")),
+                                "target": st.column_config.NumberColumn(t("nsm.col.target")),
+                                "reason_text": t("nsm.col.reason"),
+                                "catalogue_title": t("nsm.col.catalogue_title")})
 
 
 def _create_form(previous: list[dict]) -> None:
-    with st.form("nsm-new"):
+    with st.form(common.form_key("nsm-new")):
         c1, c2 = st.columns(2)
         title = c1.text_input(t("nsm.field.title"), t("nsm.default_title", year=date.today().year))
         assessed_on = c2.date_input(t("nsm.field.assessed_on"), date.today(), format="DD.MM.YYYY")
@@ -34,9 +90,9 @@ def _create_form(previous: list[dict]) -> None:
                                  help=t("nsm.field.copy_from_help"))
         notes = st.text_area(t("nsm.field.notes"))
         if st.form_submit_button(t("nsm.create"), type="primary"):
-            created = common.write(nsm.create_assessment, {
-                "title": title, "assessed_on": assessed_on, "scope": scope, "default_target": target,
-                "notes": notes, "copy_from_id": copy_from}, success=t("ui.saved"))
+            payload = {"title": title, "assessed_on": assessed_on, "scope": scope, "default_target": target,
+                       "notes": notes, "copy_from_id": copy_from}
+            created = common.save_once("nsm-new", payload, nsm.create_assessment, payload, success=t("ui.saved"))
             if created:
                 st.rerun()
 
@@ -45,6 +101,8 @@ if not assessments:
     common.empty_state("nsm.empty")
     if can_write:
         _create_form([])
+    with st.expander(t("nsm.catalogue.tab")):
+        _catalogue_section()
     st.stop()
 
 by_id = {a["id"]: a for a in assessments}
@@ -65,9 +123,15 @@ cols[0].metric(t("nsm.metric.overall"), "–" if result["overall"] is None else 
 cols[1].metric(t("nsm.metric.scored"), f"{current['scored']} / {current['measures']}")
 cols[2].metric(t("nsm.metric.below"), sum(p["below_target"] for p in result["principles"]))
 cols[3].metric(t("nsm.metric.status"), t(f"nsm.status.{current['status']}"))
+st.caption(f"{t('nsm.col.catalogue')}: {current['catalogue'] or catalogue['label']}")
+if current["outside"]:
+    st.warning(t("nsm.orphans.count", count=current["outside"]) + ". " + t("nsm.orphans.help"))
+    with st.expander(t("nsm.orphans.title")):
+        _orphans_table(chosen)
 
-tab_results, tab_assess, tab_trend, tab_gaps, tab_new = st.tabs(
-    [t("nsm.tab.results"), t("nsm.tab.assess"), t("nsm.tab.trend"), t("nsm.tab.gaps"), t("nsm.tab.new")])
+tab_results, tab_assess, tab_trend, tab_gaps, tab_new, tab_catalogue = st.tabs(
+    [t("nsm.tab.results"), t("nsm.tab.assess"), t("nsm.tab.trend"), t("nsm.tab.gaps"), t("nsm.tab.new"),
+     t("nsm.catalogue.tab")])
 
 with tab_results:
     categories = pd.DataFrame(result["categories"])
@@ -201,7 +265,7 @@ with tab_trend:
 
 with tab_gaps:
     st.caption(t("nsm.gaps_help"))
-    limit = st.slider(t("nsm.gaps_limit"), 5, 118, 20)
+    limit = st.slider(t("nsm.gaps_limit"), 1, max(2, catalogue["units"]), min(20, max(2, catalogue["units"])))
     gap_rows = pd.DataFrame(common.cached(nsm.gaps, chosen, limit))
     if gap_rows.empty:
         common.empty_state("nsm.no_gaps")
@@ -246,3 +310,6 @@ with tab_new:
         _create_form(assessments)
     else:
         st.info(t("nsm.read_only"))
+
+with tab_catalogue:
+    _catalogue_section()

@@ -12,12 +12,36 @@ actor = common.require_actor()
 common.header("ros.page.overview", "ros.page.overview_intro")
 
 counts = common.cached(ros.kpi_counts)
-k1, k2, k3 = st.columns(3)
+k1, k2, k3, k4 = st.columns(4)
 k1.metric(t("ros.kpi.above"), number(counts["above"]), help=t("ros.kpi.above_help"), border=True)
 k2.metric(t("ros.kpi.overdue"), number(counts["overdue_measures"]), help=t("ros.kpi.overdue_help"), border=True)
 k3.metric(t("ros.kpi.reviews"), number(counts["reviews_due"]), help=t("ros.kpi.reviews_help"), border=True)
+k4.metric(t("ros.kpi.expired_acceptances"), number(counts["expired_acceptances"]),
+          help=t("ros.kpi.expired_acceptances_help"), border=True)
 
 service = service_filter(st, "ros-overview-service")
+
+# An acceptance past its expiry puts its risk back in review, first on the security officer's list.
+st.header(t("ros.overview.expired_title"))
+expired = common.cached(ros.expired_acceptances, None if service == "-" else service)
+if not expired:
+    common.empty_state("ros.overview.expired_none")
+else:
+    st.caption(t("ros.overview.expired_intro"))
+    frame = pd.DataFrame(expired)
+    frame["service_code"] = frame["service_code"].replace("", t("ros.department"))
+    frame["current_level"] = frame["current_level"].map(level_text)
+    st.dataframe(
+        frame[["service_code", "key", "title", "current_level", "owner", "expired_on", "days_expired", "approver",
+               "assessment"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "service_code": t("ros.field.service"), "key": t("ros.field.key"), "title": t("ros.field.title"),
+            "current_level": t("ros.field.current_level"), "owner": t("ros.field.owner"),
+            "expired_on": common.date_column(t("ros.export.expires_on")),
+            "days_expired": st.column_config.NumberColumn(t("ros.overview.days_expired"), format="%d"),
+            "approver": t("ros.export.approver"), "assessment": t("ros.field.assessment"),
+        })
 
 left, right = st.columns(2)
 before = common.cached(ros.heatmap, "inherent", service)
@@ -27,7 +51,7 @@ right.plotly_chart(heatmap_figure(after, t("ros.heatmap.after")), width="stretch
 if before["skipped"]:
     st.caption(t("ros.heatmap.skipped", count=before["skipped"]))
 
-st.subheader(t("ros.overview.above"))
+st.header(t("ros.overview.above"))
 above = common.cached(ros.risk_rows, service, (), None, (), True, None, True)
 if not above:
     common.empty_state("ros.overview.none_above")
@@ -51,7 +75,7 @@ else:
             "next_review": common.date_column(t("ros.field.next_review")),
         })
 
-st.subheader(t("ros.overview.overdue"))
+st.header(t("ros.overview.overdue"))
 overdue = common.cached(measures.measure_rows, service, (), None, True)
 if not overdue:
     common.empty_state("ros.measures.none_overdue")
@@ -69,7 +93,7 @@ else:
             "status": t("ros.field.status"), "risks": t("ros.field.risks"),
         })
 
-st.subheader(t("ros.overview.reviews"))
+st.header(t("ros.overview.reviews"))
 st.caption(t("ros.overview.reviews_help"))
 reviews = common.cached(ros.due_reviews, None if service == "-" else service, 30)
 if not reviews:

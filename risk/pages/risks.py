@@ -2,10 +2,27 @@
 import pandas as pd
 import streamlit as st
 
+from data.formatting import day
 from data.i18n import t
 from data.pages import common
 from risk import exports, ros
 from risk.pages.widgets import level_text, service_filter
+
+
+def acceptance_text(row: dict) -> str:
+    """Valid until a date, expired (back in review), refused, or a request waiting for the leader."""
+    if row["acceptance_expired"]:
+        text = t("ros.acceptance.expired_back")
+    elif row["accepted_until"]:
+        text = t("ros.acceptance.valid_until", date=day(row["accepted_until"]))
+    elif row["acceptance"]:
+        text = t(f"ros.decision.{row['acceptance']}")
+    else:
+        text = ""
+    if row["acceptance_pending"]:
+        text = f"{text} · {t('ros.decision.pending')}" if text else t("ros.decision.pending")
+    return text
+
 
 actor = common.require_actor()
 common.header("ros.page.risks", "ros.page.risks_intro")
@@ -33,9 +50,10 @@ else:
     frame["treatment"] = frame["treatment"].map(lambda v: t(f"ros.treatment.{v}"))
     frame["status"] = frame["status"].map(lambda v: t(f"ros.status.{v}"))
     frame["review_overdue"] = frame["review_overdue"].map(lambda v: "⚠️" if v else "")
+    frame["acceptance"] = [acceptance_text(r) for r in rows]
     st.dataframe(
         frame[["service_code", "key", "title", "inherent_level", "current_level", "current_score", "residual_level",
-               "owner", "treatment", "measures", "open_measures", "accepted_until", "next_review", "review_overdue",
+               "owner", "treatment", "measures", "open_measures", "acceptance", "next_review", "review_overdue",
                "status", "assessment"]],
         hide_index=True, width="stretch",
         column_config={
@@ -45,7 +63,7 @@ else:
             "residual_level": t("ros.stage.residual"), "owner": t("ros.field.owner"),
             "treatment": t("ros.field.treatment"), "measures": t("ros.field.measures"),
             "open_measures": st.column_config.NumberColumn(t("ros.risks.open_measures"), format="%d"),
-            "accepted_until": common.date_column(t("ros.field.accepted_until")),
+            "acceptance": t("ros.field.acceptance"),
             "next_review": common.date_column(t("ros.field.next_review")), "review_overdue": "",
             "status": t("ros.field.status"), "assessment": t("ros.field.assessment"),
         })

@@ -59,7 +59,7 @@ def cmd_list(args) -> int:
         for row in detail["threats"]:
             if args.open and row["status"] != "open":
                 continue
-            print(f"{row['id']:>5}  {row['category']}  {row['rank']:>2}  {t('threat.status.' + row['status']):<16} "
+            print(f"{row['id']:>5}  {row['category'] or '-'}  {row['rank']:>2}  {t('threat.status.' + row['status']):<16} "
                   f"{row['element'][:30]:<30}  {row['title']}")
     run_command(args, show)
     return 0

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from data.excel import Column, add_sheet, new_workbook, workbook_bytes
 from data.i18n import t
 from data.registers.models import Service
-from risk.threats.modelling import threat_row
+from risk.threats.modelling import severity_label, threat_row, type_label
 from risk.threats.models import Threat, ThreatModel
 
 
@@ -36,8 +36,7 @@ def threats_workbook(session: Session, service_code: str | None = None) -> bytes
                Column(t("threat.col.risk_deadline"), "date"), Column(t("threat.col.decided_by")),
                Column(t("threat.col.decided_at"), "datetime")]
     values = [[r["service_name"], r["element"], t(f"threat.kind.{r['element_kind']}") if r["element_kind"] else "",
-               f"{r['category']} – {t('threat.stride.' + r['category'])}", r["title"],
-               t(f"threat.severity.{r['severity']}"), r["rank"], t(f"threat.status.{r['status']}"), r["mitigation"],
+               type_label(r), r["title"], severity_label(r["severity"]), r["rank"], t(f"threat.status.{r['status']}"), r["mitigation"],
                t(f"threat.origin.{r['origin']}"), t(f"threat.stale.{r['stale']}") if r["stale"] else "",
                r["ros_risk_id"], r["risk_owner"], r["risk_deadline"], r["decided_by"], r["decided_at"]]
               for r in rows]

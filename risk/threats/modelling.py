@@ -35,8 +35,22 @@ STRIDE_BY_KIND = {
     "trust_boundary": (),
 }
 CATEGORY_WEIGHT = {"S": 3, "T": 3, "R": 2, "I": 3, "D": 2, "E": 4}
-SEVERITY_ORDER = {"low": 1, "medium": 2, "high": 3, "critical": 4}
-DECIDED = ("mitigated", "accepted", "transferred", "not_applicable")
+OTHER_WEIGHT = 2          # a threat of another model (CIA, LINDDUN, PLOT4ai, ...)
+SEVERITY_ORDER = {"": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}    # "": unrated
+DECIDED = ("mitigated", "accepted", "transferred", "avoided", "eliminated", "not_applicable")
+
+
+def type_label(row: dict) -> str:
+    """A threat's type for people: the STRIDE letter and its name, or the other model's own type as
+    Threat Dragon wrote it, with its model ("Safety (PLOT4ai)")."""
+    if row.get("category"):
+        return f"{row['category']} – {t('threat.stride.' + row['category'])}"
+    kind = row.get("threat_type") or t("threat.type.none")
+    return f"{kind} ({row['model_type']})" if row.get("model_type") else kind
+
+
+def severity_label(severity: str) -> str:
+    return t(f"threat.severity.{severity or 'unrated'}")
 
 
 def expected_categories(element: ThreatElement) -> tuple[str, ...]:
@@ -138,6 +152,7 @@ def threat_row(th: Threat) -> dict:
     return {"id": th.id, "version": th.version, "element_id": th.element_id, "element": th.element_name,
             "element_kind": th.element_kind, "category": th.category, "title": th.title,
             "description": th.description, "severity": th.severity, "rank": th.rank, "status": th.status,
+            "threat_type": th.threat_type, "model_type": th.model_type,
             "mitigation": th.mitigation, "origin": th.origin, "stale": th.stale, "decided_by": th.decided_by,
             "decided_at": th.decided_at, "ros_risk_id": th.ros_risk_id, "risk_owner": th.risk_owner,
             "risk_deadline": th.risk_deadline}
@@ -466,22 +481,37 @@ def threat_to_risk(session: Session, actor: Actor, threat_id: int, payload) -> i
 DIMENSION_BY_CATEGORY = {"S": ("integrity",), "T": ("integrity",), "R": ("integrity",),
                          "I": ("confidentiality",), "D": ("availability",),
                          "E": ("confidentiality", "integrity")}
-DEFAULT_SCORES = {"low": (2, 2), "medium": (3, 3), "high": (4, 3), "critical": (4, 4)}
+# Threats of other models: CIA's own letters hit their own dimension, privacy models hit privacy.
+DIMENSION_BY_TYPE = {"confidentiality": ("confidentiality",), "integrity": ("integrity",),
+                     "availability": ("availability",)}
+DIMENSION_BY_MODEL = {"linddun": ("privacy",), "plot4ai": ("privacy",)}
+DEFAULT_SCORES = {"": (3, 3), "low": (2, 2), "medium": (3, 3), "high": (4, 3), "critical": (4, 4)}
+
+
+def _dimensions(threat: Threat) -> tuple[str, ...]:
+    if threat.category:
+        return DIMENSION_BY_CATEGORY[threat.category]
+    return (DIMENSION_BY_TYPE.get((threat.threat_type or "").strip().lower())
+            or DIMENSION_BY_MODEL.get((threat.model_type or "").strip().lower())
+            or ("confidentiality", "integrity", "availability"))
 
 
 def ros_payload(threat: Threat, data: ThreatToRiskIn) -> dict:
     """What the ROS register's `add_risk` is given for a threat."""
-    category = t(f"threat.stride.{threat.category}")
+    category = type_label({"category": threat.category, "threat_type": threat.threat_type,
+                           "model_type": threat.model_type})
     where = threat.element_name or "-"
+    consequence = t(f"threat.risk_consequence.{threat.category}") if threat.category else \
+        t("threat.risk_consequence.other", type=category)
     return {
-        "title": (data.title or threat.title)[:200],
+        "title": (data.title or threat.title or category)[:200],
         "threat": data.description or f"{category}: {threat.description or threat.title}",
         "vulnerability": t("threat.risk_vulnerability", element=where,
                            kind=t(f"threat.kind.{threat.element_kind}") if threat.element_kind else "-",
                            mitigation=threat.mitigation or "-"),
-        "consequence": t(f"threat.risk_consequence.{threat.category}"),
+        "consequence": consequence,
         "inherent": {"likelihood": data.likelihood,
-                     "consequences": {d: data.consequence for d in DIMENSION_BY_CATEGORY[threat.category]}},
+                     "consequences": {d: data.consequence for d in _dimensions(threat)}},
         "owner": data.owner,
         "due_date": data.deadline,
         "treatment": "reduce",

@@ -17,8 +17,10 @@ from data.db import Base, UTCDateTime, Versioned, utcnow
 ELEMENT_KINDS = ("external_entity", "process", "data_store", "data_flow", "trust_boundary")
 NODE_KINDS = ("external_entity", "process", "data_store")
 STRIDE = ("S", "T", "R", "I", "D", "E")
-THREAT_STATUSES = ("open", "mitigated", "accepted", "transferred", "not_applicable")
-SEVERITIES = ("low", "medium", "high", "critical")
+# Threat Dragon 2.x's statuses (td.vue/src/service/threats/status.js): Open, NotApplicable, and the
+# treatments Mitigated, Accepted, Transferred, Avoided, Eliminated.
+THREAT_STATUSES = ("open", "mitigated", "accepted", "transferred", "avoided", "eliminated", "not_applicable")
+SEVERITIES = ("low", "medium", "high", "critical")   # "" is unrated (Threat Dragon's TBD, TBA or empty)
 
 
 class ThreatModel(Versioned, Base):
@@ -94,7 +96,10 @@ class Threat(Versioned, Base):
     # "" while current; "element_gone" when its element was removed; "no_longer_applies" when the
     # element changed so STRIDE no longer suggests it (e.g. a store that stopped holding logs)
     stale: Mapped[str] = mapped_column(String(20), default="")
-    category: Mapped[str] = mapped_column(String(1))
+    category: Mapped[str] = mapped_column(String(1))   # STRIDE letter; "" for a threat of another model
+    # the threat's type and model as Threat Dragon wrote them ("Safety", "PLOT4ai"); "" when made here
+    threat_type: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    model_type: Mapped[str] = mapped_column(String(40), default="", server_default="")
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     severity: Mapped[str] = mapped_column(String(10), default="medium")
@@ -108,5 +113,7 @@ class Threat(Versioned, Base):
     risk_owner: Mapped[str] = mapped_column(String(200), default="")
     risk_deadline: Mapped[date | None] = mapped_column(Date)
     td_extra: Mapped[str] = mapped_column(Text, default="")  # Threat Dragon fields we do not model (JSON)
+    # the threat exactly as Threat Dragon wrote it (JSON): exported unchanged unless changed here
+    td_threat: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     model: Mapped[ThreatModel] = relationship(back_populates="threats")

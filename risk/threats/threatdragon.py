@@ -2,14 +2,26 @@
 
 Threat Dragon keeps a model as diagrams of cells (actor, process, store, flow, trust-boundary-box,
 trust-boundary-curve, td-text-block), each with a `data` block that carries its threats. We keep
-each cell's id as the element's external id and the original cell as JSON, so a model exported
-after an import keeps Threat Dragon's layout and the fields we do not model.
+each cell's id as the element's external id, the original cell and each original threat as JSON, and
+the top-level fields we do not model, so a model exported after an import is the file that came in,
+changed only where something was changed here.
+
+Threat Dragon's own vocabulary (OWASP/threat-dragon td.vue/src/i18n/en.json `threats.model.*`,
+td.vue/src/service/threats/status.js, td.vue/src/components/ThreatEditDialog.vue at
+6b72aad6d85073e5361d4444512033145399acdf): model types STRIDE, CIA, CIADIE (DIE in older files),
+LINDDUN, PLOT4ai, EOP and Generic; the STRIDE types map to our STRIDE letter, every other type is kept
+as Threat Dragon wrote it and shown as such. Statuses Open, NotApplicable (N/A) and the treatments
+Mitigated, Accepted, Transferred, Avoided, Eliminated; the four last came after release 2.6.2, so a
+decision made here is exported with the nearest status the file's Threat Dragon version knows
+(Mitigated: Threat Dragon counts all treatments as resolved) plus `backofficeStatus` with the exact one,
+which Threat Dragon keeps. Severities Low, Medium, High, Critical; TBD, TBA or empty stay unrated.
 """
 from __future__ import annotations
 
 import copy
 import json
 import math
+import re
 import uuid
 
 from sqlalchemy import select
@@ -22,7 +34,7 @@ from data.i18n import t
 from data.registers.models import Service
 from data.registers.registry import get_service
 from risk.threats.layout import auto_layout
-from risk.threats.modelling import CATEGORY_WEIGHT, SEVERITY_ORDER, find_model, require_diagram
+from risk.threats.modelling import CATEGORY_WEIGHT, OTHER_WEIGHT, SEVERITY_ORDER, find_model, require_diagram
 from risk.threats.models import THREAT_STATUSES, Threat, ThreatElement, ThreatModel
 
 TD_VERSION = "2.3.0"
@@ -37,14 +49,45 @@ CATEGORY_BY_TYPE = {"spoofing": "S", "tampering": "T", "repudiation": "R", "info
                     "denial of service": "D", "elevation of privilege": "E"}
 TYPE_BY_CATEGORY = {"S": "Spoofing", "T": "Tampering", "R": "Repudiation", "I": "Information disclosure",
                     "D": "Denial of service", "E": "Elevation of privilege"}
+# Every model type and threat type Threat Dragon offers (en.json); other types are kept as written too.
+TD_TYPES = {
+    "STRIDE": tuple(TYPE_BY_CATEGORY.values()),
+    "CIA": ("Confidentiality", "Integrity", "Availability"),
+    "CIADIE": ("Confidentiality", "Integrity", "Availability", "Distributed", "Immutable", "Ephemeral"),
+    "LINDDUN": ("Linkability", "Identifiability", "Non-repudiation", "Detectability", "Disclosure of information",
+                "Unawareness", "Non-compliance"),
+    "PLOT4ai": ("Technique & Processes", "Accessibility", "Identifiability & Linkability", "Security", "Safety",
+                "Unawareness", "Ethics & Human Rights", "Non-compliance"),
+    "EOP": ("Data Validation & Encoding", "Authentication", "Session Management", "Authorization", "Cryptography",
+            "Cornucopia", "Wild Card"),
+    "Generic": ("Generic",),
+}
 STATUS_FROM_TD = {"open": "open", "mitigated": "mitigated", "notapplicable": "not_applicable",
-                  "not applicable": "not_applicable", "n/a": "not_applicable"}
-STATUS_TO_TD = {"open": "Open", "mitigated": "Mitigated", "not_applicable": "NotApplicable",
-                "accepted": "Open", "transferred": "Open"}
+                  "not applicable": "not_applicable", "n/a": "not_applicable", "na": "not_applicable",
+                  "accepted": "accepted", "transferred": "transferred", "avoided": "avoided",
+                  "eliminated": "eliminated"}
+STATUS_TO_TD = {"open": "Open", "mitigated": "Mitigated", "not_applicable": "NotApplicable", "accepted": "Accepted",
+                "transferred": "Transferred", "avoided": "Avoided", "eliminated": "Eliminated"}
+RELEASED_STATUSES = ("Open", "Mitigated", "NotApplicable")   # every Threat Dragon release up to 2.6.2
+LAST_WITHOUT_TREATMENTS = (2, 6, 2)
 SEVERITY_FROM_TD = {"low": "low", "medium": "medium", "high": "high", "critical": "critical"}
+SEVERITY_TO_TD = {"low": "Low", "medium": "Medium", "high": "High", "critical": "Critical", "": "TBD"}
 TEXT_SHAPES = {"td-text-block"}
-THREAT_FIELDS = {"id", "title", "type", "status", "severity", "description", "mitigation", "backofficeKey",
-                 "backofficeStatus", "backofficeOrigin"}
+OWN_FIELDS = ("backofficeKey", "backofficeStatus", "backofficeOrigin")
+THREAT_FIELDS = {"id", "title", "type", "status", "severity", "description", "mitigation", *OWN_FIELDS}
+KNOWN_TOP = ("version", "summary", "detail")
+
+
+def _version(text) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", str(text or ""))[:3]) or (0,)
+
+
+def td_status(status: str, version: str) -> str:
+    """The Threat Dragon status for one of ours: exact where the file's version knows it, else the nearest."""
+    exact = STATUS_TO_TD[status]
+    if exact in RELEASED_STATUSES or _version(version) > LAST_WITHOUT_TREATMENTS:
+        return exact
+    return "Mitigated"
 
 
 # --- parsing -----------------------------------------------------------------------------------------
@@ -67,6 +110,7 @@ def parse(content: bytes | str) -> dict:
     errors: list[RowError] = []
     elements, texts = [], []
     seen: set[str] = set()
+    version = str(raw.get("version") or "")
     for d_index, diagram in enumerate(diagrams):
         cells = diagram.get("cells") if isinstance(diagram, dict) else None
         if not isinstance(cells, list):
@@ -85,7 +129,7 @@ def parse(content: bytes | str) -> dict:
             data = cell.get("data") if isinstance(cell.get("data"), dict) else {}
             shape = cell.get("shape") or ""
             if shape in TEXT_SHAPES or data.get("type") == "tm.Text":
-                texts.append({"diagram": d_index, "cell": cell})
+                texts.append({"diagram": d_index, "order": c_index, "cell": cell})
                 continue
             kind = KIND_BY_TYPE.get(data.get("type")) or KIND_BY_SHAPE.get(shape)
             if kind is None:
@@ -105,11 +149,11 @@ def parse(content: bytes | str) -> dict:
             seen.add(cell_id)
             threats = []
             for th_index, threat in enumerate(data.get("threats") or [], start=1):
-                parsed = _parse_threat(threat, cell_id, th_index, where, errors)
+                parsed = _parse_threat(threat, cell_id, th_index, where, errors, version)
                 if parsed:
                     threats.append(parsed)
-            elements.append({"diagram": d_index, "cell": cell, "id": cell_id, "kind": kind, "data": data,
-                             "threats": threats})
+            elements.append({"diagram": d_index, "order": c_index, "cell": cell, "id": cell_id, "kind": kind,
+                             "data": data, "threats": threats})
     for element in elements:
         if element["kind"] != "data_flow":
             continue
@@ -122,7 +166,8 @@ def parse(content: bytes | str) -> dict:
         raise ValidationFailed(errors, t("td.error.invalid", count=len(errors)))
     summary = raw.get("summary") if isinstance(raw.get("summary"), dict) else {}
     return {"version": raw.get("version", ""), "summary": summary, "detail": raw["detail"], "diagrams": diagrams,
-            "elements": elements, "texts": texts}
+            "elements": elements, "texts": texts, "top": {k: v for k, v in raw.items() if k not in KNOWN_TOP},
+            "has_version": "version" in raw, "has_summary": "summary" in raw}
 
 
 MAX_ID_LENGTH = 64    # ThreatElement.external_id
@@ -196,30 +241,51 @@ def _cell_problem(cell: dict) -> tuple[str, str] | None:
     return None
 
 
-def _parse_threat(threat, cell_id: str, index: int, where: str, errors: list[RowError]) -> dict | None:
+def _text_or_none(value) -> str | None:
+    """A threat field as text: None when it is there but not text (a number, a list...)."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else None
+
+
+def threat_values(threat: dict, version: str) -> dict | None:
+    """What we read from a Threat Dragon threat (a pure function of the threat and the file's version):
+    None when a field cannot be read (see `_parse_threat` for the error)."""
+    texts = {key: _text_or_none(threat.get(key)) for key in ("type", "modelType", "title", "description",
+                                                             "mitigation")}
+    if any(value is None for value in texts.values()):
+        return None
+    raw_status = threat.get("status")
+    status = STATUS_FROM_TD.get(str(raw_status if raw_status not in (None, "") else "open").strip().lower())
+    if status is None:
+        return None
+    ours = threat.get("backofficeStatus")
+    # our exact decision, unless the status was changed in Threat Dragon after our export
+    if ours in THREAT_STATUSES and str(raw_status or "").strip().lower() == td_status(ours, version).lower():
+        status = ours
+    severity = SEVERITY_FROM_TD.get(str(threat.get("severity") or "").strip().lower(), "")
+    return {"category": CATEGORY_BY_TYPE.get(texts["type"].strip().lower(), ""), "threat_type": texts["type"][:120],
+            "model_type": texts["modelType"][:40], "title": texts["title"][:300], "description": texts["description"],
+            "mitigation": texts["mitigation"], "status": status, "severity": severity}
+
+
+def _parse_threat(threat, cell_id: str, index: int, where: str, errors: list[RowError], version: str) -> dict | None:
     if not isinstance(threat, dict):
         errors.append(RowError(index, "threats", t("td.error.threat_not_object", where=where)))
         return None
-    category = CATEGORY_BY_TYPE.get(str(threat.get("type", "")).strip().lower())
-    if category is None:
-        letter = str(threat.get("type", "")).strip().upper()[:1]
-        category = letter if letter in TYPE_BY_CATEGORY else None
-    if category is None:
-        errors.append(RowError(index, "type", t("td.error.threat_type", type=threat.get("type") or "-",
-                                                 where=where)))
-        return None
-    status = threat.get("backofficeStatus") or STATUS_FROM_TD.get(str(threat.get("status", "open")).strip().lower())
-    if status not in THREAT_STATUSES:
+    values = threat_values(threat, version)
+    if values is None:
+        for key in ("type", "modelType", "title", "description", "mitigation"):
+            if _text_or_none(threat.get(key)) is None:
+                errors.append(RowError(index, key, t("import.wrong_type", field=key, where=where,
+                                                     expected=t("import.type.text"))))
+                return None
         errors.append(RowError(index, "status", t("td.error.threat_status", status=threat.get("status"),
                                                    where=where)))
         return None
-    severity = SEVERITY_FROM_TD.get(str(threat.get("severity") or "medium").strip().lower(), "medium")
     key = threat.get("backofficeKey") or f"td:{threat.get('id') or f'{cell_id}:{index}'}"
-    extra = {k: v for k, v in threat.items() if k not in THREAT_FIELDS}
-    return {"key": str(key)[:120], "category": category, "status": status, "severity": severity,
-            "title": str(threat.get("title") or TYPE_BY_CATEGORY[category])[:300],
-            "description": str(threat.get("description") or ""), "mitigation": str(threat.get("mitigation") or ""),
-            "origin": threat.get("backofficeOrigin") or "imported", "extra": extra}
+    return {**values, "key": str(key)[:120], "origin": threat.get("backofficeOrigin") or "imported",
+            "raw": copy.deepcopy(threat)}
 
 
 def _dig(value, *keys):
@@ -321,12 +387,44 @@ def _zones(parsed: dict) -> tuple[dict[str, str | None], set[str]]:
 # --- import ------------------------------------------------------------------------------------------
 
 
+ELEMENT_FIELDS = ("name", "description", "out_of_scope", "out_of_scope_reason", "holds_logs", "stores_credentials",
+                  "protocol", "encrypted", "public_network", "bidirectional", "data_carried")
+
+
+def element_values(item: dict) -> dict:
+    """The element fields we read from a Threat Dragon cell (what `import_model` stores, before any edit)."""
+    data, kind = item["data"], item["kind"]
+    is_flow, is_store = kind == "data_flow", kind == "data_store"
+    return {
+        "name": (_name(item) or t(f"threat.kind.{kind}"))[:200],
+        "description": str(data.get("description") or ""),
+        "out_of_scope": bool(data.get("outOfScope")),
+        "out_of_scope_reason": str(data.get("reasonOutOfScope") or ""),
+        "holds_logs": bool(data.get("isALog")) if is_store else False,
+        "stores_credentials": bool(data.get("storesCredentials")) if is_store else False,
+        "protocol": str(data.get("protocol") or "").strip()[:80] if is_flow else "",
+        "encrypted": bool(data.get("isEncrypted")) if is_flow else False,
+        "public_network": bool(data.get("isPublicNetwork")) if is_flow else False,
+        "bidirectional": bool(data.get("isBidirectional")) if is_flow else False,
+        "data_carried": str(data.get("dataCarried") or data.get("description") or "") if is_flow else "",
+    }
+
+
+def _zone_of(item: dict, zone: dict[str, str | None], ids: set[str]) -> str | None:
+    """The boundary (cell id) a node sits in: as our own export declared it, else by geometry."""
+    declared = item["data"].get("trustZone")
+    if declared is not None and (declared == "" or declared in ids):
+        return declared or None
+    return zone.get(item["id"])
+
+
 def import_model(session: Session, actor: Actor, service_code: str, content: bytes | str) -> dict[str, int]:
     """Import a Threat Dragon v2 file into the service's threat model (all or nothing).
 
     Elements are matched on Threat Dragon's cell ids: matched ones are updated, new ones added and
     those no longer in the file removed (their threats are kept, marked as element gone). Threats
-    are matched on their ids, so importing the same file twice changes nothing.
+    are matched on their ids, so importing the same file twice changes nothing. The file's own cells,
+    threats and top-level fields are kept as they came, to be exported unchanged.
     """
     require_diagram(actor)
     parsed = parse(content)
@@ -347,13 +445,17 @@ def import_model(session: Session, actor: Actor, service_code: str, content: byt
     meta = {"version": parsed["version"], "summary": summary,
             "detail": {k: v for k, v in parsed["detail"].items() if k != "diagrams"},
             "diagrams": [{k: v for k, v in d.items() if k != "cells"} for d in parsed["diagrams"]],
-            "texts": parsed["texts"]}
+            "texts": parsed["texts"], "top": parsed["top"], "has_version": parsed["has_version"],
+            "has_summary": parsed["has_summary"],
+            "imported": {"title": model.title, "description": model.description, "owner": model.owner,
+                         "reviewer": model.reviewer}}
     model.td_meta = json.dumps(meta, ensure_ascii=False)
     session.flush()
 
     existing = {e.external_id: e for e in session.scalars(select(ThreatElement)
                                                           .where(ThreatElement.model_id == model.id))}
     zone, crossing = _zones(parsed)
+    ids = {e["id"] for e in parsed["elements"]}
     by_external: dict[str, ThreatElement] = {}
     counts = {"elements": 0, "flows": 0, "boundaries": 0, "threats": 0, "removed": 0}
     for item in parsed["elements"]:
@@ -364,18 +466,10 @@ def import_model(session: Session, actor: Actor, service_code: str, content: byt
         elif element.kind != item["kind"]:
             element.kind = item["kind"]
         data, cell = item["data"], item["cell"]
-        element.name = (_name(item) or t(f"threat.kind.{item['kind']}"))[:200]
-        element.description = str(data.get("description") or "")
-        element.out_of_scope = bool(data.get("outOfScope"))
-        element.out_of_scope_reason = str(data.get("reasonOutOfScope") or "")
-        element.holds_logs = bool(data.get("isALog")) if item["kind"] == "data_store" else False
-        element.stores_credentials = bool(data.get("storesCredentials")) if item["kind"] == "data_store" else False
+        values = element_values(item)
+        for field, value in values.items():
+            setattr(element, field, value)
         is_flow = item["kind"] == "data_flow"
-        element.protocol = str(data.get("protocol") or "").strip()[:80] if is_flow else ""
-        element.encrypted = bool(data.get("isEncrypted")) if is_flow else False
-        element.public_network = bool(data.get("isPublicNetwork")) if is_flow else False
-        element.bidirectional = bool(data.get("isBidirectional")) if is_flow else False
-        element.data_carried = str(data.get("dataCarried") or data.get("description") or "") if is_flow else ""
         element.crosses_boundary = (item["id"] in crossing or bool(data.get("crossesBoundary"))) if is_flow else False
         box = _box(cell)
         if box:
@@ -387,6 +481,12 @@ def import_model(session: Session, actor: Actor, service_code: str, content: byt
         stored["data"] = {k: v for k, v in stored["data"].items() if k != "threats"} \
             if isinstance(stored.get("data"), dict) else {}
         stored["_diagram"] = item["diagram"]
+        stored["_import"] = {
+            "order": item["order"], "fields": values, "crosses": element.crosses_boundary,
+            "zone": _zone_of(item, zone, ids) if item["kind"] in ("external_entity", "process", "data_store")
+            else None,
+            "data": isinstance(cell.get("data"), dict),
+            "threats": [th["key"] for th in item["threats"]] if isinstance(data.get("threats"), list) else None}
         element.td_cell = json.dumps(stored, ensure_ascii=False)
         by_external[item["id"]] = element
         counts["flows" if is_flow else "boundaries" if item["kind"] == "trust_boundary" else "elements"] += 1
@@ -402,11 +502,7 @@ def import_model(session: Session, actor: Actor, service_code: str, content: byt
         elif item["kind"] == "trust_boundary":
             element.boundary_id = None
         else:
-            declared = item["data"].get("trustZone")
-            if declared is not None and (declared == "" or declared in by_external):
-                box_id = declared or None  # our own export names the zone; trust it over geometry
-            else:
-                box_id = zone.get(item["id"])
+            box_id = _zone_of(item, zone, ids)
             element.boundary_id = by_external[box_id].id if box_id else None
     threats = {th.key: th for th in session.scalars(select(Threat).where(Threat.model_id == model.id))}
     for item in parsed["elements"]:
@@ -422,11 +518,13 @@ def import_model(session: Session, actor: Actor, service_code: str, content: byt
             threat.element_id, threat.element_name, threat.element_kind = element.id, element.name, element.kind
             threat.stale = ""
             threat.category, threat.title = parsed_threat["category"], parsed_threat["title"]
+            threat.threat_type, threat.model_type = parsed_threat["threat_type"], parsed_threat["model_type"]
             threat.description, threat.mitigation = parsed_threat["description"], parsed_threat["mitigation"]
             threat.status, threat.severity = parsed_threat["status"], parsed_threat["severity"]
-            threat.rank = CATEGORY_WEIGHT[threat.category] + SEVERITY_ORDER[threat.severity] + \
+            threat.rank = CATEGORY_WEIGHT.get(threat.category, OTHER_WEIGHT) + SEVERITY_ORDER[threat.severity] + \
                 (3 if element.crosses_boundary else 0)
-            threat.td_extra = json.dumps(parsed_threat["extra"], ensure_ascii=False) if parsed_threat["extra"] else ""
+            threat.td_extra = ""
+            threat.td_threat = json.dumps(parsed_threat["raw"], ensure_ascii=False)
             counts["threats"] += 1
     for external_id, element in existing.items():
         if external_id in by_external:
@@ -455,13 +553,24 @@ def _node_cell(element: ThreatElement, box) -> dict:
             "id": element.external_id, "data": {"type": td_type}}
 
 
+# Element field -> the Threat Dragon data key written when the field was changed here.
+DATA_KEY = {"description": "description", "out_of_scope": "outOfScope", "out_of_scope_reason": "reasonOutOfScope",
+            "holds_logs": "isALog", "stores_credentials": "storesCredentials", "protocol": "protocol",
+            "encrypted": "isEncrypted", "public_network": "isPublicNetwork", "bidirectional": "isBidirectional",
+            "data_carried": "dataCarried"}
+
+
 def export_model(session: Session, service_code: str) -> dict:
-    """The service's threat model as a Threat Dragon v2 document (a dict ready for json.dumps)."""
+    """The service's threat model as a Threat Dragon v2 document (a dict ready for json.dumps).
+
+    An imported model comes back as the file that came in: its cells, threats and top-level fields as
+    Threat Dragon wrote them, with only what was changed here written over them."""
     model = find_model(session, service_code)
     if model is None:
         raise BackofficeError(t("threat.error.no_model", service=service_code))
     service = session.get(Service, model.service_id)
     meta = json.loads(model.td_meta) if model.td_meta else {}
+    version = str(meta.get("version") or TD_VERSION)
     elements = list(session.scalars(select(ThreatElement).where(ThreatElement.model_id == model.id)
                                     .order_by(ThreatElement.id)))
     by_id = {e.id: e for e in elements}
@@ -474,67 +583,137 @@ def export_model(session: Session, service_code: str) -> dict:
     diagrams_meta = meta.get("diagrams") or [{"id": 0, "title": model.title, "diagramType": "STRIDE",
                                               "placeholder": "", "thumbnail": "./public/content/images/thumbnail.stride.jpg",
                                               "version": TD_VERSION}]
+    detail = dict(meta.get("detail") or {"contributors": [], "diagramTop": len(diagrams_meta), "threatTop": 0})
+    numbers = [n for th in threats if th.td_threat and isinstance(n := json.loads(th.td_threat).get("number"), int)]
+    top = base = max([_whole(detail.get("threatTop")), *numbers])
     cells_by_diagram: dict[int, list] = {i: [] for i in range(len(diagrams_meta))}
-    number = 0
     for element in elements:
         cell = json.loads(element.td_cell) if element.td_cell else None
         diagram = cell.pop("_diagram", 0) if cell else 0
         if diagram not in cells_by_diagram:
             diagram = 0
+        imported = cell.pop("_import", None) if cell else None
         if cell is None:
             cell = _new_cell(element, by_id, layout)
-        data = cell.setdefault("data", {})
-        data["name"] = element.name
-        data["description"] = element.description
-        data["type"] = _td_type(element, cell)
-        if element.kind == "trust_boundary":
-            data["isTrustBoundary"] = True
+        if imported is None:
+            _write_all(cell, element, by_id)
         else:
-            data["outOfScope"], data["reasonOutOfScope"] = element.out_of_scope, element.out_of_scope_reason
-            data["isTrustBoundary"] = False
-        if element.kind == "data_store":
-            data["isALog"], data["storesCredentials"] = element.holds_logs, element.stores_credentials
-        if element.kind in ("external_entity", "process", "data_store"):
-            zone = by_id.get(element.boundary_id)
-            data["trustZone"] = zone.external_id if zone is not None else ""
-        if element.kind == "data_flow":
-            data.update({"protocol": element.protocol, "isEncrypted": element.encrypted,
-                         "isPublicNetwork": element.public_network, "isBidirectional": element.bidirectional,
-                         "dataCarried": element.data_carried, "crossesBoundary": element.crosses_boundary})
-            for end in ("source", "target"):
-                other = by_id.get(getattr(element, f"{end}_id"))
-                ref = cell.get(end) if isinstance(cell.get(end), dict) else {}
-                if other is not None:
-                    if ref.get("cell") != other.external_id:
-                        ref = {"cell": other.external_id}
-                    cell[end] = ref
-                elif ref.get("cell"):
-                    cell[end] = {"x": 0, "y": 0}
-        if element.kind != "trust_boundary":
-            own = by_element.get(element.id, [])
-            data["threats"] = []
+            _write_changes(cell, element, by_id, imported)
+        own = by_element.get(element.id, [])
+        had = imported.get("threats") if imported else None
+        if own or had is not None or (imported is None and element.kind != "trust_boundary"):
+            order = {key: index for index, key in enumerate(had or [])}
+            own.sort(key=lambda th: (order.get(th.key, len(order)), -th.rank, th.id))
+            written = []
             for threat in own:
-                number += 1
-                data["threats"].append(_threat_json(threat, number))
-            data["hasOpenThreats"] = any(th.status == "open" for th in own)
-        _set_label(cell, element)
-        cells_by_diagram[diagram].append(cell)
+                out, top = _threat_json(threat, top, version)
+                written.append(out)
+            data = cell.setdefault("data", {})
+            changed = imported is None or [th.key for th in own] != had or \
+                any(out != json.loads(th.td_threat) for out, th in zip(written, own, strict=True) if th.td_threat) or \
+                any(not th.td_threat for th in own)
+            data["threats"] = written
+            if changed:
+                data["hasOpenThreats"] = any(th.status == "open" for th in own)
+        order = imported.get("order", 10 ** 6) if imported else 10 ** 6
+        cells_by_diagram[diagram].append((order, element.id, cell))
     for text in meta.get("texts") or []:
-        cells_by_diagram.setdefault(text.get("diagram", 0), []).append(text["cell"])
+        cells_by_diagram.setdefault(text.get("diagram", 0), []).append((text.get("order", 10 ** 6), 0, text["cell"]))
     diagrams = []
     for index, diagram_meta in enumerate(diagrams_meta):
         diagram = dict(diagram_meta)
-        diagram.setdefault("id", index)
-        diagram.setdefault("diagramType", "STRIDE")
-        diagram["cells"] = cells_by_diagram.get(index, [])
+        if not meta:
+            diagram.setdefault("id", index)
+            diagram.setdefault("diagramType", "STRIDE")
+        diagram["cells"] = [cell for _order, _id, cell in sorted(cells_by_diagram.get(index, []),
+                                                                 key=lambda c: (c[0], c[1]))]
         diagrams.append(diagram)
-    detail = dict(meta.get("detail") or {"contributors": [], "diagramTop": len(diagrams), "threatTop": 0})
-    detail["reviewer"] = model.reviewer
+    imported = meta.get("imported") or {}
+    if not meta or model.reviewer != imported.get("reviewer"):
+        detail["reviewer"] = model.reviewer
     detail["diagrams"] = diagrams
-    detail["threatTop"] = max(int(detail.get("threatTop") or 0), number)
+    if not meta or top != base:          # numbers given to threats made here
+        detail["threatTop"] = top
     summary = dict(meta.get("summary") or {"id": 0})
-    summary.update({"title": model.title, "owner": model.owner, "description": model.description or service.name})
-    return {"version": meta.get("version") or TD_VERSION, "summary": summary, "detail": detail}
+    for field in ("title", "owner", "description"):
+        value = getattr(model, field)
+        if not meta:
+            summary[field] = value or (service.name if field == "description" else value)
+        elif value != imported.get(field):
+            summary[field] = value
+    document = {}
+    if not meta or meta.get("has_version", True):
+        document["version"] = version
+    if not meta or meta.get("has_summary", True) or summary:
+        document["summary"] = summary
+    document["detail"] = detail
+    document.update(meta.get("top") or {})
+    return document
+
+
+def _whole(value) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _write_all(cell: dict, element: ThreatElement, by_id: dict[int, ThreatElement]) -> None:
+    """Every field of an element made here (or imported before cells were kept with their import values)."""
+    data = cell.setdefault("data", {})
+    data["name"] = element.name
+    data["description"] = element.description
+    data["type"] = _td_type(element, cell)
+    if element.kind == "trust_boundary":
+        data["isTrustBoundary"] = True
+    else:
+        data["outOfScope"], data["reasonOutOfScope"] = element.out_of_scope, element.out_of_scope_reason
+        data["isTrustBoundary"] = False
+    if element.kind == "data_store":
+        data["isALog"], data["storesCredentials"] = element.holds_logs, element.stores_credentials
+    if element.kind in ("external_entity", "process", "data_store"):
+        zone = by_id.get(element.boundary_id)
+        data["trustZone"] = zone.external_id if zone is not None else ""
+    if element.kind == "data_flow":
+        data.update({"protocol": element.protocol, "isEncrypted": element.encrypted,
+                     "isPublicNetwork": element.public_network, "isBidirectional": element.bidirectional,
+                     "dataCarried": element.data_carried, "crossesBoundary": element.crosses_boundary})
+    _write_ends(cell, element, by_id)
+    _set_label(cell, element)
+
+
+def _write_changes(cell: dict, element: ThreatElement, by_id: dict[int, ThreatElement], imported: dict) -> None:
+    """Only what was changed here since the import is written over Threat Dragon's own cell."""
+    was = imported.get("fields") or {}
+    changed = [f for f in ELEMENT_FIELDS if f in was and getattr(element, f) != was[f]]
+    if changed:
+        data = cell.setdefault("data", {})
+        for field in changed:
+            if field == "name":
+                data["name"] = element.name
+                _set_label(cell, element)
+            else:
+                data[DATA_KEY[field]] = getattr(element, field)
+    if element.kind in ("external_entity", "process", "data_store"):
+        zone = by_id.get(element.boundary_id)
+        zone_id = zone.external_id if zone is not None else None
+        if zone_id != imported.get("zone"):
+            cell.setdefault("data", {})["trustZone"] = zone_id or ""
+    if element.kind == "data_flow":
+        if element.crosses_boundary != imported.get("crosses", element.crosses_boundary):
+            cell.setdefault("data", {})["crossesBoundary"] = element.crosses_boundary
+        _write_ends(cell, element, by_id)
+
+
+def _write_ends(cell: dict, element: ThreatElement, by_id: dict[int, ThreatElement]) -> None:
+    if element.kind != "data_flow":
+        return
+    for end in ("source", "target"):
+        other = by_id.get(getattr(element, f"{end}_id"))
+        ref = cell.get(end) if isinstance(cell.get(end), dict) else {}
+        if other is not None:
+            if ref.get("cell") != other.external_id:
+                ref = {"cell": other.external_id}
+            cell[end] = ref
+        elif ref.get("cell"):
+            cell[end] = {"x": 0, "y": 0}
 
 
 def export_json(session: Session, service_code: str) -> bytes:
@@ -577,13 +756,38 @@ def _set_label(cell: dict, element: ThreatElement) -> None:
         cell.setdefault("attrs", {}).setdefault("text", {})["text"] = element.name
 
 
-def _threat_json(threat: Threat, number: int) -> dict:
+def _threat_json(threat: Threat, top: int, version: str) -> tuple[dict, int]:
+    """A threat as Threat Dragon writes it, and the highest threat number used so far.
+
+    An imported threat is its original JSON with only what was changed here written over it; a threat
+    made here gets every field, our key and origin (so a re-import finds it again) and a new number."""
+    status = td_status(threat.status, version)
+    if threat.td_threat:
+        out = json.loads(threat.td_threat)
+        was = threat_values(out, version) or {}
+        now = {"title": threat.title, "description": threat.description, "mitigation": threat.mitigation}
+        for field, value in now.items():
+            if value != was.get(field):
+                out[field] = value
+        if threat.severity != was.get("severity"):
+            out["severity"] = SEVERITY_TO_TD[threat.severity]
+        if threat.status != was.get("status"):
+            out["status"] = status
+            if status != STATUS_TO_TD[threat.status]:
+                out["backofficeStatus"] = threat.status
+            else:
+                out.pop("backofficeStatus", None)
+        return out, top
     extra = json.loads(threat.td_extra) if threat.td_extra else {}
-    threat_id = threat.key[3:] if threat.key.startswith("td:") else str(uuid.uuid5(uuid.NAMESPACE_URL, threat.key))
     out = dict(extra)
-    out.update({"id": threat_id, "title": threat.title, "type": TYPE_BY_CATEGORY[threat.category],
-                "status": STATUS_TO_TD[threat.status], "severity": threat.severity.capitalize(),
-                "description": threat.description, "mitigation": threat.mitigation, "modelType": "STRIDE",
-                "number": extra.get("number", number), "backofficeKey": threat.key,
-                "backofficeStatus": threat.status, "backofficeOrigin": threat.origin})
-    return out
+    number = extra.get("number") if isinstance(extra.get("number"), int) else top + 1
+    threat_id = threat.key[3:] if threat.key.startswith("td:") else str(uuid.uuid5(uuid.NAMESPACE_URL, threat.key))
+    out.update({"id": threat_id, "title": threat.title,
+                "type": threat.threat_type or TYPE_BY_CATEGORY.get(threat.category, ""),
+                "status": status, "severity": SEVERITY_TO_TD[threat.severity],
+                "description": threat.description, "mitigation": threat.mitigation,
+                "modelType": threat.model_type or "STRIDE", "number": number, "backofficeKey": threat.key,
+                "backofficeOrigin": threat.origin})
+    if status != STATUS_TO_TD[threat.status]:
+        out["backofficeStatus"] = threat.status
+    return out, max(top, number)

@@ -86,6 +86,17 @@ def test_wrong_password_is_refused_through_the_app(demo_db):
     assert "actor" not in app.session_state
 
 
+def test_failed_sign_in_clears_the_password_and_keeps_the_username(demo_db):
+    app = render("app.py", None)
+    assert any("Etter 5 mislykkede forsøk på rad stenges brukeren i 15 minutter." in c.value for c in app.caption)
+    app.text_input[0].input("leder")
+    app.text_input[1].input("feil-passord")
+    app.button[0].click().run()
+    assert errors_of(app) == ["Feil brukernavn eller passord."]
+    assert app.text_input[1].value == ""
+    assert app.text_input[0].value == "leder"
+
+
 def _sign_in(app, username: str, password: str):
     app.text_input[0].input(username)
     app.text_input[1].input(password)
@@ -144,11 +155,13 @@ def test_app_shell_renders_for_each_role(demo_db, role):
 def test_english_is_switchable(demo_db):
     app = render("admin/pages/overview.py", actor_of("leader"), language="en")
     assert app.title[0].value == "Overview"
+    app.toggle(key="overview_all_figures").set_value(True).run()   # every area's key figures, on request
     assert any(m.label == "Municipalities" for m in app.metric)
 
 
 def test_overview_shows_register_figures_in_norwegian(demo_db):
     app = render("admin/pages/overview.py", actor_of("leader"))
+    app.toggle(key="overview_all_figures").set_value(True).run()
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Kommuner"] == "357"
 

@@ -17,7 +17,7 @@ def test_sheet_collects_register_facts(session):
     assert values["Komponenter"] == "Dokumentlager, Manuelt mottak, Print, SvarInn-adapter"
     text = sheet_markdown(sheet, date(2026, 11, 30))
     assert text.startswith("# SvarUt") and "Utskrevet 30.11.2026" in text
-    assert "| Etablert | 2013 |" in text
+    assert "| Etablert | 2012 |" in text  # Tabell 2 in the department's description
 
 
 def test_sheet_as_excel(session):

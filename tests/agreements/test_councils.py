@@ -42,7 +42,7 @@ def test_council_must_have_five_to_eight_members_from_member_organisations(sessi
                 "members": [_member(o, f"Person {i}") for i, o in enumerate(orgs[:4])]}
     with pytest.raises(ValidationFailed) as error:
         councils.elect_council(session, OWNER, "svarut", election)
-    assert error.value.errors[0].message == "Brukerrådet må ha 5–8 medlemmer, men har 4 (krav: 5–8)."
+    assert error.value.errors[0].message == "Brukerrådet må ha 5–8 medlemmer, men har 4 (krav: 5–8; varamedlemmer telles ikke)."
     election["members"] = [_member(o, f"Person {i}") for i, o in enumerate(orgs)]  # nine
     with pytest.raises(ValidationFailed, match="men har 9"):
         councils.elect_council(session, OWNER, "svarut", election)
@@ -84,7 +84,7 @@ def test_council_problems_are_reported_in_plain_language(session):
     member = councils.member_rows(session, "svarut", date(2025, 2, 1))[0]
     councils.end_membership(session, OWNER, member["id"], date(2025, 1, 31), expected_version=member["version"])
     problems = councils.council_problems(session, "svarut", date(2025, 2, 1))
-    assert problems == ["Brukerrådet må ha 5–8 medlemmer, men har 4 (krav: 5–8).", "Brukerrådet har ingen leder."]
+    assert problems == ["Brukerrådet må ha 5–8 medlemmer, men har 4 (krav: 5–8; varamedlemmer telles ikke).", "Brukerrådet har ingen leder."]
 
 
 def test_meetings_with_numbered_decisions_and_permissions(session):

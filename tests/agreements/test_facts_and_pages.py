@@ -86,8 +86,8 @@ def test_demo_data_is_realistic_and_follows_the_rules(demo_data):
         assert shares["svarut"] > shares["digisos"] > shares["minside"] > shares["fiks-arkiv"] > 0.1
         assert session.scalar(select(func.count()).select_from(MainAgreement)
                               .where(MainAgreement.status == "terminated")) == 3
-        assert session.scalar(select(func.count()).select_from(Council)) == 2
-        for code in ("svarut", "digisos"):
+        assert session.scalar(select(func.count()).select_from(Council)) == 4   # MinSide, Fiks IO: elected 2025
+        for code in ("svarut", "digisos", "minside", "fiks-io"):
             sitting = councils.member_rows(session, code, date(2025, 6, 1))
             assert 5 <= len(sitting) <= 8
             assert councils.council_problems(session, code, date(2025, 6, 1)) == []

@@ -87,7 +87,7 @@ def test_mixed_good_and_bad_rows_write_nothing_and_report_each(session):
         imports.import_register(session, FINANCE, content)
     found = {(e.row, e.field) for e in error.value.errors}
     assert found == {
-        (3, "Organisasjonsnummer"), (4, "Hovedavtale signert"), (5, "Tjeneste"), (7, "Virksomhet"),
+        (3, "Organisasjonsnummer"), (4, "Hovedavtale signert"), (5, "Tjeneste"), (6, "Sluttdato"), (7, "Virksomhet"),
         (8, "Virksomhet"), (9, "Hovedavtale status"), (9, "Startdato"), (9, "Prismodell"),
     }
     messages = {(e.row, e.field): e.message for e in error.value.errors}
@@ -141,7 +141,9 @@ def test_export_then_import_changes_nothing(session):
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:O")
     values = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
     assert len(values) == 5  # four appendices and Tromsø's main agreement alone
-    oslo_rows = [v for v in values if v[1] == "Oslo (0301)"]  # no org number: the name carries the number
+    oslo = municipality(session, "0301")
+    assert oslo.org_number  # the shipped register carries the real organisation numbers
+    oslo_rows = [v for v in values if v[0] == oslo.org_number and v[1] == oslo.name]
     assert [(v[8], v[9], v[10], v[12], v[13]) for v in oslo_rows] == [
         ("SvarUt", "1.0", "Avsluttet", datetime(2016, 1, 1), datetime(2019, 12, 31)),
         ("SvarUt", "2.0", "Signert", datetime(2020, 1, 1), None)]
@@ -157,11 +159,12 @@ def test_corrected_sheet_updates_instead_of_duplicating(session):
     _demo_register(session)
     workbook = load_workbook(io.BytesIO(exports.register_workbook(session)))
     ws = workbook["Avtaleregister"]
+    bergen_number, tromso_number = municipality(session, "4601").org_number, municipality(session, "5501").org_number
     for row in ws.iter_rows(min_row=2):
-        if row[1].value == "Bergen (4601)" and row[8].value == "SvarUt":
+        if row[0].value == bergen_number and row[8].value == "SvarUt":
             row[12].value = "01.04.2017"      # corrected start date, typed as text
             row[14].value = "Fast årspris"
-        if row[1].value == "Tromsø (5501)":
+        if row[0].value == tromso_number:
             row[4].value = "Per Pettersen"
     buffer = io.BytesIO()
     workbook.save(buffer)

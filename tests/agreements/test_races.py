@@ -44,7 +44,7 @@ def test_nine_members_added_at_once_to_a_new_council_stop_at_eight(user_meeting)
                                                          _member(user_meeting[i], f"Person {i}")).id)
     assert unexpected(results) == []
     assert len([r for r in results if isinstance(r, int)]) == 8
-    assert refusals(results) == ["Brukerrådet har allerede 8 medlemmer i denne perioden. Avslutt et medlemskap først."]
+    assert refusals(results) == ["Brukerrådet har allerede 8 medlemmer i denne perioden (varamedlemmer ikke medregnet). Avslutt et medlemskap først."]
     assert (_count(Council), _count(CouncilMember)) == (1, 8)
 
 

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -86,16 +87,14 @@ def _wait_healthy(url: str, process: subprocess.Popen, log: Path, timeout: float
     raise RuntimeError(f"Streamlit did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="session")
-def app_url(browser, databases, tmp_path_factory):
-    """The app on a free loopback port, over a private copy of the demo database."""
-    folder = tmp_path_factory.mktemp("browser")
-    demo = Path(databases.url("sqlite", "demo").split("///", 1)[1])
-    copy = folder / "app.sqlite"
-    shutil.copyfile(demo, copy)
+@contextmanager
+def serve(database: Path, folder: Path):
+    """The app (`streamlit run app.py`) on a free loopback port over the SQLite file `database`, its log in
+    `folder`; yields the base URL and stops the server after. Used by the browser tests and
+    benchmarks/pages.py."""
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith(("PYTEST", "BACKOFFICE_"))}
-    env["BACKOFFICE_DATABASE_URL"] = f"sqlite:///{copy}"
+    env["BACKOFFICE_DATABASE_URL"] = f"sqlite:///{database}"
     log = folder / "streamlit.log"
     with log.open("w") as out:
         process = subprocess.Popen(
@@ -113,3 +112,14 @@ def app_url(browser, databases, tmp_path_factory):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(browser, databases, tmp_path_factory):
+    """The app on a free loopback port, over a private copy of the demo database."""
+    folder = tmp_path_factory.mktemp("browser")
+    demo = Path(databases.url("sqlite", "demo").split("///", 1)[1])
+    copy = folder / "app.sqlite"
+    shutil.copyfile(demo, copy)
+    with serve(copy, folder) as url:
+        yield url

@@ -51,7 +51,7 @@ def test_meter_export_writes_the_usage_workbook(db_url, tmp_path, capsys):
     [usage] = sheets(out)
     assert usage[0] == ["Måned", "Organisasjonsnummer", "Virksomhet", "Tjeneste", "Måler", "Enhet", "Forbruk",
                         "Hendelser", "Sent forbruk"]
-    assert usage[1] == [datetime(2025, 1, 1), None, "Bergen", "svarut", "svarut.shipment", "forsendelser", 7, 2, 0]
+    assert usage[1] == [datetime(2025, 1, 1), "964338531", "Bergen", "svarut", "svarut.shipment", "forsendelser", 7, 2, 0]
     assert usage[2][2:] == ["Oslo", "svarut", "svarut.shipment", "forsendelser", 3, 1, 0]
     assert usage[3][0] == "Sum" and usage[3][6] == "=SUBTOTAL(9,G2:G3)"
 
@@ -64,7 +64,7 @@ def test_meter_usage_csv_neutralises_names_that_look_like_formulas(db_url, tmp_p
     assert main(["meter", "usage", "--from", "2025-01", "--to", "2025-01", "--csv", str(out)]) == 0
     header, row = csv.reader(out.read_text(encoding="utf-8-sig").splitlines(), delimiter=";")
     assert header[:4] == ["month", "org_number", "municipality_number", "organisation"]
-    assert row == ["2025-01", "", "0301", "'=HYPERLINK(\"x\")", "svarut", "svarut.shipment", "forsendelser", "3", "1", "0"]
+    assert row == ["2025-01", "958935420", "0301", "'=HYPERLINK(\"x\")", "svarut", "svarut.shipment", "forsendelser", "3", "1", "0"]
 
 
 @pytest.fixture
@@ -97,7 +97,9 @@ def test_support_export_stats(imported, tmp_path):
     assert volume[1:4] == [["2026-03", "Digisos", 1], ["2026-03", "SvarUt", 1], ["2026-04", "Uten tjeneste", 1]]
     assert volume[4] == ["Sum", None, "=SUBTOTAL(9,C2:C4)"]
     assert ["Digisos", 1, 12.0, 1.0, 1.0] in resolution
-    assert sorted(row[0] for row in top[1:]) == ["Bergen", "Ukjent AS", "Ålesund"]
+    assert sorted(row[1] for row in top[1:]) == ["Bergen", "Ukjent AS", "Ålesund"]   # grouped by organisation
+    numbers = {row[1]: row[0] for row in top[1:]}
+    assert numbers["Bergen"] == "964338531" and numbers["Ukjent AS"] is None       # the key column, then the name
 
 
 def test_orgs_export_writes_the_register_with_the_page_filters(db_url, tmp_path, capsys):
@@ -105,7 +107,7 @@ def test_orgs_export_writes_the_register_with_the_page_filters(db_url, tmp_path,
     assert main(["orgs", "export", "--kind", "municipality", "--search", "Bergen", "-o", str(out)]) == 0
     assert f"1 virksomheter skrevet til {out}" in capsys.readouterr().out
     [register] = sheets(out)
-    assert register[0] == ["Organisasjonsnummer", "Navn", "Type", "Kommunenummer", "Fylke", "Innbyggere",
-                           "Gyldig fra", "Gyldig til", "Kontakt-e-post"]
-    assert register[1][1:6] == ["Bergen", "Kommune", "4601", "Vestland", 291940]
-    assert register[2][0] == "Sum" and register[2][5] == "=SUBTOTAL(9,F2:F2)"
+    assert register[0] == ["Organisasjonsnummer", "Offisielt navn", "Norsk navn", "Type", "Kommunenummer", "Fylke",
+                           "Innbyggere", "Gyldig fra", "Gyldig til", "Kontakt-e-post"]
+    assert register[1][:7] == ["964338531", "Bergen", "Bergen", "Kommune", "4601", "Vestland", 291940]
+    assert register[2][0] == "Sum" and register[2][6] == "=SUBTOTAL(9,G2:G2)"

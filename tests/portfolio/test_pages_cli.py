@@ -168,7 +168,8 @@ def test_board_says_what_a_gate_is_missing_and_staffing_edits_render(loaded):
     next(s for s in board.selectbox if s.label == "Velg prosjekt").set_value(minside.id)
     board.run()
     assert errors_of(board) == []
-    assert [w.value for w in board.warning] == ["mangler Produktbeskrivelse"]
+    assert [w.value for w in board.warning] == ["mangler Produktbeskrivelse", "mangler Klart språk i plandokumentet",
+                                                "mangler Tid og budsjett til tekstarbeid og brukertesting"]
     approve = next(b for b in board.button if b.label == "Godkjenn faseporten")
     assert approve.disabled
     staffing_page = render("portfolio/pages/staffing.py", make_actor("portfolio", username="pia"))

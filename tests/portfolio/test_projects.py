@@ -11,11 +11,26 @@ from portfolio import projects
 from portfolio.models import Phase, Project
 from tests.portfolio.helpers import LEAD, LEADER, project, user
 
+ALL_FIT = {"principles": [{"principle": n, "verdict": "fits"} for n in range(1, 9)],
+           "handles_personal_data": False}
+PLAIN = {"planning": ("plain_language_plan", "plain_language_budget"), "development": ("text_plan", "content_user_test"),
+         "rollout": ("user_journey_texts", "municipality_texts"), "closing": ("content_maintenance_plan",)}
+
+
+def ready_for_gate(session, p, documents=()):
+    """Give the project what its next gate asks beyond `documents`: the principles assessment (at planning)
+    and the phase's plain-language deliverables."""
+    if p.phase == Phase.PLANNING:
+        projects.assess_principles(session, LEAD, p.id, ALL_FIT)
+    for kind in (*documents, *PLAIN[p.phase]):
+        projects.add_document(session, LEAD, p.id, dict(kind=kind, title=kind))
+
 
 def test_gate_to_development_needs_both_documents_and_a_leader(session):
     p = project(session, "Nytt innsyn", date(2030, 1, 1), date(2030, 12, 31))
     with pytest.raises(PermissionDenied):
         projects.approve_gate(session, LEAD, p.id)
+    ready_for_gate(session, p)
     with pytest.raises(BackofficeError) as error:
         projects.approve_gate(session, LEADER, p.id)
     assert error.value.message == ("«Nytt innsyn» kan ikke gå videre til «Utvikling»: mangler Styringsdokument; "
@@ -39,16 +54,18 @@ def test_handover_registers_a_new_service_with_its_product_owner(session, engine
     owner = user(session, "nina")
     p = project(session, "Startlån", date(2030, 1, 1), date(2030, 6, 30), service="startlan",
                 service_name="Startlån digitalt")
-    for kind in ("governance", "product_description"):
-        projects.add_document(session, LEAD, p.id, dict(kind=kind, title=kind))
+    ready_for_gate(session, p, ("governance", "product_description"))
     for _ in range(3):
         projects.approve_gate(session, LEADER, p.id)
+        if p.phase != Phase.CLOSING:
+            ready_for_gate(session, p)
     assert p.phase == Phase.CLOSING
     with pytest.raises(BackofficeError) as error:
         projects.approve_gate(session, LEADER, p.id)
     assert error.value.message == (
-        "«Startlån» kan ikke gå videre til «Overlevert til forvaltning»: mangler Sluttrapport; mangler produkteier "
-        "(tjenesten registreres med produkteieren ved overlevering).")
+        "«Startlån» kan ikke gå videre til «Overlevert til forvaltning»: mangler Sluttrapport; mangler Plan for "
+        "vedlikehold av innholdet; mangler produkteier (tjenesten registreres med produkteieren ved overlevering).")
+    ready_for_gate(session, p)
     assert session.scalar(select(Service).where(Service.code == "startlan")) is None
     projects.add_document(session, LEAD, p.id, dict(kind="final_report", title="Sluttrapport"))
     projects.update_project(session, LEAD, p.id, dict(name="Startlån", service_code="startlan",
@@ -73,7 +90,7 @@ def test_handover_updates_an_existing_service(session):
     p = project(session, "SvarUt 3", date(2030, 1, 1), date(2030, 6, 30), service="svarut",
                 product_owner_id=owner.id)
     p.phase = Phase.CLOSING.value
-    projects.add_document(session, LEAD, p.id, dict(kind="final_report", title="Sluttrapport"))
+    ready_for_gate(session, p, ("final_report",))
     before = session.scalar(select(Service).where(Service.code == "svarut"))
     name = before.name
     projects.approve_gate(session, LEADER, p.id)
@@ -103,7 +120,7 @@ def test_priorities_stay_a_list_and_bad_input_is_named(session):
 def test_a_document_a_passed_gate_relies_on_cannot_be_removed(session):
     p = project(session, "Doc", date(2030, 1, 1), date(2030, 3, 31))
     gov = projects.add_document(session, LEAD, p.id, dict(kind="governance", title="Styring"))
-    projects.add_document(session, LEAD, p.id, dict(kind="product_description", title="Produkt"))
+    ready_for_gate(session, p, ("product_description",))
     projects.approve_gate(session, LEADER, p.id)
     with pytest.raises(BackofficeError, match="passert faseport"):
         projects.remove_document(session, LEAD, gov.id)

@@ -28,8 +28,10 @@ def ready(fresh_db_url):
     """A project in planning with both documents: ready for the gate to development. Returns (id, version)."""
     with db.session_scope(actor=LEAD) as session:
         project = projects.create_project(session, LEAD, _payload("Nytt innsyn"))
-        for kind in ("governance", "product_description"):
+        for kind in ("governance", "product_description", "plain_language_plan", "plain_language_budget"):
             projects.add_document(session, LEAD, project.id, dict(kind=kind, title=kind))
+        projects.assess_principles(session, LEAD, project.id, {
+            "principles": [{"principle": n, "verdict": "fits"} for n in range(1, 9)], "handles_personal_data": False})
         session.flush()
         return project.id, project.version
 

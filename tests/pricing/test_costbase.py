@@ -222,3 +222,23 @@ def test_reimporting_a_year_logs_each_replaced_item_with_its_old_values(session)
     [inserted] = [json.loads(e.changes) for e in entries if e.action == "insert"]
     assert inserted["description"] == {"before": None, "after": "Hosting, ny avtale"}
     assert [e.action for e in entries] == ["delete", "delete", "insert"]   # the deletions come first
+
+
+def test_deviation_only_where_actuals_exist(session):
+    """Issue 18, item 8: «actual − budget» only for rows with actuals; a year or row without actuals has
+    none (the page shows «–»), never a deviation against an actual of 0."""
+    item = {"year": 2027, "cost_type": "operations", "description": "Drift"}
+    costbase.save_cost_item(session, FINANCE, {**item, "service": "svarut", "amount_ore": 50_000_000})
+    costbase.save_cost_item(session, FINANCE, {**item, "service": "digisos", "amount_ore": 30_000_000})
+    (svarut, digisos) = sorted(costbase.cost_summary(session, 2027), key=lambda r: r["service"] != "svarut")
+    assert (svarut["actual_ore"], svarut["deviation_ore"]) == (None, None)
+    costbase.save_cost_item(session, FINANCE, {**item, "service": "svarut", "basis": "actual",
+                                               "amount_ore": 52_500_000})
+    rows = {r["service"]: r for r in costbase.cost_summary(session, 2027)}
+    assert (rows["svarut"]["budget_ore"], rows["svarut"]["actual_ore"], rows["svarut"]["deviation_ore"]) == (
+        50_000_000, 52_500_000, 2_500_000)
+    assert (rows["digisos"]["actual_ore"], rows["digisos"]["deviation_ore"]) == (None, None)
+    # an actual of exactly 0 is an actual: its deviation is shown
+    costbase.save_cost_item(session, FINANCE, {**item, "service": "digisos", "basis": "actual", "amount_ore": 0})
+    rows = {r["service"]: r for r in costbase.cost_summary(session, 2027)}
+    assert rows["digisos"]["deviation_ore"] == -30_000_000

@@ -1,6 +1,7 @@
 """Demo data, overview KPIs and the service sheet's price facts."""
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from data import demo
@@ -9,8 +10,15 @@ from pricing.demo import load as load_pricing_demo
 from pricing.models import CostItem, PriceCalculation
 
 
+def _loaders():
+    """The pricing demo prices what the appendix register (agreements) and metering hold."""
+    agreements_demo = pytest.importorskip("agreements.demo")
+    metering_demo = pytest.importorskip("data.metering.demo")
+    return [agreements_demo.load_demo, metering_demo.load_demo, load_pricing_demo]
+
+
 def test_demo_loads_approved_lists_and_is_deterministic(session, system):
-    demo.load(session, system, [load_pricing_demo])
+    demo.load(session, system, _loaders())
     for code in ("svarut", "digisos", "minside", "fiks-io"):
         for year in (2024, 2025, 2026):
             assert pricelists.approved_price(session, code, year) is not None, (code, year)
@@ -33,7 +41,8 @@ def test_demo_loads_approved_lists_and_is_deterministic(session, system):
     service_facts = facts.price_facts(session, "svarut")
     labels = [f.label for f in service_facts]
     assert "Pris 2024" in labels and "Pris 2026" in labels and "Selvkost 2026" in labels
-    assert "per brev" not in service_facts[0].value and "per virksomhet" in service_facts[0].value
+    assert "per enhet" in service_facts[0].value         # SvarUt is priced per letter, as its appendices agree
+    assert "per virksomhet" in facts.price_facts(session, "fiks-io")[0].value   # Fiks IO: a fixed yearly fee
 
 
 def test_facts_without_prices(session):
@@ -49,12 +58,13 @@ def test_what_each_organisation_pays_across_services(session, system):
 
     from pricing import exports
 
-    demo.load(session, system, [load_pricing_demo])
+    demo.load(session, system, _loaders())
     codes, rows = pricelists.bills_by_organisation(session, 2025)
     assert codes == ["digisos", "fiks-io", "minside", "svarut"]
-    by_service = {code: {c["org_id"]: c["total_ore"] for c in session.get(
-        PriceCalculation, pricelists.approved_price(session, code, 2025).calculation_id).result["charges"]}
-        for code in codes}
+    results = {code: session.get(PriceCalculation, pricelists.approved_price(session, code, 2025).calculation_id
+                                 ).result for code in codes}
+    by_service = {code: {c["org_id"]: c["total_ore"] for c in [*result["charges"], *result.get("kind_charges", [])]}
+                  for code, result in results.items()}      # kinds with a price of their own too (issue 18)
     for row in rows[:25]:
         assert row["total_ore"] == sum(by_service[c].get(row["org_id"], 0) for c in codes)
     assert sum(r["total_ore"] for r in rows) == sum(sum(v.values()) for v in by_service.values())

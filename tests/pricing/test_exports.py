@@ -1,5 +1,6 @@
 """The calculation sheet: live formulas whose recomputed values equal the app's figures to the øre."""
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 from openpyxl import load_workbook
@@ -7,8 +8,8 @@ from openpyxl import load_workbook
 from data.i18n import t
 from pricing import capital, costbase, digifin, exports, pricelists, selfcost
 from tests.conftest import make_actor
-from tests.pricing.formulas import Workbook
 from tests.pricing.helpers import adopters, orgs, simple_cost_base
+from tests.workbook_formulas import Workbook
 
 FINANCE = make_actor("finance")
 
@@ -87,6 +88,20 @@ def test_price_list_and_bills_exports(session):
     wb = load_workbook(io.BytesIO(exports.price_list_workbook(rows)))
     sheet = wb.active
     assert sheet.max_row == 1 + 1 + 3 + 2          # header, fee, 3 inhabitant tiers, 2 unit tiers
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[-4:] == ["Utarbeidet av", "Utarbeidet", "Godkjent av", "Godkjent"]
+    price_list = pricelists.approved_price(session, "svarut", 2025)
+    for row in sheet.iter_rows(min_row=2, values_only=True):      # both people on every row, to the millisecond
+        assert (row[-4], row[-2]) == ("finance", "leader")
+        assert abs(row[-3] - price_list.prepared_at.replace(tzinfo=None)) < timedelta(milliseconds=1)
+        assert abs(row[-1] - price_list.approved_at.replace(tzinfo=None)) < timedelta(milliseconds=1)
+    named = load_workbook(io.BytesIO(exports.price_list_workbook(rows, {"finance": "Frida Finans",
+                                                                        "leader": "Lars Leder"}))).active
+    assert [named.cell(row=2, column=c).value for c in (len(headers) - 3, len(headers) - 1)] == \
+        ["Frida Finans", "Lars Leder"]
+    sheet = load_workbook(io.BytesIO(exports.calculation_workbook(session, calc)))[t("price.xl.inputs")]
+    documented = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert documented["Utarbeidet"].startswith("finance ") and documented["Godkjent"].startswith("leader ")
     wb = load_workbook(io.BytesIO(exports.bills_workbook(calc)))
     assert wb.active["E2"].value == Decimal(calc.result["charges"][0]["total_ore"]) / 100 or \
         float(wb.active["E2"].value) == calc.result["charges"][0]["total_ore"] / 100

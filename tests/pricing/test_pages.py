@@ -11,8 +11,11 @@ from tests.pages import errors_of, render
 
 @pytest.fixture
 def demo_db(db_url, system):
+    # the pricing demo prices what the appendix register (agreements) and metering hold
+    agreements_demo = pytest.importorskip("agreements.demo")
+    metering_demo = pytest.importorskip("data.metering.demo")
     with db.session_scope(actor=system) as session:
-        demo.load(session, system, [load_pricing_demo])
+        demo.load(session, system, [agreements_demo.load_demo, metering_demo.load_demo, load_pricing_demo])
     return db_url
 
 

@@ -37,7 +37,8 @@ def test_calculation_takes_adopters_from_appendices_and_volume_from_metering(ses
     simple_cost_base(session, FINANCE, year=2026, amount_ore=70_000_000)
     calc = selfcost.calculate_price(session, FINANCE, {
         "service": "svarut", "year": 2026, "volume_growth_percent": "10",
-        "model": {"components": [{"basis": "unit", "share": 100}]}})
+        "model": {"components": [{"basis": "unit", "share": 100}],    # county municipalities pay per letter too
+                  "kinds": {"municipality": {"charge": "model"}, "county_municipality": {"charge": "model"}}}})
     assert calc.inputs["volume_source"] == "agreements"
     assert calc.inputs["volume_origin"]["meter"] == "svarut.shipment"
     by_org = {a["org_id"]: Decimal(a["units"]) for a in calc.inputs["adopters"]}

@@ -5,6 +5,7 @@ import pytest
 from data.errors import BackofficeError, PermissionDenied, ValidationFailed
 from risk import dpia as dpias
 from tests.conftest import make_actor
+from tests.risk.ros_helpers import approve_dpia
 
 SECURITY = make_actor("security")
 COMPLETE = {"purposes": "Søknad", "data_categories": "Økonomi", "data_subjects": "Søkere", "retention": "90 dager",
@@ -50,7 +51,7 @@ def test_draft_readable_only_by_security_and_owner(session):
     with pytest.raises(PermissionDenied):
         dpias.update_dpia(session, owner, item.id, {"service_code": "minside", "processing": "x"})
     dpias.update_dpia(session, SECURITY, item.id, {"service_code": "minside", "processing": "Innsyn", **COMPLETE})
-    dpias.set_status(session, SECURITY, item.id, "approved")
+    approve_dpia(session, SECURITY, item.id)
     assert dpias.get_dpia(session, make_actor("support"), item.id).status == "approved"
 
 
@@ -58,7 +59,7 @@ def test_approval_requires_fields_and_freezes(session):
     item = dpias.create_dpia(session, SECURITY, {"service_code": "digisos", "processing": "Søknad",
                                                  "special_categories": "Helse", "legal_basis_art9": ["h"]})
     with pytest.raises(ValidationFailed) as error:
-        dpias.set_status(session, SECURITY, item.id, "approved")
+        dpias.set_status(session, SECURITY, item.id, "in_review")   # an incomplete DPIA cannot be submitted
     assert "dpo_opinion" in error.value.message and "legal_basis_art6" in error.value.message
     assert item.status == "draft"
     with pytest.raises(ValidationFailed, match="artikkel 9"):
@@ -66,7 +67,7 @@ def test_approval_requires_fields_and_freezes(session):
                                                        "special_categories": "Helse"})
     dpias.update_dpia(session, SECURITY, item.id, {"service_code": "digisos", "processing": "Søknad",
                                                    "special_categories": "Helse", "legal_basis_art9": ["h"], **COMPLETE})
-    dpias.set_status(session, SECURITY, item.id, "approved")
+    approve_dpia(session, SECURITY, item.id)
     with pytest.raises(BackofficeError, match="kan ikke endres"):
         dpias.add_risk(session, SECURITY, item.id, {"description": "x", "likelihood": 1, "severity": 1})
     v2 = dpias.start_revision(session, SECURITY, item.id)

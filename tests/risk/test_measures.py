@@ -6,7 +6,7 @@ import pytest
 from data.errors import BackofficeError, ValidationFailed
 from risk import measures, ros
 from tests.conftest import make_actor
-from tests.risk.ros_helpers import new_ros, risk
+from tests.risk.ros_helpers import approve, new_ros, risk
 
 SECURITY = make_actor("security")
 TODAY = date.today()
@@ -25,7 +25,7 @@ def test_overdue_and_follow_up_after_approval(session):
     overdue = measures.measure_rows(session, overdue_only=True)
     assert [(m["key"], m["days_overdue"], m["risks"]) for m in overdue] == [("T-01", 10, "R-01")]
     assert ros.kpi_counts(session)["overdue_measures"] == 1
-    ros.set_status(session, SECURITY, assessment.id, "approved")
+    approve(session, SECURITY, assessment.id)
     with pytest.raises(BackofficeError):
         measures.update_measure(session, SECURITY, late.id, measures.measure_payload(late) | {"title": "Annet"})
     measures.record_progress(session, SECURITY, late.id, {"status": "done"}, expected_version=late.version)

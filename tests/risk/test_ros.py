@@ -11,7 +11,7 @@ from data.errors import BackofficeError, ConflictError, NotFound, PermissionDeni
 from risk import measures, ros
 from risk.models import ReviewTrigger, Risk, RosAssessment
 from tests.conftest import make_actor
-from tests.risk.ros_helpers import new_ros, risk, stage
+from tests.risk.ros_helpers import LEADER, accept, approve, new_ros, risk, stage
 
 SECURITY = make_actor("security", username="sikkerhet")
 
@@ -26,7 +26,7 @@ def approved_ros(session):
                                                             "risk_keys": [r1.key]})
     measures.add_measure(session, SECURITY, assessment.id, {"title": "Lasttest", "owner": "Ola",
                                                             "risk_keys": [r2.key, r1.key]})
-    ros.set_status(session, SECURITY, assessment.id, "approved", approver="Lise Leder")
+    approve(session, SECURITY, assessment.id)
     return assessment
 
 
@@ -69,7 +69,7 @@ def test_approved_version_is_frozen_and_revision_starts_from_copy(session):
 
     risk(session, SECURITY, v2.id, "Phishing")
     assert v2.risks[-1].key == "R-03"
-    ros.set_status(session, SECURITY, v2.id, "approved")
+    approve(session, SECURITY, v2.id)
     session.refresh(v1)
     assert (v1.status, v1.is_current, v2.is_current) == ("superseded", False, True)
 
@@ -101,9 +101,8 @@ def test_acceptance_snapshot_survives_later_edits(session):
     r = risk(session, SECURITY, assessment.id, inherent=stage(4, confidentiality=4))
     measures.add_measure(session, SECURITY, assessment.id, {"title": "Kryptering", "owner": "Ahmed",
                                                             "risk_keys": [r.key]})
-    accepted = ros.accept_risk(session, SECURITY, r.id, {
-        "approver": "Lise Leder", "rationale": "Til krypteringen er på plass", "decided_on": date(2026, 1, 10),
-        "expires_on": date(2026, 7, 1)})
+    accepted = accept(session, SECURITY, r.id, "Til krypteringen er på plass", decided_on=date(2026, 1, 10),
+                      expires_on=date(2026, 7, 1))
     ros.update_risk(session, SECURITY, r.id, ros.risk_payload(r) | {"title": "Nytt navn",
                                                                      "inherent": stage(5, confidentiality=5)})
     measures.update_measure(session, SECURITY, r.measures[0].id, {"title": "Kryptering", "owner": "Ahmed",
@@ -120,7 +119,7 @@ def test_acceptance_snapshot_survives_later_edits(session):
     state = ros.acceptance_state(session, session.get(Risk, r.id))
     assert state["changed_since"] is True and state["id"] == accepted.id
     # the acceptance follows the risk into the next version (by key), with the snapshot unchanged
-    ros.set_status(session, SECURITY, assessment.id, "approved")
+    approve(session, SECURITY, assessment.id)
     v2 = ros.start_revision(session, SECURITY, assessment.id)
     assert ros.acceptance_state(session, v2.risks[0])["decision"] == "accepted"
     with pytest.raises(BackofficeError):
@@ -130,8 +129,9 @@ def test_acceptance_snapshot_survives_later_edits(session):
 def test_acceptance_needs_expiry(session):
     assessment = new_ros(session, SECURITY)
     r = risk(session, SECURITY, assessment.id)
+    request = ros.request_acceptance(session, SECURITY, r.id, {"rationale": "ok"})
     with pytest.raises(BackofficeError, match="utløpsdato"):
-        ros.accept_risk(session, SECURITY, r.id, {"approver": "Lise", "rationale": "ok"})
+        ros.decide_acceptance(session, LEADER, request.id, {"decision": "accepted", "rationale": "ok"})
 
 
 def test_review_trigger_from_other_roles(db_url):
@@ -155,7 +155,7 @@ def test_review_trigger_from_other_roles(db_url):
     with session_scope(actor=SECURITY) as session:
         assessment = new_ros(session, SECURITY)
         risk(session, SECURITY, assessment.id)
-        ros.set_status(session, SECURITY, assessment.id, "approved")
+        approve(session, SECURITY, assessment.id)
     with session_scope() as session:
         assert ros.open_triggers(session, "svarut") == []
         assert "Lukket ved godkjenning" in session.get(ReviewTrigger, trigger_id).resolution
@@ -169,7 +169,7 @@ def test_current_assessment_for_service_and_add_risk(session):
         "title": "Spoofing av Fiks IO-konto", "threat": "S: falsk avsender", "owner": "Kari",
         "due_date": date(2026, 12, 1), "inherent": stage(3, integrity=4), "source": "threat:42"})
     assert (r.key, r.due_date, r.source, r.current_level) == ("R-01", date(2026, 12, 1), "threat:42", "red")
-    ros.set_status(session, SECURITY, draft.id, "approved")
+    approve(session, SECURITY, draft.id)
     assert ros.current_assessment_for_service(session, "digisos").id == draft.id          # the approved one
     revision = ros.current_assessment_for_service(session, "digisos", SECURITY, for_edit=True)
     assert (revision.revision, revision.status) == (2, "draft")
@@ -203,10 +203,9 @@ def test_kpis_and_service_facts(session):
     assert facts["ROS-analyse"].startswith("Godkjent, versjon 1")
     assert {f.label: f.value for f in ros.service_facts(session, "minside")}["ROS-analyse"] == "Ingen ROS-analyse"
     kpis = ros.kpis(session, SECURITY)
-    assert [k.value for k in kpis] == ["1", "0", "0"]
+    assert [k.value for k in kpis] == ["1", "0", "0", "0"]
     r1 = next(r for r in assessment.risks if r.key == "R-01")
-    ros.accept_risk(session, SECURITY, r1.id, {"approver": "Lise Leder", "rationale": "Midlertidig",
-                                               "expires_on": date.today() + timedelta(days=90)})
+    accept(session, SECURITY, r1.id, "Midlertidig", expires_on=date.today() + timedelta(days=90))
     facts = {f.label: f.value for f in ros.service_facts(session, "svarut")}
     assert facts["Åpne risikoer over akseptgrensen"] == "Ingen"      # accepted, and the acceptance is valid
 

@@ -20,7 +20,17 @@ def test_demo_registers(demo_session):
     assert department
     assert session.scalar(select(func.count()).select_from(Dpia).where(Dpia.service_code == "digisos",
                                                                        Dpia.status == "approved")) == 1
-    assert session.scalar(select(func.count()).select_from(RiskAcceptance)) == 3
+    decisions = dict(session.execute(select(RiskAcceptance.decision, func.count()).group_by(RiskAcceptance.decision)).all())
+    assert decisions == {"accepted": 3, "pending": 1}
+    # the leader signed every decision and approved version; the security officer asked and submitted
+    assert set(session.scalars(select(RiskAcceptance.approver).where(RiskAcceptance.decision == "accepted"))) == {"Lise Leder"}
+    assert set(session.scalars(select(RiskAcceptance.requested_by))) == {"sikkerhet"}
+    awaiting = session.scalars(select(RosAssessment).where(RosAssessment.status == "in_review")).all()
+    assert [(a.title, a.submitted_by) for a in awaiting] == [("ROS Fiks IO", "sikkerhet")]
+    expired = ros.expired_acceptances(session)
+    assert [(r["key"], r["title"], r["days_expired"]) for r in expired] == [("R-03", "Svikt i nasjonal ID-port", 15)]
+    kinds = sorted(item.kind for item in ros.approvals(session, None))
+    assert kinds == ["risk_acceptance", "ros"]
     counts = ros.kpi_counts(session)
     assert counts["above"] >= 2 and counts["overdue_measures"] >= 3 and counts["triggers"] == 1
     assert session.scalar(select(func.count()).select_from(RosAssessment).where(RosAssessment.is_current.is_(True))) == 5

@@ -9,7 +9,7 @@ from data.db import session_scope
 from risk import dpia as dpias
 from risk import exports, measures, ros
 from tests.conftest import make_actor
-from tests.risk.ros_helpers import new_ros, risk, stage
+from tests.risk.ros_helpers import approve, approve_dpia, new_ros, risk, stage
 
 SECURITY = make_actor("security")
 
@@ -23,13 +23,13 @@ def build(session):
     measures.add_measure(session, SECURITY, assessment.id, {
         "title": "Mottakerkontroll", "owner": "Kari", "status": "in_progress", "cost_ore": 1_250_050,
         "due_date": date.today() - timedelta(days=3), "risk_keys": [first.key]})
-    ros.set_status(session, SECURITY, assessment.id, "approved")
+    approve(session, SECURITY, assessment.id)
     item = dpias.create_dpia(session, SECURITY, {
         "service_code": "svarut", "processing": "Utsendelse av brev", "purposes": "Sende vedtak",
         "data_categories": "Navn, adresse, brevinnhold", "data_subjects": "Innbyggere", "retention": "30 dager",
         "necessity": "Ja", "conclusion": "OK", "dpo_opinion": "Støttes", "legal_basis_art6": ["e"],
         "screening_criteria": ["large_scale"]})
-    dpias.set_status(session, SECURITY, item.id, "approved")
+    approve_dpia(session, SECURITY, item.id)
     draft = dpias.create_dpia(session, SECURITY, {"service_code": "svarut", "processing": "Hemmelig utkast"})
     return assessment, draft
 
@@ -154,7 +154,7 @@ def test_register_workbook_content(session):
                                    "Godkjent", "Neste revurdering", "Risikoer", "Over akseptgrensen"]
     row = _cells(analyses, 2)
     assert row[:5] == ["svarut", "Tjeneste", "ROS svarut", 1, "Godkjent"]
-    assert row[5].date() == today and row[6] == "security" and row[7].date() == today
+    assert row[5].date() == today and row[6] == "Lise Leder" and row[7].date() == today
     assert row[8].date() == assessment.next_review and row[9:] == [2, 1]
     assert [c.number_format for c in analyses[2]] == ["@", "@", "@", "#,##0", "@", "DD.MM.YYYY", "@",
                                                       "DD.MM.YYYY", "DD.MM.YYYY", "#,##0", "#,##0"]

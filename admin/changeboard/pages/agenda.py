@@ -62,9 +62,10 @@ COLUMNS = {
     "detail": st.column_config.TextColumn(t("cb.col.note"), width="large"),
 }
 
+service_names = common.service_names()
 for number, key in enumerate(agenda_mod.SECTIONS, start=1):
     entries = agenda.sections[key]
-    st.subheader(f"{number}. {t(f'cb.section.{key}')}")
+    st.header(f"{number}. {t(f'cb.section.{key}')}")
     st.caption(t(f"cb.section.{key}.help"))
     if not entries:
         st.info(t(f"cb.section.{key}.empty"))
@@ -74,7 +75,7 @@ for number, key in enumerate(agenda_mod.SECTIONS, start=1):
         rows.append({
             "reference": e.reference, "title": e.title,
             "kind": f"{t(f'cb.type.{e.change_type}')} / {t(f'cb.status.{e.status}')}" if e.item_id else "",
-            "services": ", ".join(e.services), "window": e.window,
+            "services": ", ".join(service_names.get(c, c) for c in e.services), "window": e.window,
             "score": f"{e.risk} × {e.impact} = {e.score}" if e.item_id else "",
             "flags": ", ".join(e.flags), "conflicts": "; ".join(e.conflicts), "detail": e.detail,
         })
@@ -82,11 +83,10 @@ for number, key in enumerate(agenda_mod.SECTIONS, start=1):
     if key in ("security", "cross"):
         frame = frame.drop(columns=["kind", "score", "conflicts"])
     st.dataframe(frame, hide_index=True, width="stretch", column_config=COLUMNS)
-    for e in entries:
-        if e.conflicts and key in ("decision", "planned"):
-            st.warning(f"{e.reference}: " + "; ".join(e.conflicts), icon=":material/warning:")
+    if key in ("decision", "planned"):   # one expander with the count, not a yellow box per item
+        common.grouped_warnings([f"{e.reference}: " + "; ".join(e.conflicts) for e in entries if e.conflicts])
 
-st.subheader(t("cb.agenda.conflicts"))
+st.header(t("cb.agenda.conflicts"))
 conflict_table(agenda.conflicts)
 
 st.header(t("cb.minutes.title", day=day(meeting_date)))
@@ -94,6 +94,7 @@ if agenda.decisions:
     frame = pd.DataFrame(agenda.decisions)
     frame["section"] = frame["section"].map(lambda s: t(f"cb.section.{s}"))
     frame["outcome"] = frame["outcome"].map(lambda o: t(f"cb.outcome.{o}"))
+    frame = common.with_names(frame, persons=("recorded_by",))
     st.dataframe(frame[["reference", "title", "section", "outcome", "note", "action_owner", "due_date",
                         "recorded_by"]], hide_index=True, width="stretch",
                  column_config={"reference": st.column_config.TextColumn(t("cb.col.ref")),
@@ -137,7 +138,8 @@ if actor.can("changeboard.write"):
             payload = {"section": entry.section, "outcome": outcome, "item_id": entry.item_id,
                        "ticket_id": entry.ticket_id, "topic_id": entry.topic_id, "note": note,
                        "action_owner": owner, "due_date": due}
-            if common.write(agenda_mod.record_decision, meeting_date, payload, success=t("cb.minutes.saved")):
+            if common.save_once(f"decision-{meeting_date}", payload, agenda_mod.record_decision, meeting_date,
+                                payload, success=t("cb.minutes.saved")):
                 st.rerun()
 
     with st.expander(t("cb.meeting.details")):

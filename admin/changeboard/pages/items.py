@@ -41,7 +41,8 @@ else:
         "change_type": frame["change_type"].map(lambda v: t(f"cb.type.{v}")),
         "status": frame["status"].map(lambda v: t(f"cb.status.{v}")),
         "source": frame["source"].map(lambda v: t(f"cb.source.{v}")),
-        "services": frame["services"].map(", ".join), "window": frame["window"],
+        "services": frame["services"].map(lambda codes: ", ".join(service_names.get(c, c) for c in codes)),
+        "window": frame["window"],
         "score": frame["score"], "outage": frame["outage"],
         "project": [project_names.get(p) or r for p, r in zip(frame["project_id"], frame["project_ref"], strict=True)],
         "created_at": frame["created_at"],
@@ -145,14 +146,14 @@ def item_form(key: str, current: dict) -> dict | None:
 
 if can_write:
     with st.expander(t("cb.items.new"), icon=":material/add:"):
-        payload = item_form("new-item", {})
+        payload = item_form(common.form_key("new-item"), {})
         if payload is not None:
-            created = common.write(cb.create_item, payload, success=t("cb.items.created"))
+            created = common.save_once("new-item", payload, cb.create_item, payload, success=t("cb.items.created"))
             if created:
                 st.rerun()
 
 if rows:
-    st.subheader(t("cb.items.one"))
+    st.header(t("cb.items.one"))
     by_id = {r["id"]: r for r in rows}
     chosen = st.selectbox(t("cb.items.choose"), list(by_id), index=None,
                           format_func=lambda i: f"{by_id[i]['reference']} · {by_id[i]['title']}")
@@ -166,9 +167,9 @@ if rows:
             st.write(item["description"])
         facts = st.columns(4)
         facts[0].metric(t("cb.col.score"), f"{item['risk']} × {item['impact']} = {item['score']}")
-        facts[1].metric(t("cb.col.services"), ", ".join(item["services"]) or "–")
+        facts[1].metric(t("cb.col.services"), ", ".join(service_names.get(c, c) for c in item["services"]) or "–")
         facts[2].metric(t("cb.col.tickets"), ", ".join(f"#{n}" for n in item["tickets"]) or "–")
-        facts[3].metric(t("cb.col.decided_by"), item["decided_by"] or "–")
+        facts[3].metric(t("cb.col.decided_by"), common.people().get(item["decided_by"], item["decided_by"]) or "–")
         if item["decision_note"]:
             st.info(t("cb.items.decision_note", note=item["decision_note"]))
         if item["ros_review_requested_at"]:

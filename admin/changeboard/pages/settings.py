@@ -38,7 +38,7 @@ with freeze_tab:
         choice = st.selectbox(t("cb.settings.freeze_choose"), [None, *freezes_by_id],
                               format_func=lambda i: t("cb.settings.freeze_new") if i is None else freezes_by_id[i]["name"])
         current = freezes_by_id.get(choice, {})
-        with st.form(f"freeze-{choice}-{current.get('version')}"):
+        with st.form(common.form_key("freeze-new") if choice is None else f"freeze-{choice}-{current.get('version')}"):
             name = st.text_input(t("cb.col.name"), current.get("name", ""))
             c1, c2, c3 = st.columns(3)
             start = c1.date_input(t("cb.col.start"), current.get("start_date", date.today()), format="DD.MM.YYYY")
@@ -52,8 +52,11 @@ with freeze_tab:
             saved = st.form_submit_button(t("ui.save"), type="primary")
         if saved:
             payload = {"name": name, "start_date": start, "end_date": end, "service_code": service, "reason": reason}
-            if common.write(cb.save_freeze, payload, freeze_id=choice, expected_version=current.get("version"),
-                            success=t("ui.saved")):
+            if choice is None and common.save_once("freeze-new", payload, cb.save_freeze, payload,
+                                                   success=t("ui.saved")):
+                st.rerun()
+            if choice is not None and common.write(cb.save_freeze, payload, freeze_id=choice,
+                                                   expected_version=current.get("version"), success=t("ui.saved")):
                 st.rerun()
         if choice is not None:
             if common.confirmed_button(t("cb.settings.freeze_delete_confirm", name=current["name"]),
@@ -113,7 +116,7 @@ with template_tab:
         choice = st.selectbox(t("cb.settings.template_choose"), [None, *templates_by_id],
                               format_func=lambda i: t("cb.settings.template_new") if i is None else templates_by_id[i]["name"])
         current = templates_by_id.get(choice, {})
-        with st.form(f"template-{choice}-{current.get('version')}"):
+        with st.form(common.form_key("template-new") if choice is None else f"template-{choice}-{current.get('version')}"):
             name = st.text_input(t("cb.col.name"), current.get("name", ""))
             description = st.text_area(t("cb.col.description"), current.get("description", ""))
             rollback = st.text_area(t("cb.items.rollback"), current.get("rollback_plan", ""))
@@ -123,11 +126,14 @@ with template_tab:
             outage = c3.checkbox(t("cb.flag.outage"), current.get("outage", False))
             active = c3.checkbox(t("cb.settings.active"), current.get("active", True))
             saved = st.form_submit_button(t("ui.save"), type="primary")
-        if saved and common.write(cb.save_template, {"name": name, "description": description,
-                                                     "rollback_plan": rollback, "max_risk": max_risk,
-                                                     "max_impact": max_impact, "outage": outage, "active": active},
-                                  template_id=choice, expected_version=current.get("version"),
-                                  success=t("ui.saved")):
+        template = {"name": name, "description": description, "rollback_plan": rollback, "max_risk": max_risk,
+                    "max_impact": max_impact, "outage": outage, "active": active}
+        if saved and choice is None and common.save_once("template-new", template, cb.save_template, template,
+                                                         success=t("ui.saved")):
+            st.rerun()
+        if saved and choice is not None and common.write(cb.save_template, template, template_id=choice,
+                                                         expected_version=current.get("version"),
+                                                         success=t("ui.saved")):
             st.rerun()
 
 with topic_tab:
@@ -151,7 +157,6 @@ with topic_tab:
                                 format_func=lambda a: t(f"cb.area.{a}"))
             description = st.text_area(t("cb.col.description"))
             raised = st.form_submit_button(t("cb.settings.topic_add"), type="primary")
-        if raised and common.write(agenda_mod.add_topic, {"title": title, "area": area, "description": description,
-                                                          "raised_on": date.today()},
-                                   success=t("cb.settings.topic_added")):
+        topic = {"title": title, "area": area, "description": description, "raised_on": date.today()}
+        if raised and common.save_once("topic", topic, agenda_mod.add_topic, topic, success=t("cb.settings.topic_added")):
             st.rerun()

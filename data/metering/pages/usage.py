@@ -57,12 +57,14 @@ with tabs[0]:
                 common.empty_state("meter.no_usage_filtered")
             else:
                 totals["meter_label"] = totals["meter"].map(meter_names)
-                figure = px.bar(totals, x="month", y="quantity", color="meter_label",
-                                title=t("meter.chart_usage_title"),
-                                labels={"month": t("meter.month"), "quantity": t("meter.quantity_axis"),
-                                        "meter_label": t("meter.meter")})
-                figure.update_layout(legend_title_text=t("meter.meter"), xaxis_tickformat="%m.%Y")
-                st.plotly_chart(figure, width="stretch")
+                # one chart per unit, the meters side by side: calls and messages are never added up
+                for unit, part in totals.groupby("unit", sort=True):
+                    figure = px.bar(part, x="month", y="quantity", color="meter_label", barmode="group",
+                                    title=f"{t('meter.chart_usage_title')} – {unit}",
+                                    labels={"month": t("meter.month"), "quantity": t("meter.quantity_unit", unit=unit),
+                                            "meter_label": t("meter.meter")})
+                    figure.update_layout(legend_title_text=t("meter.meter"))
+                    st.plotly_chart(figure, width="stretch", key=f"usage-chart-{unit}")
                 st.dataframe(
                     totals[["month", "service", "meter_label", "unit", "quantity", "events", "late",
                             "organisations"]],
@@ -190,12 +192,16 @@ with tabs[4]:
             "last_month": st.column_config.DateColumn(t("meter.last_month"), format="MM.YYYY"),
         })
     if can_write:
-        with st.expander(t("meter.add_meter")), st.form("add_meter"):
+        if rows.empty and st.button(t("meter.load_defaults"), help=t("meter.load_defaults_help"),
+                                    icon=":material/playlist_add:"):
+            if common.write(metering.load_default_meters, success=t("ui.saved")):
+                st.rerun()
+        with st.expander(t("meter.add_meter"), expanded=rows.empty), st.form("add_meter", clear_on_submit=True):
             c1, c2 = st.columns(2)
             code = c1.text_input(t("meter.code"), help=t("meter.code_help"))
             with common.session() as session:
-                all_services = sorted(code for code, _name in service_choices(session))
-            service = c2.selectbox(t("meter.service"), all_services)
+                all_services = dict(service_choices(session))   # code -> name, by name
+            service = c2.selectbox(t("meter.service"), list(all_services), format_func=all_services.get)
             name = c1.text_input(t("meter.name"))
             unit = c2.text_input(t("meter.unit"), help=t("meter.unit_help"))
             aggregation = c1.selectbox(t("meter.aggregation"), ["sum", "count"],

@@ -1,5 +1,6 @@
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from data.i18n import t
 from data.pages import common
@@ -10,7 +11,7 @@ actor = common.require_actor(frozenset({"security", "support", "leader", "portfo
 common.header("sup.page.security", "sup.security.intro")
 
 open_incidents = common.cached(support.open_security_incidents)
-st.subheader(t("sup.security.open", count=len(open_incidents)))
+st.header(t("sup.security.open", count=len(open_incidents)))
 COLUMNS = {
     "ticket_number": st.column_config.NumberColumn(t("sup.field.ticket_number"), format="%d"),
     "subject": st.column_config.TextColumn(t("sup.field.subject"), width="large"),
@@ -23,14 +24,21 @@ COLUMNS = {
     "security_closed_at": common.datetime_column(t("sup.security.closed_at")),
 }
 if open_incidents:
-    st.dataframe(pd.DataFrame(open_incidents)[["ticket_number", "subject", "service", "organisation", "opened_at",
+    st.dataframe(common.with_names(pd.DataFrame(open_incidents), ("service",), ("security_marked_by",))[["ticket_number", "subject", "service", "organisation", "opened_at",
                                                "security_marked_by", "security_marked_at", "security_note"]],
                  hide_index=True, width="stretch", column_config=COLUMNS)
 else:
     st.success(t("sup.security.none"))
 
+if actor.can("risk.write"):   # pages other rooms offer for an incident (risk: mark it as a personal-data breach)
+    for title_key, path, url_path in support.incident_pages():
+        try:
+            st.page_link(path, label=t(title_key), icon=":material/arrow_forward:")
+        except StreamlitAPIException:  # the page is not in this app's navigation (rendered alone): a plain link
+            st.markdown(f"[{t(title_key)}](/{url_path})")
+
 if open_incidents and actor.can("risk.write"):
-    st.subheader(t("sup.security.follow_up"))
+    st.header(t("sup.security.follow_up"))
     st.caption(t("sup.security.follow_up_help"))
     by_id = {r["id"]: r for r in open_incidents}
     chosen = st.selectbox(t("sup.tickets.choose"), list(by_id),
@@ -42,11 +50,11 @@ if open_incidents and actor.can("risk.write"):
                                expected_version=by_id[chosen]["version"], success=t("ui.saved")):
         st.rerun()
 
-st.subheader(t("sup.security.history"))
+st.header(t("sup.security.history"))
 history = [r for r in common.cached(statistics.ticket_rows, (), (), "", None, None, True)
            if r["security_closed_at"] is not None]
 if history:
-    st.dataframe(pd.DataFrame(history)[["ticket_number", "subject", "service", "organisation", "security_note",
+    st.dataframe(common.with_names(pd.DataFrame(history), ("service",))[["ticket_number", "subject", "service", "organisation", "security_note",
                                         "security_outcome", "security_closed_at"]],
                  hide_index=True, width="stretch", column_config=COLUMNS)
 else:

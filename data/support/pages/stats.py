@@ -5,6 +5,7 @@ import plotly.express as px
 import streamlit as st
 
 from data.crud import service_choices
+from data.formatting import month_label
 from data.i18n import t
 from data.pages import common
 from data.support import exports
@@ -32,7 +33,7 @@ if not volume and not backlog:
     common.empty_state("sup.stats.empty")
     st.stop()
 
-st.subheader(t("sup.stats.volume"))
+st.header(t("sup.stats.volume"))
 if volume:
     frame = pd.DataFrame(volume)
     frame["service_name"] = frame["service"].map(lambda c: services.get(c, t("sup.stats.no_service")))
@@ -42,11 +43,13 @@ if volume:
     figure.update_layout(xaxis_title=t("sup.stats.month"), yaxis_title=t("sup.stats.tickets_axis"))
     st.plotly_chart(figure, width="stretch")
     pivot = frame.pivot_table(index="service_name", columns="month", values="tickets", aggfunc="sum", fill_value=0)
+    pivot.columns = [month_label(date.fromisoformat(f"{m}-01")) for m in pivot.columns]
+    pivot.index.name = t("sup.field.service")
     st.dataframe(pivot, width="stretch")
 else:
     common.empty_state("sup.stats.no_volume")
 
-st.subheader(t("sup.stats.backlog"))
+st.header(t("sup.stats.backlog"))
 st.caption(t("sup.stats.backlog_help"))
 if backlog:
     frame = pd.DataFrame(backlog)
@@ -61,7 +64,7 @@ if backlog:
 else:
     st.success(t("sup.stats.no_backlog"))
 
-st.subheader(t("sup.stats.resolution"))
+st.header(t("sup.stats.resolution"))
 st.caption(t("sup.stats.resolution_help"))
 if resolution:
     frame = pd.DataFrame(resolution)
@@ -79,7 +82,7 @@ if resolution:
 else:
     common.empty_state("sup.stats.no_resolved")
 
-st.subheader(t("sup.stats.top"))
+st.header(t("sup.stats.top"))
 if top:
     frame = pd.DataFrame(top)
     figure = px.bar(frame.sort_values("tickets"), x="tickets", y="organisation", orientation="h",

@@ -46,6 +46,7 @@ else:
     frame = pd.DataFrame(rows)
     frame["status_label"] = frame["status"].map(lambda s: t(f"sup.status.{s}"))
     frame["priority_label"] = frame["priority"].map(lambda p: t(f"sup.priority.{p}"))
+    frame["service"] = frame["service"].map(lambda c: services.get(c, c))
     st.caption(t("sup.tickets.count", count=len(frame)))
     st.dataframe(
         frame[["ticket_number", "subject", "status_label", "priority_label", "service", "organisation",
@@ -67,7 +68,7 @@ else:
                        icon=":material/download:")
 
 if rows and (can_write or can_mark):
-    st.subheader(t("sup.tickets.one"))
+    st.header(t("sup.tickets.one"))
     by_id = {r["id"]: r for r in rows}
     chosen = st.selectbox(t("sup.tickets.choose"), list(by_id), index=None,
                           format_func=lambda i: f"#{by_id[i]['ticket_number']} · {by_id[i]['subject']}")
@@ -104,12 +105,13 @@ if rows and (can_write or can_mark):
                                        expected_version=ticket["version"], success=t("sup.tickets.marked")):
                 st.rerun()
 
-st.subheader(t("sup.mapping.title"))
+st.header(t("sup.mapping.title"))
 st.caption(t("sup.mapping.help"))
 mappings = common.cached(support.mapping_rows)
 if mappings:
     frame = pd.DataFrame(mappings)
     frame["kind"] = frame["kind"].map(lambda k: t(f"sup.mapping.{k}"))
+    frame["service"] = frame["service"].map(lambda c: services.get(c, c))
     st.dataframe(frame.drop(columns=["id"]), hide_index=True, width="stretch",
                  column_config={"kind": t("sup.mapping.kind"), "value": t("sup.mapping.value"),
                                 "service": t("sup.field.service"), "organisation": t("sup.field.organisation")})
@@ -133,7 +135,7 @@ if can_write:
     if mappings:
         remove = actions[0].selectbox(t("sup.mapping.remove"), [None] + [m["id"] for m in mappings],
                                       format_func=lambda i: "–" if i is None else next(
-                                          f"{m['value']} → {m['service'] or m['organisation']}"
+                                          f"{m['value']} → {services.get(m['service'], m['service']) or m['organisation']}"
                                           for m in mappings if m["id"] == i))
         if remove is not None and actions[0].button(t("sup.mapping.remove_button")) and common.write(
                 support.delete_mapping, remove, success=t("ui.saved")):

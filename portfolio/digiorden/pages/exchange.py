@@ -9,7 +9,7 @@ from portfolio.digiorden import archi as digiorden_archi
 from portfolio.digiorden import exchange as digiorden_exchange
 from portfolio.digiorden import exports as digiorden_exports
 from portfolio.digiorden import systems as digiorden
-from portfolio.digiorden.pages.widgets import choose_organisation
+from portfolio.digiorden.pages.widgets import choose_organisation, restricted_note
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -22,21 +22,22 @@ if org is None:
 org_id = org["id"]
 slug = "".join(ch if ch.isalnum() else "-" for ch in org["name"].lower()).strip("-")
 
-st.subheader(t("do.exchange.export"))
+st.header(t("do.exchange.export"))
 st.caption(t("do.exchange.export_help"))
+restricted_note(actor)
 c1, c2, c3, c4 = st.columns(4)
-c1.download_button(t("do.exchange.download_map"), common.cached(digiorden_exchange.export_map, org_id),
+c1.download_button(t("do.exchange.download_map"), common.cached(digiorden_exchange.export_map, org_id, actor),
                    f"digiorden-{slug}.xlsx", mime=XLSX, icon=":material/download:", type="primary")
-c2.download_button(t("do.exchange.download_archi"), common.cached(digiorden_archi.archi_zip, org_id),
+c2.download_button(t("do.exchange.download_archi"), common.cached(digiorden_archi.archi_zip, org_id, actor),
                    f"archi-{slug}.zip", mime="application/zip", icon=":material/download:",
                    help=t("do.exchange.archi_help"))
-c3.download_button(t("do.records.download"), common.cached(digiorden_exports.records_workbook, org_id),
+c3.download_button(t("do.records.download"), common.cached(digiorden_exports.records_workbook, org_id, actor),
                    f"behandlingsprotokoll-{slug}.xlsx", mime=XLSX, icon=":material/download:")
 c4.download_button(t("do.exchange.download_template"), common.cached(digiorden_exchange.template),
                    "digiorden-mal.xlsx", mime=XLSX, icon=":material/download:",
                    help=t("do.exchange.template_help"))
 
-st.subheader(t("do.exchange.import"))
+st.header(t("do.exchange.import"))
 if not actor.can(digiorden.PERMISSION):
     st.info(t("do.exchange.import_only_architect"))
     st.stop()

@@ -5,7 +5,7 @@ from data.i18n import t
 from data.pages import common
 from portfolio.digiorden import analysis as digiorden_analysis
 from portfolio.digiorden import exports as digiorden_exports
-from portfolio.digiorden.pages.widgets import choose_organisation, percent_text
+from portfolio.digiorden.pages.widgets import choose_organisation, percent_text, restricted_note
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -16,7 +16,8 @@ org = choose_organisation()
 if org is None:
     st.stop()
 org_id = org["id"]
-result = common.cached(digiorden_analysis.completeness, org_id)
+result = common.cached(digiorden_analysis.completeness, org_id, actor)
+restricted_note(actor)
 
 if result["checks"] == 0:
     common.empty_state("do.gaps.empty", name=org["name"])
@@ -29,7 +30,7 @@ c3.metric(t("do.gaps.serious"), sum(1 for g in result["gaps"] if g["severity"] =
           help=t("do.gaps.serious_help"))
 st.progress(result["score"] or 0.0)
 
-st.subheader(t("do.gaps.list"))
+st.header(t("do.gaps.list"))
 if not result["gaps"]:
     st.success(t("do.gaps.none"))
 else:
@@ -46,13 +47,13 @@ else:
             "severity": text(t("do.gaps.severity")), "kind": text(t("do.gaps.kind")),
             "item": text(t("do.gaps.item")), "gap": text(t("do.gaps.gap")), "fix": text(t("do.gaps.fix")),
         })
-        content = common.cached(digiorden_exports.gaps_workbook, org_id, tuple(severities), tuple(kinds))
+        content = common.cached(digiorden_exports.gaps_workbook, org_id, actor, tuple(severities), tuple(kinds))
         st.download_button(t("ui.download_excel"), content, "digiorden-mangler.xlsx", mime=XLSX,
                            icon=":material/download:", key="do_gaps_download")
 
-st.subheader(t("do.records.title"))
+st.header(t("do.records.title"))
 st.caption(t("do.records.intro"))
-records = common.cached(digiorden_analysis.records_of_processing, org_id)
+records = common.cached(digiorden_analysis.records_of_processing, org_id, actor)
 if not records:
     common.empty_state("do.records.empty")
 else:
@@ -64,6 +65,6 @@ else:
                  column_config={c: st.column_config.TextColumn(t(f"do.records.col.{c}"))
                                 for c in digiorden_analysis.RECORD_COLUMNS}
                  | {"complete": st.column_config.CheckboxColumn(t("do.records.col.complete"))})
-    content = common.cached(digiorden_exports.records_workbook, org_id)
+    content = common.cached(digiorden_exports.records_workbook, org_id, actor)
     st.download_button(t("do.records.download"), content, f"behandlingsprotokoll-{org['name'].lower()}.xlsx",
                        mime=XLSX, icon=":material/download:", type="primary", key="do_records_download")

@@ -8,7 +8,7 @@ from portfolio.digiorden import analysis as digiorden_analysis
 from portfolio.digiorden import graph as digiorden_graph
 from portfolio.digiorden import systems as digiorden
 from portfolio.digiorden.models import Hosting, Method, PersonalData, ServiceArea
-from portfolio.digiorden.pages.widgets import choose_organisation, percent_text
+from portfolio.digiorden.pages.widgets import choose_organisation, percent_text, restricted_note
 from portfolio.digiorden.schemas import choice_label
 
 actor = common.require_actor()
@@ -18,9 +18,10 @@ org = choose_organisation()
 if org is None:
     st.stop()
 org_id = org["id"]
-data = common.cached(digiorden.map_data, org_id)
-result = common.cached(digiorden_analysis.completeness, org_id)
+data = common.cached(digiorden.map_data, org_id, actor)
+result = common.cached(digiorden_analysis.completeness, org_id, actor)
 can_edit = actor.can(digiorden.PERMISSION)
+restricted = restricted_note(actor)   # security measures, sensitive datasets, methods: not for every reader
 
 metrics = st.columns(5)
 metrics[0].metric(t("do.kind.systems"), len(data["systems"]))
@@ -69,6 +70,8 @@ with tabs[0]:
             "areas": ", ".join(choice_label(ServiceArea, a) for a in s["areas"]),
             "from": s["in_use_from"], "to": s["in_use_to"], "security": s["security_measures"],
         } for s in rows])
+        if restricted:
+            frame = frame.drop(columns=["security"], errors="ignore")
         st.caption(t("do.ui.shown", shown=len(rows), total=len(systems)))
         if not frame.empty:
             st.dataframe(frame, hide_index=True, width="stretch", column_config={
@@ -190,6 +193,8 @@ with tabs[2]:
             "kind": t("do.map.to_platform") if i["to_service"] else t("do.map.to_system"),
             "data": i["data_carried"], "method": choice_label(Method, i["method"]),
         } for i in integrations])
+        if restricted:
+            frame = frame.drop(columns=["method"])
         st.dataframe(frame, hide_index=True, width="stretch", column_config={
             "from": text(t("do.col.from_system")), "to": text(t("do.map.to")), "kind": text(t("do.map.target_kind")),
             "data": text(t("do.col.data_carried")), "method": text(t("do.col.method")),
@@ -278,5 +283,5 @@ with tabs[4]:
     else:
         st.caption(t("do.map.graph_help"))
         with common.session() as session:
-            fig = digiorden_graph.figure(session, org_id)
+            fig = digiorden_graph.figure(session, org_id, actor)
         st.plotly_chart(fig, width="stretch")

@@ -84,6 +84,10 @@ with tabs[3]:
         common.empty_state("do.sector.no_platform")
     else:
         frame = pd.DataFrame(rows)
+        # one row per organisation id; namesakes (two Herøy) told apart by their municipality number
+        shared = frame.groupby("organisation")["organisation_id"].transform("nunique") > 1
+        frame.loc[shared, "organisation"] = (frame.loc[shared, "organisation"] + " ("
+                                             + frame.loc[shared, "municipality_number"].fillna("?") + ")")
         pivot = frame.pivot_table(index="organisation", columns="service_name", values="integrations",
                                   aggfunc="sum", fill_value=0)
         fig = px.imshow(pivot, text_auto=True, aspect="auto", color_continuous_scale="Blues",
@@ -91,7 +95,7 @@ with tabs[3]:
                         labels={"x": t("do.sector.service_axis"), "y": t("do.sector.organisation_axis"),
                                 "color": t("do.kind.integrations")})
         st.plotly_chart(fig, width="stretch")
-        per_service = (frame.groupby("service_name").agg(organisations=("organisation", "nunique"),
+        per_service = (frame.groupby("service_name").agg(organisations=("organisation_id", "nunique"),
                                                          integrations=("integrations", "sum"))
                        .reset_index().sort_values("organisations", ascending=False))
         st.dataframe(per_service, hide_index=True, width="stretch", column_config={

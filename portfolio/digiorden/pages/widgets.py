@@ -34,5 +34,13 @@ def choose_organisation() -> dict | None:
     return by_id.get(chosen)
 
 
+def restricted_note(actor) -> bool:
+    """Say what is left out for a reader without access to sensitive data; True when something is."""
+    if digiorden.can_read_sensitive(actor):
+        return False
+    st.info(t("do.restricted_note"), icon=":material/lock:")
+    return True
+
+
 def percent_text(score: float | None) -> str:
     return "–" if score is None else percent(score)

@@ -4,6 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from data.formatting import month_label
 from data.i18n import t
 from data.pages import common
 from pricing.invoicing import accounts
@@ -33,11 +34,11 @@ if not rows:
     st.stop()
 
 frame = pd.DataFrame(rows)
-for warning in sorted({w for r in rows for w in r["warnings"]}):
-    st.warning(warning)
+common.grouped_warnings(sorted({w for r in rows for w in r["warnings"]}))
 money_cols = ["revenue_ore", "direct_ore", "allocated_ore", "capital_ore", "digifin_ore", "cost_ore", "result_ore",
               "budget_revenue_ore", "budget_cost_ore", "budget_result_ore"]
-show = frame[["service_name", *money_cols, "coverage", "lines"]].copy()
+key_cols = ["result_ore", "revenue_ore", "cost_ore"]   # the key figures first, not off-screen to the right
+show = frame[["service_name", *key_cols, "coverage", *[c for c in money_cols if c not in key_cols], "lines"]].copy()
 for column in money_cols:
     show[column] = show[column].astype(float) / 100
 show["coverage"] = show["coverage"].astype(float)
@@ -72,11 +73,11 @@ if history:
                         xaxis_title=t("acct.col.year"), yaxis_title=t("acct.axis_kr"), xaxis={"type": "category"})
     st.plotly_chart(chart, width="stretch")
 
-st.subheader(t("acct.by_month_title", service=names[code], year=year))
+st.header(t("acct.by_month_title", service=names[code], year=year))
 months = pd.DataFrame(common.cached(accounts.by_month, code, year))
 for column in ("revenue_ore", "cost_ore", "result_ore", "cumulative_result_ore"):
     months[column] = months[column] / 100
-months["month"] = months["month"].map(lambda d: d.strftime("%m.%Y"))
+months["month"] = months["month"].map(month_label)
 st.dataframe(months, hide_index=True, width="stretch", column_config={
     "month": t("acct.col.month"), "revenue_ore": common.money_column(t("acct.item.revenue")),
     "cost_ore": common.money_column(t("acct.item.cost")), "result_ore": common.money_column(t("acct.item.result")),

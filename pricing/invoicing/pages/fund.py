@@ -18,7 +18,7 @@ overview = common.cached(fund.overview, today)
 if not overview:
     common.empty_state("fund.empty")
 else:
-    frame = pd.DataFrame(overview).drop(columns=["warnings"])
+    frame = common.with_names(pd.DataFrame(overview).drop(columns=["warnings"]), ("service",))
     for column in ("balance_ore", "must_use_ore", "must_recover_ore", "planned_next_ore"):
         frame[column] = frame[column].astype(float) / 100
     st.dataframe(frame, hide_index=True, width="stretch", column_config={
@@ -27,13 +27,13 @@ else:
         "must_recover_ore": common.money_column(t("fund.col.must_recover", year=today.year + 1)),
         "planned_next_ore": common.money_column(t("fund.col.planned", year=today.year + 1)),
         "expiring": st.column_config.NumberColumn(t("fund.col.expiring"), format="%d")})
-    for row in overview:
-        for warning in row["warnings"]:
-            st.warning(warning)
+    common.grouped_warnings([warning for row in overview for warning in row["warnings"]])
 
 codes = common.cached(accounts.services_with_accounts)
+names = common.service_names()
 if codes:
-    code = st.selectbox(t("acct.col.service"), codes, key="fund-service")
+    code = st.selectbox(t("acct.col.service"), codes, key="fund-service", format_func=lambda c: names.get(c, c))
+    name = names.get(code, code)
     statement = common.cached(fund.statement, code, today)
     if statement.years:
         years = pd.DataFrame([{**vars(y), "year_end": y.year_end_text()}
@@ -42,12 +42,12 @@ if codes:
             if column.endswith("_ore"):
                 years[column] = years[column] / 100
         years["rate_percent"] = years["rate_percent"].astype(float)
-        st.subheader(t("fund.years_title", service=code))
+        st.header(t("fund.years_title", service=name))
         st.dataframe(years, hide_index=True, width="stretch", column_config={
             "year": st.column_config.NumberColumn(t("fund.col.year"), format="%d"),
             "opening_ore": common.money_column(t("fund.col.opening")),
             "result_ore": common.money_column(t("acct.item.result")),
-            "rate_percent": st.column_config.NumberColumn(t("fund.col.rate"), format="%.2f"),
+            "rate_percent": common.percent_column(t("fund.col.rate"), decimals=2, ratio=False),
             "interest_ore": common.money_column(t("fund.col.interest")),
             "closing_ore": common.money_column(t("fund.col.closing")),
             "set_aside_ore": common.money_column(t("fund.col.set_aside")),
@@ -58,10 +58,10 @@ if codes:
         chart = go.Figure()
         chart.add_bar(x=[y.year for y in statement.years], y=[y.closing_ore / 100 for y in statement.years],
                       name=t("fund.col.closing"))
-        chart.update_layout(title=t("fund.chart_title", service=code), xaxis_title=t("fund.col.year"),
+        chart.update_layout(title=t("fund.chart_title", service=name), xaxis_title=t("fund.col.year"),
                             yaxis_title=t("acct.axis_kr"), xaxis={"type": "category"})
         st.plotly_chart(chart, width="stretch")
-        st.subheader(t("fund.layers_title"))
+        st.header(t("fund.layers_title"))
         layers = pd.DataFrame([{"year": x.year, "original": x.original_ore / 100, "used": x.used_ore / 100,
                                 "remaining": x.remaining_ore / 100, "deadline": x.deadline,
                                 "status": t(f"fund.status.{x.status(today)}")} for x in statement.layers])
@@ -74,11 +74,12 @@ if codes:
     else:
         common.empty_state("fund.empty")
 
-    st.subheader(t("fund.year_end_title"))
+    st.header(t("fund.year_end_title"))
     st.caption(t("fund.year_end_help"))
     closings = common.cached(fund.year_end_rows, code)
     if closings:
-        st.dataframe(pd.DataFrame(closings).assign(closing_ore=lambda f: f["closing_ore"] / 100),
+        st.dataframe(common.with_names(pd.DataFrame(closings), persons=("closed_by", "reopened_by"))
+                     .assign(closing_ore=lambda f: f["closing_ore"] / 100),
                      hide_index=True, width="stretch", column_config={
                          "year": st.column_config.NumberColumn(t("fund.col.year"), format="%d"),
                          "closing_ore": common.money_column(t("fund.col.closing")),
@@ -87,7 +88,7 @@ if codes:
                          "reopened_at": common.datetime_column(t("fund.col.reopened_at")),
                          "reopened_by": t("fund.col.reopened_by"), "reopen_reason": t("fund.col.reopen_reason")})
     else:
-        common.empty_state("fund.year_end_empty", service=code)
+        common.empty_state("fund.year_end_empty", service=name)
     if actor.can("pricing.write"):
         to_close = common.cached(fund.next_year_to_close, code, today)
         latest = next((c["year"] for c in closings if c["reopened_at"] is None), None)
@@ -107,7 +108,7 @@ if codes:
                     st.rerun()
 
     if actor.can("pricing.write"):
-        st.subheader(t("fund.plan_title"))
+        st.header(t("fund.plan_title"))
         must = statement.must_use_by(today.year + 1) if statement.years else 0
         planned = common.cached(fundplan.planned_use, code, today.year + 1)
         with st.form("fund-plan"):
@@ -121,8 +122,8 @@ if codes:
                              success=t("fund.plan_saved"))
     plans = common.cached(fundplan.plan_rows)
     if plans:
-        st.subheader(t("fund.plans_title"))
-        plan_frame = pd.DataFrame(plans).drop(columns=["version"])
+        st.header(t("fund.plans_title"))
+        plan_frame = common.with_names(pd.DataFrame(plans).drop(columns=["version"]), ("service",))
         plan_frame["amount_ore"] = plan_frame["amount_ore"] / 100
         st.dataframe(plan_frame, hide_index=True, width="stretch", column_config={
             "service": t("acct.col.service"), "year": st.column_config.NumberColumn(t("fund.col.year"), format="%d"),

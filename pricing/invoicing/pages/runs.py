@@ -7,11 +7,13 @@ from data.i18n import t
 from data.pages import common
 from pricing.invoicing import exports as invoicing_exports
 from pricing.invoicing import runs as invoicing
+from pricing.invoicing import settings as ehf_settings
 from pricing.pages import shared
 
 actor = common.require_actor(shared.COST_ROLES)
 common.header("page.invoice_runs", "inv.page_intro")
-may_approve = actor.can("invoices.approve")
+may_approve = actor.can("invoices.approve")      # the leader approves what finance prepared
+may_prepare = actor.can("pricing.write")         # finance prepares runs and credits
 
 
 def _lines_frame(lines: list[dict]) -> pd.DataFrame:
@@ -55,7 +57,60 @@ def _credit(session, actor, payload) -> tuple[int, int | None]:
     return credit.number, again.number if again else None
 
 
-tab_new, tab_runs = st.tabs([t("inv.tab_new"), t("inv.tab_runs")])
+def _show_problems(problems: list[dict]) -> None:
+    """Organisations that cannot be billed as registered: named, with the reason; approval is refused."""
+    if not problems:
+        return
+    st.error(t("inv.problems_title") + f": {len(problems)}")
+    st.caption(t("inv.problems_help"))
+    st.dataframe(pd.DataFrame(problems)[["organisation_name", "org_number", "service_name", "reason"]],
+                 hide_index=True, width="stretch", column_config={
+                     "organisation_name": t("inv.col.organisation"), "org_number": t("inv.col.org_number"),
+                     "service_name": t("inv.col.service"), "reason": t("inv.col.reason_problem")})
+
+
+def _approve(session, actor, request: dict):
+    if request["kind"] == "credit":
+        return _credit(session, actor, {"run": request["credits_run"], "reason": request["reason"] or "-"})[0]
+    return invoicing.approve_run(session, actor, {"period": request["period"], "service": request["service"] or None,
+                                                  "expected_total_ore": request["total_ore"]}).number
+
+
+def _ehf_section(number: int) -> None:
+    """EHF: who lacks what (by name) before anything is made, then one zip of the documents and the summary."""
+    st.subheader(t("ehf.section"))
+    st.caption(t("ehf.section_help"))
+    with common.session() as session:
+        missing = ehf_settings.missing_for_run(session, invoicing.get_run(session, number))
+    if missing:
+        st.warning(t("ehf.missing_title") + f": {len(missing)}")
+        st.dataframe(pd.DataFrame(missing)[["name", "org_number", "missing"]], hide_index=True, width="stretch",
+                     column_config={"name": t("inv.col.organisation"), "org_number": t("inv.col.org_number"),
+                                    "missing": t("ehf.field.missing")})
+        return
+    if st.button(t("ehf.make"), key="inv-ehf-make", icon=":material/description:",
+                 disabled=not (may_approve or may_prepare)):
+        made = common.write(lambda s, a, n: invoicing_exports.ehf_zip(s, a, n), number)
+        if made not in (None, True):
+            st.session_state["inv-ehf"] = (number, *made)
+    made = st.session_state.get("inv-ehf")
+    if made and made[0] == number:
+        frame = pd.DataFrame(made[2])
+        frame["kind"] = frame["kind"].map(lambda k: t(f"ehf.kind.{k}"))
+        for column in ("excl_vat_ore", "vat_ore", "incl_vat_ore"):
+            frame[column] = frame[column] / 100
+        st.dataframe(frame, hide_index=True, width="stretch", column_config={
+            "document": st.column_config.NumberColumn(t("ehf.col.document"), format="%d"),
+            "kind": t("ehf.col.kind"), "org_number": t("inv.col.org_number"), "organisation": t("inv.col.organisation"),
+            "excl_vat_ore": common.money_column(t("ehf.col.excl_vat")), "vat_ore": common.money_column(t("ehf.col.vat")),
+            "incl_vat_ore": common.money_column(t("ehf.col.incl_vat")),
+            "credits": st.column_config.NumberColumn(t("ehf.col.credits"), format="%d"), "kid": t("ehf.col.kid"),
+            "due_date": common.date_column(t("ehf.col.due_date")), "file": t("ehf.col.file")})
+        st.download_button(t("ehf.download_zip"), made[1], f"ehf-{number}.zip", mime="application/zip",
+                           icon=":material/download:", key="inv-ehf-zip")
+
+
+tab_new, tab_waiting, tab_runs = st.tabs([t("inv.tab_new"), t("inv.awaiting_title"), t("inv.tab_runs")])
 
 with tab_new:
     with common.session() as session:
@@ -67,7 +122,8 @@ with tab_new:
     period = cols[0].text_input(t("inv.col.period"), value=default, key="inv-period", help=t("inv.cli_help_period"))
     service = cols[1].selectbox(t("inv.col.service"), [None] + list(codes), key="inv-service",
                                 format_func=lambda c: t("ui.all") if c is None else codes[c])
-    if st.button(t("inv.preview"), key="inv-preview-button", icon=":material/visibility:", disabled=not may_approve):
+    if st.button(t("inv.preview"), key="inv-preview-button", icon=":material/visibility:",
+                 disabled=not (may_approve or may_prepare)):
         st.session_state["inv-preview"] = {"period": period, "service": service}
     chosen = st.session_state.get("inv-preview")
     if chosen:
@@ -75,9 +131,10 @@ with tab_new:
         if preview not in (None, True):
             for warning in preview.warnings:
                 st.warning(warning)
+            _show_problems(preview.problems)
             if preview.already_billed:
                 st.info(t("inv.cli_already_billed", count=preview.already_billed))
-            st.subheader(t("inv.preview_title", period=preview.period.label))
+            st.header(t("inv.preview_title", period=preview.period.label))
             summary = preview.summary()
             if summary:
                 frame = pd.DataFrame(summary)
@@ -91,17 +148,56 @@ with tab_new:
                     "total_ore": common.money_column(t("inv.col.total"))})
                 st.metric(t("inv.col.total"), shared.kr(preview.total_ore))
             _show_lines(preview.lines, "preview")
-            if preview.lines:
+            if preview.lines and not preview.problems and may_prepare:
                 reason = st.text_input(t("inv.col.reason"), key="inv-reason")
-                if common.confirmed_button(t("inv.confirm_approve", period=preview.period.label,
-                                             amount=shared.kr(preview.total_ore)), t("inv.approve"),
-                                           key="inv-approve", type="primary", icon=":material/verified:"):
-                    number = common.write(lambda s, a, p: invoicing.approve_run(s, a, p).number,
-                                          {**chosen, "expected_total_ore": preview.total_ore, "reason": reason},
-                                          success=t("inv.approved_toast"))
+                if common.confirmed_button(t("inv.confirm_prepare", period=preview.period.label,
+                                             amount=shared.kr(preview.total_ore)), t("inv.prepare"),
+                                           key="inv-prepare", type="primary", icon=":material/send:"):
+                    number = common.write(lambda s, a, p: invoicing.prepare_run(s, a, p).id,
+                                          {**chosen, "reason": reason}, success=t("inv.prepared_toast"))
                     if number not in (None, True):
                         st.session_state.pop("inv-preview", None)
-                        st.success(t("inv.cli_approved", number=number, period=preview.period.label))
+                        st.success(t("inv.cli_prepared", number=number, period=preview.period.label))
+
+with tab_waiting:
+    st.caption(t("inv.awaiting_help"))
+    waiting = common.cached(invoicing.requests_awaiting)
+    if not waiting:
+        common.empty_state("inv.awaiting_empty")
+    else:
+        frame = common.with_names(pd.DataFrame(waiting), ("service",), ("prepared_by",))
+        frame["kind"] = frame["kind"].map(lambda k: t(f"inv.request_kind.{k}"))
+        frame["total_ore"] = frame["total_ore"] / 100
+        st.dataframe(frame.drop(columns=["status"]), hide_index=True, width="stretch", column_config={
+            "id": st.column_config.NumberColumn(t("inv.col.request"), format="%d"), "kind": t("inv.col.run_kind"),
+            "period": t("inv.col.period"), "service": t("inv.col.service"),
+            "credits_run": st.column_config.NumberColumn(t("inv.col.credits"), format="%d"),
+            "lines": t("inv.col.lines"), "total_ore": common.money_column(t("inv.col.amount")),
+            "reason": t("inv.col.reason"), "prepared_by": t("inv.col.prepared_by"),
+            "prepared_at": common.datetime_column(t("inv.col.prepared_at"))})
+        by_id = {r["id"]: r for r in waiting}
+        wanted = st.query_params.get("request", "")       # a link from the leader's approvals queue
+        picked = st.selectbox(t("inv.choose_request"), list(by_id), key="inv-request",
+                              index=list(by_id).index(int(wanted)) if wanted.isdigit() and int(wanted) in by_id
+                              else None,
+                              format_func=lambda i: f"{i}: {t('inv.request_kind.' + by_id[i]['kind'])} "
+                                                    f"{by_id[i]['period']} "
+                                                    f"({common.people().get(by_id[i]['prepared_by'], by_id[i]['prepared_by'])})")
+        if picked is not None:
+            cols = st.columns(2)
+            with cols[0]:
+                if may_approve and common.confirmed_button(
+                        t("inv.confirm_approve", period=by_id[picked]["period"],
+                          amount=shared.kr(by_id[picked]["total_ore"])), t("inv.approve"),
+                        key=f"inv-approve-{picked}", type="primary", icon=":material/verified:"):
+                    number = common.write(_approve, by_id[picked], success=t("inv.approved_toast"))
+                    if number not in (None, True):
+                        st.success(t("inv.cli_approved", number=number, period=by_id[picked]["period"]))
+            with cols[1]:
+                if (may_approve or may_prepare) and common.confirmed_button(
+                        t("inv.confirm_withdraw"), t("inv.withdraw"), key=f"inv-withdraw-{picked}",
+                        icon=":material/undo:"):
+                    common.write(invoicing.withdraw_request, picked, success=t("inv.withdrawn_toast"))
 
 with tab_runs:
     years = sorted({int(p[:4]) for p in common.cached(invoicing.billed_periods)}, reverse=True)
@@ -111,13 +207,14 @@ with tab_runs:
     if not rows:
         common.empty_state("inv.runs_empty")
     else:
-        frame = pd.DataFrame(rows)
+        frame = common.with_names(pd.DataFrame(rows), ("service",), ("prepared_by", "approved_by"))
         frame["kind"] = frame["kind"].map(lambda k: t(f"inv.run_kind.{k}"))
         frame["total_ore"] = frame["total_ore"] / 100
         st.dataframe(frame, hide_index=True, width="stretch", column_config={
             "number": st.column_config.NumberColumn(t("inv.col.run"), format="%d"), "period": t("inv.col.period"),
             "kind": t("inv.col.run_kind"), "service": t("inv.col.service"), "lines": t("inv.col.lines"),
-            "total_ore": common.money_column(t("inv.col.amount")), "approved_by": t("inv.col.approved_by"),
+            "total_ore": common.money_column(t("inv.col.amount")), "prepared_by": t("inv.col.prepared_by"),
+            "prepared_at": common.datetime_column(t("inv.col.prepared_at")), "approved_by": t("inv.col.approved_by"),
             "approved_at": common.datetime_column(t("inv.col.approved_at")), "reason": t("inv.col.reason"),
             "credits_run": st.column_config.NumberColumn(t("inv.col.credits"), format="%d"),
             "credited_by": st.column_config.NumberColumn(t("inv.col.credited_by"), format="%d")})
@@ -136,8 +233,9 @@ with tab_runs:
                                     mime=shared.XLSX, icon=":material/download:", key="inv-xlsx")
             cols[1].download_button(t("inv.download_csv"), csv, f"fakturagrunnlag-{number}.csv", mime="text/csv",
                                     icon=":material/download:", key="inv-csv")
-            if may_approve and by_number[number]["kind"] != "credit":
-                st.subheader(t("inv.credit_title"))
+            _ehf_section(number)
+            if may_prepare and by_number[number]["kind"] != "credit":
+                st.header(t("inv.credit_title"))
                 st.caption(t("inv.credit_help"))
                 names = sorted({(x["organisation_name"], x["org_number"] or x["organisation_name"]) for x in lines})
                 orgs = st.multiselect(t("inv.col.organisations"), [key for _n, key in names],
@@ -151,8 +249,6 @@ with tab_runs:
                     if result not in (None, True):
                         st.info(t("inv.cli_credit_preview", credit=shared.kr(result.credit_total_ore),
                                   rebill=shared.kr(result.rebill_total_ore), difference=shared.kr(result.difference_ore)))
-                if common.confirmed_button(t("inv.confirm_credit"), t("inv.credit"), key="inv-credit",
-                                           type="primary"):
-                    result = common.write(_credit, payload, success=t("inv.credited_toast"))
-                    if result not in (None, True):
-                        st.success(t("inv.cli_credited", credit=result[0], rebill=result[1] or "-"))
+                if common.confirmed_button(t("inv.confirm_prepare_credit"), t("inv.prepare_credit"),
+                                           key="inv-credit", type="primary"):
+                    common.write(invoicing.prepare_credit, payload, success=t("inv.prepared_toast"))

@@ -72,7 +72,7 @@ boundaries = [e for e in elements if e["kind"] == "trust_boundary"]
 flows = [e for e in elements if e["kind"] == "data_flow"]
 threat_list = detail["threats"]
 
-st.subheader(model["title"])
+st.header(model["title"])
 if model["description"]:
     st.caption(model["description"])
 cols = st.columns(4)
@@ -322,17 +322,18 @@ with tab_threats:
         f1, f2, f3 = st.columns([2, 2, 1])
         statuses = f1.multiselect(t("threat.filter.status"), list(THREAT_STATUSES),
                                   format_func=lambda s: t(f"threat.status.{s}"))
-        letters = f2.multiselect(t("threat.filter.category"), list(STRIDE),
-                                 format_func=lambda c: f"{c} – {t('threat.stride.' + c)}")
+        letters = f2.multiselect(t("threat.filter.category"), [*STRIDE, ""],
+                                 format_func=lambda c: f"{c} – {t('threat.stride.' + c)}" if c
+                                 else t("threat.filter.other_types"))
         stale_only = f3.toggle(t("threat.filter.stale"))
         rows = [th for th in threat_list if (not statuses or th["status"] in statuses)
                 and (not letters or th["category"] in letters) and (not stale_only or th["stale"])]
         st.caption(t("threat.count", shown=len(rows), total=len(threat_list)))
         frame = pd.DataFrame(rows)
         if not frame.empty:
-            frame["category"] = frame["category"].map(lambda c: f"{c} – {t('threat.stride.' + c)}")
+            frame["category"] = [threats.type_label(r) for r in rows]
             frame["status"] = frame["status"].map(lambda s: t(f"threat.status.{s}"))
-            frame["severity"] = frame["severity"].map(lambda s: t(f"threat.severity.{s}"))
+            frame["severity"] = frame["severity"].map(threats.severity_label)
             frame["stale"] = frame["stale"].map(lambda s: t(f"threat.stale.{s}") if s else "")
             st.dataframe(frame[["id", "rank", "category", "element", "title", "severity", "status", "mitigation",
                                 "ros_risk_id", "risk_owner", "risk_deadline", "stale"]],
@@ -355,7 +356,7 @@ with tab_threats:
             st.markdown(f"**{t('threat.decide')}**")
             threat_by_id = {th["id"]: th for th in threat_list}
             chosen = st.selectbox(t("threat.choose_threat"), [th["id"] for th in rows], index=None,
-                                  format_func=lambda i: f"#{i} {threat_by_id[i]['category']} "
+                                  format_func=lambda i: f"#{i} {threats.type_label(threat_by_id[i])} "
                                   f"{threat_by_id[i]['title']}", key=f"threat-choice-{service}")
             if chosen is not None:
                 current = threat_by_id[chosen]
@@ -366,14 +367,15 @@ with tab_threats:
                     status = c1.selectbox(t("threat.col.status"), list(THREAT_STATUSES),
                                           index=list(THREAT_STATUSES).index(current["status"]),
                                           format_func=lambda s: t(f"threat.status.{s}"))
-                    severity = c2.selectbox(t("threat.col.severity"), list(SEVERITIES),
-                                            index=list(SEVERITIES).index(current["severity"]),
-                                            format_func=lambda s: t(f"threat.severity.{s}"))
+                    choices = list(SEVERITIES) if current["severity"] else ["", *SEVERITIES]
+                    severity = c2.selectbox(t("threat.col.severity"), choices,
+                                            index=choices.index(current["severity"]),
+                                            format_func=threats.severity_label)
                     mitigation = st.text_area(t("threat.col.mitigation"), current["mitigation"],
                                               help=t("threat.mitigation_help"))
                     if st.form_submit_button(t("ui.save"), type="primary"):
                         if common.write(threats.decide_threat, chosen, {"status": status, "mitigation": mitigation,
-                                                                        "severity": severity},
+                                                                        "severity": severity or None},
                                         expected_version=current["version"], success=t("ui.saved")):
                             st.rerun()
                 if current["ros_risk_id"]:
@@ -383,7 +385,7 @@ with tab_threats:
                 else:
                     st.markdown(f"**{t('threat.to_risk')}**")
                     st.caption(t("threat.to_risk_help"))
-                    defaults = threats.DEFAULT_SCORES[current["severity"]]
+                    defaults = threats.DEFAULT_SCORES.get(current["severity"], (3, 3))
                     with st.form(f"to-risk-{chosen}"):
                         c1, c2 = st.columns(2)
                         owner = c1.text_input(t("threat.field.risk_owner"))

@@ -52,16 +52,17 @@ def test_pages_render_in_english(demo_data):
         app = render(spec.path, make_actor("portfolio", "leader"), language="en")
         assert errors_of(app) == [], spec.path
     app = render("admin/changeboard/pages/agenda.py", make_actor("portfolio"), language="en")
-    assert any("Normal changes for decision" in h.value for h in app.subheader)
+    assert any("Normal changes for decision" in h.value for h in app.header)
 
 
 def test_agenda_page_shows_the_sections_and_records_a_decision(demo_data):
     actor = make_actor("portfolio", username="pia")
     app = render("admin/changeboard/pages/agenda.py", actor)
-    headers = [h.value for h in app.subheader]
+    headers = [h.value for h in app.header]              # sections are h2 under the page's h1
     assert "2. Normale endringer til beslutning" in headers
     assert "6. Åpne sikkerhetshendelser (fast punkt)" in headers
-    assert any("frysperioden «Julefrys»" in w.value for w in app.warning)
+    notes = [m.value for e in app.expander if "merknad" in e.label for m in e.markdown]   # one expander, a count
+    assert any("frysperioden «Julefrys»" in n for n in notes)
     point = app.selectbox[0]
     assert "Ny rapport over behandlingstid" in point.options[0]        # the first point: a new item
     app.radio[0].set_value("rejected")

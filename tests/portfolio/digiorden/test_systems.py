@@ -101,7 +101,7 @@ def test_import_good_workbook_builds_the_map_and_audits(session):
     session.commit()
     assert result.counts["systems"] == {"create": 2, "update": 0, "delete": 0, "unchanged": 0}
     assert result.counts["integrations"]["create"] == 2
-    data = digiorden.map_data(session, oslo)
+    data = digiorden.map_data(session, oslo, ARCHITECT)
     archive = next(s for s in data["systems"] if s["name"] == "Sak og arkiv")
     assert archive["vendor"] == "Arkivsystemer Norge AS"
     assert archive["hosting"] == "on_premises"
@@ -123,7 +123,7 @@ def test_bad_workbook_reports_every_error_and_writes_nothing(session):
     oslo = org_id(session, "0301")
     digiorden_exchange.import_map(session, ARCHITECT, oslo, workbook(**GOOD))
     session.commit()
-    before = comparable(digiorden.map_data(session, oslo))
+    before = comparable(digiorden.map_data(session, oslo, ARCHITECT))
     bad = dict(
         vendors=[["Arkivsystemer Norge AS", "923456784"], ["Helseteknologi AS", None]],
         systems=[
@@ -153,7 +153,7 @@ def test_bad_workbook_reports_every_error_and_writes_nothing(session):
     hosting_error = next(e for e in caught.value.errors if e.field == "Fagsystemer / Drift")
     assert "I skapet" in hosting_error.message and "Egen drift" in hosting_error.message
     assert "rad 2" in str(hosting_error).lower()
-    assert comparable(digiorden.map_data(session, oslo)) == before
+    assert comparable(digiorden.map_data(session, oslo, ARCHITECT)) == before
 
 
 def test_missing_sheet_and_column_are_named(session):
@@ -189,13 +189,13 @@ def test_import_requires_the_architect(session):
 def test_export_then_import_yields_the_same_map(session, system):
     load_demo(session, system, random.Random(1))
     oslo, asker = org_id(session, "0301"), org_id(session, "3203")
-    exported = digiorden_exchange.export_map(session, oslo)
+    exported = digiorden_exchange.export_map(session, oslo, ARCHITECT)
     again = digiorden_exchange.import_map(session, ARCHITECT, oslo, exported)
     assert again.changed == 0
     assert all(c["unchanged"] > 0 for c in again.counts.values())
     result = digiorden_exchange.import_map(session, ARCHITECT, asker, exported)
-    assert result.counts["systems"]["create"] == len(digiorden.map_data(session, oslo)["systems"])
-    assert comparable(digiorden.map_data(session, asker)) == comparable(digiorden.map_data(session, oslo))
+    assert result.counts["systems"]["create"] == len(digiorden.map_data(session, oslo, ARCHITECT)["systems"])
+    assert comparable(digiorden.map_data(session, asker, ARCHITECT)) == comparable(digiorden.map_data(session, oslo, ARCHITECT))
 
 
 def test_english_export_imports_in_norwegian(session, system):
@@ -203,19 +203,19 @@ def test_english_export_imports_in_norwegian(session, system):
     bergen, asker = org_id(session, "4601"), org_id(session, "3203")
     set_language("en")
     try:
-        exported = digiorden_exchange.export_map(session, bergen)
+        exported = digiorden_exchange.export_map(session, bergen, ARCHITECT)
     finally:
         set_language("nb")
     assert "Systems" in load_workbook(io.BytesIO(exported)).sheetnames
     digiorden_exchange.import_map(session, ARCHITECT, asker, exported)
-    assert comparable(digiorden.map_data(session, asker)) == comparable(digiorden.map_data(session, bergen))
+    assert comparable(digiorden.map_data(session, asker, ARCHITECT)) == comparable(digiorden.map_data(session, bergen, ARCHITECT))
 
 
 def test_reimport_updates_changed_rows_and_removes_missing_ones(session):
     oslo = org_id(session, "0301")
     digiorden_exchange.import_map(session, ARCHITECT, oslo, workbook(**GOOD))
     session.flush()
-    wb = load_workbook(io.BytesIO(digiorden_exchange.export_map(session, oslo)))
+    wb = load_workbook(io.BytesIO(digiorden_exchange.export_map(session, oslo, ARCHITECT)))
     systems = wb["Fagsystemer"]
     for row in systems.iter_rows(min_row=2):
         if row[0].value == "Helsejournal":
@@ -275,7 +275,7 @@ def test_delete_system_removes_its_datasets_and_integrations(session):
     journal = session.scalar(select(DoSystem).where(DoSystem.name == "Helsejournal"))
     digiorden.delete_system(session, ARCHITECT, journal.id, expected_version=journal.version)
     session.commit()
-    data = digiorden.map_data(session, oslo)
+    data = digiorden.map_data(session, oslo, ARCHITECT)
     assert [s["name"] for s in data["systems"]] == ["Sak og arkiv"]
     assert [d["name"] for d in data["datasets"]] == ["Saker"]
     assert [(i["from_system"], i["to_service"]) for i in data["integrations"]] == [("Sak og arkiv", "svarut")]
@@ -308,7 +308,7 @@ def test_completeness_on_a_hand_made_map_with_known_gaps(session):
                                                   "data_carried": "Historikk", "method": "file"})
     digiorden.save_integration(session, a, oslo, {"from_system": "Komplett", "to_service": "SvarUt",
                                                   "method": "api"})
-    result = digiorden_analysis.completeness(session, oslo, today=date(2025, 1, 1))
+    result = digiorden_analysis.completeness(session, oslo, ARCHITECT, today=date(2025, 1, 1))
     # systems: 3 x 4 checks; vendors: 2; datasets with personal data: Fullt 5, Hull 5; integrations: 2 x 2
     assert result["checks"] == 12 + 2 + 10 + 4
     assert result["by_rule"] == {
@@ -324,7 +324,7 @@ def test_completeness_on_a_hand_made_map_with_known_gaps(session):
     assert result["gaps"][0]["severity"] == 3
     sensitive = next(g for g in result["gaps"] if g["rule"] == "dataset_sensitive_no_security")
     assert sensitive["item"] == "Hull (Mangelfull)" and "Taushetsbelagt" in sensitive["gap"]
-    empty = digiorden_analysis.completeness(session, org_id(session, "4601"))
+    empty = digiorden_analysis.completeness(session, org_id(session, "4601"), ARCHITECT)
     assert empty["checks"] == 0 and empty["score"] is None
 
 
@@ -334,7 +334,7 @@ def test_completeness_on_a_hand_made_map_with_known_gaps(session):
 def test_records_of_processing_are_derived_and_exported(session):
     oslo = org_id(session, "0301")
     digiorden_exchange.import_map(session, ARCHITECT, oslo, workbook(**GOOD))
-    records = {r["processing"]: r for r in digiorden_analysis.records_of_processing(session, oslo)}
+    records = {r["processing"]: r for r in digiorden_analysis.records_of_processing(session, oslo, ARCHITECT)}
     assert set(records) == {"Saker", "Journal"}
     saker = records["Saker"]
     assert saker["legal_basis"] == "Arkivlova § 6"
@@ -346,7 +346,7 @@ def test_records_of_processing_are_derived_and_exported(session):
     assert journal["legal_basis"] == "Ikke registrert" and journal["complete"] is False
     assert journal["service_areas"] == "Pleie og omsorg, Helse"
     assert "Sak og arkiv (Vedtak)" in journal["data_flows"]
-    wb = load_workbook(io.BytesIO(digiorden_exports.records_workbook(session, oslo)))
+    wb = load_workbook(io.BytesIO(digiorden_exports.records_workbook(session, oslo, ARCHITECT)))
     sheet = wb["Behandlingsprotokoll"]
     headers = [c.value for c in sheet[1]]
     assert headers[:4] == ["Behandling", "Fagsystem", "Tjenesteområder", "Formål"]
@@ -361,7 +361,7 @@ def test_records_of_processing_are_derived_and_exported(session):
 def test_archi_files_have_the_right_columns_and_closed_relations(session, system):
     load_demo(session, system, random.Random(1))
     oslo = org_id(session, "0301")
-    files = digiorden_archi.archi_files(session, oslo)
+    files = digiorden_archi.archi_files(session, oslo, ARCHITECT)
     parsed = {name: list(csv.reader(io.StringIO(content.decode("utf-8")))) for name, content in files.items()}
     assert parsed["elements.csv"][0] == ["ID", "Type", "Name", "Documentation", "Specialization"]
     assert parsed["relations.csv"][0] == ["ID", "Type", "Name", "Documentation", "Source", "Target",
@@ -370,7 +370,7 @@ def test_archi_files_have_the_right_columns_and_closed_relations(session, system
     elements = {row[0]: row for row in parsed["elements.csv"][1:]}
     relations = parsed["relations.csv"][1:]
     assert parsed["elements.csv"][1][1] == "ArchimateModel"
-    data = digiorden.map_data(session, oslo)
+    data = digiorden.map_data(session, oslo, ARCHITECT)
     assert sum(1 for e in elements.values() if e[1] == "ApplicationComponent" and e[2] in
                {s["name"] for s in data["systems"]}) == len(data["systems"])
     assert sum(1 for e in elements.values() if e[1] == "DataObject") == len(data["datasets"])
@@ -383,8 +383,8 @@ def test_archi_files_have_the_right_columns_and_closed_relations(session, system
     assert all(row[0] in known for row in parsed["properties.csv"][1:])
     svarut = next(e for e in elements.values() if e[2] == "SvarUt")
     assert ["Plattformtjeneste", "svarut"] in [row[1:] for row in parsed["properties.csv"] if row[0] == svarut[0]]
-    assert digiorden_archi.archi_files(session, oslo) == files       # stable ids
-    with zipfile.ZipFile(io.BytesIO(digiorden_archi.archi_zip(session, oslo))) as archive:
+    assert digiorden_archi.archi_files(session, oslo, ARCHITECT) == files       # stable ids
+    with zipfile.ZipFile(io.BytesIO(digiorden_archi.archi_zip(session, oslo, ARCHITECT))) as archive:
         assert sorted(archive.namelist()) == ["elements.csv", "properties.csv", "relations.csv"]
 
 
@@ -422,9 +422,9 @@ def test_cross_sector_counts_on_a_small_data_set(session):
     finance = concentration["finance"]
     assert finance["vendors"] == 2 and finance["top_share"] == pytest.approx(3 / 4)
     assert finance["hhi"] == 6250                # (3/4)^2 + (1/4)^2 = 0.625
-    usage = {(r["organisation"], r["service"]): r["integrations"] for r in digiorden_analysis.platform_usage(session)}
-    assert usage == {("Oslo", "svarut"): 1, ("Oslo", "fiks-io"): 1, ("Bergen", "svarut"): 1,
-                     ("Trondheim", "svarut"): 1}
+    usage = {(r["municipality_number"], r["service"]): r["integrations"]      # by key: names are for display
+             for r in digiorden_analysis.platform_usage(session)}
+    assert usage == {("0301", "svarut"): 1, ("0301", "fiks-io"): 1, ("4601", "svarut"): 1, ("5001", "svarut"): 1}
     assert digiorden_analysis.service_integration_counts(session, "svarut") == (3, 3)
     facts = digiorden_analysis.service_facts(session, "svarut")
     assert [f.value for f in facts] == ["3", "3"]
@@ -440,16 +440,16 @@ def test_demo_and_graph(session, system):
     personal = {row["personal_data"] for row in digiorden_analysis.personal_data_mix(session)}
     assert personal == {"none", "ordinary", "special", "confidential"}
     oslo = org_id(session, "0301")
-    result = digiorden_analysis.completeness(session, oslo)
+    result = digiorden_analysis.completeness(session, oslo, ARCHITECT)
     assert result["by_rule"].get("integration_retired_system") == 1
     assert 0.5 < result["score"] < 1
     sector = {row["id"]: (row["score"], row["gaps"]) for row in digiorden_analysis.sector_completeness(session)}
     assert sector[oslo] == (result["score"], len(result["gaps"])) and len(sector) == 7
-    graph = digiorden_graph.graph(session, oslo)
+    graph = digiorden_graph.graph(session, oslo, ARCHITECT)
     ids = {n["id"] for n in graph["nodes"]}
     assert all(e["source"] in ids and e["target"] in ids for e in graph["edges"])
     assert any(n["kind"] == "service" for n in graph["nodes"])
-    fig = digiorden_graph.figure(session, oslo)
+    fig = digiorden_graph.figure(session, oslo, ARCHITECT)
     assert "Oslo" in fig.layout.title.text
     assert digiorden_analysis.sensitive_without_security(session) >= 0
     assert session.scalar(select(func.count(DoDataset.id))) > 50
@@ -487,7 +487,7 @@ def test_cli_export_import_archi_and_errors(db_url, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "ingenting er lagret" in out and "Fagsystemer: 2 nye" in out
     with db.session_scope() as session:
-        assert digiorden.map_data(session, org_id(session, "3203"))["systems"] == []
+        assert digiorden.map_data(session, org_id(session, "3203"), ARCHITECT)["systems"] == []
     assert run("digiorden", "import", str(target), "--org", "3203") == 0
     assert run("digiorden", "archi", str(tmp_path / "archi"), "--org", "3203") == 0
     assert (tmp_path / "archi" / "relations.csv").exists()
@@ -496,8 +496,8 @@ def test_cli_export_import_archi_and_errors(db_url, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "kompletthet" in out and "Alvorlig" in out
     with db.session_scope() as session:
-        assert comparable(digiorden.map_data(session, org_id(session, "3203"))) == comparable(
-            digiorden.map_data(session, org_id(session, "0301")))
+        assert comparable(digiorden.map_data(session, org_id(session, "3203"), ARCHITECT)) == comparable(
+            digiorden.map_data(session, org_id(session, "0301"), ARCHITECT))
     with pytest.raises(Exception) as caught:
         run("digiorden", "export", str(target), "--org", "9999")
     assert "9999" in caught.value.message
@@ -527,7 +527,7 @@ def test_formula_like_text_and_numbers_survive_a_round_trip(session):
                                                      "in_use_from": date(2020, 5, 1), "areas": ["health", "care"],
                                                      "description": '=HYPERLINK("http://x")'},
                           system_id=journal.id, expected_version=journal.version)
-    exported = digiorden_exchange.export_map(session, oslo)
+    exported = digiorden_exchange.export_map(session, oslo, ARCHITECT)
     sheet = load_workbook(io.BytesIO(exported))["Fagsystemer"]
     cells = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
     assert cells["Helsejournal"][9].value == '\'=HYPERLINK("http://x")'     # never a live formula

@@ -8,7 +8,7 @@ import pytest
 from pricing import capital, costbase
 from pricing.invoicing import accounts
 from pricing.invoicing import runs as invoicing
-from tests.pricing.invoicing.helpers import FINANCE, appendix, price_list, three_orgs, usage
+from tests.pricing.invoicing.helpers import FINANCE, LEADER, appendix, price_list, three_orgs, usage
 
 
 @pytest.fixture
@@ -21,7 +21,8 @@ def billed(session, system):
     usage(session, system, a, date(2025, 1, 10), 100)
     usage(session, system, a, date(2025, 3, 10), 200)
     usage(session, system, b, date(2025, 3, 3), 50)
-    invoicing.approve_run(session, FINANCE, {"period": "2025-Q1"})          # 2 544 444 øre
+    invoicing.prepare_run(session, FINANCE, {"period": "2025-Q1"})          # 2 533 333 øre
+    invoicing.approve_run(session, LEADER, {"period": "2025-Q1"})
     costbase.save_cost_item(session, FINANCE, {"year": 2025, "basis": "actual", "service": "svarut",
                                                "cost_type": "operations", "description": "Drift",
                                                "amount_ore": 20_000_000})
@@ -34,38 +35,39 @@ def billed(session, system):
 def test_account_to_the_ore(session, billed):
     acct = accounts.account(session, "svarut", 2025)
     assert acct.basis == "actual"
-    assert acct.revenue_ore == 2_544_444
+    assert acct.revenue_ore == 2_533_333
     assert acct.costs.direct_ore == 20_000_000
     # depreciation 100 000 kr / 10 = 10 000 kr; interest 4 % × (1 000 000 + 900 000) / 2 = 38 000 kr
     assert acct.costs.capital_ore == 13_800_000
     assert acct.cost_ore == 33_800_000
-    assert acct.result_ore == 2_544_444 - 33_800_000
-    assert acct.coverage == Decimal(2_544_444) / Decimal(33_800_000)
+    assert acct.result_ore == 2_533_333 - 33_800_000
+    assert acct.coverage == Decimal(2_533_333) / Decimal(33_800_000)
     # budget: the approved calculation expected 240 000 kr and the budget cost was 240 000 kr + capital
     assert acct.budget_revenue_ore == 24_000_000
     assert acct.budget.direct_ore == 24_000_000 and acct.budget.capital_ore == 13_800_000
 
 
 def test_credit_lowers_the_year_it_credits(session, billed):
-    invoicing.credit_and_rebill(session, FINANCE, {"run": 1, "reason": "Feil", "rebill": False})
+    invoicing.prepare_credit(session, FINANCE, {"run": 1, "reason": "Feil", "rebill": False})
+    invoicing.credit_and_rebill(session, LEADER, {"run": 1, "reason": "Feil", "rebill": False})
     assert accounts.account(session, "svarut", 2025).revenue_ore == 0
 
 
 def test_months_add_up_to_the_year(session, billed):
     months = accounts.by_month(session, "svarut", 2025)
     assert len(months) == 12
-    assert sum(m["revenue_ore"] for m in months) == 2_544_444
+    assert sum(m["revenue_ore"] for m in months) == 2_533_333
     assert sum(m["cost_ore"] for m in months) == 33_800_000
     assert months[3]["revenue_ore"] == 0                      # nothing billed for April
     # C's line (1–31 January) falls wholly in January
     assert months[0]["revenue_ore"] > months[1]["revenue_ore"]
-    assert months[-1]["cumulative_result_ore"] == 2_544_444 - 33_800_000
+    assert months[-1]["cumulative_result_ore"] == 2_533_333 - 33_800_000
 
 
 def test_revenue_per_organisation_traces_to_lines(session, billed):
     a, b, c = billed
     rows = {r["organisation_id"]: r["amount_ore"] for r in accounts.revenue_lines(session, "svarut", 2025)}
-    assert rows == {a.id: 1_600_000, b.id: 600_000, c.id: 344_444}
+    assert rows == {a.id: 1_600_000, b.id: 600_000, c.id: 333_333}
 
 
 def test_a_year_without_actuals_uses_the_budget_and_says_so(session, billed):

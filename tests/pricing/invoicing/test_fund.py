@@ -29,12 +29,14 @@ def test_build_up_use_interest_and_deficit_to_the_ore():
     assert statement.balance_ore == 277_742
 
 
-@pytest.mark.parametrize(("today", "status"), [(date(2024, 6, 1), "open"), (date(2024, 12, 31), "expiring"),
-                                               (date(2025, 6, 1), "expiring"), (date(2026, 1, 1), "overdue")])
-def test_a_surplus_expires_five_years_after_with_a_years_warning(today, status):
+@pytest.mark.parametrize(("today", "status"), [(date(2023, 12, 31), "open"), (date(2024, 1, 1), "expiring"),
+                                               (date(2024, 6, 1), "expiring"), (date(2025, 12, 31), "expiring"),
+                                               (date(2026, 1, 1), "overdue")])
+def test_a_surplus_expires_five_years_after_with_a_warning_from_1_january_the_year_before(today, status):
     statement = fund.build([(2020, 100_000, None), (2021, 0, None)], today)
     (layer,) = statement.layers
     assert layer.deadline == date(2025, 12, 31)
+    assert layer.warn_from == date(2024, 1, 1)       # when the price for 2025, the last to use it, is set
     assert layer.status(today) == status
     assert statement.must_use_by(2025) == 100_000 and statement.must_use_by(2024) == 0
 
@@ -93,3 +95,42 @@ def test_a_plan_is_replaced_and_deleted(session):
     assert fundplan.planned_use(session, "svarut", 2026) is None
     with pytest.raises(NotFound, match="Ingen planlagt bruk av fondet for SvarUt 2026"):
         fundplan.delete_plan(session, FINANCE, "svarut", 2026)
+
+
+def _deficit_2020(session):
+    from pricing import costbase
+
+    costbase.save_cost_item(session, FINANCE, {"year": 2020, "basis": "actual", "service": "minside",
+                                               "cost_type": "operations", "description": "Drift",
+                                               "amount_ore": 1_000_000})
+
+
+@pytest.mark.parametrize(("today", "due"), [
+    (date(2023, 12, 31), []),
+    (date(2024, 1, 1), [{"year": 2020, "amount_ore": -1_000_000, "deadline": "2025-12-31"}])])
+def test_what_the_price_must_recover_shows_from_1_january_the_year_before(session, today, due):
+    _deficit_2020(session)
+    assert fund.due_in_price(session, "minside", 2025, today) == due
+    assert fund.due_in_price(session, "minside", 2024, today) == []       # not due in 2024's price
+    statement = fund.statement(session, "minside", today=today)
+    assert any("31.12.2025" in w for w in statement.warnings) == bool(due)
+
+
+def test_the_price_calculation_for_the_deadline_year_shows_the_amount(session):
+    """The fund room hands its reader to the calculation at bootstrap; the calculation stores what is
+    due in its inputs and says it in plain language, with the amount."""
+    from pricing import costbase
+
+    _deficit_2020(session)
+    orgs = three_orgs(session)
+    costbase.save_cost_item(session, FINANCE, {"year": 2025, "service": "minside", "cost_type": "operations",
+                                               "description": "Drift", "amount_ore": 24_000_000})
+    calc = selfcost.calculate_price(session, FINANCE, {
+        "service": "minside", "year": 2025, "model": {"components": [{"basis": "organisation", "share": 100}]},
+        "adopters": [{"org_id": o.id} for o in orgs], "fund_use_ore": -400_000})
+    assert calc.inputs["fund_due"] == [{"year": 2020, "amount_ore": -1_000_000, "deadline": "2025-12-31"}]
+    (warning,) = fundplan.due_warnings(calc.inputs)
+    assert "10 000,00 kr av underskuddet fra 2020 må dekkes inn senest i 2025" in warning.replace("\xa0", " ")
+    assert "setter av 4 000,00 kr" in warning.replace("\xa0", " ")
+    assert selfcost.recalculate(calc) == calc.result
+    assert fundplan.due_warnings({"year": 2026, "fund_use_ore": 0}) == []

@@ -24,8 +24,9 @@ from tests.pricing.invoicing.helpers import FINANCE, appendix, price_list, three
 
 pytestmark = pytest.mark.both_databases
 
-Q1_TOTAL = 2_544_444
-APPROVERS = [make_actor("finance", username=f"okonomi{i:02d}") for i in range(12)]
+Q1_TOTAL = 2_533_333
+# leaders approve the runs finance (FINANCE) prepared; they close fund years as finance too
+APPROVERS = [make_actor("finance", "leader", username=f"okonomi{i:02d}") for i in range(12)]
 
 
 @pytest.fixture
@@ -42,12 +43,22 @@ def quarter(fresh_db_url, system):
         usage(session, system, b, date(2025, 3, 3), 50)
     with db.session_scope(actor=FINANCE) as session:
         preview = invoicing.preview_run(session, FINANCE, {"period": "2025-Q1"})
+        invoicing.prepare_run(session, FINANCE, {"period": "2025-Q1"})
     assert preview.total_ore == Q1_TOTAL
     return preview.total_ore
 
 
 def _approve(index: int, payload: dict) -> int:
     return in_own_session(APPROVERS[index], invoicing.approve_run, payload).number
+
+
+def _prepare(run: int | None, period: str = "", **credit) -> None:
+    """Finance prepares a run for `period`, or a credit of `run`, committed (four eyes on money)."""
+    with db.session_scope(actor=FINANCE) as session:
+        if run is None:
+            invoicing.prepare_run(session, FINANCE, {"period": period})
+        else:
+            invoicing.prepare_credit(session, FINANCE, {"run": run, **credit})
 
 
 def _stored_runs() -> list[tuple]:
@@ -111,6 +122,7 @@ def test_a_writer_that_read_before_the_other_committed_is_refused_by_the_key(qua
 def test_overlapping_periods_approved_at_once_bill_march_once(quarter):
     """The quarter and its last month, approved at the same moment: one of them, never both."""
     periods = ["2025-Q1", "2025-03"]
+    _prepare(run=None, period="2025-03")
     results = simultaneously(2, lambda i: _approve(i, {"period": periods[i]}))
     assert unexpected(results) == []
     assert len([r for r in results if isinstance(r, int)]) == 1
@@ -122,6 +134,7 @@ def test_overlapping_periods_approved_at_once_bill_march_once(quarter):
 def test_simultaneous_credits_of_one_run_credit_it_once(quarter):
     _approve(0, {"period": "2025-Q1"})
     payload = {"run": 1, "reason": "Feil prisliste"}
+    _prepare(run=1, reason="Feil prisliste")
 
     def credit(index: int):
         credit_run, rebill = in_own_session(APPROVERS[index], invoicing.credit_and_rebill, payload)
@@ -147,6 +160,7 @@ def test_a_credit_releases_the_period_and_the_rebill_bills_it_again(quarter):
     with db.session_scope() as session:
         held = session.execute(select(BilledPeriod.kind, func.count()).group_by(BilledPeriod.kind)).all()
     assert sorted(held) == [("fixed", 6), ("usage", 9)]      # fixed: A 3 months, B 2, C 1; usage: 3 × 3
+    _prepare(run=1, reason="Feil", rebill=False)
     in_own_session(APPROVERS[1], invoicing.credit_and_rebill, {"run": 1, "reason": "Feil", "rebill": False})
     with db.session_scope() as session:
         assert session.scalar(select(func.count()).select_from(BilledPeriod)) == 0
@@ -155,6 +169,7 @@ def test_a_credit_releases_the_period_and_the_rebill_bills_it_again(quarter):
     assert [(actor, action) for actor, action, _changes in trail] == [(APPROVERS[0].username, "batch_insert"),
                                                                      (APPROVERS[1].username, "batch_delete")]
     assert '"months_held":{"after":15' in trail[0][2] and '"rows":{"after":15' in trail[1][2]
+    _prepare(run=None, period="2025-Q1")
     assert _approve(2, {"period": "2025-Q1"}) == 3
     with db.session_scope() as session:
         lines = {line.id: line.run_id for line in session.scalars(select(InvoiceLine))}
@@ -173,6 +188,8 @@ def test_the_database_refuses_a_second_holder_of_a_billed_month(quarter):
 
 
 def test_run_numbers_come_from_the_counter_without_gaps(quarter):
+    for month in ("2025-04", "2025-05", "2025-06"):
+        _prepare(run=None, period=month)
     results = simultaneously(3, lambda i: _approve(i, {"period": f"2025-0{i + 4}"}))
     assert unexpected(results) == []
     assert sorted(results) == [1, 2, 3]

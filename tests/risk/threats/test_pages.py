@@ -1,4 +1,6 @@
 """The threat model and NSM pages render for every role, with the demo data, and their forms work."""
+import json
+
 import pytest
 
 from data import db, demo
@@ -6,9 +8,11 @@ from data.access import ROLES
 from risk import nsm
 from risk.demo import load_nsm, load_registers
 from risk.threats import modelling as threats
+from risk.threats import threatdragon
 from risk.threats.demo import load_threat_models
 from tests.conftest import make_actor
 from tests.pages import errors_of, render
+from tests.risk.threats.test_threatdragon import _vocabulary_model
 
 PAGES = ("risk/threats/pages/diagrams.py", "risk/pages/nsm_maturity.py")
 
@@ -95,3 +99,33 @@ def test_security_officer_deletes_a_draft_assessment_after_confirming(demo_data)
     with db.session_scope() as session:
         assert [r["id"] for r in nsm.assessment_rows(session) if r["id"] == draft["id"]] == []
         assert len(nsm.assessment_rows(session)) == 1
+
+
+def test_nsm_page_reports_scores_outside_a_newly_loaded_catalogue(demo_data):
+    content = b"Tiltak nr.;Tittel;Prinsipp\n2.4.1;Testtiltak A;2.4\n"
+    with db.session_scope(actor=make_actor("security")) as session:
+        latest = nsm.assessment_rows(session)[0]
+        result = nsm.import_catalogue(session, make_actor("security", username="siri"), content, "nsm.csv", "2.1")
+        assert result["orphans"] > 0
+        outside = next(r for r in nsm.assessment_rows(session) if r["id"] == latest["id"])["outside"]
+    for role in ("leader", "security"):
+        app = render("risk/pages/nsm_maturity.py", make_actor(role))
+        assert not errors_of(app), errors_of(app)
+        assert any(f"{outside} vurderinger utenfor katalogen" in w.value for w in app.warning)
+        assert any("Lastet katalog: 2.1" in m.value for m in app.markdown)
+
+
+def test_threat_page_shows_other_models_and_unrated_severity(demo_data):
+    with db.session_scope(actor=make_actor("security")) as session:
+        threatdragon.import_model(session, make_actor("security"), "minside", json.dumps(_vocabulary_model()))
+        linddun = next(th for th in threats.model_detail(session, "minside")["threats"]
+                       if th["threat_type"] == "Disclosure of information")
+    app = render("risk/threats/pages/diagrams.py", make_actor("security", username="sikkerhet"))
+    app.selectbox[0].select("minside").run()
+    assert not errors_of(app), errors_of(app)
+    chooser = next(s for s in app.selectbox if s.label == "Trussel")
+    chooser.select(linddun["id"]).run()
+    assert not errors_of(app), errors_of(app)
+    severity = next(s for s in app.selectbox if s.label == "Alvorlighet")
+    assert severity.value == ""
+    assert chooser.format_func(linddun["id"]).startswith(f"#{linddun['id']} Disclosure of information (LINDDUN)")

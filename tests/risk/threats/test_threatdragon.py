@@ -1,5 +1,6 @@
 """OWASP Threat Dragon v2 exchange: the real models import, and import -> export -> import keeps them."""
 import json
+from datetime import date, timedelta
 
 import pytest
 
@@ -7,6 +8,8 @@ from data.errors import BackofficeError, PermissionDenied, ValidationFailed
 from risk.threats import modelling as threats
 from risk.threats import threatdragon
 from risk.threats.demo import digisos_threat_dragon
+from risk.threats.models import Threat
+from risk.threats.schemas import ThreatToRiskIn
 from tests.conftest import make_actor
 
 SECURITY = make_actor("security", username="siri")
@@ -170,13 +173,13 @@ def test_bad_files_are_refused_and_change_nothing(session):
     cells = doc["detail"]["diagrams"][0]["cells"]
     cells.append({"shape": "flow", "id": "bad-flow", "source": {"cell": "nowhere"}, "target": {"cell": "ds-store"},
                   "data": {"type": "tm.Flow", "name": "Til ingensteds", "threats": []}})
-    cells[4]["data"]["threats"].append({"id": "x", "title": "Rar", "type": "Cosmic rays", "status": "Open"})
+    cells[4]["data"]["threats"].append({"id": "x", "title": "Rar", "type": "Cosmic rays", "status": "Maybe"})
     with pytest.raises(ValidationFailed) as info:
         threatdragon.import_model(session, SECURITY, "svarut", json.dumps(doc))
     message = info.value.message
     assert "2 feil" in message
     assert "Til ingensteds" in message and "nowhere" in message
-    assert "Cosmic rays" in message
+    assert "Maybe" in message
     assert threats.find_model(session, "svarut") is None
 
 
@@ -201,3 +204,198 @@ def test_export_without_a_model_is_a_plain_error(session):
 def test_segment_crossing():
     assert threatdragon.polylines_cross([(0, 0), (10, 10)], [(0, 10), (10, 0)])
     assert not threatdragon.polylines_cross([(0, 0), (10, 0)], [(0, 5), (10, 5)])
+
+
+# --- lossless exchange: Threat Dragon's whole vocabulary (issue 19) ---------------------------------------
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_every_shared_model_exports_as_it_came_in(session, shared_data, name):
+    original = json.loads((shared_data / "threat-dragon" / name).read_bytes())
+    threatdragon.import_model(session, SECURITY, "svarut", json.dumps(original))
+    assert threatdragon.export_model(session, "svarut") == original
+    # and through a second service and back: still the same document
+    threatdragon.import_model(session, SECURITY, "digisos", threatdragon.export_json(session, "svarut"))
+    assert threatdragon.export_model(session, "digisos") == original
+
+
+# Threat Dragon's documented vocabulary (OWASP/threat-dragon td.vue/src/i18n/en.json, threats/status.js,
+# ThreatEditDialog.vue): every model type with every one of its threat types, every status, every severity.
+STATUSES = ("Open", "Mitigated", "NotApplicable", "N/A", "Accepted", "Transferred", "Avoided", "Eliminated")
+SEVERITIES = ("Low", "Medium", "High", "Critical", "TBD", "TBA", "", None)
+
+
+def _vocabulary_model(version="2.6.2") -> dict:
+    threats_by_cell: dict[str, list] = {"p1": [], "s1": [], "a1": [], "f1": []}
+    cells_for_model = {"STRIDE": "p1", "CIA": "s1", "CIADIE": "s1", "DIE": "s1", "LINDDUN": "a1", "PLOT4ai": "f1",
+                       "EOP": "p1", "Generic": "a1"}
+    number = 0
+    for model_type, types in {**threatdragon.TD_TYPES, "DIE": ("Distributed",)}.items():
+        for kind in types:
+            number += 1
+            threat = {"id": f"t{number}", "title": f"{model_type}: {kind}" if number % 5 else "", "type": kind,
+                      "status": STATUSES[number % len(STATUSES)], "description": "Linje 1\nLinje 2",
+                      "mitigation": "", "modelType": model_type, "new": False, "number": number, "score": ""}
+            severity = SEVERITIES[number % len(SEVERITIES)]
+            if severity is not None:
+                threat["severity"] = severity
+            if number == 3:
+                threat["cardNumber"] = "VE2"          # a field of a newer Threat Dragon, kept as it is
+            threats_by_cell[cells_for_model[model_type]].append(threat)
+
+    def node(cell_id, shape, td_type, name, x, threats=None, **data):
+        cell = {"position": {"x": x, "y": 100}, "size": {"width": 120, "height": 60}, "attrs": {"text": {"text": name}},
+                "visible": True, "shape": shape, "zIndex": 1, "id": cell_id,
+                "data": {"type": td_type, "name": name, "description": "", "outOfScope": False, "reasonOutOfScope": "",
+                         "hasOpenThreats": False, "threats": threats if threats is not None else [], **data}}
+        return cell
+
+    cells = [
+        {"position": {"x": 0, "y": 0}, "size": {"width": 900, "height": 400}, "attrs": {"label": {"text": ""}},
+         "shape": "trust-boundary-box", "zIndex": -1, "id": "b1", "data": {"type": "tm.BoundaryBox", "name": "",
+                                                                            "isTrustBoundary": True}},
+        node("a1", "actor", "tm.Actor", "Innbygger\nmed BankID", 20, threats_by_cell["a1"], providesAuthentication=True),
+        {"shape": "td-text-block", "id": "x1", "zIndex": 0, "position": {"x": 0, "y": 500},
+         "size": {"width": 100, "height": 30}, "attrs": {"label": {"text": "Fritekst"}}, "data": {"type": "tm.Text"}},
+        node("p1", "process", "tm.Process", "Mottak", 300, threats_by_cell["p1"], isWebApplication=True,
+             privilegeLevel="user"),
+        node("s1", "store", "tm.Store", "", 600, threats_by_cell["s1"], isALog=True, storesCredentials=False,
+             isSigned=True),
+        {"shape": "flow", "id": "f1", "zIndex": 10, "connector": "smooth", "source": {"cell": "a1"},
+         "target": {"cell": "p1"}, "vertices": [{"x": 200, "y": 50}],
+         "labels": [{"attrs": {"labelText": {"text": ""}}, "position": 0.5}],
+         "attrs": {"line": {"stroke": "#333333", "targetMarker": {"name": "block"}}},
+         "data": {"type": "tm.Flow", "name": "", "description": "", "outOfScope": False, "reasonOutOfScope": "",
+                  "protocol": "HTTPS", "isEncrypted": True, "isPublicNetwork": True, "isBidirectional": False,
+                  "hasOpenThreats": True, "threats": threats_by_cell["f1"]}},
+        {"shape": "trust-boundary-curve", "id": "c1", "zIndex": 10, "source": {"x": 250, "y": 0},
+         "target": {"x": 250, "y": 400}, "vertices": [], "data": {"type": "tm.Boundary", "name": "",
+                                                                   "isTrustBoundary": True}},
+        {"shape": "flow", "id": "f2", "zIndex": 10, "source": {"cell": "p1"}, "target": {"cell": "s1"},
+         "labels": [{"attrs": {"labelText": {"text": "Lagre\nsøknad"}}, "position": 0.5}], "vertices": [],
+         "data": {"type": "tm.Flow", "name": "Lagre\nsøknad", "protocol": "", "isEncrypted": False,
+                  "isPublicNetwork": False, "isBidirectional": False, "hasOpenThreats": False, "threats": []}},
+    ]
+    return {"version": version, "release_version": "2.6.2", "released_at": "2026-05-10",
+            "summary": {"title": "Vokabular", "owner": "", "description": "", "id": 0},
+            "detail": {"contributors": [], "diagramTop": 1, "reviewer": "", "threatTop": number,
+                       "diagrams": [{"id": 0, "title": "Alt", "diagramType": "PLOT4ai", "placeholder": "",
+                                     "thumbnail": "./public/content/images/thumbnail.plot4ai.jpg", "version": version,
+                                     "cells": cells}]}}
+
+
+def _threats(session, code):
+    return {th["title"] or th["threat_type"]: th for th in threats.model_detail(session, code)["threats"]}
+
+
+def test_threat_dragons_whole_vocabulary_is_kept_and_read_right(session):
+    document = _vocabulary_model()
+    counts = threatdragon.import_model(session, SECURITY, "svarut", json.dumps(document))
+    assert counts["threats"] == sum(len(v) for v in threatdragon.TD_TYPES.values()) + 1
+    found = threats.model_detail(session, "svarut")["threats"]
+    by_id = {json.loads(session.get(Threat, th["id"]).td_threat)["id"]: th for th in found}
+    # STRIDE types map to their letter; every other type keeps its own type and model, no letter
+    assert {th["category"] for th in found if th["model_type"] == "STRIDE"} == set("STRIDE")
+    others = [th for th in found if th["model_type"] != "STRIDE"]
+    assert others and all(th["category"] == "" for th in others)
+    disclosure = next(th for th in found if th["threat_type"] == "Disclosure of information")
+    assert (disclosure["model_type"], disclosure["category"]) == ("LINDDUN", "")
+    assert threats.type_label(disclosure) == "Disclosure of information (LINDDUN)"
+    safety = next(th for th in found if th["threat_type"] == "Safety")
+    assert (safety["model_type"], safety["category"]) == ("PLOT4ai", "")
+    # every status is read; the four treatments are decisions of their own
+    assert {th["status"] for th in found} == {"open", "mitigated", "not_applicable", "accepted", "transferred",
+                                              "avoided", "eliminated"}
+    assert by_id["t4"]["status"] == "accepted" and by_id["t3"]["status"] == "not_applicable"   # "N/A"
+    # TBD, TBA, empty and missing severities stay unrated
+    assert [by_id[f"t{n}"]["severity"] for n in range(1, 9)] == ["medium", "high", "critical", "", "", "", "",
+                                                                 "low"]
+    assert threats.severity_label("") == "Ikke vurdert"
+    # no default title is written for an empty one
+    assert by_id["t5"]["title"] == ""
+    # names: an unnamed flow and boundaries are shown by their kind, a multi-line label is folded for display
+    names = {e["external_id"]: e["name"] for e in threats.model_detail(session, "svarut")["elements"]}
+    assert names["f1"] == "Dataflyt" and names["b1"] == "Tillitsgrense" and names["a1"] == "Innbygger med BankID"
+
+
+@pytest.mark.parametrize("version", ["2.3.0", "2.6.2", "2.7.0"])
+def test_the_vocabulary_model_exports_as_it_came_in(session, version):
+    document = _vocabulary_model(version)
+    threatdragon.import_model(session, SECURITY, "svarut", json.dumps(document))
+    exported = threatdragon.export_model(session, "svarut")
+    assert exported == document
+    assert exported["release_version"] == "2.6.2" and exported["released_at"] == "2026-05-10"
+    cells = {c["id"]: c for c in exported["detail"]["diagrams"][0]["cells"]}
+    assert cells["f1"]["data"]["name"] == "" and cells["f1"]["labels"][0]["attrs"]["labelText"]["text"] == ""
+    assert cells["b1"]["data"]["name"] == "" and "trustZone" not in cells["a1"]["data"]
+    assert cells["a1"]["attrs"]["text"]["text"] == "Innbygger\nmed BankID"
+    statuses = [th["status"] for c in cells.values() for th in c.get("data", {}).get("threats", [])]
+    assert set(statuses) == set(STATUSES)
+    # a second import changes nothing and exports the same again
+    counts = threatdragon.import_model(session, SECURITY, "svarut", json.dumps(exported))
+    assert counts["removed"] == 0
+    assert threatdragon.export_model(session, "svarut") == document
+
+
+def _first(doc: dict, threat_id: str) -> dict:
+    return next(th for c in doc["detail"]["diagrams"][0]["cells"] for th in c.get("data", {}).get("threats", [])
+                if th["id"] == threat_id)
+
+
+def test_a_decision_made_here_exports_the_nearest_status_and_comes_back_exact(session):
+    threatdragon.import_model(session, SECURITY, "svarut", json.dumps(_vocabulary_model("2.3.0")))
+    detail = threats.model_detail(session, "svarut")
+    spoofing = next(th for th in detail["threats"] if th["threat_type"] == "Spoofing")
+    threats.decide_threat(session, SECURITY, spoofing["id"], {"status": "transferred", "severity": "high"})
+    raw_id = json.loads(session.get(Threat, spoofing["id"]).td_threat)["id"]
+    exported = threatdragon.export_model(session, "svarut")
+    written = _first(exported, raw_id)
+    # Threat Dragon 2.3.0 knows Open, Mitigated and NotApplicable: a treatment is nearest to Mitigated
+    assert written["status"] == "Mitigated" and written["backofficeStatus"] == "transferred"
+    assert written["severity"] == "High" and written["type"] == "Spoofing" and written["modelType"] == "STRIDE"
+    original = _first(_vocabulary_model("2.3.0"), raw_id)
+    assert {k: v for k, v in written.items() if k not in ("status", "severity", "backofficeStatus")} == \
+        {k: v for k, v in original.items() if k not in ("status", "severity")}
+    assert exported["detail"]["diagrams"][0]["cells"][3]["data"]["hasOpenThreats"] is True
+    threatdragon.import_model(session, SECURITY, "digisos", json.dumps(exported))
+    assert _threats(session, "digisos")[spoofing["title"]]["status"] == "transferred"
+    # changed in Threat Dragon after our export: Threat Dragon's status wins
+    _first(exported, raw_id)["status"] = "Open"
+    threatdragon.import_model(session, SECURITY, "digisos", json.dumps(exported))
+    assert _threats(session, "digisos")[spoofing["title"]]["status"] == "open"
+
+
+def test_a_newer_threat_dragon_gets_the_exact_status(session):
+    threatdragon.import_model(session, SECURITY, "svarut", json.dumps(_vocabulary_model("2.7.0")))
+    spoofing = next(th for th in threats.model_detail(session, "svarut")["threats"] if th["threat_type"] == "Spoofing")
+    threats.decide_threat(session, SECURITY, spoofing["id"], {"status": "accepted"})
+    raw_id = json.loads(session.get(Threat, spoofing["id"]).td_threat)["id"]
+    written = _first(threatdragon.export_model(session, "svarut"), raw_id)
+    assert written["status"] == "Accepted" and "backofficeStatus" not in written
+
+
+def test_edits_made_here_are_written_over_threat_dragons_cell(session):
+    threatdragon.import_model(session, SECURITY, "svarut", json.dumps(_vocabulary_model()))
+    detail = threats.model_detail(session, "svarut")
+    flow = next(e for e in detail["elements"] if e["external_id"] == "f2")
+    threats.update_element(session, SECURITY, flow["id"], {**flow, "name": "Lagre søknad kryptert", "encrypted": True},
+                           expected_version=flow["version"])
+    cells = {c["id"]: c for c in threatdragon.export_model(session, "svarut")["detail"]["diagrams"][0]["cells"]}
+    assert cells["f2"]["data"]["name"] == "Lagre søknad kryptert"
+    assert cells["f2"]["labels"][0]["attrs"]["labelText"]["text"] == "Lagre søknad kryptert"
+    assert cells["f2"]["data"]["isEncrypted"] is True
+    original = {c["id"]: c for c in _vocabulary_model()["detail"]["diagrams"][0]["cells"]}
+    assert cells["f1"] == original["f1"] and cells["a1"] == original["a1"]     # untouched cells as they came
+
+
+def test_other_models_threats_become_ros_risks_on_their_own_dimension(session):
+    threatdragon.import_model(session, SECURITY, "svarut", json.dumps(_vocabulary_model()))
+    found = threats.model_detail(session, "svarut")["threats"]
+    data = ThreatToRiskIn(owner="Eier", deadline=date.today() + timedelta(days=30), likelihood=2, consequence=4)
+    linddun = session.get(Threat, next(th["id"] for th in found if th["threat_type"] == "Linkability"))
+    payload = threats.ros_payload(linddun, data)
+    assert payload["inherent"]["consequences"] == {"privacy": 4}
+    assert payload["threat"].startswith("Linkability (LINDDUN): ")
+    cia = session.get(Threat, next(th["id"] for th in found if th["threat_type"] == "Availability"
+                                   and th["model_type"] == "CIA"))
+    assert threats.ros_payload(cia, data)["inherent"]["consequences"] == {"availability": 4}

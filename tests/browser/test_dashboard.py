@@ -1,0 +1,43 @@
+"""The leader reads the dashboard in both languages in Chromium at 1440 px: the headline figures whole (nothing
+cut off with an ellipsis), the charts drawn, no error, exception or console error."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser import ui
+
+# Streamlit cuts a metric's value or label with CSS (`text-overflow: ellipsis`), so the text itself stays whole:
+# what the user sees cut is an element whose content is wider than its box.
+CUT_OFF = """() => Array.from(document.querySelectorAll(
+    '[data-testid=stMetricValue], [data-testid=stMetricValue] *, [data-testid=stMetricLabel] *, '
+    + '[data-testid=stMetricDelta] *'))
+  .filter(e => e.scrollWidth > e.clientWidth + 1)
+  .map(e => e.innerText)"""
+
+
+@pytest.mark.parametrize(("language", "figures", "charts"), [
+    ("nb", "Hovedtall", "Utviklingen"),
+    ("en", "Headline figures", "Trends"),
+])
+def test_leader_reads_the_dashboard(browser, app_url, language, figures, charts):
+    visit = ui.open_tab(browser, app_url, "leder", language)
+    page = visit.page
+    page.get_by_role("heading", name=charts).wait_for()
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 5")
+    assert page.get_by_role("heading", name=figures).is_visible()
+    values = page.locator("[data-testid=stMetricValue]").all_inner_texts()
+    assert len(values) == 8, values
+    assert not [v for v in values if "…" in v or not v.strip()], values
+    assert page.evaluate(CUT_OFF) == []
+    titles = page.locator(".js-plotly-plot .gtitle").all_text_contents()   # SVG text: no innerText
+    assert len(titles) == 5, titles
+    if language == "nb":
+        assert any(value.endswith("mill. kr") for value in values), values
+        assert "Kommuner som bruker tjenestene" in titles
+    else:
+        assert any(value.startswith("NOK ") for value in values), values
+        assert "Municipalities using the services" in titles
+    assert ui.problems_on_page(page) == []
+    assert visit.console_errors == []
+    assert visit.outside_requests == []
+    page.close()
