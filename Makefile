@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8501
 
-.PHONY: run test test-browser browser-deps lint install clean bench
+.PHONY: run test test-browser test-ehf browser-deps lint install clean bench
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ test: $(STAMP) lint browser-deps
 # Every page as every demo user in the browser (make test visits as the leader and the administrator).
 test-browser: $(STAMP) browser-deps
 	BACKOFFICE_BROWSER_USERS=all $(BIN)/python -m pytest -p no:xdist tests/browser $(PYTEST_ARGS)
+
+# Every EHF document of the demo's runs through the official Peppol/CEN rules (make test validates a sample).
+test-ehf: $(STAMP)
+	BACKOFFICE_EHF_ALL=1 $(BIN)/python -m pytest -p no:xdist -s tests/pricing/invoicing/test_ehf_validation.py $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	@for f in benchmarks/bench_*.py benchmarks/metering.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

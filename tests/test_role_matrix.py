@@ -56,8 +56,9 @@ from portfolio import projects, scenarios, staffing
 from portfolio.digiorden import exchange, systems
 from portfolio.models import Project
 from pricing import capital, costbase, digifin, fundplan, pricelists, selfcost
-from pricing.invoicing import fund
+from pricing.invoicing import ehf, fund
 from pricing.invoicing import runs as invoicing
+from pricing.invoicing import settings as ehf_settings
 from pricing.models import PriceList
 from risk import dpia, measures, nsm, ros
 from risk import matrix as matrices
@@ -188,7 +189,7 @@ def test_the_matrix_covers_every_room():
     assert len({d.name for d in DOORS}) == len(DOORS)
     rooms = {d.name.split(".")[0] for d in DOORS}
     assert rooms >= {"users", "registers", "contacts", "agreements", "appendices", "councils", "change_requests",
-                     "roadmap", "costbase", "prices", "pricelists", "invoices", "digifin", "fund", "projects",
+                     "roadmap", "costbase", "prices", "pricelists", "invoices", "ehf", "digifin", "fund", "projects",
                      "gates", "staffing", "scenarios", "changeboard", "digiorden", "ros", "dpia", "acceptances",
                      "threats", "nsm", "tickets", "incidents", "meters", "meetings", "planning", "processing",
                      "breaches", "risk_notices", "documents", "suppliers"}
@@ -810,6 +811,44 @@ def _closed_fund_year(session):
 @door("fund.reopen_year", FINANCE, _closed_fund_year)
 def _(session, actor, context):
     fund.reopen_fund_year(session, actor, "svarut", 2024, "Rettet regnskap")
+
+
+# --- EHF: the seller and the recipients (admin and finance), VAT per price list (finance), the documents -------
+
+EHF_SETTINGS = ADMIN | FINANCE          # data/access.py: invoicing.settings.write (DESIGN has no row for it)
+SELLER = {"org_number": "310000019", "name": "Fiks-plattformen", "street": "Postboks 1", "postal_code": "0150",
+          "city": "Oslo", "bank_account": "99990000006"}
+
+
+def _ehf_ready(session):
+    """An approved run, the seller registered and each billed organisation's invoice address and reference."""
+    context = _billed(session)
+    ehf_settings.save_supplier(session, SETUP, SELLER)
+    for org in invoicing_helpers.three_orgs(session):
+        ehf_settings.save_recipient(session, SETUP, {"organisation": org.org_number, "street": "Postboks 1",
+                                                     "postal_code": "0001", "city": "Oslo", "buyer_reference": "R-1"})
+    return context
+
+
+@door("ehf.save_supplier", EHF_SETTINGS)
+def _(session, actor, context):
+    ehf_settings.save_supplier(session, actor, SELLER)
+
+
+@door("ehf.save_recipient", EHF_SETTINGS)
+def _(session, actor, context):
+    ehf_settings.save_recipient(session, actor, {"organisation": "0301", "buyer_reference": "Ordre 4711"})
+
+
+@door("ehf.set_price_list_vat", FINANCE, _billable)      # VAT is part of the price: pricing.write
+def _(session, actor, context):
+    ehf_settings.set_price_list_vat(session, actor, {"service": "svarut", "year": 2025, "category": "E",
+                                                     "exemption_reason": "Unntatt etter mval. § 3-2"})
+
+
+@door("ehf.issue_documents", FINANCE | LEADER, _ehf_ready)   # finance prepares, the leader approves runs
+def _(session, actor, context):
+    ehf.issue_documents(session, actor, context["run"])
 
 
 # --- projects and staffing (portfolio); gates and scenarios (leader approves) ------------------------------

@@ -15,7 +15,7 @@ common.header("page.overview", "overview.intro")
 
 # The leader's approvals queue comes first: what waits for the leader's signature, oldest first.
 if approvals.can_see(actor):
-    st.subheader(t("approvals.title"))
+    st.header(t("approvals.title"))
     with common.session() as session:
         queue = approvals.pending(session, actor)
     for area in queue.unavailable:
@@ -71,7 +71,7 @@ if actor.has_role("admin", "leader"):
     steps = common.cached(dashboard_data.setup_steps)
     done = sum(step.done for step in steps)
     if done < len(steps):
-        st.subheader(t("setup.title"))
+        st.header(t("setup.title"))
         st.caption(t("setup.intro", done=done, total=len(steps)))
         for step in steps:
             state = t("setup.done") if step.done else t("setup.todo")
@@ -81,7 +81,7 @@ if actor.has_role("admin", "leader"):
 
 figures, charts = common.cached(dashboard_data.dashboard)
 if figures:
-    st.subheader(t("dash.figures"))
+    st.header(t("dash.figures"))
     for start in range(0, len(figures), 4):
         for column, figure in zip(st.columns(4), figures[start:start + 4], strict=False):
             with column:
@@ -141,7 +141,7 @@ if charts.support:
     drawn.append((figure, dashboard_data.PAGE_SUPPORT))
 
 if drawn:
-    st.subheader(t("dash.charts"))
+    st.header(t("dash.charts"))
     for start in range(0, len(drawn), 2):
         for column, (figure, page) in zip(st.columns(2), drawn[start:start + 2], strict=False):
             with column:
@@ -156,7 +156,7 @@ if st.toggle(t("dash.all_figures"), help=t("dash.all_figures_help"), key="overvi
     if not blocks:
         common.empty_state("overview.empty")
     for area, kpis in blocks:
-        st.subheader(area)
+        st.header(area)
         for start in range(0, len(kpis), 4):
             columns = st.columns(4)
             for column, kpi in zip(columns, kpis[start:start + 4], strict=False):

@@ -150,7 +150,10 @@ def find_organisation(session: Session, key: str) -> Organisation | None:
     """Look an organisation up by organisation number, municipality number or name. A name matches the
     whole official name or any of its language parts, or the Norwegian name, ignoring case and
     diacritics ("kautokeino", "snasa" and "porsangu" find "Guovdageaidnu - Kautokeino", "Snåase - Snåsa",
-    "Porsanger - Porsángu - Porsanki"); current organisations before ended ones."""
+    "Porsanger - Porsángu - Porsanki"); current organisations before ended ones. A key with a control
+    character names no organisation (a look-up is exact; only free-text searches drop such characters)."""
+    if textguard.refused_char(key):
+        return None
     key = key.strip()
     digits = key.replace(" ", "")
     if digits.isdigit() and len(digits) == 9:

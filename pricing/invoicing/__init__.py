@@ -2,7 +2,7 @@
 from data.appspec import PageSpec
 from data.registers.changes import register_merger_participant
 from pricing import fundplan
-from pricing.invoicing import approvals, demo, ehf, fund, messages, runs
+from pricing.invoicing import approvals, demo, ehf, fund, messages, runs, settings
 from pricing.invoicing.cli import register
 
 _FINANCE_AND_LEADER = frozenset({"finance", "leader"})
@@ -14,6 +14,8 @@ PAGES = [
              ":material/monitoring:", roles=_FINANCE_AND_LEADER, url_path="produktregnskap"),
     PageSpec("pricing/invoicing/pages/fund.py", "page.selfcost_fund", "section.pricing", ":material/account_balance:",
              roles=_FINANCE_AND_LEADER, url_path="selvkostfond"),
+    PageSpec("pricing/invoicing/pages/ehf_settings.py", "page.ehf_settings", "section.pricing", ":material/tune:",
+             roles=settings.PAGE_ROLES, url_path="ehf-oppsett"),
 ]
 KPIS = [fund.economy_kpis]
 APPROVALS = [approvals.approvals]   # prepared invoice runs and credits

@@ -587,7 +587,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ehf.col.endpoint": ("Peppol-id", "Peppol id"),
     "ehf.col.reference": ("Kjøpers referanse", "Buyer's reference"),
     "ehf.col.price_list": ("Versjon", "Version"),
-    "ehf.col.vat": ("Mva på EHF", "VAT on EHF"),
+    "ehf.col.vat_on_ehf": ("Mva på EHF", "VAT on EHF"),
     "ehf.col.reason": ("Fritaksgrunn", "Exemption reason"),
     "ehf.yes": ("Ja", "Yes"),
     "ehf.no": ("Nei", "No"),

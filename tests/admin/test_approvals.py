@@ -232,12 +232,12 @@ def test_cli_refuses_someone_who_is_not_the_leader(db_url, capsys):
 def test_overview_shows_the_queue_first_to_the_leader_only(db_url):
     empty = render("admin/pages/overview.py", LEADER)
     assert errors_of(empty) == []
-    assert empty.subheader[0].value == "Venter på din godkjenning"
+    assert empty.header[0].value == "Venter på din godkjenning"
     assert [s.value for s in empty.success] == ["Ingen saker venter på deg."]
     _submitted_ros()
     app = render("admin/pages/overview.py", LEADER)
     assert errors_of(app) == []
-    assert app.subheader[0].value == "Venter på din godkjenning"
+    assert app.header[0].value == "Venter på din godkjenning"
     frame = app.dataframe[0].value
     assert list(frame["title"]) == ["ROS Fiks IO (versjon 1)"]
     assert list(frame["asked_by_name"]) == ["Siri Sikkerhet"] and list(frame["page_title"]) == ["ROS-analyser"]
@@ -247,4 +247,4 @@ def test_overview_shows_the_queue_first_to_the_leader_only(db_url):
     for role in ("admin", "security", "finance", "support"):
         other = render("admin/pages/overview.py", make_actor(role))
         assert errors_of(other) == []
-        assert "Venter på din godkjenning" not in [s.value for s in other.subheader]
+        assert "Venter på din godkjenning" not in [s.value for s in other.header]

@@ -76,13 +76,13 @@ def test_charts_on_the_demo_data(demo_session):
 def test_leader_reads_the_dashboard(demo_url):
     app = render("admin/pages/overview.py", actor_of("leader"))
     assert not errors_of(app)
-    assert [h.value for h in app.subheader][-2:] == ["Hovedtall", "Utviklingen"]
+    assert [h.value for h in app.header][-2:] == ["Hovedtall", "Utviklingen"]
     assert len(app.metric) == 8
     assert len(app.get("plotly_chart")) == 5
     assert not any("…" in m.value for m in app.metric)
-    assert "Kom i gang" not in [h.value for h in app.subheader]   # the demo data is set up
+    assert "Kom i gang" not in [h.value for h in app.header]   # the demo data is set up
     app.toggle(key="overview_all_figures").set_value(True).run()
-    areas = [h.value for h in app.subheader]
+    areas = [h.value for h in app.header]
     assert {"Registre og brukere", "Brukerstøtte", "Økonomi", "Risiko og sikkerhet"} <= set(areas)
     assert len(app.metric) > 40   # nothing lost: every area's own figures are there on request
 
@@ -122,9 +122,9 @@ def test_steps_tick_themselves_off(session, system):
 def test_the_administrator_lands_on_the_checklist(db_url, language):
     app = render("admin/pages/overview.py", ADMIN, language=language)
     assert not errors_of(app)
-    assert app.subheader[0].value == ("Kom i gang" if language == "nb" else "Start here")
+    assert app.header[0].value == ("Kom i gang" if language == "nb" else "Start here")
     assert not app.metric   # no wall of zeros
-    assert "Forbruk" not in [h.value for h in app.subheader]
+    assert "Forbruk" not in [h.value for h in app.header]
     texts = [m.value for m in app.markdown]
     assert any("Målere (gjenstår)" in m for m in texts) if language == "nb" else any("Meters (to do)" in m
                                                                                        for m in texts)

@@ -26,17 +26,13 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 PASSWORD = "demo-passord"
 DEMO_USERS = ("admin", "leder", "okonomi", "sikkerhet", "produkt", "portefolje", "support", "arkitekt")
-DEFAULT_AXE = Path.home() / ".cache" / "backoffice-browser" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_VERSION = "4.14.1"  # the Makefile installs this version (browser-deps)
+DEFAULT_AXE = (Path.home() / ".cache" / "backoffice-browser" / f"axe-core-{AXE_VERSION}" / "node_modules" / "axe-core"
+               / "axe.min.js")
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "xdist_group(name): run in one pytest-xdist worker")
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def _chromium() -> str | None:

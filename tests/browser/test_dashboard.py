@@ -6,6 +6,8 @@ import pytest
 
 from tests.browser import ui
 
+pytestmark = pytest.mark.xdist_group("browser")  # one worker serves the app; see conftest.py
+
 # Streamlit cuts a metric's value or label with CSS (`text-overflow: ellipsis`), so the text itself stays whole:
 # what the user sees cut is an element whose content is wider than its box.
 CUT_OFF = """() => Array.from(document.querySelectorAll(

@@ -16,6 +16,8 @@ from data.i18n import t
 from tests.browser import ui
 from tests.browser.conftest import DEMO_USERS
 
+pytestmark = pytest.mark.xdist_group("browser")  # one worker serves the app; see conftest.py
+
 EVERY_USER = os.environ.get("BACKOFFICE_BROWSER_USERS") == "all"
 USERS = DEMO_USERS if EVERY_USER else ("leder", "admin")
 ROLE_OF = {"admin": "admin", "leder": "leader"}

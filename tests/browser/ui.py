@@ -27,9 +27,13 @@ class Visit:
 
 
 def idle(page: Page, timeout: float = 30_000) -> None:
-    """Until Streamlit has finished running the script: its status widget gone and no element of the previous
-    run still shown faded (`data-stale`), twice in a row 150 ms apart (a rerun starts a moment after a click)."""
-    quiet = "() => !document.querySelector('[data-testid=stStatusWidget]') && !document.querySelector('[data-stale=true]')"
+    """Until Streamlit has finished running the script: the app says it is not running
+    (`data-test-script-state`), its status widget is gone and no element of the previous run is still shown
+    faded (`data-stale`), twice in a row 150 ms apart (a rerun starts a moment after a click, and a save
+    that calls st.rerun() runs the script twice)."""
+    quiet = ("() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'"
+             " && !document.querySelector('[data-testid=stStatusWidget]')"
+             " && !document.querySelector('[data-stale=true]')")
     for _ in range(2):
         page.wait_for_timeout(150)
         page.wait_for_function(quiet, timeout=timeout)
@@ -71,9 +75,12 @@ def problems_on_page(page: Page) -> list[str]:
 def axe_violations(page: Page, axe_source: str, impacts=("serious", "critical")) -> list[dict]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(axe_source)
+    # WCAG 2.1 A/AA, plus heading order (axe files it under best practice; the issue asks for it).
     found = page.evaluate("""async (tags) => {
-        const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+        const wcag = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+        const order = await axe.run(document, {runOnly: {type: 'rule', values: ['heading-order']}});
+        const result = {violations: wcag.violations.concat(order.violations)};
         return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
             nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + n.html.slice(0, 120))}));
     }""", AXE_TAGS)
-    return [v for v in found if v["impact"] in impacts]
+    return [v for v in found if v["impact"] in impacts or v["id"] == "heading-order"]

@@ -336,7 +336,7 @@ def test_an_error_while_a_page_reads_is_a_plain_message_in_the_app(db_url, monke
     def locked(session, actor):
         raise _locked()
 
-    monkeypatch.setattr("admin.overview.overview", locked)  # what the first page reads
+    monkeypatch.setattr("admin.approvals.pending", locked)  # what the first page (the overview) reads first
     app = render("app.py", make_actor("leader", username="lise"))
     assert not app.exception
     [message] = errors_of(app)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import http.client
 import json
 import threading
@@ -245,7 +246,9 @@ def asgi_post(chunks, key, language="nb"):
              "headers": [(b"content-type", b"application/json"), (b"authorization", f"Bearer {key}".encode()),
                          (b"transfer-encoding", b"chunked"), (b"accept-language", language.encode())],
              "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8088)}
-    asyncio.run(app(scope, receive, send))
+    # In its own thread: a worker that ran the browser tests has Playwright's event loop running in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     status = next(m["status"] for m in messages if m["type"] == "http.response.start")
     body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.response.body")
     return status, json.loads(body), taken["bytes"]
