@@ -938,6 +938,19 @@ def billed_periods(session: Session) -> list[str]:
     return list(session.scalars(select(InvoiceRun.period).distinct().order_by(InvoiceRun.period)))
 
 
+def next_unbilled_quarter(session: Session, today: date) -> str:
+    """The quarter to bill next: the one after the last period any run has billed, but not beyond the current
+    quarter; with nothing billed yet, the last complete quarter. (The invoice page opens on it.)"""
+    current = (today.month - 1) // 3 + 1
+    billed_to = max((parse_period(text).end for text in billed_periods(session)), default=None)
+    if billed_to is None:
+        return f"{today.year}-Q{current - 1}" if current > 1 else f"{today.year - 1}-Q4"
+    after = billed_to + timedelta(days=1)
+    if (after.year, (after.month - 1) // 3 + 1) > (today.year, current):
+        return f"{today.year}-Q{current}"
+    return f"{after.year}-Q{(after.month - 1) // 3 + 1}"
+
+
 def organisation_total(session: Session, org_id: int, year: int) -> int:
     return int(session.scalar(select(func.coalesce(func.sum(InvoiceLine.amount_ore), 0))
                               .where(InvoiceLine.organisation_id == org_id, InvoiceLine.year == year)) or 0)

@@ -465,15 +465,16 @@ with tab_accept:
                                 success=t("ros.acceptance.decided")):
                     st.rerun()
     if can_write and risk_payloads and info["status"] != "superseded":
-        with st.form(f"ros-accept-{chosen}"):
+        with st.form(common.form_key(f"ros-accept-{chosen}")):   # empty again after a request is sent
             st.markdown(f"**{t('ros.acceptance.request')}**")
             r_id = st.selectbox(t("ros.acceptance.risk"), sorted(risk_payloads, key=lambda i: risk_payloads[i][0]["key"]),
                                 format_func=lambda i: f"{risk_payloads[i][0]['key']} {risk_payloads[i][0]['title']}")
             expires_on = st.date_input(t("ros.acceptance.proposed_expiry"), None, format="DD.MM.YYYY")
             rationale = st.text_area(t("ros.acceptance.request_rationale"))
             if st.form_submit_button(t("ros.acceptance.request_button"), type="primary"):
-                if common.write(ros.request_acceptance, r_id, {"expires_on": expires_on, "rationale": rationale},
-                                success=t("ros.acceptance.requested")):
+                request = {"expires_on": expires_on, "rationale": rationale}
+                if common.save_once(f"ros-accept-{chosen}", {"risk": r_id, **request}, ros.request_acceptance, r_id,
+                                    request, success=t("ros.acceptance.requested")):
                     st.rerun()
 
 # --- versions tab

@@ -115,9 +115,7 @@ tab_new, tab_waiting, tab_runs = st.tabs([t("inv.tab_new"), t("inv.awaiting_titl
 with tab_new:
     with common.session() as session:
         codes = shared.service_choices(session)
-    today = date.today()
-    quarter = (today.month - 1) // 3          # the last complete quarter
-    default = f"{today.year}-Q{quarter}" if quarter else f"{today.year - 1}-Q4"
+        default = invoicing.next_unbilled_quarter(session, date.today())
     cols = st.columns([1, 2])
     period = cols[0].text_input(t("inv.col.period"), value=default, key="inv-period", help=t("inv.cli_help_period"))
     service = cols[1].selectbox(t("inv.col.service"), [None] + list(codes), key="inv-service",
@@ -129,8 +127,7 @@ with tab_new:
     if chosen:
         preview = common.write(invoicing.preview_run, chosen)
         if preview not in (None, True):
-            for warning in preview.warnings:
-                st.warning(warning)
+            common.grouped_warnings(preview.warnings)
             _show_problems(preview.problems)
             if preview.already_billed:
                 st.info(t("inv.cli_already_billed", count=preview.already_billed))
@@ -138,6 +135,7 @@ with tab_new:
             summary = preview.summary()
             if summary:
                 frame = pd.DataFrame(summary)
+                frame["service"] = frame["service"].map(lambda code: codes.get(code, code))   # names, not codes
                 for column in ("fixed_ore", "usage_ore", "correction_ore", "total_ore"):
                     frame[column] = frame[column] / 100
                 st.dataframe(frame, hide_index=True, width="stretch", column_config={

@@ -339,3 +339,16 @@ def test_a_kind_without_a_price_is_not_billed_per_inhabitant_of_the_county(sessi
     assert problem["organisation_id"] == county.id
     assert "har ingen pris for fylkeskommuner" in problem["reason"]
     assert preview.total_ore == Q1_TOTAL
+
+
+@pytest.mark.parametrize(("billed", "today", "expected"), [
+    ([], date(2026, 12, 7), "2026-Q3"),                                # nothing billed: the last complete quarter
+    ([], date(2026, 2, 1), "2025-Q4"),
+    (["2026-Q1", "2026-Q2", "2026-Q3"], date(2026, 12, 7), "2026-Q4"),  # the one after the last billed
+    (["2026-Q1", "2026-04", "2026-05"], date(2026, 12, 7), "2026-Q2"),  # months count: May billed, June not
+    (["2026-Q4"], date(2026, 12, 7), "2026-Q4"),                        # never beyond the current quarter
+    (["2025"], date(2026, 3, 1), "2026-Q1"),
+])
+def test_the_invoice_page_opens_on_the_next_unbilled_quarter(monkeypatch, billed, today, expected):
+    monkeypatch.setattr(invoicing, "billed_periods", lambda session: billed)
+    assert invoicing.next_unbilled_quarter(None, today) == expected
