@@ -1,5 +1,5 @@
-"""From council to plan, and the privacy part of the project gates: the checks that need rooms which may
-not import each other, wired here because the admin room may import them all.
+"""From council to plan: the doors that need rooms which may not import each other (agreements and portfolio),
+wired here because the admin room may import them all.
 
 - A change request the user council approved is sent by the product owner of its service, in one action,
   either to a project in the portfolio (`send_to_project`: the request is taken in as demand, optionally
@@ -7,9 +7,7 @@ not import each other, wired here because the admin room may import them all.
   normal change item for the service). Both ends point at each other: the request records where it went,
   the project's request list and the change item's `change_request_id` name the request. These two doors
   are registered with the agreements room as destinations, so its pages offer them without importing admin.
-- At the gates into roll-out and to handover, a project whose service handles personal data needs the
-  service's approved ROS, its approved DPIA and the municipality template built from them (`privacy_items`,
-  registered with the portfolio room). The risk room's own reads decide each of the three.
+- The privacy part of the project gates is the risk room's (risk/gates.py), registered by it.
 
 `CHECKS` is what `data.bootstrap.install` wires (declared by the admin room's `__init__.py`).
 """
@@ -34,12 +32,7 @@ from data.formatting import day
 from data.i18n import t
 from data.registers.models import Service
 from portfolio import projects, staffing
-from portfolio.projects import GateItem
 from portfolio.schemas import month_range
-from risk import exports as risk_exports
-from risk.dpia import latest_approved
-from risk.models import RosAssessment
-from risk.schemas import Scope, Status
 
 PROJECT = "project"
 CHANGE_BOARD = "change_board"
@@ -116,29 +109,6 @@ TO_PROJECT = Destination(PROJECT, "agr.send.to_project", send_to_project, _proje
 TO_CHANGE_BOARD = Destination(CHANGE_BOARD, "agr.send.to_change_board", send_to_change_board, _change_board_where)
 
 
-# --- the privacy part of the gates ------------------------------------------------------------------
-
-
-def privacy_items(session: Session, service_code: str) -> list[GateItem]:
-    """The service's approved ROS in force, its approved DPIA and the municipality template (built from
-    both): each as a line of the gate's checklist."""
-    ros_label, dpia_label, template_label = t("pf.gate.ros"), t("pf.gate.dpia"), t("pf.gate.template")
-    service = session.scalar(select(Service).where(Service.code == service_code))
-    if service is None:
-        reason = t("pf.gate.service_not_registered", service=service_code)
-        return [GateItem("privacy", label, False, f"{t('pf.gate.missing_document', document=label)} ({reason})")
-                for label in (ros_label, dpia_label, template_label)]
-    ros = session.scalar(select(RosAssessment.id).where(
-        RosAssessment.scope == Scope.SERVICE.value, RosAssessment.service_code == service.code,
-        RosAssessment.status == Status.APPROVED.value, RosAssessment.is_current.is_(True)).limit(1))
-    dpias = latest_approved(session, service.code)
-    template = risk_exports.template_data(session, service.code)
-    template_ready = template["assessment"] is not None and bool(template["dpias"])
-    return [GateItem("privacy", ros_label, ros is not None, t("pf.gate.missing_ros", service=service.name)),
-            GateItem("privacy", dpia_label, bool(dpias), t("pf.gate.missing_dpia", service=service.name)),
-            GateItem("privacy", template_label, template_ready, t("pf.gate.missing_template", service=service.name))]
-
-
 # --- demo data ----------------------------------------------------------------------------------------
 
 # Two requests the user councils approved, sent on by their product owner (after the portfolio's and the change
@@ -176,5 +146,4 @@ def load_demo(session: Session, actor: Actor, _rng) -> None:
 CHECKS = [
     (change_requests.register_destination, TO_PROJECT),
     (change_requests.register_destination, TO_CHANGE_BOARD),
-    (projects.register_privacy_check, privacy_items),
 ]

@@ -2,7 +2,8 @@
 NSM maturity assessments."""
 from data.appspec import PageSpec
 from data.cli import in_group
-from risk import dpia, messages, nsm, ros
+from portfolio import projects
+from risk import dpia, gates, messages, nsm, ros
 from risk.cli import register_cli
 from risk.demo import load_nsm, load_registers
 
@@ -30,5 +31,6 @@ KPIS = [ros.kpis, nsm.kpis]
 APPROVALS = [ros.approvals, dpia.approvals]   # ROS versions and risk acceptances; DPIA versions (the leader signs)
 SERVICE_FACTS = [ros.service_facts]
 DEMO = [load_registers, load_nsm]
+CHECKS = [(projects.register_privacy_check, gates.privacy_items)]  # a gate's ROS/DPIA/template items
 CLI = in_group("risk", "ros.cli.help", register_cli)  # `backoffice risk ...`, shared with risk.threats
 MESSAGES = messages.MESSAGES  # also "section.risk", the navigation section risk.threats uses too
