@@ -232,6 +232,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "services.edit": ("Endre eller legg til tjeneste", "Edit or add a service"),
     "services.choose": ("Velg tjeneste", "Choose service"),
     "services.new": ("Ny tjeneste", "New service"),
+    "services.code_taken": ("Koden «{code}» er allerede brukt av {name}. Velg tjenesten i listen for å endre den.",
+                            "The code “{code}” is already used by {name}. Choose the service in the list to change it."),
     # users
     "users.intro": (
         "Hvem som har tilgang, og med hvilke roller. Nye brukere får et engangspassord som vises én gang.",

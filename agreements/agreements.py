@@ -15,7 +15,7 @@ from data.errors import BackofficeError
 from data.formatting import day
 from data.i18n import t
 from data.registers.models import County, Organisation
-from data.registers.registry import get_organisation
+from data.registers.registry import get_organisation, organisation_search
 from data.textsearch import contains_folded
 
 ACTIVE_STATUSES = (AgreementStatus.SIGNED.value, AgreementStatus.TERMINATED.value)
@@ -192,7 +192,7 @@ def main_agreement_rows(session: Session, search: str = "", statuses: tuple[str,
     )
     if search.strip():
         term = search.strip()
-        query = query.where(or_(contains_folded(Organisation.name, term), contains_folded(Organisation.org_number, term),
+        query = query.where(or_(organisation_search(session, term),   # "alesund" finds Ålesund, as on every page
                                 contains_folded(func.coalesce(MainAgreement.signatory, ""), term),
                                 contains_folded(func.coalesce(MainAgreement.document_ref, ""), term)))
     if statuses:

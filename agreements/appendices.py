@@ -34,8 +34,7 @@ from data.errors import NotFound
 from data.formatting import day
 from data.i18n import t
 from data.registers.models import County, Organisation, Service
-from data.registers.registry import get_organisation, get_service
-from data.textsearch import contains_folded
+from data.registers.registry import get_organisation, get_service, organisation_search
 
 
 @dataclass(frozen=True)
@@ -370,7 +369,7 @@ def appendix_rows(session: Session, service_code: str | None = None, search: str
         query = query.where(Service.code == service_code)
     if search.strip():
         term = search.strip()
-        query = query.where(or_(contains_folded(Organisation.name, term), contains_folded(Organisation.org_number, term)))
+        query = query.where(organisation_search(session, term))   # "tromso" finds Tromsø, as on every page
     if statuses:
         query = query.where(ServiceAppendix.status.in_(statuses))
     if county:

@@ -26,7 +26,7 @@ from data.db import utcnow
 from data.i18n import t
 from data.locking import lock
 from data.registers.models import Organisation, Service
-from data.registers.registry import get_organisation, get_service
+from data.registers.registry import get_organisation, get_service, organisation_search
 from data.textsearch import contains_folded
 
 OPEN_STATUSES = (ChangeRequestStatus.NEW.value, ChangeRequestStatus.ASSESSED.value,
@@ -194,7 +194,7 @@ def change_request_rows(session: Session, service_code: str | None = None, statu
         query = query.where(or_(contains_folded(ChangeRequest.title, term),
                                 contains_folded(ChangeRequest.description, term),
                                 contains_folded(ChangeRequest.submitted_by, term),
-                                contains_folded(func.coalesce(Organisation.name, ""), term)))
+                                organisation_search(session, term)))   # "baerum" finds Bærum
     rows = []
     for r in session.execute(query):
         row = dict(r._mapping)

@@ -48,6 +48,8 @@ from data.errors import BackofficeError
 from data.i18n import t
 
 GENESIS_HASH = "0" * 64
+SIGN_IN, SIGN_IN_FAILED = "sign_in", "sign_in_failed"
+SIGN_IN_ACTIONS = (SIGN_IN, SIGN_IN_FAILED)   # bookkeeping of a sign-in, not a change of the department's data
 _PG_LOCK_KEY = 724_281_001  # serialises appends to the chain across PostgreSQL connections
 KEY_VARIABLE = "BACKOFFICE_AUDIT_KEY"
 _CHUNK = 500   # primary keys per IN (...) when reading rows a bulk statement touches
@@ -339,6 +341,7 @@ def record_bulk(orm_execute_state: ORMExecuteState):
     if mode is False:
         return None
     session, action = state.session, "delete" if state.is_delete else "update"
+    named = state.execution_options.get("audit_action")   # e.g. sign-in bookkeeping (SIGN_IN_ACTIONS)
     if session.autoflush:
         session.flush()   # pending objects are written first, as the statement itself would do
     if mode == "batch":
@@ -366,7 +369,7 @@ def record_bulk(orm_execute_state: ORMExecuteState):
                        if _jsonable(old[name]) != _jsonable(new[name])}
             if not changes:
                 continue
-        entries.append(_Pending(action, table.name, "/".join(str(v) for v in key), changes))
+        entries.append(_Pending(named or action, table.name, "/".join(str(v) for v in key), changes))
     append(session, entries)
     return result
 
@@ -484,6 +487,12 @@ def search(session: Session, actor: str | None = None, table: str | None = None,
     if end:
         query = query.where(AuditEntry.at < end)
     return list(session.scalars(query))
+
+
+def action_label(action: str) -> str:
+    """What an entry did, in words (`update` -> "Endret"); an action without a label shows as written."""
+    label = t(f"audit.act.{action}")
+    return action if label == f"audit.act.{action}" else label
 
 
 def filter_choices(session: Session) -> dict[str, list[str]]:

@@ -57,6 +57,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The text contains control characters that cannot be stored. Nothing was saved. Remove them and try again.",
     ),
     "error.nothing_saved": ("Ingenting er lagret.", "Nothing was saved."),
+    # what an audit entry did (data/audit.action_label)
+    "audit.act.insert": ("Opprettet", "Created"),
+    "audit.act.update": ("Endret", "Changed"),
+    "audit.act.delete": ("Slettet", "Deleted"),
+    "audit.act.batch_update": ("Endret, mange rader", "Changed, many rows"),
+    "audit.act.batch_delete": ("Slettet, mange rader", "Deleted, many rows"),
+    "audit.act.batch_insert": ("Opprettet, mange rader", "Created, many rows"),
+    "audit.act.batch_rebuild": ("Bygget på nytt", "Rebuilt"),
+    "audit.act.batch_start": ("Startet", "Started"),
+    "audit.act.batch_resume": ("Gjenopptatt", "Resumed"),
+    "audit.act.batch_fail": ("Mislyktes", "Failed"),
+    "audit.act.batch_import": ("Importert", "Imported"),
+    "audit.act.sign_in": ("Innlogging", "Sign-in"),
+    "audit.act.sign_in_failed": ("Mislykket innlogging", "Failed sign-in"),
     # the audit log's key and anchor (data/audit.py)
     "audit.key_missing": (
         "Revisjonsloggen er nøkkelsikret, men {variable} er ikke satt her. Ingenting er lagret: sett nøkkelen "

@@ -85,6 +85,10 @@ MESSAGES = {
     # people and roles
     "pf.role.not_found": ("Fant ingen rolle med koden «{code}».", "No role with the code “{code}”."),
     "pf.person.not_found": ("Fant ikke person {id}.", "Person {id} not found."),
+    "pf.role.code_taken": ("Det finnes allerede en rolle med koden «{code}» ({name}). Velg den i listen for å endre "
+                           "den, eller gi den nye rollen en annen kode.",
+                           "There is already a role with the code “{code}” ({name}). Choose it in the list to change "
+                           "it, or give the new role another code."),
     "pf.person.name_taken": ("Det finnes allerede en person som heter «{name}».",
                              "There is already a person called “{name}”."),
     "pf.person.change_before_start": ("Endringen kan ikke gjelde fra før {name} begynte.",
@@ -183,6 +187,17 @@ MESSAGES = {
     "pf.board.approve": ("Godkjenn faseporten", "Approve the gate"),
     "pf.board.approved": ("Faseporten er godkjent.", "The gate is approved."),
     "pf.board.leader_approves": ("En leder godkjenner faseporten.", "A leader approves the gate."),
+    "pf.board.waiting_you": (
+        "Venter på din godkjenning: faseporten fra {phase} til {next}. Sjekklisten er komplett; legg gjerne inn "
+        "en kommentar og godkjenn nedenfor.",
+        "Waiting for your approval: the gate from {phase} to {next}. The checklist is complete; add a comment if "
+        "you like and approve below.",
+    ),
+    "pf.board.all_projects": ("Alle prosjekter", "All projects"),
+    "pf.board.linked_gone": (
+        "Prosjektet i lenken finnes ikke lenger. Velg et prosjekt nedenfor.",
+        "The project in the link no longer exists. Choose a project below.",
+    ),
     "pf.board.documents": ("Dokumenter", "Documents"),
     "pf.board.no_documents": ("Ingen dokumenter registrert.", "No documents registered."),
     "pf.board.reference_help": ("Saksnummer i arkivet eller lenke til dokumentet.",
@@ -367,6 +382,20 @@ MESSAGES = {
     "pf.scenarios.apply": ("Legg inn i planen", "Apply to the plan"),
     "pf.scenarios.applied": ("Scenarioet er lagt inn i planen.", "The scenario has been applied."),
     "pf.scenarios.leader_applies": ("En leder legger scenarioet inn i planen.", "A leader applies the scenario."),
+    "pf.scenarios.waiting_you": (
+        "Venter på din beslutning: utkast laget av {who} {date}. Sammenligningen med gjeldende plan står nedenfor; "
+        "legg scenarioet inn i planen eller forkast det.",
+        "Waiting for your decision: a draft made by {who} on {date}. The comparison with the live plan is below; "
+        "apply the scenario to the plan or discard it.",
+    ),
+    "pf.scenarios.waiting_leader": (
+        "Venter på en leders beslutning: utkast laget av {who} {date}.",
+        "Waiting for a leader's decision: a draft made by {who} on {date}.",
+    ),
+    "pf.scenarios.linked_gone": (
+        "Scenarioet i lenken finnes ikke lenger. Velg et scenario nedenfor.",
+        "The scenario in the link no longer exists. Choose a scenario below.",
+    ),
     "pf.scenarios.discard": ("Forkast scenarioet", "Discard the scenario"),
     "pf.scenarios.discarded": ("Scenarioet er forkastet.", "The scenario was discarded."),
     "pf.scenarios.baselines": ("Basislinjer", "Baselines"),

@@ -114,10 +114,15 @@ def role_choices(session: Session) -> dict[str, str]:
     return {r.code: role_label(r.code, r.name) for r in roles(session)}
 
 
-def save_role(session: Session, actor: Actor, payload, expected_version: int | None = None) -> DeptRole:
+def save_role(session: Session, actor: Actor, payload, expected_version: int | None = None,
+              new: bool = False) -> DeptRole:
+    """Add a role or change one (by code). `new`: the user asked for a new role, so an existing code is refused
+    rather than quietly changed."""
     actor.require("portfolio.write")
     data = validate(RoleIn, payload)
     role = session.scalar(select(DeptRole).where(DeptRole.code == data.code))
+    if role is not None and new:
+        raise BackofficeError(t("pf.role.code_taken", code=data.code, name=role.name))
     if role is None:
         role = DeptRole(code=data.code)
         session.add(role)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.registers.models import Organisation
+from data.registers.models import Organisation, Service
 from pricing import capital, costbase, digifin, fundplan, pricelists, selfcost, sources
 from pricing.models import CostItem
 
@@ -121,6 +121,7 @@ def load(session: Session, _actor: Actor, rng: random.Random) -> None:
 
 
 def _cost_bases(session: Session, rng: random.Random) -> None:
+    names = dict(session.execute(select(Service.code, Service.name)).all())
     for index, year in enumerate(YEARS):
         growth = Decimal("1.03") ** index
         for code, name, key, figures, items in POOLS:
@@ -137,7 +138,7 @@ def _cost_bases(session: Session, rng: random.Random) -> None:
         for service, by_type in DIRECT.items():
             for cost_type, amount in by_type.items():
                 budget = int(Decimal(amount) * growth * 100)
-                description = f"{_label(cost_type)} {service}"
+                description = f"{_label(cost_type)} {names.get(service, service)}"
                 _item(session, year, "budget", service, None, cost_type, description, budget, True)
                 if year <= 2025:
                     actual = int(budget * (1 + rng.uniform(-0.04, 0.05)))

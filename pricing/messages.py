@@ -513,6 +513,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "price.cmp.self_cost": ("Selvkost", "Self-cost"),
     "price.cmp.expected_revenue_ore": ("Forventede inntekter", "Expected revenue"),
     "price.cmp.adopters": ("Virksomheter som betaler (antall)", "Paying organisations (count)"),
+    "price.cmp.adopters_line": ("Virksomheter som betaler: {this} (året før: {last}).",
+                                "Paying organisations: {this} (the year before: {last})."),
     "price.no_last_year": ("Ingen godkjent prisliste for {year} å sammenligne med.",
                            "No approved price list for {year} to compare with."),
     "price.download_bills": ("Last ned regningene (Excel)", "Download the bills (Excel)"),
@@ -595,8 +597,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "price.choose_list": ("Vis detaljer for", "Show details for"),
     "price.drafts_title": ("Kalkyler som venter på godkjenning", "Calculations awaiting approval"),
     "price.drafts_empty": ("Ingen kalkyler venter på godkjenning.", "No calculations await approval."),
-    "price.drafts_help": ("Åpne kalkylen under Priskalkyler for å se den i detalj og godkjenne den.",
-                          "Open the calculation under Price calculations to review and approve it."),
+    "price.drafts_help": ("Velg en kalkyle under for å godkjenne den eller sende den tilbake. Hele sporet fra "
+                          "kostnad til pris finner du under Priskalkyler.",
+                          "Choose a calculation below to approve it or send it back. The full trace from cost "
+                          "to price is under Price calculations."),
+    "price.queue_choose": ("Behandle kalkyle", "Decide on calculation"),
+    "price.queue_gone": ("Kalkylen du åpnet, venter ikke lenger på godkjenning: den er godkjent, sendt tilbake "
+                         "eller slettet.",
+                         "The calculation you opened no longer awaits approval: it was approved, sent back or "
+                         "deleted."),
+    "price.queue_draft_info": ("Dette er et utkast som ikke er sendt til godkjenning. Du kan godkjenne det, men "
+                               "ikke sende det tilbake.",
+                               "This is a draft that was not sent for approval. You may approve it, but not send "
+                               "it back."),
+    "price.send_back_title": ("Send tilbake til økonomi", "Send back to finance"),
+    "price.send_back_reason": ("Hva må endres?", "What must change?"),
+    "price.confirm_send_back": ("Jeg vil sende kalkylen tilbake som utkast.",
+                                "I want to send the calculation back as a draft."),
+    "price.send_back": ("Send tilbake", "Send back"),
+    "price.sent_back": ("Kalkylen er sendt tilbake som utkast.", "The calculation was sent back as a draft."),
+    "price.send_back_reason_missing": ("Skriv hva som må endres før du sender kalkylen tilbake.",
+                                       "Say what must change before you send the calculation back."),
+    "price.not_awaiting": ("Kalkyle {number} for {service} {year} venter ikke på godkjenning og kan ikke sendes "
+                           "tilbake.",
+                           "Calculation {number} for {service} {year} does not await approval and cannot be sent "
+                           "back."),
+    "price.sent_back_note": ("Sendt tilbake av {who}: {reason}", "Sent back by {who}: {reason}"),
     # Digifin page
     "price.loans_empty": ("Ingen Digifin-lån registrert.", "No Digifin loans registered."),
     "price.choose_loan": ("Vis lån", "Show loan"),

@@ -156,6 +156,24 @@ def submit(session: Session, actor: Actor, payload) -> PriceCalculation:
     return calc
 
 
+def send_back(session: Session, actor: Actor, payload) -> PriceCalculation:
+    """A leader sends a calculation submitted for approval back to finance as a draft, saying what must
+    change (`comment`, required; written first in the calculation's note, so finance sees it beside it)."""
+    actor.require("pricing.approve")
+    data = validate(ApprovalIn, payload)
+    if not data.comment.strip():
+        raise BackofficeError(t("price.send_back_reason_missing"))
+    calc = get_or_raise(session, PriceCalculation, data.calculation_id, "price.calculation_not_found")
+    _lock(session, calc)
+    if calc.status != "awaiting_approval":
+        service = session.get(Service, calc.service_id)
+        raise BackofficeError(t("price.not_awaiting", number=calc.number, service=service.name, year=calc.year))
+    returned = t("price.sent_back_note", who=actor.username, reason=data.comment.strip())
+    calc.note = f"{returned}\n{calc.note}" if calc.note else returned
+    calc.status, calc.submitted_by, calc.submitted_at = "draft", None, None
+    return calc
+
+
 def approve(session: Session, actor: Actor, payload) -> PriceList:
     """A leader approves a calculation (a draft, or one submitted for approval) as the year's price list (a
     new version if one exists). Whoever wrote or submitted the calculation cannot approve it."""

@@ -29,6 +29,7 @@ from data.registers.models import Service
 from data.registers.registry import get_service
 from risk.models import Dpia, DpiaRisk
 from risk.schemas import FROZEN, DpiaIn, DpiaRiskIn, SendBackIn, Status
+from risk.signoff import require_other_person
 
 # The EDPB guidelines' nine criteria (WP248 rev.01); two or more: a DPIA is required.
 EDPB_CRITERIA = ("evaluation", "automated_decision", "monitoring", "sensitive", "large_scale", "matching",
@@ -103,9 +104,17 @@ def label(dpia: Dpia) -> str:
     return t("dpia.label", processing=dpia.processing, revision=dpia.revision)
 
 
-def _require_editable(dpia: Dpia) -> None:
+def _require_not_frozen(dpia: Dpia) -> None:
     if dpia.status in FROZEN:
-        raise BackofficeError(t("ros.frozen", what=label(dpia), status=t(f"ros.status.{dpia.status}")))
+        raise BackofficeError(t("ros.frozen", what=label(dpia), status=t(f"ros.status.{dpia.status}").lower()))
+
+
+def _require_editable(dpia: Dpia) -> None:
+    """Its texts and risks change only while it is a draft: frozen once approved, and locked for everyone while
+    it waits for the leader (submitted), until the leader approves it or sends it back."""
+    _require_not_frozen(dpia)
+    if dpia.status == Status.IN_REVIEW.value:
+        raise BackofficeError(t("ros.locked_in_review", what=label(dpia)))
 
 
 def _check(data: DpiaIn) -> None:
@@ -238,6 +247,7 @@ def delete_risk(session: Session, actor: Actor, risk_id: int) -> None:
     actor.require("risk.write")
     risk = get_or_raise(session, DpiaRisk, risk_id, "dpia.risk_not_found")
     dpia = risk.dpia
+    _require_read(actor, dpia)
     _require_editable(dpia)
     dpia.risks.remove(risk)
     session.flush()
@@ -269,7 +279,7 @@ def _for_status(session: Session, actor: Actor, dpia_id: int, expected_version: 
         actor.require(service_permission, dpia.service_code)
     _require_read(actor, dpia)
     ensure_version(dpia, expected_version, label(dpia))
-    _require_editable(dpia)
+    _require_not_frozen(dpia)
     return dpia
 
 
@@ -317,11 +327,13 @@ def _require_in_review(dpia: Dpia) -> None:
 
 def approve(session: Session, actor: Actor, dpia_id: int, expected_version: int | None = None,
             approver: str | None = None) -> Dpia:
-    """The leader approves a submitted DPIA: frozen, superseding the approved one before it. `approver` is
-    honoured only for the local operator (the demo loader recording a past decision)."""
+    """The leader approves a submitted DPIA: frozen, superseding the approved one before it. Whoever submitted or
+    registered (started) it cannot approve it (risk/signoff.py). `approver` is honoured only for the local
+    operator (the demo loader recording a past decision)."""
     actor.require("risk.approve")
     dpia = _for_status(session, actor, dpia_id, expected_version)
-    actor.require_approval("risk.approve", dpia.submitted_by)
+    require_other_person(actor, "risk.approve", t("ros.four_eyes.what_dpia", label=label(dpia)),
+                         submitted=dpia.submitted_by, registered=dpia.created_by)
     _require_in_review(dpia)
     _completeness(dpia)
     for other in session.scalars(select(Dpia).where(Dpia.series_id == dpia.series_id, Dpia.id != dpia.id)):
@@ -391,15 +403,18 @@ def approvals(session: Session, _actor: Actor) -> list[Approval]:
 
 
 def dpia_rows(session: Session, actor: Actor, service_code: str | None = None, statuses: tuple = (),
-              current_only: bool = False) -> list[dict]:
-    """DPIAs this actor may read (drafts only for security and the service's product owner)."""
+              current_only: bool = False, with_open: bool = False) -> list[dict]:
+    """DPIAs this actor may read (drafts only for security and the service's product owner); `current_only`:
+    those in force, and with `with_open` also the open revisions (draft or submitted) being worked on."""
     query = (select(Dpia, Service.name).join(Service, Service.code == Dpia.service_code)
              .options(selectinload(Dpia.risks)).order_by(Service.name, Dpia.processing, Dpia.revision.desc()))
     if service_code:
         query = query.where(Dpia.service_code == service_code)
     if statuses:
         query = query.where(Dpia.status.in_(statuses))
-    if current_only:
+    if current_only and with_open:
+        query = query.where(Dpia.is_current.is_(True) | Dpia.status.in_((Status.DRAFT.value, Status.IN_REVIEW.value)))
+    elif current_only:
         query = query.where(Dpia.is_current.is_(True))
     if not actor.has_role("security"):
         visible = list(actor.owned_services)

@@ -158,6 +158,20 @@ def get_matrix(session: Session, matrix_id: int) -> RiskMatrix:
     return get_or_raise(session, RiskMatrix, matrix_id, "ros.matrix.not_found")
 
 
+def level_labels(session: Session, matrix_id: int | None = None) -> dict[str, list[str]]:
+    """The level names of a matrix (the current one when `matrix_id` is None; the default 5 x 5 before any is
+    stored, without storing it), to choose levels by name: {"likelihood": [...], "consequence": [...]}."""
+    if matrix_id is not None:
+        matrix = get_matrix(session, matrix_id)
+    else:
+        matrix = session.scalar(select(RiskMatrix).where(RiskMatrix.is_current.is_(True))
+                                .order_by(RiskMatrix.id.desc()).limit(1))
+    likelihood = matrix.likelihood_levels if matrix is not None else DEFAULT_LIKELIHOOD
+    consequence = matrix.consequence_levels if matrix is not None else DEFAULT_CONSEQUENCE
+    return {"likelihood": [level["label"] for level in likelihood],
+            "consequence": [level["label"] for level in consequence]}
+
+
 def list_matrices(session: Session) -> list[RiskMatrix]:
     return list(session.scalars(select(RiskMatrix).order_by(RiskMatrix.name, RiskMatrix.revision.desc())))
 

@@ -1,8 +1,8 @@
 """Measures (tiltak): owner, due date, status, cost, effect, linked to the risks they treat.
 
-Adding, changing and removing measures follows the assessment (not once it is approved); following a
-measure up (status, new due date, done) stays possible on an approved assessment, because that is
-what the follow-up of an approved ROS is.
+Adding, changing and removing measures follows the assessment (only in a draft: not while it waits for the
+leader, nor once it is approved); following a measure up (status, new due date, done) stays possible on an
+approved assessment, because that is what the follow-up of an approved ROS is.
 """
 from __future__ import annotations
 
@@ -90,11 +90,12 @@ def update_measure(session: Session, actor: Actor, measure_id: int, payload,
 
 def record_progress(session: Session, actor: Actor, measure_id: int, payload,
                     expected_version: int | None = None) -> Measure:
-    """Status, due date, owner and completion: allowed on approved assessments too (follow-up)."""
+    """Status, due date, owner and completion: allowed on drafts and on approved assessments too (follow-up),
+    not on a version waiting for the leader's approval, nor on a superseded one."""
     actor.require("risk.write")
     data = validate(MeasureProgressIn, payload)
     measure = _measure_for_edit(session, measure_id, expected_version)
-    if measure.assessment.status == "superseded":
+    if measure.assessment.status in ("superseded", "in_review"):
         ros.require_editable(measure.assessment)
     measure.status = data.status.value
     if data.due_date is not None:

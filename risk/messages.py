@@ -118,6 +118,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ros.field.knowledge": ("Kunnskapsstyrke", "Strength of knowledge"),
     "ros.field.treatment": ("Behandling", "Treatment"),
     "ros.field.next_review": ("Neste revurdering", "Next review"),
+    "ros.field.overdue": ("Forfalt", "Overdue"),
+    "ros.field.review_overdue": ("Revurdering forfalt", "Review overdue"),
     "ros.field.due_date": ("Frist", "Deadline"),
     "ros.field.measures": ("Tiltak", "Measures"),
     "ros.field.description": ("Beskrivelse", "Description"),
@@ -134,7 +136,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ros.field.above_count": ("Over akseptgrensen", "Above acceptance"),
     "ros.field.above_acceptance": ("Over akseptgrensen", "Above acceptance"),
     "ros.field.completed_on": ("Gjennomført dato", "Completed on"),
-    "ros.field.overdue": ("Forfalt", "Overdue"),
     "ros.field.days_overdue": ("Dager over frist", "Days overdue"),
     "ros.field.acceptance": ("Aksept", "Acceptance"),
     "ros.field.accepted_until": ("Akseptert til", "Accepted until"),
@@ -549,12 +550,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ros.overview.resolve_button": ("Lukk forespørselen", "Close the request"),
     # --- assessments page
     "ros.choose": ("Velg analyse", "Choose assessment"),
+    "ros.choose_prompt": ("Velg en analyse i listen over for å se den.", "Choose an assessment in the list above to see it."),
     "ros.frozen_note": (
         "Denne versjonen er {status} og er låst. Tiltak kan fortsatt følges opp; start en ny versjon for andre endringer.",
         "This version is {status} and locked. Measures can still be followed up; start a new version for other changes.",
     ),
     "ros.list.history": ("Vis tidligere versjoner", "Show earlier versions"),
-    "ros.list.history_help": ("Ta med erstattede versjoner og åpne revisjoner.", "Include superseded versions and open revisions."),
+    "ros.list.history_help": ("Ta med erstattede versjoner. Utkast og versjoner som venter på godkjenning vises alltid.",
+                              "Include superseded versions. Drafts and versions awaiting approval are always shown."),
     "ros.list.target": ("Gjelder", "Covers"),
     "ros.list.empty": ("Ingen ROS-analyser ennå.", "No ROS assessments yet."),
     "ros.list.empty_write": (
@@ -578,6 +581,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ros.tab.versions": ("Versjoner", "Versions"),
     "ros.action.to_review": ("Send til godkjenning", "Submit for approval"),
     "ros.action.to_draft": ("Trekk tilbake til utkast", "Withdraw to draft"),
+    "ros.action.to_draft_help": (
+        "Tar versjonen ut av avdelingsleders kø og gjør den til et utkast igjen, så den kan endres og sendes på nytt.",
+        "Takes the version out of the department leader's queue and makes it a draft again, to change and submit anew.",
+    ),
     "ros.action.approve": ("Godkjenn", "Approve"),
     "ros.action.approve_help": (
         "Godkjent versjon låses. Forrige godkjente versjon blir erstattet, og åpne forespørsler om revurdering lukkes.",
@@ -744,6 +751,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "dpia.created": ("DPIA-en er opprettet.", "The DPIA was created."),
     "dpia.choose": ("Velg DPIA", "Choose DPIA"),
+    "dpia.choose_prompt": ("Velg en DPIA i listen over for å se den.", "Choose a DPIA in the list above to see it."),
     "dpia.section.screening": ("1. Er DPIA påkrevd?", "1. Is a DPIA required?"),
     "dpia.section.screening_help": (
         "To eller flere av EDPBs ni kriterier, eller et punkt på Datatilsynets liste, betyr at DPIA er påkrevd.",
@@ -1007,6 +1015,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nsm.cli.outside": ("{count} utenfor katalogen", "{count} outside the catalogue"),
 
     # --- sign-off: the security officer prepares and asks, the leader approves and decides -------------
+    "ros.four_eyes.submitted": (
+        "To personer må signere: du sendte {what} til godkjenning, og kan ikke godkjenne det selv. Be en annen med "
+        "rett til å godkjenne om å gjøre det. Ingenting er endret.",
+        "Two people must sign: you submitted {what} for approval and cannot approve it yourself. Ask someone else "
+        "who may approve it. Nothing was changed.",
+    ),
+    "ros.four_eyes.requested": (
+        "To personer må signere: du ba selv om {what}, og kan ikke avgjøre det selv. Be en annen med rett til å "
+        "avgjøre om å gjøre det. Ingenting er endret.",
+        "Two people must sign: you asked for {what} yourself and cannot decide it yourself. Ask someone else who "
+        "may decide it. Nothing was changed.",
+    ),
+    "ros.four_eyes.prepared": (
+        "To personer må signere: du har utarbeidet {what}, og kan ikke godkjenne det selv, selv om noen andre eier "
+        "det. Be en annen med rett til å godkjenne om å gjøre det. Ingenting er endret.",
+        "Two people must sign: you prepared {what} and cannot approve it yourself, even if someone else owns it. "
+        "Ask someone else who may approve it. Nothing was changed.",
+    ),
+    "ros.four_eyes.registered": (
+        "To personer må signere: du registrerte {what}, og kan ikke godkjenne det selv, selv om noen andre eier "
+        "det. Be en annen med rett til å godkjenne om å gjøre det. Ingenting er endret.",
+        "Two people must sign: you registered {what} and cannot approve it yourself, even if someone else owns "
+        "it. Ask someone else who may approve it. Nothing was changed.",
+    ),
+    "ros.four_eyes.what_ros": ("ROS-analysen «{label}»", "the ROS assessment “{label}”"),
+    "ros.four_eyes.what_dpia": ("«{label}»", "“{label}”"),
+    "ros.four_eyes.what_acceptance": ("aksept av risiko {key}", "acceptance of risk {key}"),
+    "ros.four_eyes.what_acceptance_ros": ("ROS-analysen som risiko {key} hører til («{label}»)",
+                                          "the ROS assessment risk {key} belongs to (“{label}”)"),
+    "ros.locked_in_review": (
+        "«{what}» venter på godkjenning hos avdelingsleder og kan ikke endres før den er godkjent eller sendt "
+        "tilbake. Ingenting er endret.",
+        "“{what}” is waiting for the department leader's approval and cannot be changed until it is approved or "
+        "sent back. Nothing was changed.",
+    ),
     "ros.submit_needs_draft": (
         "«{what}» er {status}; bare et utkast kan sendes til godkjenning. Ingenting er endret.",
         "“{what}” is {status}; only a draft can be submitted for approval. Nothing was changed.",
@@ -1042,6 +1085,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Risks whose acceptance has run out: back in review with the security officer.",
     ),
     "ros.signoff.submitted": ("Sendt til godkjenning av {name} {date}.", "Submitted for approval by {name} on {date}."),
+    "ros.signoff.locked": (
+        "Den er låst til avdelingsleder har godkjent den eller sendt den tilbake.",
+        "It is locked until the department leader approves it or sends it back.",
+    ),
     "ros.signoff.waiting_you": (
         "Venter på din godkjenning: sendt av {name} {date}. Godkjenn, eller send tilbake og si hva som må endres.",
         "Awaiting your approval: submitted by {name} on {date}. Approve it, or send it back saying what must change.",

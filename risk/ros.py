@@ -45,6 +45,7 @@ from risk.schemas import (
     Status,
     TriggerIn,
 )
+from risk.signoff import require_other_person
 
 STAGES = ("inherent", "current", "residual")
 RISK_TEXT_FIELDS = ("title", "threat", "vulnerability", "consequence", "owner", "municipality_action", "source")
@@ -78,9 +79,19 @@ def get_risk(session: Session, risk_id: int) -> Risk:
     return crud.get_or_raise(session, Risk, risk_id, "ros.risk.not_found")
 
 
-def require_editable(assessment: RosAssessment) -> None:
+def require_not_frozen(assessment: RosAssessment) -> None:
+    """An approved or superseded version never changes again (its status neither)."""
     if assessment.status in FROZEN:
-        raise BackofficeError(t("ros.frozen", what=label(assessment), status=t(f"ros.status.{assessment.status}")))
+        raise BackofficeError(t("ros.frozen", what=label(assessment),
+                                status=t(f"ros.status.{assessment.status}").lower()))
+
+
+def require_editable(assessment: RosAssessment) -> None:
+    """Its texts, risks and measures change only while it is a draft: frozen once approved, and locked while it
+    waits for the leader (submitted), for everyone, until the leader approves it or sends it back."""
+    require_not_frozen(assessment)
+    if assessment.status == Status.IN_REVIEW.value:
+        raise BackofficeError(t("ros.locked_in_review", what=label(assessment)))
 
 
 def lock_keys(session: Session, assessment: RosAssessment) -> None:
@@ -173,7 +184,7 @@ def submit(session: Session, actor: Actor, assessment_id: int, expected_version:
     """The security officer submits a draft for the leader's approval (it waits in the leader's queue)."""
     actor.require("risk.write")
     assessment = _assessment_for_edit(session, assessment_id, expected_version)
-    require_editable(assessment)
+    require_not_frozen(assessment)
     if assessment.status != Status.DRAFT.value:
         raise BackofficeError(t("ros.submit_needs_draft", what=label(assessment),
                                 status=t(f"ros.status.{assessment.status}")))
@@ -188,10 +199,11 @@ def submit(session: Session, actor: Actor, assessment_id: int, expected_version:
 
 
 def withdraw(session: Session, actor: Actor, assessment_id: int, expected_version: int | None = None) -> RosAssessment:
-    """The security officer takes a submitted version back to draft (to change it before the leader signs)."""
+    """The security officer takes a submitted version back to draft (to change it before the leader signs); it
+    leaves the leader's queue and must be submitted again."""
     actor.require("risk.write")
     assessment = _assessment_for_edit(session, assessment_id, expected_version)
-    require_editable(assessment)
+    require_not_frozen(assessment)
     assessment.status = Status.DRAFT.value
     assessment.submitted_by = assessment.submitted_at = None
     session.flush()
@@ -206,14 +218,16 @@ def _require_in_review(assessment: RosAssessment) -> None:
 
 def approve(session: Session, actor: Actor, assessment_id: int, expected_version: int | None = None,
             approver: str | None = None) -> RosAssessment:
-    """The leader approves a submitted version: it is frozen, and supersedes the approved one before it.
+    """The leader approves a submitted version: it is frozen, and supersedes the approved one before it. Whoever
+    submitted or registered (started) the version cannot approve it (risk/signoff.py).
 
     The approver is the leader's own name; `approver` is honoured only for the local operator (the demo
     loader recording a past decision)."""
     actor.require("risk.approve")
     assessment = _assessment_for_edit(session, assessment_id, expected_version)
-    require_editable(assessment)
-    actor.require_approval("risk.approve", assessment.submitted_by)
+    require_not_frozen(assessment)
+    require_other_person(actor, "risk.approve", t("ros.four_eyes.what_ros", label=label(assessment)),
+                         submitted=assessment.submitted_by, registered=assessment.created_by)
     _require_in_review(assessment)
     if not assessment.risks:
         raise BackofficeError(t("ros.approve_needs_risks"))
@@ -228,7 +242,7 @@ def send_back(session: Session, actor: Actor, assessment_id: int, reason: str,
     actor.require("risk.approve")
     data = validate(SendBackIn, {"reason": reason})
     assessment = _assessment_for_edit(session, assessment_id, expected_version)
-    require_editable(assessment)
+    require_not_frozen(assessment)
     _require_in_review(assessment)
     assessment.status = Status.DRAFT.value
     assessment.submitted_by = assessment.submitted_at = None
@@ -418,7 +432,7 @@ def _check_risk_key(session: Session, assessment_id: int, key: str) -> None:
 
 
 def add_risk(session: Session, actor: Actor, assessment_id: int, payload) -> Risk:
-    """A new risk in a draft or in-review assessment; key, scores, level and next review are derived."""
+    """A new risk in a draft assessment; key, scores, level and next review are derived."""
     actor.require("risk.write")
     data = validate(RiskIn, payload)
     assessment = get_assessment(session, assessment_id)
@@ -526,17 +540,21 @@ def request_acceptance(session: Session, actor: Actor, risk_id: int, payload) ->
 def decide_acceptance(session: Session, actor: Actor, acceptance_id: int, payload,
                       approver: str | None = None) -> RiskAcceptance:
     """The leader grants (with a reason and an expiry date) or refuses (with a reason) a request; whoever
-    requested it cannot decide it. The risk is frozen in the decision as it is at this moment.
+    requested it, or registered the ROS version the risk is in, cannot decide it (risk/signoff.py). The risk is frozen in the decision as it is at this moment.
     `approver` is honoured only for the local operator (the demo loader recording a past decision)."""
     actor.require("risk.approve")
     data = validate(AcceptanceDecisionIn, payload)
     lock(session, select(RiskAcceptance).where(RiskAcceptance.id == acceptance_id))
     request = get_acceptance(session, acceptance_id)
-    actor.require_approval("risk.approve", request.requested_by)
+    require_other_person(actor, "risk.approve", t("ros.four_eyes.what_acceptance", key=request.risk_key),
+                         requested=request.requested_by)
+    risk = get_risk(session, request.risk_id)
+    require_other_person(actor, "risk.approve",
+                         t("ros.four_eyes.what_acceptance_ros", key=request.risk_key, label=label(risk.assessment)),
+                         registered=risk.assessment.created_by)
     if request.decision != Decision.PENDING.value:
         raise BackofficeError(t("ros.acceptance.already_decided", key=request.risk_key,
                                 decision=t(f"ros.decision.{request.decision}"), approver=request.approver))
-    risk = get_risk(session, request.risk_id)
     request.decision, request.rationale = data.decision.value, data.rationale
     request.decided_on, request.expires_on = data.decided_on, data.expires_on
     request.decided_by = actor.username
@@ -761,8 +779,13 @@ def _current_filter(query, current_only: bool):
     return query.where(RosAssessment.is_current.is_(True)) if current_only else query
 
 
+OPEN = (Status.DRAFT.value, Status.IN_REVIEW.value)
+
+
 def assessment_rows(session: Session, service_code: str | None = None, statuses: tuple = (),
-                    current_only: bool = False) -> list[dict]:
+                    current_only: bool = False, with_open: bool = False) -> list[dict]:
+    """The assessments, by scope, service and series, newest revision first; `current_only`: the versions in
+    force, and with `with_open` also the open revisions (draft or submitted) being worked on."""
     counts = (select(Risk.assessment_id, func.count().label("risks"),
                      func.sum(case((Risk.above_acceptance.is_(True), 1), else_=0)).label("above"))
               .group_by(Risk.assessment_id).subquery())
@@ -771,7 +794,10 @@ def assessment_rows(session: Session, service_code: str | None = None, statuses:
              .outerjoin(counts, counts.c.assessment_id == RosAssessment.id)
              .order_by(RosAssessment.scope, RosAssessment.service_code, RosAssessment.series_id,
                        RosAssessment.revision.desc()))
-    query = _current_filter(query, current_only)
+    if current_only and with_open:
+        query = query.where(RosAssessment.is_current.is_(True) | RosAssessment.status.in_(OPEN))
+    else:
+        query = _current_filter(query, current_only)
     if service_code == "-":
         query = query.where(RosAssessment.service_code.is_(None))
     elif service_code:
@@ -786,6 +812,30 @@ def assessment_rows(session: Session, service_code: str | None = None, statuses:
         "approved_on": a.approved_at.date() if a.approved_at else None, "next_review": a.next_review,
         "risks": int(risks or 0), "above": int(above or 0),
     } for a, service_name, risks, above in session.execute(query)]
+
+
+def opening_order(rows: list[dict], actor: Actor, may_edit: bool) -> tuple[list[int], int | None]:
+    """The order a ROS or DPIA chooser lists `rows` in, and the one the page opens on.
+
+    Someone who may edit (`may_edit`) opens on the latest draft, of their own services first; the drafts come
+    first in the list, then what waits for approval, then the rest. Everyone else gets their own services'
+    versions first and no version chosen (None): the page shows the chooser, not a locked version. Rows need
+    "id", "status" and "service_code"; a link (`?ros=`) chooses before this does."""
+    owned = actor.owned_services
+
+    def rank(row: dict) -> tuple:
+        if may_edit and row["status"] == Status.DRAFT.value:
+            state = 0
+        elif row["status"] == Status.IN_REVIEW.value and (may_edit or actor.can("risk.approve")):
+            state = 1
+        else:
+            state = 2
+        return state, row["service_code"] not in owned, -row["id"] if state < 2 else 0
+
+    ordered = [row["id"] for row in sorted(rows, key=rank)]
+    drafts = [row for row in rows if row["status"] == Status.DRAFT.value]
+    opening = min(drafts, key=rank)["id"] if may_edit and drafts else None
+    return ordered, opening
 
 
 RISK_COLUMNS = (Risk.id, Risk.version, Risk.key, Risk.title, Risk.threat, Risk.vulnerability, Risk.consequence,
@@ -1037,7 +1087,7 @@ def services_with_ros(session: Session) -> list[tuple[str, str]]:
 __all__ = [
     "add_risk", "current_assessment_for_service", "mark_review_due", "create_assessment", "start_revision",
     "set_status", "submit", "approve", "send_back", "compare", "request_acceptance", "decide_acceptance",
-    "expired_acceptances", "due_reviews", "risk_rows", "assessment_rows", "heatmap", "approvals",
+    "expired_acceptances", "due_reviews", "risk_rows", "assessment_rows", "opening_order", "heatmap", "approvals",
 ]
 
 

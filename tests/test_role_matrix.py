@@ -719,6 +719,17 @@ def _(session, actor, context):
     pricelists.approve(session, actor, {"calculation_id": context["calculation"], "comment": "Vedtatt"})
 
 
+def _submitted_calculation(session):
+    context = _calculation(session)
+    pricelists.submit(session, make_actor("finance", username="frida-forbereder"), {"calculation_id": context["calculation"]})
+    return context
+
+
+@door("pricelists.send_back", LEADER, _submitted_calculation)
+def _(session, actor, context):
+    pricelists.send_back(session, actor, {"calculation_id": context["calculation"], "comment": "Feil befolkningsår"})
+
+
 LOAN = {"service": "digisos", "name": "Digifin", "interest_rate": "4", "first_repayment_year": 2024,
         "repayment_years": 4, "drawdowns": [{"on_date": date(2022, 7, 1), "amount_ore": 100_000_000}]}
 

@@ -498,7 +498,12 @@ def freezes_between(session: Session, start: date, end: date) -> list[Freeze]:
 def conflicts_between(session: Session, start: date, end: date) -> list[Conflict]:
     changes = planned_changes(session, start, end)
     overrides = {(r[0], r[1]) for r in session.execute(select(FreezeOverride.item_id, FreezeOverride.freeze_window_id))}
-    return find_conflicts(changes, freezes_between(session, start, end), limit_lookup(session), overrides)
+    conflicts = find_conflicts(changes, freezes_between(session, start, end), limit_lookup(session), overrides)
+    names = dict(session.execute(select(Service.code, Service.name)).all())
+    for conflict in conflicts:   # a person reads the conflict: the service by its name, not its code
+        if conflict.kind == "same_day":
+            conflict.detail["service"] = names.get(conflict.detail["service"], conflict.detail["service"])
+    return conflicts
 
 
 def conflicts_by_item(conflicts: list[Conflict]) -> dict[int, list[Conflict]]:

@@ -21,6 +21,7 @@ from admin.changeboard.models import (
     FreezeWindow,
 )
 from data.access import Actor
+from data.i18n import t
 from data.registers.models import Component, Service
 from data.support.models import SupportTicket
 
@@ -151,7 +152,7 @@ def load_demo(session: Session, actor: Actor, rng: random.Random) -> None:
         created_at = past(created_at)
         template = templates[number % 2] if change_type == "standard" else None
         item = ChangeItem(
-            title=title, description=f"{title}. Beskrevet av {source}.", source=source, change_type=change_type,
+            title=title, description=f"{title}. Meldt av {t(f'cb.source.{source}').lower()}.", source=source, change_type=change_type,
             status=status, template_id=template.id if template else None,
             planned_start=planned_start.astimezone(UTC) if planned_start else None,
             planned_end=planned_end.astimezone(UTC) if planned_end else None, outage=outage,

@@ -16,7 +16,8 @@ with common.session() as session:
 c1, c2, c3, c4 = st.columns(4)
 who = c1.selectbox(t("audit.actor"), [None, *choices["actors"]], format_func=lambda v: v or t("ui.all"))
 table = c2.selectbox(t("audit.table"), [None, *choices["tables"]], format_func=lambda v: v or t("ui.all"))
-action = c3.selectbox(t("audit.action"), [None, *choices["actions"]], format_func=lambda v: v or t("ui.all"))
+action = c3.selectbox(t("audit.action"), [None, *choices["actions"]],
+                      format_func=lambda v: audit.action_label(v) if v else t("ui.all"))
 period = c4.date_input(t("audit.period"), value=(), format="DD.MM.YYYY")
 
 start = end = None
@@ -26,7 +27,7 @@ if isinstance(period, tuple) and len(period) == 2:
 
 with common.session() as session:
     entries = audit.search(session, actor=who, table=table, action=action, start=start, end=end, limit=5000)
-    rows = [{"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action, "table": e.table_name,
+    rows = [{"seq": e.seq, "at": e.at, "actor": e.actor, "action": audit.action_label(e.action), "table": e.table_name,
              "row_id": e.row_id, "changes": e.changes} for e in entries]
 
 if not rows:

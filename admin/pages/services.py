@@ -1,10 +1,12 @@
 import pandas as pd
 import streamlit as st
+from sqlalchemy import select
 
+from data.errors import BackofficeError
 from data.i18n import t
 from data.pages import common
 from data.registers import registry as registers
-from data.registers.models import ServiceStatus
+from data.registers.models import Service, ServiceStatus
 from data.registers.users import list_users
 
 actor = common.require_actor()
@@ -50,7 +52,8 @@ if actor.can("registers.write"):
     for index, owner_id in enumerate(owner_ids):
         if owner_id is not None and owners[owner_id] == current.get("product_owner"):
             owner_index = index
-    with st.form(f"service-{choice}-{current.get('version')}"):
+    # a new service's form is drawn empty again after it is saved; an edit's under the row's version
+    with st.form(common.form_key("service-new") if choice is None else f"service-{choice}-{current.get('version')}"):
         c1, c2 = st.columns(2)
         code = c1.text_input(t("services.code"), current.get("code", ""), disabled=choice is not None,
                              help=t("services.code_help"))
@@ -72,9 +75,14 @@ if actor.can("registers.write"):
                    "product_owner_id": owner, "description": description}
 
         def save(session, actor):
+            if choice is None and (taken := session.scalar(select(Service).where(Service.code == code.strip()))):
+                raise BackofficeError(t("services.code_taken", code=taken.code, name=taken.name))  # never overwrite
             service = registers.save_service(session, actor, payload, expected_version=current.get("version"))
             registers.set_service_components(session, actor, service.code, chosen_components)
             return service
 
-        if common.write(save, success=t("ui.saved")):
+        filled = {**payload, "components": chosen_components}
+        if choice is None and common.save_once("service-new", filled, save, success=t("ui.saved")):
+            st.rerun()
+        if choice is not None and common.write(save, success=t("ui.saved")):
             st.rerun()

@@ -59,8 +59,12 @@ else:
     )
 
 add, edit = st.tabs([t("users.add"), t("users.edit")])
+CREATED_KEY = "users-created"   # the one-time password, shown once after the page is drawn again
+
 with add:
-    with st.form("add-user", clear_on_submit=True):
+    if (created_message := st.session_state.pop(CREATED_KEY, None)) is not None:
+        st.success(created_message)
+    with st.form(common.form_key("add-user")):
         c1, c2 = st.columns(2)
         username = c1.text_input(t("users.username"))
         full_name = c2.text_input(t("users.full_name"))
@@ -68,11 +72,12 @@ with add:
         roles = c2.multiselect(t("users.roles"), ROLES, format_func=lambda r: t(f"role.{r}"))
         submitted = st.form_submit_button(t("users.add"), type="primary")
     if submitted:
+        filled = {"username": username, "full_name": full_name, "email": email, "roles": roles}
         password = generate_password(username)  # a one-time password: replaced at the first sign-in
-        created = common.write(create_user, {"username": username, "full_name": full_name, "email": email,
-                                             "roles": roles, "password": password})
-        if created:
-            st.success(t("users.created_with_password", username=username, password=password))
+        if common.save_once("add-user", filled, create_user, {**filled, "password": password}):
+            st.session_state[CREATED_KEY] = t("users.created_with_password", username=username,
+                                              password=password)
+            st.rerun()
 
 with edit:
     by_name = {u["username"]: u for u in users}

@@ -7,9 +7,11 @@ from agreements import agreements, appendices, exports, imports, processing
 from agreements.models import AgreementStatus, PriceModel
 from agreements.pages.widgets import (
     call,
+    flash,
     organisation_names,
     pick_service,
     service_names,
+    show_flash,
     status_label,
     xlsx_button,
 )
@@ -138,7 +140,8 @@ with tab_appendix:
                 "in_force": st.column_config.CheckboxColumn(t("agr.in_force")),
             })
 
-    writable = [c for c in service_names() if actor.can("agreements.write", service=c)]
+    writable = sorted((c for c in service_names() if actor.can("agreements.write", service=c)),
+                      key=lambda c: c not in actor.owned_services)   # the user's own services first
     if can_write and writable:
         st.header(t("agr.appendix.edit"))
         by_id = {r["id"]: r for r in rows_a if r["service_code"] in writable}
@@ -154,7 +157,8 @@ with tab_appendix:
         if not orgs:
             common.empty_state("agr.appendix.needs_main_first")
         else:
-            key = f"app-{choice}-{existing['version'] if existing else 0}"
+            # a new appendix's form is drawn empty again after it is saved; an edit's under the row's version
+            key = common.form_key("app-new") if existing is None else f"app-{choice}-{existing['version']}"
             with st.form(key):
                 f1, f2 = st.columns(2)
                 org_ids = list(orgs)
@@ -185,9 +189,12 @@ with tab_appendix:
                     payload = {"organisation_id": org_id, "service_code": code, "appendix_version": version,
                                "status": status, "signed_date": signed_date, "start_date": start_date,
                                "end_date": end_date, "price_model": price_model, "notes": notes}
-                    done = call(appendices.save_appendix, payload,
-                                appendix_id=existing["id"] if existing else None,
-                                expected_version=existing["version"] if existing else None, success=t("ui.saved"))
+                    if existing is None:
+                        done = common.save_once("app-new", payload, appendices.save_appendix, payload,
+                                                success=t("ui.saved"), writer=call)
+                    else:
+                        done = call(appendices.save_appendix, payload, appendix_id=existing["id"],
+                                    expected_version=existing["version"], success=t("ui.saved"))
                     if done:
                         st.rerun()
             if existing is not None and existing["status"] in ("signed", "terminated"):
@@ -232,19 +239,23 @@ with tab_versions:
                              "contact_email": t("agr.contact_email")})
             xlsx_button("agr.resign.download", exports.must_resign_workbook(pending), f"re-signering-{code_v}.xlsx")
         if actor.can("agreements.write", service=code_v):
+            show_flash(f"issue-{code_v}")
             c1, c2 = st.columns(2)
-            with c1, st.form(f"issue-{code_v}", clear_on_submit=True):
+            with c1, st.form(common.form_key(f"issue-{code_v}")):
                 st.markdown(f"**{t('agr.versions.issue')}**")
                 new_version = st.text_input(t("agr.col.appendix_version"))
                 issued_on = st.date_input(t("agr.versions.issued_on"), date.today(), format="DD.MM.YYYY")
                 summary = st.text_area(t("agr.versions.summary"))
                 if st.form_submit_button(t("agr.versions.issue"), type="primary"):
-                    listed = call(appendices.issue_appendix_version, {"service_code": code_v, "version": new_version,
-                                                                      "issued_on": issued_on, "summary": summary})
+                    issued = {"service_code": code_v, "version": new_version, "issued_on": issued_on,
+                              "summary": summary}
+                    listed = common.save_once(f"issue-{code_v}", issued, appendices.issue_appendix_version, issued,
+                                              writer=call)
                     if listed is not None:
-                        st.success(t("agr.versions.issued", count=len(listed)))
+                        flash(f"issue-{code_v}", t("agr.versions.issued", count=len(listed)))
+                        st.rerun()
             if pending:
-                with c2, st.form(f"resign-{code_v}"):
+                with c2, st.form(common.form_key(f"resign-{code_v}")):
                     st.markdown(f"**{t('agr.resign.record')}**")
                     by_app = {p["appendix_id"]: p for p in pending}
                     which = st.selectbox(t("agr.col.organisation"), list(by_app),
@@ -252,9 +263,11 @@ with tab_versions:
                     signed_on = st.date_input(t("agr.col.appendix_signed"), date.today(), format="DD.MM.YYYY")
                     starts = st.date_input(t("agr.col.start_date"), date.today(), format="DD.MM.YYYY")
                     if st.form_submit_button(t("agr.resign.record"), type="primary"):
-                        if call(appendices.resign_appendix, which,
-                                {"appendix_version": by_app[which]["new_version"], "signed_date": signed_on,
-                                 "start_date": starts}, success=t("ui.saved")):
+                        resigned = {"appendix_version": by_app[which]["new_version"], "signed_date": signed_on,
+                                    "start_date": starts}
+                        if common.save_once(f"resign-{code_v}", {"appendix_id": which, **resigned},
+                                            appendices.resign_appendix, which, resigned, success=t("ui.saved"),
+                                            writer=call):
                             st.rerun()
 
 # --- import and export ---------------------------------------------------------------------------
@@ -325,32 +338,36 @@ with tab_dpa:
                     "own_ros_on": common.date_column(t("agr.dpa.col.own_ros")),
                     "own_dpia_on": common.date_column(t("agr.dpa.col.own_dpia"))})
         if actor.can("agreements.write", service=code_d):
+            show_flash(f"dpa-version-{code_d}")
             c1, c2 = st.columns(2)
-            with c1, st.form(f"dpa-version-{code_d}", clear_on_submit=True):
+            with c1, st.form(common.form_key(f"dpa-version-{code_d}")):
                 st.markdown(f"**{t('agr.dpa.add_version')}**")
                 dpa_label = st.text_input(t("agr.dpa.col.label"))
                 dpa_from = st.date_input(t("agr.dpa.col.valid_from"), date.today(), format="DD.MM.YYYY")
                 dpa_doc = st.text_input(t("agr.dpa.col.document_ref"))
                 dpa_changes = st.text_area(t("agr.dpa.col.changes"))
                 if st.form_submit_button(t("agr.dpa.add_version"), type="primary"):
-                    added = call(processing.add_version, {"service_code": code_d, "label": dpa_label,
-                                                          "valid_from": dpa_from, "document_ref": dpa_doc,
-                                                          "changes": dpa_changes})
+                    dpa_version = {"service_code": code_d, "label": dpa_label, "valid_from": dpa_from,
+                                   "document_ref": dpa_doc, "changes": dpa_changes}
+                    added = common.save_once(f"dpa-version-{code_d}", dpa_version, processing.add_version,
+                                             dpa_version, writer=call)
                     if added is not None:
-                        st.success(t("agr.dpa.version_added", label=dpa_label,
-                                     count=number(len(common.cached(processing.must_sign, code_d)))))
+                        flash(f"dpa-version-{code_d}", t("agr.dpa.version_added", label=dpa_label.strip(), count=number(
+                            len(common.cached(processing.must_sign, code_d)))))
+                        st.rerun()
             if dpa_versions and dpa_rows:
                 orgs_d = {r["organisation_id"]: r["organisation"] for r in dpa_rows}
-                with c2, st.form(f"dpa-sign-{code_d}"):
+                with c2, st.form(common.form_key(f"dpa-sign-{code_d}")):
                     st.markdown(f"**{t('agr.dpa.record_signature')}**")
                     first = [r["organisation_id"] for r in to_sign] + list(orgs_d)
                     signer = st.selectbox(t("agr.col.organisation"), list(dict.fromkeys(first)), format_func=orgs_d.get)
                     sign_label = st.selectbox(t("agr.dpa.col.label"), [v["label"] for v in dpa_versions])
                     sign_on = st.date_input(t("agr.dpa.col.signed_date"), date.today(), format="DD.MM.YYYY")
                     if st.form_submit_button(t("agr.dpa.record_signature"), type="primary"):
-                        if call(processing.record_signature, {"service_code": code_d, "organisation_id": signer,
-                                                              "label": sign_label, "signed_date": sign_on},
-                                success=t("ui.saved")):
+                        signature = {"service_code": code_d, "organisation_id": signer, "label": sign_label,
+                                     "signed_date": sign_on}
+                        if common.save_once(f"dpa-sign-{code_d}", signature, processing.record_signature, signature,
+                                            success=t("ui.saved"), writer=call):
                             st.rerun()
             if dpa_rows:
                 by_appendix = {r["appendix_id"]: r for r in dpa_rows}

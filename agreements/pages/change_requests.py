@@ -106,7 +106,8 @@ with tab_requests:
                                         "sent_by": t("agr.send.by"),
                                         "sent_at": common.datetime_column(t("agr.send.at"))})
 
-    writable = [c for c in names if actor.can("agreements.write", service=c)]
+    writable = sorted((c for c in names if actor.can("agreements.write", service=c)),
+                      key=lambda c: c not in actor.owned_services)   # the user's own services first
     targets = change_requests.destinations()
     planned = [r for r in common.cached(change_requests.change_request_rows, None, change_requests.APPROVED_STATUSES, "")
                if r["service_code"] in writable and r["sent_to"] is None]
@@ -124,7 +125,7 @@ with tab_requests:
             kind = st.radio(t("agr.send.destination"), list(targets), horizontal=True, key="send-kind",
                             format_func=lambda k: t(targets[k].label_key))
             destination = targets[kind]
-            with st.form(f"send-{send_id}-{kind}"):
+            with st.form(common.form_key(f"send-{send_id}-{kind}")):
                 if destination.targets is not None:
                     with common.session() as session:
                         options = destination.targets(session)
@@ -147,7 +148,8 @@ with tab_requests:
                     note = st.text_area(t("agr.send.note"))
                     payload = {"risk": int(risk), "impact": int(impact), "note": note}
                 if st.form_submit_button(t("agr.send.button"), type="primary"):
-                    if call(destination.send, send_id, payload, success=t("agr.send.done")):
+                    if common.save_once(f"send-{send_id}-{kind}", payload, destination.send, send_id, payload,
+                                        success=t("agr.send.done"), writer=call):
                         st.rerun()
 
     if actor.can("agreements.write") and writable:
@@ -165,7 +167,9 @@ with tab_requests:
         orgs = organisation_names(members | ({current["organisation_id"]} if current and current["organisation_id"]
                                              else set()))
         items = {r["id"]: r for r in common.cached(roadmap.roadmap_rows, service_code)}
-        with st.form(f"cr-{choice}-{current['version'] if current else 0}-{service_code}"):
+        # a new request's form is drawn empty again after it is saved; an edit's under the row's version
+        with st.form(common.form_key(f"cr-new-{service_code}") if current is None
+                     else f"cr-{choice}-{current['version']}-{service_code}"):
             f1, f2 = st.columns(2)
             title = st.text_input(t("agr.cr.title"), current["title"] if current else "")
             description = st.text_area(t("agr.cr.description"), current["description"] if current else "")
@@ -194,8 +198,12 @@ with tab_requests:
                            "description": description, "submitted_by": submitted_by, "submitted_on": submitted_on,
                            "status": status, "council_priority": int(priority) or None, "assessment": assessment,
                            "roadmap_item_id": item_id}
-                if call(change_requests.save_change_request, payload, request_id=current["id"] if current else None,
-                        expected_version=current["version"] if current else None, success=t("ui.saved")):
+                if current is None and common.save_once(f"cr-new-{service_code}", payload,
+                                                        change_requests.save_change_request, payload,
+                                                        success=t("ui.saved"), writer=call):
+                    st.rerun()
+                if current is not None and call(change_requests.save_change_request, payload, request_id=current["id"],
+                                                expected_version=current["version"], success=t("ui.saved")):
                     st.rerun()
 
 with tab_roadmap:
@@ -223,7 +231,8 @@ with tab_roadmap:
                            "description": st.column_config.TextColumn(t("agr.rm.description"), width="large")})
         xlsx_button("ui.download_excel", exports.roadmap_workbook(items_rows), "veikart.xlsx", key="rm-xlsx")
 
-    writable = [c for c in names if actor.can("agreements.write", service=c)]
+    writable = sorted((c for c in names if actor.can("agreements.write", service=c)),
+                      key=lambda c: c not in actor.owned_services)   # the user's own services first
     if actor.can("agreements.write") and writable:
         st.header(t("agr.rm.edit"))
         editable = {r["id"]: r for r in items_rows if r["service_code"] in writable}
@@ -231,15 +240,17 @@ with tab_roadmap:
                               format_func=lambda i: t("agr.rm.new") if i == "new" else
                               f"{editable[i]['quarter_label']}: {editable[i]['title']} ({editable[i]['service']})")
         current = editable.get(choice)
-        this_year = date.today().year
-        with st.form(f"rm-{choice}-{current['version'] if current else 0}"):
+        today = date.today()
+        next_year, next_quarter = (today.year + 1, 1) if today.month > 9 else (today.year, (today.month - 1) // 3 + 2)
+        with st.form(common.form_key("rm-new") if current is None else f"rm-{choice}-{current['version']}"):
             f1, f2, f3 = st.columns(3)
             default_code = current["service_code"] if current else (code if code in writable else writable[0])
             item_service = f1.selectbox(t("agr.col.service"), writable, index=writable.index(default_code),
                                         format_func=names.get)
             year = f2.number_input(t("agr.rm.year"), min_value=2000, max_value=2100, step=1,
-                                   value=current["year"] if current else this_year)
-            quarter = f3.selectbox(t("agr.rm.quarter"), [1, 2, 3, 4], index=(current["quarter"] - 1) if current else 0,
+                                   value=current["year"] if current else next_year)
+            quarter = f3.selectbox(t("agr.rm.quarter"), [1, 2, 3, 4],
+                                   index=(current["quarter"] if current else next_quarter) - 1,
                                    format_func=lambda q: f"K{q}")
             title = st.text_input(t("agr.rm.title"), current["title"] if current else "")
             description = st.text_area(t("agr.rm.description"), current["description"] if current else "")
@@ -248,8 +259,11 @@ with tab_roadmap:
             if st.form_submit_button(t("ui.save"), type="primary"):
                 payload = {"service_code": item_service, "title": title, "description": description,
                            "year": int(year), "quarter": quarter, "status": status}
-                if call(roadmap.save_roadmap_item, payload, item_id=current["id"] if current else None,
-                        expected_version=current["version"] if current else None, success=t("ui.saved")):
+                if current is None and common.save_once("rm-new", payload, roadmap.save_roadmap_item, payload,
+                                                        success=t("ui.saved"), writer=call):
+                    st.rerun()
+                if current is not None and call(roadmap.save_roadmap_item, payload, item_id=current["id"],
+                                                expected_version=current["version"], success=t("ui.saved")):
                     st.rerun()
         if current is not None:
             if common.confirmed_button(t("agr.rm.delete_confirm"), t("agr.rm.delete"), key=f"rm-del-{choice}"):

@@ -10,6 +10,7 @@ from agreements.pages.widgets import call, pick_service, service_names, xlsx_but
 from data.formatting import number
 from data.i18n import t
 from data.pages import common
+from data.textsearch import plain, plain_contains
 
 actor = common.require_actor()
 common.header("agr.page.councils", "agr.councils.intro")
@@ -39,9 +40,11 @@ with tab_meeting:
     else:
         st.caption(t("agr.user_meeting.count", count=number(len(contacts))))
         frame = pd.DataFrame([c.__dict__ for c in contacts])
-        search = st.text_input(t("ui.search"), key="um-search")
-        if search.strip():
-            frame = frame[frame["name"].str.contains(search.strip(), case=False, regex=False)]
+        search = st.text_input(t("ui.search"), key="um-search", placeholder=t("agr.search_placeholder_short"))
+        if plain(search).strip():   # case and diacritics folded, as every search: "alesund" finds "Ålesund"
+            term = search.strip()
+            frame = frame[[plain_contains(name, term) or (isinstance(number, str) and term.replace(" ", "") in number)
+                           for name, number in zip(frame["name"], frame["org_number"], strict=True)]]
         st.dataframe(frame.assign(kind=frame["kind"].map(lambda k: t(f"org.kind.{k}")))
                      [["org_number", "name", "kind", "population", "contact_email"]],
                      hide_index=True, width="stretch",
@@ -73,13 +76,13 @@ with tab_user_meetings:
                                     "elected": st.column_config.NumberColumn(t("agr.um.elected"), format="%d")})
     if can_edit:
         with st.expander(t("agr.um.new"), icon=":material/event:", expanded=not held):
-            with st.form(f"um-new-{code}", clear_on_submit=True):
+            next_um = common.next_in_series([m["meeting_date"] for m in held or []], date.today(), every_days=365)
+            with st.form(common.form_key(f"um-new-{code}")):
                 n1, n2 = st.columns(2)
-                um_date = n1.date_input(t("agr.um.date"), common.next_in_series(
-                    [m["meeting_date"] for m in held or []], date.today(), every_days=365), format="DD.MM.YYYY")
+                um_date = n1.date_input(t("agr.um.date"), next_um, format="DD.MM.YYYY")
                 um_location = n2.text_input(t("agr.um.location"))
                 um_title = st.text_input(t("agr.um.title"), t("agr.um.letter_heading", title=service_name)
-                                         .split(": ", 1)[-1] + f" {date.today().year}")
+                                         .split(": ", 1)[-1] + f" {next_um.year}")
                 um_notice = st.text_area(t("agr.um.notice"), help=t("agr.um.notice_help"))
                 if st.form_submit_button(t("agr.um.create"), type="primary"):
                     um_payload = {"service_code": code, "meeting_date": um_date, "title": um_title,
@@ -148,8 +151,11 @@ with tab_user_meetings:
                 ballot = pd.DataFrame({"person_name": [""] * 8, "email": [""] * 8, "organisation": [None] * 8,
                                        "role": [role_label("chair")] + [role_label("member")] * 5
                                        + [role_label("deputy")] * 2})
-                voted = st.data_editor(
-                    ballot, num_rows="dynamic", hide_index=True, width="stretch", key=f"um-elect-{chosen_meeting}",
+                election = f"um-elect-{chosen_meeting}"
+                ballot_form = st.form(common.form_key(election))
+                voted = ballot_form.data_editor(
+                    ballot, num_rows="dynamic", hide_index=True, width="stretch",
+                    key=f"{common.form_key(election)}-ballot",
                     column_config={
                         "person_name": st.column_config.TextColumn(t("agr.field.person_name")),
                         "email": st.column_config.TextColumn(t("agr.field.email")),
@@ -157,11 +163,12 @@ with tab_user_meetings:
                                                                          options=sorted(invited_orgs)),
                         "role": st.column_config.SelectboxColumn(t("agr.field.role"),
                                                                  options=[role_label(r) for r in ROLES])})
-                v1, v2 = st.columns(2)
+                v1, v2 = ballot_form.columns(2)
                 vote_from = v1.date_input(t("agr.field.term_from"), um["meeting_date"], format="DD.MM.YYYY",
-                                          key="um-elect-from")
-                vote_to = v2.date_input(t("agr.field.term_to"), None, format="DD.MM.YYYY", key="um-elect-to")
-                if st.button(t("agr.council.elect"), type="primary", key="um-elect-btn"):
+                                          key=f"{common.form_key(election)}-from")
+                vote_to = v2.date_input(t("agr.field.term_to"), None, format="DD.MM.YYYY",
+                                        key=f"{common.form_key(election)}-to")
+                if ballot_form.form_submit_button(t("agr.council.elect"), type="primary"):
                     by_role = {role_label(r): r for r in ROLES}
                     picked = [r for r in voted.to_dict("records") if str(r.get("person_name") or "").strip()]
                     payload = {"term_from": vote_from, "term_to": vote_to, "members": [
@@ -169,7 +176,8 @@ with tab_user_meetings:
                          "organisation_id": invited_orgs.get(r.get("organisation"), 0),
                          "role": by_role.get(r.get("role"), "member"), "term_from": vote_from, "term_to": vote_to}
                         for r in picked]}
-                    if call(meetings.hold_election, chosen_meeting, payload, success=t("agr.council.elected")):
+                    if common.save_once(election, payload, meetings.hold_election, chosen_meeting, payload,
+                                        success=t("agr.council.elected"), writer=call):
                         st.rerun()
 
 # --- the council --------------------------------------------------------------------------------
@@ -236,7 +244,7 @@ with tab_council:
             if not meeting_orgs:
                 common.empty_state("agr.user_meeting.empty", service=service_name)
             else:
-                with st.form(f"member-{code}", clear_on_submit=True):
+                with st.form(common.form_key(f"member-{code}")):
                     f1, f2 = st.columns(2)
                     person = f1.text_input(t("agr.field.person_name"))
                     email = f2.text_input(t("agr.field.email"))
@@ -245,10 +253,10 @@ with tab_council:
                     term_from = f1.date_input(t("agr.field.term_from"), date.today(), format="DD.MM.YYYY")
                     term_to = f2.date_input(t("agr.field.term_to"), None, format="DD.MM.YYYY")
                     if st.form_submit_button(t("agr.council.add_member"), type="primary"):
-                        if call(councils.add_member, code, {"person_name": person, "email": email,
-                                                            "organisation_id": org_id, "role": role,
-                                                            "term_from": term_from, "term_to": term_to},
-                                success=t("ui.saved")):
+                        member = {"person_name": person, "email": email, "organisation_id": org_id, "role": role,
+                                  "term_from": term_from, "term_to": term_to}
+                        if common.save_once(f"member-{code}", member, councils.add_member, code, member,
+                                            success=t("ui.saved"), writer=call):
                             st.rerun()
         sitting = [m for m in members if m["sitting"]]
         if sitting:
@@ -267,8 +275,11 @@ with tab_council:
                 org_labels = {name: i for i, name in meeting_orgs.items()}
                 template = pd.DataFrame({"person_name": [""] * 6, "email": [""] * 6, "organisation": [None] * 6,
                                          "role": [role_label("chair")] + [role_label("member")] * 5})
-                edited = st.data_editor(
-                    template, num_rows="dynamic", hide_index=True, width="stretch", key=f"elect-{code}",
+                council_election = f"elect-{code}"
+                election_form = st.form(common.form_key(council_election))
+                edited = election_form.data_editor(
+                    template, num_rows="dynamic", hide_index=True, width="stretch",
+                    key=f"{common.form_key(council_election)}-ballot",
                     column_config={
                         "person_name": st.column_config.TextColumn(t("agr.field.person_name")),
                         "email": st.column_config.TextColumn(t("agr.field.email")),
@@ -276,11 +287,12 @@ with tab_council:
                                                                          options=sorted(org_labels)),
                         "role": st.column_config.SelectboxColumn(t("agr.field.role"),
                                                                  options=[role_label(r) for r in ROLES])})
-                e1, e2 = st.columns(2)
+                e1, e2 = election_form.columns(2)
                 elect_from = e1.date_input(t("agr.field.term_from"), date.today(), format="DD.MM.YYYY",
-                                           key="elect-from")
-                elect_to = e2.date_input(t("agr.field.term_to"), None, format="DD.MM.YYYY", key="elect-to")
-                if st.button(t("agr.council.elect"), type="primary", key="elect-btn"):
+                                           key=f"{common.form_key(council_election)}-from")
+                elect_to = e2.date_input(t("agr.field.term_to"), None, format="DD.MM.YYYY",
+                                         key=f"{common.form_key(council_election)}-to")
+                if election_form.form_submit_button(t("agr.council.elect"), type="primary"):
                     by_label = {role_label(r): r for r in ROLES}
                     chosen = [r for r in edited.to_dict("records") if str(r.get("person_name") or "").strip()]
                     payload = {"term_from": elect_from, "term_to": elect_to, "members": [
@@ -288,7 +300,8 @@ with tab_council:
                          "organisation_id": org_labels.get(r.get("organisation"), 0),
                          "role": by_label.get(r.get("role"), "member"), "term_from": elect_from,
                          "term_to": elect_to} for r in chosen]}
-                    if call(councils.elect_council, code, payload, success=t("agr.council.elected")):
+                    if common.save_once(council_election, payload, councils.elect_council, code, payload,
+                                        success=t("agr.council.elected"), writer=call):
                         st.rerun()
 
 # --- meetings -------------------------------------------------------------------------------------

@@ -77,3 +77,15 @@ def call(fn, *args, success: str | None = None, **kwargs):
 def xlsx_button(label_key: str, content: bytes, filename: str, key: str | None = None) -> None:
     st.download_button(t(label_key), content, filename, key=key, icon=":material/download:",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def flash(key: str, message: str) -> None:
+    """Keep `message` to show once after the page is drawn again (a saved form reruns the page)."""
+    st.session_state[f"_flash-{key}"] = message
+
+
+def show_flash(key: str) -> None:
+    """The message kept by `flash(key, ...)`, shown once as a success."""
+    message = st.session_state.pop(f"_flash-{key}", None)
+    if message:
+        st.success(message)

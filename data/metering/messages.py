@@ -27,10 +27,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                  "The meters Backoffice knows for the services in the service register "
                                  "(data/reference/meters.csv)."),
     "meter.no_usage": (
-        "Ingen forbruk er rapportert ennå. Tjenestene sender forbruk til API-et, eller du kan lese inn en fil "
-        "med «backoffice meter ingest FIL».",
-        "No usage has been reported yet. Services post usage to the API, or you can load a file with "
-        "“backoffice meter ingest FILE”.",
+        "Ingen forbruk er rapportert ennå. Tjenestene sender forbruk til API-et, eller økonomi eller administrator "
+        "leser inn en fil under «Målere, innsendinger og nøkler».",
+        "No usage has been reported yet. Services post usage to the API, or finance or the administrator loads a "
+        "file under “Meters, batches and keys”.",
     ),
     "meter.no_usage_filtered": ("Ingen forbruk for dette utvalget.", "No usage for this selection."),
     "meter.no_change": ("Det trengs minst to måneder med forbruk for å vise endring.",
@@ -40,8 +40,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "meter.no_closed": ("Ingen måneder er lukket for fakturering ennå.", "No months have been closed for invoicing yet."),
     "meter.no_batches": ("Ingen innsendinger ennå.", "No batches yet."),
     "meter.keys_empty": (
-        "Ingen API-nøkler ennå. Lag en med «backoffice meter keys add KILDE».",
-        "No API keys yet. Create one with “backoffice meter keys add SOURCE”.",
+        "Ingen API-nøkler ennå. Lag en nøkkel for hver tjeneste som skal sende forbruk, under «Ny API-nøkkel».",
+        "No API keys yet. Create a key for each service that is to send usage, under “New API key”.",
     ),
     "meter.meters_empty": ("Ingen målere.", "No meters."),
     # filters and columns
@@ -95,7 +95,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "meter.closed_months": ("Lukkede måneder", "Closed months"),
     "meter.closed_at": ("Lukket", "Closed"),
     "meter.closed_by": ("Lukket av", "Closed by"),
-    "meter.close_month_label": ("Lukk måned (ÅÅÅÅ-MM)", "Close month (YYYY-MM)"),
+    "meter.close_month_label": ("Måned som skal lukkes", "Month to close"),
+    "meter.nothing_to_close": ("Alle måneder fram til denne er lukket.", "Every month up to this one is closed."),
+    "meter.month_closed": ("{month} er lukket for fakturering.", "{month} is closed for invoicing."),
     "meter.close_month_help": (
         "Gjør dette når fakturagrunnlaget for måneden er laget. Forbruk som kommer senere, merkes som sent.",
         "Do this when the month's invoice basis has been made. Usage that arrives later is flagged as late.",
@@ -140,6 +142,78 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "meter.revoked_at": ("Trukket tilbake", "Revoked"),
     "meter.key_active": ("aktiv", "active"),
     "meter.key_revoked": ("trukket", "revoked"),
+    "meter.key_state": ("Status", "Status"),
+    "meter.key_new": ("Ny API-nøkkel", "New API key"),
+    "meter.key_source_help": (
+        "Kilden tjenesten oppgir i hendelsene («source»), for eksempel svarut. Uten mellomrom.",
+        "The source the service gives in its events (“source”), for example svarut. No spaces.",
+    ),
+    "meter.key_service_from_source": ("Samme som kilden", "Same as the source"),
+    "meter.key_service_help": (
+        "Tjenesten nøkkelen kan rapportere forbruk for. «Samme som kilden»: tjenesten med kilden som kode, "
+        "hvis den finnes.",
+        "The service the key may report usage for. “Same as the source”: the service whose code is the source, "
+        "if there is one.",
+    ),
+    "meter.key_label_help": ("For eksempel hvem som har fått nøkkelen, og når.",
+                             "For example who was given the key, and when."),
+    "meter.key_create": ("Lag nøkkel", "Create key"),
+    "meter.key_created_toast": ("API-nøkkelen er laget.", "The API key has been created."),
+    "meter.key_created": ("Ny API-nøkkel for {source} (nøkkel-ID {prefix}):", "New API key for {source} (key ID {prefix}):"),
+    "meter.key_copy_hint": (
+        "Kopier nøkkelen nå med kopiknappen i feltet over, og gi den til tjenesten på en sikker måte. Den vises "
+        "bare denne ene gangen: vi lagrer bare en kontrollsum. Tjenesten sender den i overskriften "
+        "«Authorization: Bearer NØKKEL».",
+        "Copy the key now with the copy button in the box above and hand it to the service securely. It is shown "
+        "this once only: we store only a hash. The service sends it in the header “Authorization: Bearer KEY”.",
+    ),
+    "meter.key_revoke_choose": ("Trekk tilbake en nøkkel", "Revoke a key"),
+    "meter.key_revoke_confirm": (
+        "Ja, trekk tilbake nøkkelen {prefix} for {source}: tjenesten kan ikke lenger sende forbruk med den",
+        "Yes, revoke key {prefix} for {source}: the service can no longer send usage with it",
+    ),
+    "meter.key_revoke": ("Trekk tilbake", "Revoke"),
+    "meter.key_revoked_toast": ("Nøkkelen er trukket tilbake.", "The key has been revoked."),
+    # loading an event file on the page (as `backoffice meter ingest`)
+    "meter.upload_title": ("Les inn en fil med forbruk", "Load a usage file"),
+    "meter.upload_help": (
+        "En fil med hendelser i CloudEvents-format: JSON Lines (én hendelse per linje) eller CSV med kolonnene "
+        "specversion, id, source, type, subject, time og quantity. Hele filen sjekkes først: er én hendelse feil, "
+        "lagres ingenting, og du ser hvilke linjer og felt som må rettes. Hendelser som alt er lagret, telles "
+        "bare én gang.",
+        "A file of events in CloudEvents format: JSON Lines (one event per line) or CSV with the columns "
+        "specversion, id, source, type, subject, time and quantity. The whole file is checked first: if one event "
+        "is wrong, nothing is saved, and you see which lines and fields to correct. Events already stored count "
+        "only once.",
+    ),
+    "meter.upload_file": ("Fil med hendelser", "Event file"),
+    "meter.upload_file_help": (".jsonl, .ndjson, .json eller .csv, UTF-8.", ".jsonl, .ndjson, .json or .csv, UTF-8."),
+    "meter.upload_format": ("Format", "Format"),
+    "meter.upload_format_auto": ("Etter filnavnet", "From the file name"),
+    "meter.upload_format_jsonl": ("JSON Lines", "JSON Lines"),
+    "meter.upload_format_csv": ("CSV", "CSV"),
+    "meter.upload_button": ("Les inn", "Load"),
+    "meter.upload_no_file": ("Velg en fil først.", "Choose a file first."),
+    "meter.upload_running": ("Sjekker og lagrer hendelsene …", "Checking and saving the events …"),
+    "meter.upload_saved": ("Filen er lest inn.", "The file has been loaded."),
+    "meter.upload_done": (
+        "{name} er lest inn som innsending {batch}. Godtatt: {accepted}, duplikater: {duplicates}, sene: {late}.",
+        "{name} has been loaded as batch {batch}. Accepted: {accepted}, duplicates: {duplicates}, late: {late}.",
+    ),
+    "meter.upload_resumed": (
+        "Innsending {batch} var stoppet tidligere: de {count} hendelsene som alt var skrevet, er telt bare én gang.",
+        "Batch {batch} had stopped earlier: the {count} events already written count only once.",
+    ),
+    "meter.upload_counts_rejected": (
+        "**Godtatt: {accepted}** av {total} hendelser · avvist: {rejected} · duplikater: {duplicates}.",
+        "**Accepted: {accepted}** of {total} events · rejected: {rejected} · duplicates: {duplicates}.",
+    ),
+    "meter.upload_first_rejected": ("De første {shown} av {count} avviste hendelser:",
+                                    "The first {shown} of {count} rejected events:"),
+    "meter.upload_row": ("Linje", "Line"),
+    "meter.upload_field": ("Felt", "Field"),
+    "meter.upload_event_id": ("Hendelses-id", "Event id"),
+    "meter.upload_reason": ("Hva er feil", "What is wrong"),
     # months
     "meter.month.1": ("januar", "January"),
     "meter.month.2": ("februar", "February"),

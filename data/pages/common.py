@@ -21,12 +21,12 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-from sqlalchemy import func, select
+from sqlalchemy import select
 from streamlit.delta_generator import DeltaGenerator
 
 from data import boundary, db
 from data.access import Actor
-from data.audit import AuditEntry
+from data.audit import SIGN_IN_ACTIONS, AuditEntry
 from data.crud import service_choices
 from data.formatting import (
     EMPTY,
@@ -42,6 +42,7 @@ from data.formatting import (
     percent_text,
 )
 from data.i18n import get_language, set_language, t
+from data.pages import streamlit_texts
 from data.registers.models import User
 
 ACTOR_KEY = "actor"
@@ -129,10 +130,12 @@ ICON = Path(__file__).resolve().parent / "static" / "icon.png"
 
 
 def set_document_language(language: str) -> None:
-    """`<html lang>` follows the UI language, so screen readers read bokmål as bokmål (WCAG 3.1.1).
-    Streamlit serves its page with lang="en" and has no option for it; this one tiny script sets it."""
+    """`<html lang>` follows the UI language, so screen readers read bokmål as bokmål (WCAG 3.1.1), and
+    Streamlit's own English texts are shown in bokmål (data/pages/streamlit_texts.py). Streamlit serves its
+    page with lang="en" and has no option for either; one small script does both."""
     code = "nb" if language == "nb" else "en"
-    st.html(f"<script>document.documentElement.lang = '{code}';</script>", unsafe_allow_javascript=True)
+    st.html(f"<script>document.documentElement.lang = '{code}';</script>{streamlit_texts.script(code)}",
+            unsafe_allow_javascript=True)
 
 
 def sidebar_navigation(sections: dict[str, list]) -> None:
@@ -216,9 +219,13 @@ def confirmed_button(confirm_label: str, button_label: str, *, key: str, contain
 
 
 def write_mark() -> int:
-    """The audit log's last sequence number: it moves on every write, so caches keyed on it refresh."""
+    """The audit log's last sequence number of a data change: it moves on every write, so caches keyed on it
+    refresh. A sign-in's bookkeeping (last sign-in, failed attempts) does not count: it changes nothing a
+    cached read shows, and counting it made the first page after every sign-in start cold. Pages that show
+    sign-in state (users, audit log) read it uncached."""
     with db.session_scope() as s:
-        return s.scalar(select(func.coalesce(func.max(AuditEntry.seq), 0)))
+        return s.scalar(select(AuditEntry.seq).where(AuditEntry.action.not_in(SIGN_IN_ACTIONS))
+                        .order_by(AuditEntry.seq.desc()).limit(1)) or 0
 
 
 def cached(fn: Callable, *args):
@@ -576,6 +583,9 @@ def _norwegian_plotly(draw):
         figure = next((a for a in args if isinstance(a, go.Figure)), kwargs.get("figure_or_data"))
         if isinstance(figure, go.Figure):
             norwegian_chart(figure)
+        config = streamlit_texts.plotly_config(get_language(), kwargs.get("config"))
+        if config is not None:
+            kwargs["config"] = config
         return draw(*args, **kwargs)
 
     plotly_chart._backoffice_norwegian = True

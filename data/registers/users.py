@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from data.access import ROLES, Actor
+from data.audit import SIGN_IN, SIGN_IN_FAILED
 from data.crud import ensure_version, scalar_or_raise
 from data.db import utcnow
 from data.errors import BackofficeError, validate
@@ -231,21 +232,23 @@ def authenticate(session: Session, username: str, password: str, now: datetime |
     except (VerificationError, InvalidHashError):
         failures = func.coalesce(User.failed_sign_ins, 0) + 1
         reached = failures >= MAX_FAILED_SIGN_INS
-        _update_sign_in(session, user, failed_sign_ins=case((reached, 0), else_=failures),
+        _update_sign_in(session, user, SIGN_IN_FAILED, failed_sign_ins=case((reached, 0), else_=failures),
                         locked_until=case((reached, literal(now + LOCK_OUT, User.locked_until.type)),
                                           else_=User.locked_until))
         return SignIn(None, generic)
     changes = {"failed_sign_ins": 0, "locked_until": None, "last_sign_in": now}
     if _hasher.check_needs_rehash(user.password_hash):
         changes["password_hash"] = hash_password(password)
-    _update_sign_in(session, user, **changes)
+    _update_sign_in(session, user, SIGN_IN, **changes)
     return SignIn(actor_for(session, user))
 
 
-def _update_sign_in(session: Session, user: User, **values) -> None:
-    """One atomic UPDATE of the user's sign-in columns (the version is left alone: no one's edit is stale)."""
+def _update_sign_in(session: Session, user: User, action: str, **values) -> None:
+    """One atomic UPDATE of the user's sign-in columns (the version is left alone: no one's edit is stale).
+    Audited under its own action name, so the pages' caches, keyed on the last data change, stay warm
+    across a sign-in (data/pages/common.write_mark)."""
     session.execute(update(User).where(User.id == user.id).values(**values),
-                    execution_options={"synchronize_session": "fetch"})
+                    execution_options={"synchronize_session": "fetch", "audit_action": action})
 
 
 _DUMMY_HASH = None

@@ -20,13 +20,28 @@ def personal_data_label(value) -> str:
     return t("pf.personal_data.unknown") if value is None else t("pf.personal_data.yes" if value else "pf.personal_data.no")
 
 rows = common.cached(projects.project_rows)
+by_id = {r["id"]: r for r in rows}
+service_labels = common.service_names()
+linked = st.query_params.get("project", "")      # a link from the leader's approvals queue opens that project
+linked_id = int(linked) if linked.isdigit() and int(linked) in by_id else None
+if linked and linked_id is None:
+    st.info(t("pf.board.linked_gone"), icon=":material/info:")
+if linked_id is not None and st.session_state.get("pf-board-linked") != linked_id:
+    st.session_state["pf-board-project"] = st.session_state["pf-board-linked"] = linked_id
+if st.session_state.get("pf-board-project") not in by_id:
+    st.session_state.pop("pf-board-project", None)       # a project chosen before that is gone now
+
+
+def service_label(code: str, fallback: str | None = None) -> str:
+    return service_labels.get(code) or fallback or code
+
 
 if can_write:
     with common.session() as session:
         users = projects.user_choices(session)
         product_owners = projects.user_choices(session, "product_owner")
     with st.expander(t("pf.board.new"), icon=":material/add:", expanded=not rows):
-        with st.form("pf-new-project", clear_on_submit=True):
+        with st.form(common.form_key("pf-new-project")):
             c1, c2 = st.columns(2)
             name = c1.text_input(t("pf.col.project"))
             financing = c2.selectbox(t("pf.col.financing"), [f.value for f in Financing],
@@ -47,7 +62,7 @@ if can_write:
             payload = dict(name=name, financing=financing, service_code=service_code, service_name=service_name,
                            start_date=start, end_date=end, owner_id=owner, product_owner_id=product_owner,
                            description=description, handles_personal_data=personal_data)
-            if common.write(projects.create_project, payload, success=t("ui.saved")):
+            if common.save_once("pf-new-project", payload, projects.create_project, payload, success=t("ui.saved")):
                 st.rerun()
 
 if not rows:
@@ -55,12 +70,14 @@ if not rows:
     st.stop()
 
 frame = pd.DataFrame(rows)
-filters = st.columns([3, 2, 2])
+# opened from the approvals queue: the project and its gate come first, the board folds away
+overview = st.expander(t("pf.board.all_projects"), icon=":material/view_kanban:") if linked_id else st.container()
+filters = overview.columns([3, 2, 2])
 search = filters[0].text_input(t("ui.search"), placeholder=t("pf.board.search_placeholder"))
 financing_filter = filters[1].multiselect(t("pf.col.financing"), [f.value for f in Financing],
                                           format_func=lambda f: t(f"pf.financing.{f}"))
 services = sorted(frame["service_code"].unique())
-service_filter = filters[2].multiselect(t("pf.col.service"), services)
+service_filter = filters[2].multiselect(t("pf.col.service"), services, format_func=service_label)
 shown = frame
 if search:
     shown = shown[shown["name"].str.contains(search, case=False, regex=False)]
@@ -69,7 +86,7 @@ if financing_filter:
 if service_filter:
     shown = shown[shown["service_code"].isin(service_filter)]
 
-columns = st.columns(len(PHASES))
+columns = overview.columns(len(PHASES))
 for column, phase in zip(columns, PHASES, strict=True):
     in_phase = shown[shown["phase"] == phase].sort_values(["priority", "name"])
     column.markdown(f"**{projects.phase_label(phase)}** · {len(in_phase)}")
@@ -77,17 +94,17 @@ for column, phase in zip(columns, PHASES, strict=True):
         with column.container(border=True):
             rank = "" if phase == Phase.HANDED_OVER else f"#{project['priority']} "
             st.markdown(f"**{rank}{project['name']}**")
-            st.caption(f"{project['service_code']} · {t('pf.financing.' + project['financing'])}  \n"
+            st.caption(f"{service_label(project['service_code'], project['service_name'])} · "
+                       f"{t('pf.financing.' + project['financing'])}  \n"
                        f"{day(project['start_date'])}–{day(project['end_date'])}")
 
-st.download_button(t("ui.download_csv"), common.csv_bytes(shown.drop(columns=["owner_id", "product_owner_id",
-                                                                             "version", "id"])),
-                   "prosjekter.csv", mime="text/csv", icon=":material/download:")
+overview.download_button(t("ui.download_csv"),
+                         common.csv_bytes(shown.drop(columns=["owner_id", "product_owner_id", "version", "id"])),
+                         "prosjekter.csv", mime="text/csv", icon=":material/download:")
 
 st.divider()
 st.header(t("pf.board.detail"))
-by_id = {r["id"]: r for r in rows}
-chosen = st.selectbox(t("pf.board.choose"), list(by_id), index=None,
+chosen = st.selectbox(t("pf.board.choose"), list(by_id), index=None, key="pf-board-project",
                       format_func=lambda i: f"#{by_id[i]['priority']} {by_id[i]['name']}"
                       if by_id[i]["phase"] != Phase.HANDED_OVER else by_id[i]["name"])
 if chosen is None:
@@ -98,7 +115,7 @@ detail = common.cached(projects.project_detail, chosen)
 metrics = st.columns(4)
 metrics[0].metric(t("pf.col.phase"), projects.phase_label(project["phase"]))
 metrics[1].metric(t("pf.col.priority"), "–" if project["phase"] == Phase.HANDED_OVER else project["priority"])
-metrics[2].metric(t("pf.col.service"), project["service_code"])
+metrics[2].metric(t("pf.col.service"), service_label(project["service_code"], project["service_name"]))
 metrics[3].metric(t("pf.col.financing"), t(f"pf.financing.{project['financing']}"))
 st.caption(t("pf.board.people", owner=project["owner"] or "–", product_owner=project["product_owner"] or "–")
            + f" · {t('pf.col.personal_data')}: {personal_data_label(detail['handles_personal_data'])}")
@@ -120,6 +137,9 @@ with gate_col:
                      [["group", "label", "done"]], hide_index=True, width="stretch",
                      column_config={"group": t("pf.board.checklist_group"), "label": t("pf.board.checklist_item"),
                                     "done": st.column_config.CheckboxColumn(t("pf.board.checklist_done"))})
+        if can_approve and not detail["missing"]:
+            st.warning(t("pf.board.waiting_you", phase=projects.phase_label(project["phase"]),
+                         next=projects.phase_label(detail["next_phase"])), icon=":material/approval:")
         if detail["missing"]:
             for item in detail["missing"]:
                 st.warning(item, icon=":material/block:")
@@ -143,21 +163,23 @@ with doc_col:
     if detail["documents"]:
         docs = pd.DataFrame(detail["documents"])
         docs["kind"] = docs["kind"].map(lambda k: t(f"pf.doc.{k}"))
-        st.dataframe(common.with_names(docs, persons=("added_by",)).drop(columns=["id"]), hide_index=True,
+        st.dataframe(common.with_names(docs, persons=("added_by",))[["title", "kind", "reference", "added_by",
+                                                                     "added_at"]], hide_index=True,
                      width="stretch", column_config={
             "kind": t("pf.col.document_kind"), "title": t("pf.col.title"), "reference": t("pf.col.reference"),
             "added_by": t("pf.col.added_by"), "added_at": common.datetime_column(t("pf.col.added_at"))})
     else:
         common.empty_state("pf.board.no_documents")
     if can_write and project["phase"] != Phase.HANDED_OVER:
-        with st.form(f"pf-doc-{chosen}", clear_on_submit=True):
+        with st.form(common.form_key(f"pf-doc-{chosen}")):
             kind = st.selectbox(t("pf.col.document_kind"), [k.value for k in DocumentKind],
                                 format_func=lambda k: t(f"pf.doc.{k}"))
             title = st.text_input(t("pf.col.title"))
             reference = st.text_input(t("pf.col.reference"), help=t("pf.board.reference_help"))
             added = st.form_submit_button(t("pf.board.add_document"))
-        if added and common.write(projects.add_document, chosen, dict(kind=kind, title=title, reference=reference),
-                                  success=t("ui.saved")):
+        document = dict(kind=kind, title=title, reference=reference)
+        if added and common.save_once(f"pf-doc-{chosen}", document, projects.add_document, chosen, document,
+                                      success=t("ui.saved")):
             st.rerun()
         if detail["documents"]:
             documents = {d["id"]: d for d in detail["documents"]}
@@ -180,7 +202,7 @@ with st.expander(t("pf.board.principles"), icon=":material/rule:", expanded=proj
         with st.form(f"pf-principles-{chosen}-{detail['version']}"):
             edited = st.data_editor(
                 shown_principles[["principle", "text", "verdict", "reason"]], hide_index=True, width="stretch",
-                disabled=["principle", "text"], key=f"pf-principles-editor-{chosen}",
+                disabled=["principle", "text"], key=f"pf-principles-editor-{chosen}-{detail['version']}",
                 column_config={"principle": st.column_config.TextColumn(t("pf.col.principle"), width="medium"),
                                "text": st.column_config.TextColumn(t("pf.col.description"), width="large"),
                                "verdict": st.column_config.SelectboxColumn(t("pf.col.verdict"), options=list(by_label)),

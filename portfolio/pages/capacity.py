@@ -91,8 +91,8 @@ only_short = st.toggle(t("pf.capacity.only_short"))
 table = frame[frame["role"].isin(role_filter)] if role_filter else frame
 if only_short:
     table = table[table["shortage"] > 0]
-shown = table[["role", "month_label", "capacity", "background", "free", "allocated", "open", "demand", "balance",
-               "shortage", "utilisation", "consultant"]]
+shown = table[["role", "month_label", "balance", "shortage", "capacity", "background", "free", "allocated", "open",
+               "demand", "utilisation", "consultant"]]
 st.dataframe(shown, hide_index=True, width="stretch", column_config={
     "role": t("pf.col.role"), "month_label": t("pf.col.month"),
     "utilisation": st.column_config.NumberColumn(t("pf.col.utilisation"), format="percent"), **fte_columns})

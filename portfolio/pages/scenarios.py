@@ -4,7 +4,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from data.formatting import number
+from data.formatting import day, number
 from data.i18n import t
 from data.pages import common
 from portfolio import scenarios
@@ -18,24 +18,63 @@ first = month_start(date.today())
 
 listing = common.cached(scenarios.scenario_list)
 by_id = {s["id"]: s for s in listing}
+linked = st.query_params.get("scenario", "")     # a link from the leader's approvals queue opens that scenario
+linked_id = int(linked) if linked.isdigit() and int(linked) in by_id else None
+if linked and linked_id is None:
+    st.info(t("pf.scenarios.linked_gone"), icon=":material/info:")
+if linked_id is not None and st.session_state.get("pf-scenario-linked") != linked_id:
+    st.session_state["pf-scenario"] = st.session_state["pf-scenario-linked"] = linked_id
+if st.session_state.get("pf-scenario-open") in by_id:         # just made: it opens
+    st.session_state["pf-scenario"] = st.session_state.pop("pf-scenario-open")
+if "pf-scenario" in st.session_state and st.session_state["pf-scenario"] not in (None, *by_id):
+    st.session_state.pop("pf-scenario")                # a scenario chosen before that is gone now
+if "pf-scenario" not in st.session_state:
+    st.session_state["pf-scenario"] = next(iter(by_id), None)   # the latest scenario first
 
 top = st.columns([3, 2])
-chosen = top[0].selectbox(t("pf.scenarios.choose"), [None, *by_id],
+chosen = top[0].selectbox(t("pf.scenarios.choose"), [None, *by_id], key="pf-scenario",
                           format_func=lambda i: t("pf.scenarios.none_chosen") if i is None else
-                          f"{by_id[i]['name']} ({t('pf.scenario.status.' + by_id[i]['status'])})",
-                          index=1 if listing else 0)
+                          f"{by_id[i]['name']} ({t('pf.scenario.status.' + by_id[i]['status'])})")
 if can_edit:
     with top[1].popover(t("pf.scenarios.new"), icon=":material/add:"):
-        with st.form("pf-new-scenario", clear_on_submit=True):
+        with st.form(common.form_key("pf-new-scenario")):
             name = st.text_input(t("pf.col.name"))
             description = st.text_area(t("pf.col.description"))
             created = st.form_submit_button(t("pf.scenarios.create"), type="primary")
         st.caption(t("pf.scenarios.new_help"))
     if created:
-        made = common.write(scenarios.create_scenario, dict(name=name, description=description),
-                            success=t("ui.saved"))
+        new_scenario = dict(name=name, description=description)
+        made = common.save_once("pf-new-scenario", new_scenario, lambda s, a, p: scenarios.create_scenario(s, a, p).id,
+                                new_scenario, success=t("ui.saved"))
         if made:
+            st.session_state["pf-scenario-open"] = made       # the new scenario opens on the next run
             st.rerun()
+
+
+def decision(scenario: dict) -> None:
+    """Apply (the leader) or discard a draft scenario."""
+    st.header(t("pf.scenarios.decide"))
+    decide = st.columns(2)
+    with decide[0]:
+        if can_apply:
+            if common.confirmed_button(t("pf.scenarios.apply_confirm", name=scenario["name"]), t("pf.scenarios.apply"),
+                                       key=f"scenario-apply-{scenario['id']}", type="primary",
+                                       icon=":material/done_all:"):
+                moved = common.write(scenarios.apply_scenario, scenario["id"], expected_version=scenario["version"],
+                                     success=t("pf.scenarios.applied"))
+                if moved is not None:
+                    st.rerun()
+        else:
+            st.caption(t("pf.scenarios.leader_applies"))
+    with decide[1]:
+        if can_edit and st.button(t("pf.scenarios.discard"), icon=":material/delete:"):
+            if common.write(scenarios.discard_scenario, scenario["id"], expected_version=scenario["version"],
+                            success=t("pf.scenarios.discarded")):
+                st.rerun()
+
+
+# opened from the approvals queue: the leader's decision comes first, the comparison below it
+decide_first = chosen is not None and chosen == linked_id and by_id[chosen]["status"] == "draft"
 
 if chosen is None:
     common.empty_state("pf.scenarios.empty")
@@ -44,6 +83,12 @@ else:
     draft = scenario["status"] == "draft"
     if scenario["description"]:
         st.caption(scenario["description"])
+    if decide_first:
+        who = common.people().get(scenario["created_by"], scenario["created_by"]) or "–"
+        st.warning(t("pf.scenarios.waiting_you" if can_apply else "pf.scenarios.waiting_leader", who=who,
+                     date=day(scenario["created_at"])), icon=":material/approval:")
+        with st.container(border=True):
+            decision(scenario)
     if not draft:
         st.info(t("pf.scenarios.decided", status=t("pf.scenario.status." + scenario["status"]),
                   who=common.people().get(scenario["decided_by"], scenario["decided_by"]) or "–"))
@@ -122,7 +167,8 @@ else:
     for column in ("slip_a", "slip_b"):
         projects_frame[column] = projects_frame[column].map(lambda s: t("pf.scenarios.no_fit") if pd.isna(s)
                                                             else int(s))
-    st.dataframe(projects_frame.drop(columns=["placed_a", "placed_b"]), hide_index=True, width="stretch",
+    st.dataframe(projects_frame[["project", "change", "end_a", "end_b", "slip_a", "slip_b", "priority_a",
+                                 "priority_b", "short_b"]], hide_index=True, width="stretch",
                  column_config={
                      "project": t("pf.col.project"),
                      "priority_a": st.column_config.NumberColumn(t("pf.col.priority_a"), format="%d"),
@@ -154,33 +200,17 @@ else:
     st.success(t("pf.scenarios.no_shortage"))
 st.caption(t("pf.scenarios.timing", seconds=number(result_a.seconds + result_b.seconds, 3)))
 
-if chosen is not None and by_id[chosen]["status"] == "draft":
+if chosen is not None and by_id[chosen]["status"] == "draft" and not decide_first:
     st.divider()
-    st.header(t("pf.scenarios.decide"))
-    scenario = by_id[chosen]
-    decide = st.columns(2)
-    with decide[0]:
-        if can_apply:
-            if common.confirmed_button(t("pf.scenarios.apply_confirm", name=scenario["name"]), t("pf.scenarios.apply"),
-                                       key=f"scenario-apply-{chosen}", type="primary", icon=":material/done_all:"):
-                moved = common.write(scenarios.apply_scenario, chosen, expected_version=scenario["version"],
-                                     success=t("pf.scenarios.applied"))
-                if moved is not None:
-                    st.rerun()
-        else:
-            st.caption(t("pf.scenarios.leader_applies"))
-    with decide[1]:
-        if can_edit and st.button(t("pf.scenarios.discard"), icon=":material/delete:"):
-            if common.write(scenarios.discard_scenario, chosen, expected_version=scenario["version"],
-                            success=t("pf.scenarios.discarded")):
-                st.rerun()
+    decision(by_id[chosen])
 
 st.divider()
 st.header(t("pf.scenarios.baselines"))
 st.caption(t("pf.scenarios.baselines_help"))
 baselines = common.cached(scenarios.baseline_list)
 if baselines:
-    st.dataframe(common.with_names(pd.DataFrame(baselines), persons=("created_by",)).drop(columns=["id"]),
+    st.dataframe(common.with_names(pd.DataFrame(baselines), persons=("created_by",))[
+                     ["name", "projects", "first_month", "last_month", "note", "created_by", "created_at"]],
                  hide_index=True, width="stretch", column_config={
         "name": t("pf.col.name"), "note": t("pf.col.note"), "created_by": t("pf.col.actor"),
         "created_at": common.datetime_column(t("pf.col.at")), "first_month": common.date_column(t("pf.col.start")),
@@ -189,10 +219,11 @@ if baselines:
 else:
     common.empty_state("pf.scenarios.no_baselines")
 if can_edit:
-    with st.form("pf-baseline", clear_on_submit=True):
+    with st.form(common.form_key("pf-baseline")):
         c1, c2 = st.columns([1, 2])
         name = c1.text_input(t("pf.col.name"))
         note = c2.text_input(t("pf.col.note"))
         made = st.form_submit_button(t("pf.scenarios.make_baseline"))
-    if made and common.write(scenarios.create_baseline, dict(name=name, note=note), success=t("ui.saved")):
+    baseline = dict(name=name, note=note)
+    if made and common.save_once("pf-baseline", baseline, scenarios.create_baseline, baseline, success=t("ui.saved")):
         st.rerun()

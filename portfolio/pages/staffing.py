@@ -43,7 +43,8 @@ with people_tab:
         frame["kind"] = frame["kind"].map(lambda k: t(f"pf.kind.{k}"))
         frame["fte"] = frame["fte"].astype(float)
         frame["changes"] = frame["changes"].map(len)
-        st.dataframe(frame.drop(columns=["id", "version", "role_codes", "note"]), hide_index=True, width="stretch",
+        st.dataframe(frame[["name", "fte", "availability", "kind", "roles", "start_date", "end_date", "competence",
+                            "changes"]], hide_index=True, width="stretch",
                      column_config={
                          "name": t("pf.col.person"), "kind": t("pf.col.kind"),
                          "fte": st.column_config.NumberColumn(t("pf.col.fte_person"), format="%.2f"),
@@ -64,7 +65,8 @@ with people_tab:
         current = people_by_id.get(choice, {})
         current_roles = current.get("role_codes", [])
         codes = list(roles)
-        with st.form(f"pf-person-{choice}-{current.get('version')}"):
+        with st.form(common.form_key("pf-person-new") if choice is None
+                     else f"pf-person-{choice}-{current.get('version')}"):
             c1, c2, c3 = st.columns(3)
             name = c1.text_input(t("pf.col.person"), current.get("name", ""))
             kinds = [k.value for k in PersonKind]
@@ -94,8 +96,13 @@ with people_tab:
                 person_roles.append(dict(role_code=role2, share_pct=share2))
             payload = dict(name=name, kind=kind, fte_pct=fte_pct, availability_pct=availability, start_date=start,
                            end_date=end, competence=competence, roles=person_roles)
-            if common.write(staffing.save_person, payload, person_id=choice, expected_version=current.get("version"),
-                            success=t("ui.saved")):
+            if choice is None:
+                saved_person = common.save_once("pf-person-new", payload, staffing.save_person, payload,
+                                                success=t("ui.saved"))
+            else:
+                saved_person = common.write(staffing.save_person, payload, person_id=choice,
+                                            expected_version=current.get("version"), success=t("ui.saved"))
+            if saved_person:
                 st.rerun()
         if choice is not None:
             st.markdown(f"**{t('pf.staffing.changes')}**")
@@ -108,7 +115,7 @@ with people_tab:
                     "fte": st.column_config.NumberColumn(t("pf.col.fte_person"), format="%.2f"),
                     "availability": st.column_config.NumberColumn(t("pf.col.availability"), format="percent"),
                     "note": t("pf.col.note")})
-            with st.form(f"pf-change-{choice}", clear_on_submit=True):
+            with st.form(common.form_key(f"pf-change-{choice}")):
                 c1, c2, c3 = st.columns(3)
                 effective = c1.date_input(t("pf.col.effective_from"), add_months(month_start(date.today()), 1),
                                           format="DD.MM.YYYY", help=t("pf.staffing.month_help"))
@@ -117,9 +124,9 @@ with people_tab:
                                                    int(round(current["availability"] * 100)))
                 note = st.text_input(t("pf.col.note"), placeholder=t("pf.staffing.note_placeholder"))
                 added = st.form_submit_button(t("pf.staffing.add_change"))
-            if added and common.write(staffing.add_schedule_change, choice, dict(
-                    effective_from=effective, fte_pct=new_fte, availability_pct=new_availability, note=note),
-                    success=t("ui.saved")):
+            change = dict(effective_from=effective, fte_pct=new_fte, availability_pct=new_availability, note=note)
+            if added and common.save_once(f"pf-change-{choice}", change, staffing.add_schedule_change, choice, change,
+                                          success=t("ui.saved")):
                 st.rerun()
             if current["changes"]:
                 by_change = {c["id"]: c for c in current["changes"]}
@@ -133,7 +140,7 @@ with people_tab:
 
 with roles_tab:
     frame = pd.DataFrame(role_rows)
-    st.dataframe(frame.drop(columns=["version", "sort_order"]), hide_index=True, width="stretch", column_config={
+    st.dataframe(frame[["name", "code", "competence"]], hide_index=True, width="stretch", column_config={
         "code": t("pf.col.code"), "name": t("pf.col.role"), "competence": t("pf.col.competence")})
     if can_write:
         roles_by_code = {r["code"]: r for r in role_rows}
@@ -141,24 +148,34 @@ with roles_tab:
                                    format_func=lambda c: t("pf.staffing.new_role") if c is None
                                    else roles_by_code[c]["name"])
         role_current = roles_by_code.get(role_choice, {})
-        with st.form(f"pf-role-{role_choice}-{role_current.get('version')}"):
+        with st.form(common.form_key("pf-role-new") if role_choice is None
+                     else f"pf-role-{role_choice}-{role_current.get('version')}"):
             c1, c2 = st.columns(2)
             code = c1.text_input(t("pf.col.code"), role_current.get("code", ""), disabled=role_choice is not None)
             name = c2.text_input(t("pf.col.role"), role_current.get("name", ""))
             competence = st.text_input(t("pf.col.competence"), role_current.get("competence", ""))
             saved = st.form_submit_button(t("ui.save"), type="primary")
-        if saved and common.write(staffing.save_role, dict(code=code or role_choice, name=name, competence=competence,
-                                                           sort_order=role_current.get("sort_order", 500)),
-                                  expected_version=role_current.get("version"), success=t("ui.saved")):
+        role_payload = dict(code=code or role_choice, name=name, competence=competence,
+                            sort_order=role_current.get("sort_order", 500))
+        if saved and role_choice is None:
+            saved = common.save_once("pf-role-new", role_payload, staffing.save_role, role_payload, new=True,
+                                     success=t("ui.saved"))
+        elif saved:
+            saved = common.write(staffing.save_role, role_payload, expected_version=role_current.get("version"),
+                                 success=t("ui.saved"))
+        if saved:
             st.rerun()
 
 with load_tab:
     st.caption(t("pf.staffing.background_help"))
+    service_labels = common.service_names()
     loads = common.cached(staffing.background_rows)
     if loads:
         frame = pd.DataFrame(loads)
         frame["fte"] = frame["fte"].astype(float)
-        st.dataframe(frame.drop(columns=["id", "version", "role_code"]), hide_index=True, width="stretch",
+        frame["service_code"] = frame["service_code"].map(lambda c: service_labels.get(c, c) if c else None)
+        st.dataframe(frame[["description", "role", "fte", "service_code", "start_month", "end_month"]],
+                     hide_index=True, width="stretch",
                      column_config={"role": t("pf.col.role"), "description": t("pf.col.description"),
                                     "service_code": t("pf.col.service"),
                                     "fte": st.column_config.NumberColumn(t("pf.col.fte"), format="%.2f"),
@@ -167,18 +184,19 @@ with load_tab:
     else:
         common.empty_state("pf.staffing.no_background")
     if can_write:
-        with st.form("pf-load", clear_on_submit=True):
+        with st.form(common.form_key("pf-load")):
             c1, c2, c3 = st.columns(3)
             load_role = c1.selectbox(t("pf.col.role"), list(roles), format_func=roles.get)
             description = c2.text_input(t("pf.col.description"))
             amount = c3.number_input(t("pf.col.fte"), 0.05, 50.0, 0.5, step=0.05, format="%.2f")
             start = c1.date_input(t("pf.col.start"), month_start(date.today()), format="DD.MM.YYYY")
             end = c2.date_input(t("pf.col.end"), None, format="DD.MM.YYYY")
-            service = c3.text_input(t("pf.col.service_code"))
+            service = c3.selectbox(t("pf.col.service"), [None, *service_labels],
+                                   format_func=lambda c: t("ui.none") if c is None else service_labels[c])
             added = st.form_submit_button(t("pf.staffing.add_background"))
-        if added and common.write(staffing.save_background_load, dict(
-                role_code=load_role, description=description, fte=amount, start_month=start, end_month=end,
-                service_code=service or None), success=t("ui.saved")):
+        load = dict(role_code=load_role, description=description, fte=amount, start_month=start, end_month=end,
+                    service_code=service or None)
+        if added and common.save_once("pf-load", load, staffing.save_background_load, load, success=t("ui.saved")):
             st.rerun()
         if loads:
             loads_by_id = {r["id"]: r for r in loads}
@@ -215,7 +233,7 @@ with needs_tab:
         if can_write:
             with common.session() as session:
                 people_choice = staffing.person_choices(session)
-            with st.form(f"pf-need-{chosen}"):
+            with st.form(common.form_key(f"pf-need-{chosen}")):
                 c1, c2, c3 = st.columns(3)
                 role = c1.selectbox(t("pf.col.role"), list(roles), format_func=roles.get)
                 who = c2.selectbox(t("pf.col.person"), [None, *people_choice],
@@ -228,9 +246,9 @@ with needs_tab:
                                       format="DD.MM.YYYY")
                 last = c2.date_input(t("pf.col.last_month"), month_start(project["end_date"]), format="DD.MM.YYYY")
                 saved = st.form_submit_button(t("pf.staffing.set_need"), type="primary")
-            if saved and common.write(staffing.set_need, dict(project_id=chosen, role_code=role, person_id=who,
-                                                              fte=amount, first_month=first, last_month=last),
-                                      success=t("ui.saved")):
+            need = dict(project_id=chosen, role_code=role, person_id=who, fte=amount, first_month=first,
+                        last_month=last)
+            if saved and common.save_once(f"pf-need-{chosen}", need, staffing.set_need, need, success=t("ui.saved")):
                 st.rerun()
 
 

@@ -3,7 +3,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from data.formatting import day
+from data.formatting import day, integer
 from data.i18n import t
 from data.pages import common
 from pricing import exports, fundplan, pricelists, selfcost, sources
@@ -62,7 +62,8 @@ def _show_kinds(result: dict, population_year: int | None) -> None:
         "kind": t(f"price.kind.{r['kind']}"), "charge": t(f"price.charge.{r['charge']}"),
         "agreed_model": t(f"inv.model.{r['agreed_model']}") if r["agreed_model"] else "–",
         "price": None if r["price_ore"] is None else r["price_ore"] / 100,
-        "minimum": None if r["minimum_ore"] is None else r["minimum_ore"] / 100} for r in rows]),
+        "minimum": None if r["minimum_ore"] is None else r["minimum_ore"] / 100} for r in rows],
+        columns=["kind", "price", "minimum", "charge", "agreed_model"]),
         hide_index=True, width="stretch", column_config={
             "kind": t("price.col.kind"), "charge": t("price.col.charge"),
             "agreed_model": t("price.col.agreed_model"), "price": common.money_column(t("price.col.kind_amount")),
@@ -83,7 +84,10 @@ with tabs[0]:
         frame = common.with_names(frame, persons=("created_by", "submitted_by"))
         frame["self_cost_ore"] = frame["self_cost_ore"] / 100
         frame["expected_revenue_ore"] = frame["expected_revenue_ore"] / 100
-        st.dataframe(frame.drop(columns=["id", "service", "year"]), hide_index=True, width="stretch",
+        frame = frame[["number", "self_cost_ore", "expected_revenue_ore", "status", "basis", "adopters",
+                       "price_list", "population_year", "created_by", "created_at", "submitted_by", "submitted_at",
+                       "note"]]
+        st.dataframe(frame, hide_index=True, width="stretch",
                      column_config={
                          "number": st.column_config.NumberColumn(t("price.col.calculation"), format="%d"),
                          "status": t("price.col.status"), "basis": t("price.col.basis"),
@@ -126,17 +130,22 @@ with tabs[0]:
         with prices:
             view.show_prices(result)
         with compare:
-            frame = pd.DataFrame(comparison)
-            frame["item"] = frame["item"].map(lambda k: t(f"price.cmp.{k}"))
-            for column in ("this_ore", "last_ore", "change_ore"):
-                frame[column] = frame.apply(lambda r, c=column: r[c] if r["item"] == t("price.cmp.adopters")
-                                            or pd.isna(r[c]) else r[c] / 100, axis=1)
+            # kroner in one table (two decimals, "–" where last year has none); the count of payers beside it
+            money_rows = [r for r in comparison if r["item"] != "adopters"]
+            counts = next((r for r in comparison if r["item"] == "adopters"), None)
+            frame = pd.DataFrame([{"item": t(f"price.cmp.{r['item']}"),
+                                   **{c: None if r[c] is None else r[c] / 100
+                                      for c in ("this_ore", "last_ore", "change_ore")}} for r in money_rows],
+                                 columns=["item", "this_ore", "last_ore", "change_ore"])
             if comparison[0]["last_ore"] is None:
                 st.info(t("price.no_last_year", year=int(year) - 1))
             st.dataframe(frame, hide_index=True, width="stretch", column_config={
-                "item": t("price.col.item"), "this_ore": st.column_config.NumberColumn(str(int(year)), format="localized"),
-                "last_ore": st.column_config.NumberColumn(str(int(year) - 1), format="localized"),
-                "change_ore": st.column_config.NumberColumn(t("price.col.change"), format="localized")})
+                "item": t("price.col.item"), "this_ore": common.money_column(str(int(year))),
+                "last_ore": common.money_column(str(int(year) - 1)),
+                "change_ore": common.money_column(t("price.col.change"))})
+            if counts is not None:
+                st.caption(t("price.cmp.adopters_line", this=integer(counts["this_ore"]),
+                             last=integer(counts["last_ore"]) if counts["last_ore"] is not None else "–"))
         with bill_tab:
             view.show_bills(result)
             st.download_button(t("price.download_bills"), bills, f"regninger-{service}-{int(year)}.xlsx",
@@ -185,9 +194,11 @@ if can_edit:
         edited = st.data_editor(components, num_rows="dynamic", hide_index=True, width="stretch",
                                 key=f"model-{service}-{int(year)}", column_config={
             "basis": st.column_config.SelectboxColumn(t("price.col.model_basis"), required=True,
-                                                      options=["organisation", "inhabitant", "unit"]),
+                                                      options=["organisation", "inhabitant", "unit"],
+                                                      format_func=lambda b: t(f"price.per.{b}")),
             "share": st.column_config.NumberColumn(t("price.col.share_percent"), min_value=0, max_value=100),
-            "tier_mode": st.column_config.SelectboxColumn(t("price.col.tier_mode"), options=["graduated", "volume"]),
+            "tier_mode": st.column_config.SelectboxColumn(t("price.col.tier_mode"), options=["graduated", "volume"],
+                                                          format_func=lambda m: t(f"price.tier_mode.{m}")),
             "tiers": st.column_config.TextColumn(t("price.col.tiers"), help=t("price.tiers_help")),
             "minimum_fee": st.column_config.NumberColumn(t("price.col.minimum_fee"), min_value=0),
             "unit_label": st.column_config.TextColumn(t("price.col.unit_label"))})
@@ -272,8 +283,8 @@ if can_edit:
                 view.show_summary(result)
                 view.show_prices(result)
                 view.show_trace(inputs, result)
-        if payload and save:
-            calc = common.write(selfcost.calculate_price, payload)
+        if payload and save:       # saved once: pressing again with the same inputs makes no second calculation
+            calc = common.save_once(f"calculation-{service}-{int(year)}", payload, selfcost.calculate_price, payload)
             if calc:
                 st.success(t("price.calculation_saved", number=calc.number))
 

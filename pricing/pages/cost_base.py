@@ -1,7 +1,6 @@
 import pandas as pd
 import streamlit as st
 
-from data.formatting import money
 from data.i18n import t
 from data.pages import common
 from pricing import costbase, exports
@@ -32,19 +31,17 @@ with summary:
         common.empty_state("price.cost_empty", year=year)
     else:
         frame = pd.DataFrame(rows)
-        frame["service"] = frame["service"].map(lambda c: codes.get(c, "") if c else "")
+        frame["service"] = frame["service"].map(lambda c: codes.get(c, c) if c else None)
         frame["cost_type"] = frame["cost_type"].map(lambda c: t(f"price.type.{c}"))
-        for column in ("budget_ore", "not_counted_ore"):
-            frame[column] = frame[column] / 100
         # actual − budget only where actuals exist; «–» where the row has none yet (never a deviation against 0)
-        for column in ("actual_ore", "deviation_ore"):
-            frame[column] = [money(v) if v is not None else "–" for v in frame[column]]
+        for column in ("budget_ore", "not_counted_ore", "actual_ore", "deviation_ore"):
+            frame[column] = [None if v is None else v / 100 for v in frame[column]]
         st.dataframe(frame[["service", "pool", "cost_type", "budget_ore", "actual_ore", "deviation_ore",
                             "not_counted_ore"]], hide_index=True, width="stretch", column_config={
             "service": t("price.col.service"), "pool": t("price.col.pool"), "cost_type": t("price.col.cost_type"),
             "budget_ore": common.money_column(t("price.basis.budget")),
-            "actual_ore": st.column_config.TextColumn(t("price.basis.actual")),
-            "deviation_ore": st.column_config.TextColumn(t("price.col.deviation")),
+            "actual_ore": common.money_column(t("price.basis.actual")),
+            "deviation_ore": common.money_column(t("price.col.deviation")),
             "not_counted_ore": common.money_column(t("price.col.not_counted")),
         })
         without = sum(1 for r in rows if r["actual_ore"] is None)
@@ -64,6 +61,9 @@ with summary:
         frame["key_type"] = frame["key_type"].map(lambda k: t(f"price.key.{k}"))
         frame["pool_total_ore"] = frame["pool_total_ore"] / 100
         frame["allocated_ore"] = frame["allocated_ore"] / 100
+        frame["service"] = frame["service"].map(lambda c: codes.get(c, c))
+        frame = frame[["service", "pool_name", "allocated_ore", "share", "figure", "key_type", "pool_total_ore",
+                       "pool"]]
         st.dataframe(frame, hide_index=True, width="stretch", column_config={
             "pool": t("price.col.pool"), "pool_name": t("price.col.name"), "key_type": t("price.col.key_type"),
             "service": t("price.col.service"), "figure": st.column_config.NumberColumn(t("price.col.figure")),
@@ -80,7 +80,8 @@ with items_tab:
         frame = pd.DataFrame(items)
         frame["cost_type"] = frame["cost_type"].map(lambda c: t(f"price.type.{c}"))
         frame["amount"] = frame["amount_ore"] / 100
-        st.dataframe(frame[["service", "pool", "cost_type", "description", "amount", "counts_toward_self_cost"]],
+        frame["service"] = frame["service"].map(lambda c: codes.get(c, c) if c else None)
+        st.dataframe(frame[["service", "pool", "description", "amount", "cost_type", "counts_toward_self_cost"]],
                      hide_index=True, width="stretch", column_config={
                          "service": t("price.col.service"), "pool": t("price.col.pool"),
                          "cost_type": t("price.col.cost_type"), "description": t("price.col.description"),
@@ -95,12 +96,14 @@ with items_tab:
                               format_func=lambda i: t("price.new_item") if i is None else
                               f"{by_id[i]['description']} ({shared.kr(by_id[i]['amount_ore'])})")
         current = by_id.get(chosen, {})
-        with st.form(f"item-{chosen}-{current.get('version')}", clear_on_submit=chosen is None):
+        # a new line: drawn empty again after a save (and saved once); an edit: keyed by its version
+        with st.form(common.form_key("item-new") if chosen is None else f"item-{chosen}-{current.get('version')}"):
             c1, c2, c3 = st.columns(3)
             target = c1.radio(t("price.target"), ["service", "pool"], horizontal=True,
                               index=1 if current.get("pool") else 0, format_func=lambda x: t(f"price.target.{x}"))
+            default_service = current.get("service") or (None if current else service)   # new: the one shown
             item_service = c2.selectbox(t("price.col.service"), list(codes), format_func=codes.get,
-                                        index=list(codes).index(current["service"]) if current.get("service") else 0)
+                                        index=list(codes).index(default_service) if default_service in codes else 0)
             item_pool = c3.selectbox(t("price.col.pool"), pool_codes or [None],
                                      index=pool_codes.index(current["pool"]) if current.get("pool") in pool_codes
                                      else 0)
@@ -117,8 +120,11 @@ with items_tab:
                        "amount_ore": shared.to_ore(amount), "counts_toward_self_cost": counts,
                        "service": item_service if target == "service" else None,
                        "pool": item_pool if target == "pool" else None}
-            if common.write(costbase.save_cost_item, payload, item_id=chosen,
-                            expected_version=current.get("version"), success=t("ui.saved")):
+            if chosen is None and common.save_once("item-new", payload, costbase.save_cost_item, payload,
+                                                   success=t("ui.saved")):
+                st.rerun()
+            if chosen is not None and common.write(costbase.save_cost_item, payload, item_id=chosen,
+                                                   expected_version=current.get("version"), success=t("ui.saved")):
                 st.rerun()
         if chosen is not None:
             if common.confirmed_button(t("price.confirm_delete_item"), t("price.delete"), key=f"del-{chosen}",
@@ -139,10 +145,12 @@ with pools_tab:
     for pool in pools:
         key_label = t(f"price.key.{pool['key_type']}")
         with st.expander(f"{pool['code']} – {pool['name']} ({key_label})"):
-            frame = pd.DataFrame([{"service": code, "figure": pool["figures"].get(code, 0.0)} for code in codes])
-            edited = st.data_editor(frame, hide_index=True, disabled=["service"] if can_edit else True,
-                                    key=f"figures-{pool['code']}-{year}", column_config={
-                                        "service": t("price.col.service"),
+            frame = pd.DataFrame([{"service": code, "name": codes[code], "figure": pool["figures"].get(code, 0.0)}
+                                  for code in codes])
+            edited = st.data_editor(frame, hide_index=True, disabled=["service", "name"] if can_edit else True,
+                                    key=f"figures-{pool['code']}-{year}-{pool['version']}",
+                                    column_order=["name", "figure"], column_config={
+                                        "name": t("price.col.service"),
                                         "figure": st.column_config.NumberColumn(t("price.col.figure"), min_value=0)})
             if pool["key_type"] in ("usage", "tickets") and can_edit:
                 st.caption(t("price.usage_key_help"))
@@ -155,16 +163,16 @@ with pools_tab:
                                 success=t("ui.saved")):
                     st.rerun()
     if can_edit:
-        with st.form("new-pool", clear_on_submit=True):
+        with st.form(common.form_key("pool-new")):
             st.markdown(t("price.new_pool"))
             c1, c2, c3 = st.columns(3)
             code = c1.text_input(t("price.col.code"))
             name = c2.text_input(t("price.col.name"))
             key_type = c3.selectbox(t("price.col.key_type"), KEY_TYPES, format_func=lambda k: t(f"price.key.{k}"))
-            if st.form_submit_button(t("ui.save"), type="primary"):
-                if common.write(costbase.save_pool, {"year": year, "code": code, "name": name, "key_type": key_type},
-                                success=t("ui.saved")):
-                    st.rerun()
+            saved = st.form_submit_button(t("ui.save"), type="primary")
+        pool_payload = {"year": year, "code": code, "name": name, "key_type": key_type}
+        if saved and common.save_once("pool-new", pool_payload, costbase.save_pool, pool_payload, success=t("ui.saved")):
+            st.rerun()
 
 with import_tab:
     with common.session() as session:

@@ -25,7 +25,7 @@ else:
     frame["borrowed"] = frame["borrowed_ore"] / 100
     frame["to_repay"] = frame["to_repay"].map(lambda v: float(Decimal(v) / 100))
     frame["interest_rate"] = frame["interest_rate"].map(lambda v: float(v) / 100)
-    st.dataframe(frame[["service", "name", "interest_rate", "borrowed", "to_repay", "first_repayment_year",
+    st.dataframe(frame[["service", "name", "borrowed", "to_repay", "interest_rate", "first_repayment_year",
                         "repayment_years", "note"]], hide_index=True, width="stretch", column_config={
         "service": t("price.col.service"), "name": t("price.col.loan"),
         "interest_rate": st.column_config.NumberColumn(t("price.col.interest_rate"), format="percent"),
@@ -44,6 +44,7 @@ else:
     for column in ("drawn", "opening", "interest", "principal", "payment", "closing"):
         frame[column] = frame[column].map(lambda v: float(Decimal(v) / 100))
     frame["phase"] = frame["phase"].map(lambda p: t(f"price.phase.{p}"))
+    frame = frame[["year", "payment", "phase", "drawn", "opening", "interest", "principal", "closing"]]
     st.header(t("price.schedule_title"))
     st.dataframe(frame, hide_index=True, width="stretch", column_config={
         "year": st.column_config.NumberColumn(t("price.col.year"), format="%d"), "phase": t("price.col.phase"),
@@ -81,7 +82,9 @@ if can_edit:
     edit_id = st.selectbox(t("price.edit_loan"), [None] + list(by_id), key="edit-loan",
                            format_func=lambda i: t("price.new_loan") if i is None else by_id[i]["name"])
     current = by_id.get(edit_id, {})
-    with st.form(f"loan-{edit_id}-{current.get('version')}", clear_on_submit=edit_id is None):
+    # a new loan: drawn empty again after a save (and saved once); an edit: keyed by its version
+    form = common.form_key("loan-new") if edit_id is None else f"loan-{edit_id}-{current.get('version')}"
+    with st.form(form):
         c1, c2, c3 = st.columns(3)
         loan_service = c1.selectbox(t("price.col.service"), list(codes), format_func=codes.get,
                                     index=list(codes).index(current["service"]) if current else 0)
@@ -95,16 +98,18 @@ if can_edit:
         draws = pd.DataFrame([{"on_date": d["on_date"], "amount": d["amount_ore"] / 100}
                               for d in current.get("drawdowns", [])], columns=["on_date", "amount"])
         draws["on_date"] = pd.to_datetime(draws["on_date"])
-        edited = st.data_editor(draws, num_rows="dynamic", hide_index=True, key=f"draws-{edit_id}", column_config={
+        edited = st.data_editor(draws, num_rows="dynamic", hide_index=True, key=f"draws-{form}", column_config={
             "on_date": st.column_config.DateColumn(t("price.col.on_date"), format="DD.MM.YYYY", required=True),
             "amount": st.column_config.NumberColumn(t("price.col.amount"), min_value=0, required=True)})
         st.caption(t("price.loan_rule"))
-        if st.form_submit_button(t("ui.save"), type="primary"):
-            drawdowns = [{"on_date": pd.Timestamp(r["on_date"]).date(), "amount_ore": shared.to_ore(r["amount"])}
-                         for r in edited.to_dict("records") if pd.notna(r["on_date"]) and pd.notna(r["amount"])]
-            payload = {"service": loan_service, "name": name, "interest_rate": str(round(rate, 4)),
-                       "first_repayment_year": first, "repayment_years": years, "note": note,
-                       "drawdowns": drawdowns}
-            if common.write(digifin.save_loan, payload, loan_id=edit_id, expected_version=current.get("version"),
-                            success=t("ui.saved")):
-                st.rerun()
+        saved = st.form_submit_button(t("ui.save"), type="primary")
+    if saved:
+        drawdowns = [{"on_date": pd.Timestamp(r["on_date"]).date(), "amount_ore": shared.to_ore(r["amount"])}
+                     for r in edited.to_dict("records") if pd.notna(r["on_date"]) and pd.notna(r["amount"])]
+        payload = {"service": loan_service, "name": name, "interest_rate": str(round(rate, 4)),
+                   "first_repayment_year": first, "repayment_years": years, "note": note, "drawdowns": drawdowns}
+        if edit_id is None and common.save_once("loan-new", payload, digifin.save_loan, payload, success=t("ui.saved")):
+            st.rerun()
+        if edit_id is not None and common.write(digifin.save_loan, payload, loan_id=edit_id,
+                                                expected_version=current.get("version"), success=t("ui.saved")):
+            st.rerun()

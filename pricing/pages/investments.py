@@ -56,6 +56,7 @@ with invest_tab:
             for column in ("depreciation", "opening", "closing", "interest"):
                 frame[column] = frame[column].map(lambda v: None if v is None else float(Decimal(v) / 100))
             frame["rate_percent"] = frame["rate_percent"].map(lambda v: None if v is None else float(v) / 100)
+            frame = frame[["year", "depreciation", "interest", "opening", "closing", "rate_percent"]]
             st.dataframe(frame, hide_index=True, width="stretch", column_config={
                 "year": st.column_config.NumberColumn(t("price.col.year"), format="%d"),
                 "depreciation": common.money_column(t("price.col.depreciation")),
@@ -78,10 +79,13 @@ with invest_tab:
         edit_id = st.selectbox(t("price.edit_investment"), [None] + list(by_id), key="edit-investment",
                                format_func=lambda i: t("price.new_investment") if i is None else by_id[i]["name"])
         current = by_id.get(edit_id, {})
-        with st.form(f"investment-{edit_id}-{current.get('version')}", clear_on_submit=edit_id is None):
+        # a new investment: drawn empty again after a save (and saved once); an edit: keyed by its version
+        form = common.form_key("investment-new") if edit_id is None else f"investment-{edit_id}-{current.get('version')}"
+        with st.form(form):
             c1, c2, c3 = st.columns(3)
+            default_service = current.get("service") or service       # a new one: the service shown above
             inv_service = c1.selectbox(t("price.col.service"), list(codes), format_func=codes.get,
-                                       index=list(codes).index(current["service"]) if current else 0)
+                                       index=list(codes).index(default_service) if default_service in codes else 0)
             name = c2.text_input(t("price.col.investment"), current.get("name", ""))
             amount = c3.number_input(t("price.col.amount"), min_value=0.0, step=10000.0, format="%.2f",
                                      value=current.get("amount_ore", 0) / 100)
@@ -97,13 +101,17 @@ with invest_tab:
             life_reason = st.text_area(t("price.col.life_reason"), current.get("life_reason", ""))
             note = st.text_input(t("price.col.note"), current.get("note", ""))
             st.caption(t("price.depreciation_rule"))
-            if st.form_submit_button(t("ui.save"), type="primary"):
-                payload = {"service": inv_service, "name": name, "amount_ore": shared.to_ore(amount),
-                           "year_in_use": year_in_use, "years_of_use": years_of_use, "asset_class": asset_class,
-                           "life_reason": life_reason, "counts_toward_self_cost": counts, "note": note}
-                if common.write(capital.save_investment, payload, investment_id=edit_id,
-                                expected_version=current.get("version"), success=t("ui.saved")):
-                    st.rerun()
+            saved = st.form_submit_button(t("ui.save"), type="primary")
+        if saved:
+            payload = {"service": inv_service, "name": name, "amount_ore": shared.to_ore(amount),
+                       "year_in_use": year_in_use, "years_of_use": years_of_use, "asset_class": asset_class,
+                       "life_reason": life_reason, "counts_toward_self_cost": counts, "note": note}
+            if edit_id is None and common.save_once("investment-new", payload, capital.save_investment, payload,
+                                                    success=t("ui.saved")):
+                st.rerun()
+            if edit_id is not None and common.write(capital.save_investment, payload, investment_id=edit_id,
+                                                    expected_version=current.get("version"), success=t("ui.saved")):
+                st.rerun()
         if edit_id is not None:
             if common.confirmed_button(t("price.confirm_delete_investment"), t("price.delete"), key=f"del-inv-{edit_id}",
                                        icon=":material/delete:"):
@@ -126,17 +134,20 @@ with rate_tab:
             "imputed_rate": st.column_config.NumberColumn(t("price.col.imputed_rate"), format="percent"),
             "source": t("price.col.source")})
     if can_edit:
-        with st.form("rate", clear_on_submit=True):
+        known = {r["year"]: r["version"] for r in rates}
+        this_year = shared.date.today().year
+        next_year = this_year if this_year not in known else max(known) + 1     # the first year still missing
+        with st.form(common.form_key("rate")):
             c1, c2, c3 = st.columns([1, 1, 2])
-            rate_year = c1.number_input(t("price.col.year"), 2000, 2100, shared.date.today().year)
+            rate_year = c1.number_input(t("price.col.year"), 2000, 2100, min(next_year, 2100))
             swap = c2.number_input(t("price.col.swap_rate_percent"), -5.0, 30.0, 3.5, step=0.01, format="%.4f")
             source = c3.text_input(t("price.col.source"))
-            if st.form_submit_button(t("ui.save"), type="primary"):
-                known = {r["year"]: r["version"] for r in rates}
-                if common.write(capital.set_rate, {"year": rate_year, "swap_rate": str(round(swap, 4)),
-                                                   "source": source},
-                                expected_version=known.get(rate_year), success=t("ui.saved")):
-                    st.rerun()
+            saved = st.form_submit_button(t("ui.save"), type="primary")
+        if saved:
+            payload = {"year": int(rate_year), "swap_rate": str(round(swap, 4)), "source": source}
+            if common.save_once("rate", payload, capital.set_rate, payload, expected_version=known.get(rate_year),
+                                success=t("ui.saved")):
+                st.rerun()
 
 with class_tab:
     st.caption(t("price.asset_classes_help"))
@@ -151,13 +162,14 @@ with class_tab:
                                 "source": t("price.col.source")})
     if can_edit:
         by_code = {row["code"]: row for row in lives}
-        with st.form("class-life"):
-            c1, c2, c3 = st.columns([2, 1, 3])
-            code = c1.selectbox(t("price.col.asset_class"), list(by_code),
-                                format_func=lambda c: t(f"price.asset_class.{c}"))
-            max_years = c2.number_input(t("price.col.max_years"), 1, 100, by_code[code]["max_years"])
-            source = c3.text_input(t("price.col.source"))
-            if st.form_submit_button(t("ui.save"), type="primary"):
-                if common.write(capital.set_class_life, {"code": code, "max_years": max_years, "source": source},
-                                expected_version=by_code[code]["version"], success=t("ui.saved")):
-                    st.rerun()
+        code = st.selectbox(t("price.col.asset_class"), list(by_code), key="class-life-code",
+                            format_func=lambda c: t(f"price.asset_class.{c}"))
+        with st.form(f"class-life-{code}-{by_code[code]['version']}"):
+            c1, c2 = st.columns([1, 3])
+            max_years = c1.number_input(t("price.col.max_years"), 1, 100, by_code[code]["max_years"])
+            source = c2.text_input(t("price.col.source"),
+                                   by_code[code]["source"] if by_code[code]["version"] is not None else "")
+            saved = st.form_submit_button(t("ui.save"), type="primary")
+        if saved and common.write(capital.set_class_life, {"code": code, "max_years": max_years, "source": source},
+                                  expected_version=by_code[code]["version"], success=t("ui.saved")):
+            st.rerun()

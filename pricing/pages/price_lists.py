@@ -1,6 +1,7 @@
 import pandas as pd
 import streamlit as st
 
+from data.formatting import day
 from data.i18n import t
 from data.pages import common
 from pricing import exports, pricelists, selfcost
@@ -18,6 +19,8 @@ year = filters[0].selectbox(t("price.col.year"), [None] + shared.year_choices([]
 service = filters[1].selectbox(t("price.col.service"), [None] + list(codes),
                                format_func=lambda c: t("ui.all") if c is None else codes[c])
 only_in_force = filters[2].toggle(t("price.only_in_force"), value=True)
+wanted = st.query_params.get("calculation", "")        # a link from the leader's approvals queue
+queue_box = st.container()      # the calculation the queue links to opens here, at the top
 
 rows = common.cached(pricelists.price_list_rows, year, service)
 if only_in_force:
@@ -59,8 +62,8 @@ else:
         "minimum": common.money_column(t("price.col.minimum_fee")), "vat": t("ehf.vat_title"),
         "prepared_by": t("price.col.prepared_by"), "prepared_at": common.datetime_column(t("price.col.prepared_at")),
         "approved_by": t("price.col.approved_by"), "approved_at": common.datetime_column(t("price.col.approved_at"))},
-        column_order=["service", "year", "number", "in_force", "population_year", "kind", "component", "prices",
-                      "minimum", "vat", "prepared_by", "prepared_at", "approved_by", "approved_at"])
+        column_order=["service", "year", "kind", "component", "prices", "minimum", "number", "in_force",
+                      "population_year", "vat", "prepared_by", "prepared_at", "approved_by", "approved_at"])
     st.caption(t("price.lists_help"))
     st.download_button(t("ui.download_excel"), exports.price_list_workbook(rows, people), "prislister.xlsx",
                        mime=shared.XLSX, icon=":material/download:")
@@ -91,7 +94,9 @@ if actor.has_role("finance", "leader"):
         search = st.text_input(t("ui.search"), key="org-bill-search", placeholder=t("price.bill_search"))
         if search:
             frame = frame[frame["name"].str.contains(search, case=False, regex=False)]
-        st.dataframe(frame.drop(columns=["org_id", "new_services"]), hide_index=True, width="stretch",
+        frame = frame[["name", "org_number", "total_ore", "previous_ore", "change_ore", "change_pct", "population",
+                       *codes_in_force]]
+        st.dataframe(frame, hide_index=True, width="stretch",
                      column_config={
                          "name": t("price.col.organisation"), "org_number": t("price.col.org_number"),
                          "population": st.column_config.NumberColumn(t("price.col.population"), format="localized"),
@@ -106,21 +111,72 @@ if actor.has_role("finance", "leader"):
                            f"regninger-{bills_year}.xlsx", mime=shared.XLSX, icon=":material/download:",
                            key="org-bills-download")
 
-if actor.can("pricing.approve"):
-    st.header(t("price.drafts_title"))
-    drafts = [r for r in common.cached(pricelists.drafts_awaiting) if not service or r["service"] == service]
-    if not drafts:
-        common.empty_state("price.drafts_empty")
+
+
+def _decide(draft: dict) -> None:
+    """The chosen calculation at a glance, and the leader's two actions: approve it, or send it back."""
+    with common.session() as session:
+        result = selfcost.get_calculation(session, draft["id"]).result
+    view.show_summary(result)
+    view.show_prices(result)
+    if draft["status"] == "awaiting_approval":
+        who = common.people().get(draft["submitted_by"], draft["submitted_by"]) or "–"
+        st.info(t("price.awaiting_info", who=who, when=day(draft["submitted_at"])))
     else:
-        frame = common.with_names(pd.DataFrame(drafts), ("service",), ("created_by", "submitted_by"))
-        frame["self_cost_ore"] = frame["self_cost_ore"] / 100
-        frame["status"] = frame["status"].map(lambda s: t(f"price.status.{s}"))
-        st.dataframe(frame.drop(columns=["id"]), hide_index=True, width="stretch", column_config={
-            "service": t("price.col.service"), "year": st.column_config.NumberColumn(t("price.col.year"), format="%d"),
-            "number": st.column_config.NumberColumn(t("price.col.calculation"), format="%d"),
-            "self_cost_ore": common.money_column(t("price.sum.self_cost")),
-            "status": t("price.col.status"),
-            "created_by": t("price.col.created_by"), "created_at": common.datetime_column(t("price.col.created_at")),
-            "submitted_by": t("price.col.submitted_by"),
-            "submitted_at": common.datetime_column(t("price.col.submitted_at")), "note": t("price.col.note")})
-        st.caption(t("price.drafts_help"))
+        st.info(t("price.queue_draft_info"))
+    approve_col, back_col = st.columns(2)
+    with approve_col:
+        st.subheader(t("price.approve_title"))
+        comment = st.text_input(t("price.approval_comment"), key=f"queue-comment-{draft['id']}")
+        if common.confirmed_button(t("price.confirm_approve"), t("price.approve"), key=f"queue-approve-{draft['id']}",
+                                   type="primary", icon=":material/verified:"):
+            if common.write(pricelists.approve, {"calculation_id": draft["id"], "comment": comment},
+                            success=t("price.approved")):
+                st.rerun()
+    if draft["status"] == "awaiting_approval":
+        with back_col:
+            st.subheader(t("price.send_back_title"))
+            reason = st.text_input(t("price.send_back_reason"), key=f"queue-reason-{draft['id']}")
+            if common.confirmed_button(t("price.confirm_send_back"), t("price.send_back"),
+                                       key=f"queue-back-{draft['id']}", icon=":material/undo:"):
+                if common.write(pricelists.send_back, {"calculation_id": draft["id"], "comment": reason},
+                                success=t("price.sent_back")):
+                    st.rerun()
+
+
+if actor.can("pricing.approve"):
+    with queue_box if wanted else st.container():
+        st.header(t("price.drafts_title"))
+        every_draft = common.cached(pricelists.drafts_awaiting)
+        drafts = [r for r in every_draft if not service or r["service"] == service
+                  or str(r["id"]) == wanted]
+        if wanted and not any(str(r["id"]) == wanted for r in every_draft):
+            st.info(t("price.queue_gone"))
+        if not drafts:
+            common.empty_state("price.drafts_empty")
+        else:
+            frame = common.with_names(pd.DataFrame(drafts), ("service",), ("created_by", "submitted_by"))
+            frame["self_cost_ore"] = frame["self_cost_ore"] / 100
+            frame["status"] = frame["status"].map(lambda s: t(f"price.status.{s}"))
+            frame = frame[["service", "year", "self_cost_ore", "number", "status", "submitted_by", "submitted_at",
+                           "created_by", "created_at", "note"]]
+            st.dataframe(frame, hide_index=True, width="stretch", column_config={
+                "service": t("price.col.service"),
+                "year": st.column_config.NumberColumn(t("price.col.year"), format="%d"),
+                "number": st.column_config.NumberColumn(t("price.col.calculation"), format="%d"),
+                "self_cost_ore": common.money_column(t("price.sum.self_cost")),
+                "status": t("price.col.status"),
+                "created_by": t("price.col.created_by"), "created_at": common.datetime_column(t("price.col.created_at")),
+                "submitted_by": t("price.col.submitted_by"),
+                "submitted_at": common.datetime_column(t("price.col.submitted_at")), "note": t("price.col.note")})
+            st.caption(t("price.drafts_help"))
+            by_id = {r["id"]: r for r in drafts}
+            names = common.service_names()
+            chosen = st.selectbox(
+                t("price.queue_choose"), list(by_id), key="price-queue",
+                index=list(by_id).index(int(wanted)) if wanted.isdigit() and int(wanted) in by_id else None,
+                format_func=lambda i: f"{names.get(by_id[i]['service'], by_id[i]['service'])} {by_id[i]['year']} – "
+                                      + t("price.calc_label", number=by_id[i]["number"],
+                                          status=t(f"price.status.{by_id[i]['status']}")))
+            if chosen is not None:
+                _decide(by_id[chosen])

@@ -52,7 +52,7 @@ def trace_rows(inputs: dict, result: dict) -> list[dict]:
 
 
 def show_trace(inputs: dict, result: dict) -> None:
-    frame = pd.DataFrame(trace_rows(inputs, result))
+    frame = pd.DataFrame(trace_rows(inputs, result), columns=["section", "item", "amount", "detail"])
     st.dataframe(frame, hide_index=True, width="stretch", column_config={
         "section": t("price.col.section"), "item": t("price.col.item"), "detail": t("price.col.detail"),
         "amount": common.money_column(t("price.col.amount"))})
@@ -72,28 +72,34 @@ def price_rows(result: dict) -> list[dict]:
 
 
 def show_prices(result: dict) -> None:
-    st.dataframe(pd.DataFrame(price_rows(result)), hide_index=True, width="stretch", column_config={
+    frame = pd.DataFrame(price_rows(result), columns=["component", "tier", "price", "minimum", "tier_mode", "from",
+                                                       "to", "factor"])
+    st.dataframe(frame, hide_index=True, width="stretch", column_config={
         "component": t("price.col.component"), "tier_mode": t("price.col.tier_mode"),
         "tier": st.column_config.NumberColumn(t("price.col.tier"), format="%d"),
         "from": st.column_config.NumberColumn(t("price.col.from"), format="localized"),
         "to": st.column_config.NumberColumn(t("price.col.to"), format="localized"),
         "factor": st.column_config.NumberColumn(t("price.col.factor")),
-        "price": st.column_config.NumberColumn(t("price.col.tier_price"), format="%.2f kr"),
+        "price": common.money_column(t("price.col.tier_price")),
         "minimum": common.money_column(t("price.col.minimum_fee"))})
 
 
 def show_bills(result: dict) -> None:
-    frame = pd.DataFrame([{"name": c["name"], "population": c.get("population") or 0,
-                           "units": float(Decimal(str(c.get("units") or 0))), "total": c["total_ore"] / 100,
-                           "previous": None if c.get("previous_ore") is None else c["previous_ore"] / 100}
-                          for c in result["charges"]])
+    frame = pd.DataFrame([{"name": c["name"], "org_number": c.get("org_number"), "total": c["total_ore"] / 100,
+                           "previous": None if c.get("previous_ore") is None else c["previous_ore"] / 100,
+                           "population": c.get("population") or 0,
+                           "units": float(Decimal(str(c.get("units") or 0)))}
+                          for c in result["charges"]],
+                         columns=["name", "org_number", "total", "previous", "population", "units"])
     frame["change"] = frame["total"] - frame["previous"]
     frame["change_pct"] = frame["change"] / frame["previous"]
+    # the organisation and its number, then what it pays, before the figures the bill is worked out from
+    frame = frame[["name", "org_number", "total", "previous", "change", "change_pct", "population", "units"]]
     search = st.text_input(t("ui.search"), key="bill-search", placeholder=t("price.bill_search"))
     if search:
         frame = frame[frame["name"].str.contains(search, case=False, regex=False)]
     st.dataframe(frame.sort_values("name"), hide_index=True, width="stretch", column_config={
-        "name": t("price.col.organisation"),
+        "name": t("price.col.organisation"), "org_number": t("price.col.org_number"),
         "population": st.column_config.NumberColumn(t("price.col.population"), format="localized"),
         "units": st.column_config.NumberColumn(t("price.col.units"), format="localized"),
         "total": common.money_column(t("price.col.total_bill")),

@@ -25,7 +25,7 @@ service = service_filter(f1, "ros-list-service")
 statuses = f2.multiselect(t("ros.status"), ["draft", "in_review", "approved", "superseded"],
                           format_func=lambda s: t(f"ros.status.{s}"), key="ros-list-status")
 history = f3.toggle(t("ros.list.history"), help=t("ros.list.history_help"), key="ros-list-history")
-rows = common.cached(ros.assessment_rows, service, tuple(statuses), not history)
+rows = common.cached(ros.assessment_rows, service, tuple(statuses), not history, True)   # open revisions too
 
 if not rows:
     common.empty_state("ros.list.empty_write" if can_write else "ros.list.empty")
@@ -90,11 +90,17 @@ by_id = {r["id"]: r for r in rows}
 linked = st.query_params.get("ros")          # a link from the leader's approvals queue opens that version
 if linked and linked.isdigit() and int(linked) in by_id and st.session_state.get("ros-linked") != linked:
     st.session_state["ros-selected"] = st.session_state["ros-linked"] = int(linked)
+# the latest draft the user may edit (their own services first), never a locked version; else the chooser
+ids, opening = ros.opening_order(rows, actor, can_write)
 selected = st.session_state.get("ros-selected")
-ids = list(by_id)
-chosen = st.selectbox(t("ros.choose"), ids, index=ids.index(selected) if selected in ids else 0,
+if selected not in by_id:
+    selected = opening
+chosen = st.selectbox(t("ros.choose"), ids, index=ids.index(selected) if selected in by_id else None,
                       format_func=lambda i: f"{by_id[i]['title']} · v{by_id[i]['revision']} · "
                                             f"{t('ros.status.' + by_id[i]['status'])}")
+if chosen is None:
+    st.info(t("ros.choose_prompt"), icon=":material/arrow_upward:")
+    st.stop()
 st.session_state["ros-selected"] = chosen
 
 try:
@@ -117,7 +123,8 @@ except Exception as error:  # the error boundary: plain language, the detail log
     common.show_error(error)
     st.stop()
 frozen = info["status"] in FROZEN
-editable = can_write and not frozen
+in_review = info["status"] == "in_review"
+editable = can_write and info["status"] == "draft"       # locked while the leader has it, frozen once approved
 can_approve = actor.can("risk.approve")
 
 st.header(t("ros.label", title=info["title"], revision=info["revision"]))
@@ -128,7 +135,8 @@ elif info["status"] == "in_review":
     if can_approve:
         st.warning(t("ros.signoff.waiting_you", name=who, date=when), icon=":material/approval:")
     else:
-        st.info(t("ros.signoff.submitted", name=who, date=when), icon=":material/hourglass_top:")
+        st.info(t("ros.signoff.submitted", name=who, date=when) + " " + t("ros.signoff.locked"),
+                icon=":material/hourglass_top:")
 elif signoff["return_note"]:
     st.warning(t("ros.signoff.returned", name=signoff["returned_by"], date=day(signoff["returned_at"]),
                  note=signoff["return_note"]),
@@ -165,13 +173,15 @@ with tab_over:
                 if common.write(ros.update_assessment, chosen, payload, expected_version=info["version"],
                                 success=t("ui.saved")):
                     st.rerun()
+    if can_write and in_review and st.button(t("ros.action.to_draft"), key="ros-to-draft",
+                                             help=t("ros.action.to_draft_help")):
+        if common.write(ros.withdraw, chosen, expected_version=info["version"], success=t("ros.action.withdrawn")):
+            st.rerun()
+    if editable:
         s1, s3 = st.columns(2)
-        if info["status"] == "draft" and s1.button(t("ros.action.to_review"), key="ros-to-review",
-                                                   icon=":material/send:", help=t("ros.signoff.leader_only")):
+        if s1.button(t("ros.action.to_review"), key="ros-to-review", icon=":material/send:",
+                     help=t("ros.signoff.leader_only")):
             if common.write(ros.submit, chosen, expected_version=info["version"], success=t("ros.action.submitted")):
-                st.rerun()
-        if info["status"] == "in_review" and s1.button(t("ros.action.to_draft"), key="ros-to-draft"):
-            if common.write(ros.withdraw, chosen, expected_version=info["version"], success=t("ros.action.withdrawn")):
                 st.rerun()
         with s3.popover(t("ros.action.discard"), icon=":material/delete:"):
             st.warning(t("ros.action.discard_help"))
@@ -187,7 +197,7 @@ with tab_over:
                 if common.write(ros.approve, chosen, expected_version=info["version"], success=t("ros.action.approved")):
                     st.rerun()
         with a2.popover(t("ros.action.send_back"), icon=":material/undo:"):
-            reason = st.text_area(t("ros.action.send_back_reason"), key="ros-send-back-reason")
+            reason = st.text_area(t("ros.action.send_back_reason"), key=f"ros-send-back-{chosen}-{info['version']}")
             if st.button(t("ros.action.send_back_confirm"), key="ros-send-back"):
                 if common.write(ros.send_back, chosen, reason, expected_version=info["version"],
                                 success=t("ros.action.sent_back")):
@@ -330,7 +340,7 @@ with tab_measures:
             frame[["overdue", "key", "title", "owner", "due_date", "status", "cost", "effect", "risks", "completed_on"]],
             hide_index=True, width="stretch",
             column_config={
-                "overdue": st.column_config.TextColumn("", width="small"), "key": t("ros.field.key"),
+                "overdue": st.column_config.TextColumn(t("ros.field.overdue"), width="small"), "key": t("ros.field.key"),
                 "title": t("ros.field.title"), "owner": t("ros.field.owner"),
                 "due_date": common.date_column(t("ros.field.due_date")), "status": t("ros.field.status"),
                 "cost": common.money_column(t("ros.field.cost_ore")), "effect": t("ros.field.effect"),
@@ -340,21 +350,23 @@ with tab_measures:
         st.caption(t("ros.measures.total_cost", amount=money(total)))
     if can_write and measure_list and frozen and info["status"] == "approved":
         st.caption(t("ros.measures.followup_help"))
-    if can_write and measure_list and info["status"] != "superseded":
+    if can_write and measure_list and info["status"] in ("draft", "approved"):   # not while the leader has it
         by_measure = {m["id"]: m for m in measure_list}
-        with st.form(f"ros-progress-{chosen}"):
-            st.markdown(f"**{t('ros.measures.progress')}**")
-            m_id = st.selectbox(t("ros.measures.choose"), list(by_measure),
-                                format_func=lambda i: f"{by_measure[i]['key']} {by_measure[i]['title']}")
+        st.markdown(f"**{t('ros.measures.progress')}**")
+        m_id = st.selectbox(t("ros.measures.choose"), list(by_measure), key=f"ros-progress-choose-{chosen}",
+                            format_func=lambda i: f"{by_measure[i]['key']} {by_measure[i]['title']}")
+        picked = by_measure[m_id]
+        with st.form(f"ros-progress-{m_id}-{picked['version']}"):      # drawn anew with the saved values
             p1, p2, p3 = st.columns(3)
-            status = p1.selectbox(t("ros.field.status"), [s.value for s in MeasureStatus],
+            all_statuses = [s.value for s in MeasureStatus]
+            status = p1.selectbox(t("ros.field.status"), all_statuses, index=all_statuses.index(picked["status"]),
                                   format_func=lambda v: t(f"ros.measure.status.{v}"))
             new_due = p2.date_input(t("ros.measures.new_due"), None, format="DD.MM.YYYY")
-            completed = p3.date_input(t("ros.field.completed_on"), None, format="DD.MM.YYYY")
+            completed = p3.date_input(t("ros.field.completed_on"), picked["completed_on"], format="DD.MM.YYYY")
             if st.form_submit_button(t("ui.save")):
                 if common.write(measures.record_progress, m_id,
                                 {"status": status, "due_date": new_due, "completed_on": completed},
-                                expected_version=by_measure[m_id]["version"], success=t("ui.saved")):
+                                expected_version=picked["version"], success=t("ui.saved")):
                     st.rerun()
     if editable:
         st.markdown(f"**{t('ros.measures.form_title')}**")
@@ -364,7 +376,10 @@ with tab_measures:
                               else f"{by_measure[i]['key']} {by_measure[i]['title']}")
         m = by_measure.get(m_edit, {})
         risk_keys = sorted(p[0]["key"] for p in risk_payloads.values())
-        with st.form(f"ros-measure-form-{chosen}-{m_edit}-{m.get('version', 0)}"):
+        # a new measure's form is drawn empty after it is saved; an edited one anew with its saved values
+        measure_form = (common.form_key(f"ros-measure-new-{chosen}") if m_edit is None
+                        else f"ros-measure-form-{chosen}-{m_edit}-{m['version']}")
+        with st.form(measure_form):
             c1, c2 = st.columns(2)
             title = c1.text_input(t("ros.field.title"), m.get("title", ""))
             owner = c2.text_input(t("ros.field.owner"), m.get("owner", ""))
@@ -385,7 +400,8 @@ with tab_measures:
                            "due_date": due, "cost_ore": to_ore(cost) if cost else None, "effect": effect,
                            "risk_keys": linked, "completed_on": m.get("completed_on")}
                 if m_edit is None:
-                    done = common.write(measures.add_measure, chosen, payload, success=t("ros.measures.added"))
+                    done = common.save_once(f"ros-measure-new-{chosen}", payload, measures.add_measure, chosen,
+                                            payload, success=t("ros.measures.added"))
                 else:
                     done = common.write(measures.update_measure, m_edit, payload, expected_version=m["version"],
                                         success=t("ui.saved"))
@@ -448,11 +464,11 @@ with tab_accept:
         wanted = st.query_params.get("acceptance")
         ids = list(by_request)
         first = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in by_request else 0
-        with st.form(f"ros-decide-{chosen}"):
-            st.markdown(f"**{t('ros.acceptance.decide')}**")
-            request_id = st.selectbox(t("ros.acceptance.decide_choose"), ids, index=first,
-                                      format_func=lambda i: f"{by_request[i]['risk_key']} {by_request[i]['risk_title']} · "
-                                                            f"{by_request[i]['requested_by_name']}")
+        st.markdown(f"**{t('ros.acceptance.decide')}**")
+        request_id = st.selectbox(t("ros.acceptance.decide_choose"), ids, index=first,
+                                  format_func=lambda i: f"{by_request[i]['risk_key']} {by_request[i]['risk_title']} · "
+                                                        f"{by_request[i]['requested_by_name']}")
+        with st.form(f"ros-decide-{request_id}"):           # one form per request; decided, it leaves the list
             c1, c2 = st.columns(2)
             decision = c1.selectbox(t("ros.export.decision"), ["accepted", "rejected"],
                                     format_func=lambda v: t(f"ros.decision.{v}"))

@@ -21,7 +21,7 @@ f1, f2 = st.columns([2, 1])
 service = service_filter(f1, "dpia-service", include_department=False)
 history = f2.toggle(t("ros.list.history"), key="dpia-history")
 with common.session() as s:
-    rows = dpias.dpia_rows(s, actor, service, (), not history)
+    rows = dpias.dpia_rows(s, actor, service, (), not history, True)      # open revisions too
 
 if not rows:
     common.empty_state("dpia.empty_write" if can_write else "dpia.empty")
@@ -94,9 +94,10 @@ services = common.cached(service_choices)
 if can_write:
     with st.expander(t("dpia.new"), icon=":material/add:"):
         st.caption(t("dpia.new_help"))
-        payload = dpia_form("dpia-new", {"service_code": service if service not in (None, "-") else None}, services)
+        payload = dpia_form(common.form_key("dpia-new"),        # drawn empty again once saved
+                            {"service_code": service if service not in (None, "-") else None}, services)
         if payload:
-            created = common.write(dpias.create_dpia, payload, success=t("dpia.created"))
+            created = common.save_once("dpia-new", payload, dpias.create_dpia, payload, success=t("dpia.created"))
             if created:
                 st.session_state["dpia-selected"] = created.id
                 st.rerun()
@@ -105,15 +106,21 @@ if not rows:
     st.stop()
 
 by_id = {r["id"]: r for r in rows}
-ids = list(by_id)
 linked = st.query_params.get("dpia")          # a link from the leader's approvals queue opens that DPIA
 if linked and linked.isdigit() and int(linked) in by_id and st.session_state.get("dpia-linked") != linked:
     st.session_state["dpia-selected"] = int(linked)
     st.session_state["dpia-linked"] = linked
+# the latest draft the user may edit (their own services first), never a locked version; else the chooser
+ids, opening = ros.opening_order(rows, actor, can_write)
 selected = st.session_state.get("dpia-selected")
-chosen = st.selectbox(t("dpia.choose"), ids, index=ids.index(selected) if selected in ids else 0,
+if selected not in by_id:
+    selected = opening
+chosen = st.selectbox(t("dpia.choose"), ids, index=ids.index(selected) if selected in by_id else None,
                       format_func=lambda i: f"{by_id[i]['service']}: {by_id[i]['processing']} · v{by_id[i]['revision']} · "
                                             f"{t('ros.status.' + by_id[i]['status'])}")
+if chosen is None:
+    st.info(t("dpia.choose_prompt"), icon=":material/arrow_upward:")
+    st.stop()
 st.session_state["dpia-selected"] = chosen
 try:
     with common.session() as s:
@@ -137,7 +144,7 @@ except Exception as error:  # the error boundary: plain language, the detail log
     common.show_error(error)
     st.stop()
 frozen = info["status"] in FROZEN
-editable = can_write and not frozen
+editable = can_write and info["status"] == "draft"       # locked while the leader has it, frozen once approved
 can_submit = actor.can("dpia.submit", info["service_code"]) and not frozen
 can_approve = actor.can("risk.approve")
 
@@ -150,7 +157,8 @@ elif info["status"] == "in_review":
     if can_approve:
         st.warning(t("ros.signoff.waiting_you", name=who, date=when), icon=":material/approval:")
     else:
-        st.info(t("ros.signoff.submitted", name=who, date=when), icon=":material/hourglass_top:")
+        st.info(t("ros.signoff.submitted", name=who, date=when) + " " + t("ros.signoff.locked"),
+                icon=":material/hourglass_top:")
 elif signoff["return_note"]:
     st.warning(t("ros.signoff.returned", name=signoff["returned_by"], date=day(signoff["returned_at"]),
                  note=signoff["return_note"]), icon=":material/undo:")
@@ -191,7 +199,8 @@ with tab_view:
                                                    icon=":material/send:", help=t("ros.signoff.leader_only")):
             if common.write(dpias.submit, chosen, expected_version=info["version"], success=t("ros.action.submitted")):
                 st.rerun()
-        if info["status"] == "in_review" and s1.button(t("ros.action.to_draft"), key="dpia-draft"):
+        if info["status"] == "in_review" and s1.button(t("ros.action.to_draft"), key="dpia-draft",
+                                                       help=t("ros.action.to_draft_help")):
             if common.write(dpias.withdraw, chosen, expected_version=info["version"],
                             success=t("ros.action.withdrawn")):
                 st.rerun()
@@ -204,7 +213,7 @@ with tab_view:
                 if common.write(dpias.approve, chosen, expected_version=info["version"], success=t("dpia.approved")):
                     st.rerun()
         with a2.popover(t("ros.action.send_back"), icon=":material/undo:"):
-            reason = st.text_area(t("ros.action.send_back_reason"), key="dpia-send-back-reason")
+            reason = st.text_area(t("ros.action.send_back_reason"), key=f"dpia-send-back-{chosen}-{info['version']}")
             if st.button(t("ros.action.send_back_confirm"), key="dpia-send-back"):
                 if common.write(dpias.send_back, chosen, reason, expected_version=info["version"],
                                 success=t("ros.action.sent_back")):
@@ -227,7 +236,9 @@ with tab_risks:
                             format_func=lambda i: t("ros.risks.new") if i is None
                             else f"{by_risk[i]['key']} {by_risk[i]['description'][:60]}")
         r = by_risk.get(edit, {})
-        with st.form(f"dpia-risk-form-{chosen}-{edit}-{r.get('version', 0)}"):
+        # a new risk's form is drawn empty after it is saved; an edited one anew with its saved values
+        with st.form(common.form_key(f"dpia-risk-new-{chosen}") if edit is None
+                     else f"dpia-risk-form-{chosen}-{edit}-{r['version']}"):
             description = st.text_area(t("dpia.risk.description"), r.get("description", ""), height=68)
             c1, c2, c3, c4 = st.columns(4)
             scale = [1, 2, 3, 4]
@@ -244,7 +255,8 @@ with tab_risks:
                 payload = {"description": description, "likelihood": likelihood, "severity": severity,
                            "residual_likelihood": res_l, "residual_severity": res_s, "measures": measures_text}
                 if edit is None:
-                    done = common.write(dpias.add_risk, chosen, payload, success=t("ros.risks.added"))
+                    done = common.save_once(f"dpia-risk-new-{chosen}", payload, dpias.add_risk, chosen, payload,
+                                            success=t("ros.risks.added"))
                 else:
                     done = common.write(dpias.update_risk, edit, payload, expected_version=r["version"],
                                         success=t("ui.saved"))

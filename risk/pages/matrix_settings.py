@@ -60,15 +60,17 @@ with st.expander(t("ros.matrix.history")):
 if actor.can("risk.write"):
     st.header(t("ros.matrix.edit"))
     st.caption(t("ros.matrix.edit_help"))
-    with st.form("ros-matrix"):
+    # a new revision is saved once per filled form; saved, the form is drawn anew from the revision in force
+    form = f"ros-matrix-{current['id']}"
+    with st.form(form):
         name = st.text_input(t("ros.matrix.name"), current["name"])
         e1, e2 = st.columns(2)
         likelihood = e1.data_editor(pd.DataFrame(current["likelihood_levels"]), num_rows="dynamic", hide_index=True,
-                                    key="ros-matrix-l", width="stretch",
+                                    key=f"{form}-l", width="stretch",
                                     column_config={"label": t("ros.template.label"),
                                                    "description": t("ros.field.description")})
         consequence = e2.data_editor(pd.DataFrame(current["consequence_levels"]), num_rows="dynamic", hide_index=True,
-                                     key="ros-matrix-c", width="stretch",
+                                     key=f"{form}-c", width="stretch",
                                      column_config={"label": t("ros.template.label"),
                                                     "description": t("ros.field.description")})
         dims = st.multiselect(t("ros.matrix.dimensions"), list(DIMENSIONS), default=current["dimensions"],
@@ -94,5 +96,5 @@ if actor.can("risk.write"):
                        "consequence_levels": levels_of(consequence), "dimensions": dims, "combine_rule": rule,
                        "yellow_from": int(yellow), "red_from": int(red), "accept_up_to": accept,
                        "review_months": months, "note": note}
-            if common.write(matrices.save_matrix, payload, success=t("ros.matrix.saved")):
+            if common.save_once(form, payload, matrices.save_matrix, payload, success=t("ros.matrix.saved")):
                 st.rerun()

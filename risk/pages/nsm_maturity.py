@@ -1,4 +1,5 @@
 """Maturity against NSM's basic principles for ICT security: assess, compare, find the gaps."""
+import hashlib
 from datetime import date, timedelta
 
 import pandas as pd
@@ -9,6 +10,7 @@ import streamlit as st
 from data.i18n import t
 from data.pages import common
 from risk import exports, nsm
+from risk.pages.widgets import level_select
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEVELS = [0, 1, 2, 3, 4, 5]
@@ -29,15 +31,23 @@ def _catalogue_section() -> None:
     if catalogue["id"] is None:
         st.info(t("nsm.catalogue.reference_help"))
     if can_write:
-        with st.form("nsm-catalogue-import"):
+        form = common.form_key("nsm-catalogue-import")      # empty again once a catalogue is loaded
+        with st.form(form):
             st.caption(t("nsm.catalogue.upload_help"))
-            upload = st.file_uploader(t("nsm.catalogue.upload"), type=["csv", "xlsx"], key="nsm-catalogue-file")
+            upload = st.file_uploader(t("nsm.catalogue.upload"), type=["csv", "xlsx"], key=f"{form}-file")
             version = st.text_input(t("nsm.catalogue.version"), help=t("nsm.catalogue.version_help"))
             if st.form_submit_button(t("nsm.catalogue.import_button"), type="primary") and upload is not None:
-                result = common.write(nsm.import_catalogue, upload.getvalue(), upload.name, version)
+                content = upload.getvalue()
+                loaded = {"file": upload.name, "sha256": hashlib.sha256(content).hexdigest(), "version": version}
+                result = common.save_once("nsm-catalogue-import", loaded, nsm.import_catalogue, content, upload.name,
+                                          version)
                 if result:
-                    st.success(t("nsm.catalogue.imported", label=result["label"], measures=result["measures"],
-                                 orphans=result["orphans"]))
+                    st.session_state["nsm-catalogue-loaded"] = result
+                    st.rerun()
+    loaded_now = st.session_state.pop("nsm-catalogue-loaded", None)
+    if loaded_now:
+        st.success(t("nsm.catalogue.imported", label=loaded_now["label"], measures=loaded_now["measures"],
+                     orphans=loaded_now["orphans"]))
     versions = pd.DataFrame(common.cached(nsm.catalogue_rows))
     st.markdown(f"**{t('nsm.catalogue.history')}**")
     if versions.empty:
@@ -264,6 +274,9 @@ with tab_trend:
                                     "change": st.column_config.NumberColumn(t("nsm.col.change"), format="%+.2f")})
 
 with tab_gaps:
+    created_risk = st.session_state.pop("nsm-risk-created", None)
+    if created_risk:
+        st.success(t("nsm.risk_created", id=created_risk))
     st.caption(t("nsm.gaps_help"))
     limit = st.slider(t("nsm.gaps_limit"), 1, max(2, catalogue["units"]), min(20, max(2, catalogue["units"])))
     gap_rows = pd.DataFrame(common.cached(nsm.gaps, chosen, limit))
@@ -289,20 +302,20 @@ with tab_gaps:
             st.caption(t("nsm.to_risk_help"))
             labels = {r["measure_id"]: f"{r['measure_id']} {r['measure']} ({r['level']} → {r['target']})"
                       for r in open_gaps}
-            with st.form(f"gap-to-risk-{chosen}"):
+            with st.form(common.form_key(f"gap-to-risk-{chosen}")):     # empty again once the risk is made
                 measure_id = st.selectbox(t("nsm.choose_gap"), list(labels), format_func=labels.get)
                 c1, c2 = st.columns(2)
                 owner = c1.text_input(t("nsm.field.risk_owner"))
                 deadline = c2.date_input(t("nsm.field.risk_deadline"), date.today() + timedelta(days=180),
                                          format="DD.MM.YYYY")
-                likelihood = c1.slider(t("nsm.field.likelihood"), 1, 5, 3)
-                consequence = c2.slider(t("nsm.field.consequence"), 1, 5, 3)
+                likelihood = level_select(c1, t("nsm.field.likelihood"), "likelihood", 3)
+                consequence = level_select(c2, t("nsm.field.consequence"), "consequence", 3)
                 if st.form_submit_button(t("nsm.to_risk_button"), type="primary"):
-                    risk_id = common.write(nsm.gap_to_department_risk, chosen, measure_id, {
-                        "owner": owner, "deadline": deadline, "likelihood": likelihood,
-                        "consequence": consequence})
+                    gap = {"owner": owner, "deadline": deadline, "likelihood": likelihood, "consequence": consequence}
+                    risk_id = common.save_once(f"gap-to-risk-{chosen}", {"measure_id": measure_id, **gap},
+                                               nsm.gap_to_department_risk, chosen, measure_id, gap)
                     if risk_id:
-                        st.success(t("nsm.risk_created", id=risk_id))
+                        st.session_state["nsm-risk-created"] = risk_id
                         st.rerun()
 
 with tab_new:

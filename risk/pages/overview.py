@@ -6,7 +6,7 @@ from data.formatting import number
 from data.i18n import t
 from data.pages import common
 from risk import measures, ros
-from risk.pages.widgets import heatmap_figure, level_text, service_filter
+from risk.pages.widgets import heatmap_figure, level_text, service_filter, service_name
 
 actor = common.require_actor()
 common.header("ros.page.overview", "ros.page.overview_intro")
@@ -29,7 +29,7 @@ if not expired:
 else:
     st.caption(t("ros.overview.expired_intro"))
     frame = pd.DataFrame(expired)
-    frame["service_code"] = frame["service_code"].replace("", t("ros.department"))
+    frame["service_code"] = frame["service_code"].map(service_name)
     frame["current_level"] = frame["current_level"].map(level_text)
     st.dataframe(
         frame[["service_code", "key", "title", "current_level", "owner", "expired_on", "days_expired", "approver",
@@ -57,7 +57,7 @@ if not above:
     common.empty_state("ros.overview.none_above")
 else:
     frame = pd.DataFrame(above)
-    frame["service_code"] = frame["service_code"].replace("", t("ros.department"))
+    frame["service_code"] = frame["service_code"].map(service_name)
     frame["current_level"] = frame["current_level"].map(level_text)
     frame["residual_level"] = frame["residual_level"].map(level_text)
     frame["treatment"] = frame["treatment"].map(lambda v: t(f"ros.treatment.{v}"))
@@ -81,7 +81,7 @@ if not overdue:
     common.empty_state("ros.measures.none_overdue")
 else:
     frame = pd.DataFrame(overdue)
-    frame["service_code"] = frame["service_code"].replace("", t("ros.department"))
+    frame["service_code"] = frame["service_code"].map(service_name)
     frame["status"] = frame["status"].map(lambda v: t(f"ros.measure.status.{v}"))
     st.dataframe(
         frame[["service_code", "key", "title", "owner", "due_date", "days_overdue", "status", "risks"]],
@@ -101,22 +101,24 @@ if not reviews:
 else:
     frame = pd.DataFrame(reviews)
     frame["kind"] = frame["kind"].map(lambda v: t(f"ros.due.kind.{v}"))
-    frame["service_code"] = frame["service_code"].replace("", t("ros.department"))
+    frame["service_code"] = frame["service_code"].map(service_name)
     frame["overdue"] = frame["overdue"].map(lambda v: "⚠️" if v else "")
     st.dataframe(
         frame[["overdue", "due", "kind", "service_code", "what", "detail", "by"]], hide_index=True, width="stretch",
         column_config={
-            "overdue": st.column_config.TextColumn("", width="small"), "due": common.date_column(t("ros.export.due")),
+            "overdue": st.column_config.TextColumn(t("ros.field.overdue"), width="small"), "due": common.date_column(t("ros.export.due")),
             "kind": t("ros.export.kind"), "service_code": t("ros.field.service"), "what": t("ros.field.title"),
             "detail": t("ros.field.description"), "by": t("ros.overview.by"),
         })
     triggers = [r for r in reviews if r["kind"] == "trigger"]
     if triggers and actor.can("risk.write"):
-        with st.form("ros-resolve-trigger"):
-            st.markdown(f"**{t('ros.overview.resolve')}**")
-            by_id = {r["id"]: r for r in triggers}
-            chosen = st.selectbox(t("ros.overview.request"), list(by_id),
-                                  format_func=lambda i: f"{by_id[i]['service_code']}: {by_id[i]['detail'][:80]}")
+        st.markdown(f"**{t('ros.overview.resolve')}**")
+        by_id = {r["id"]: r for r in triggers}
+        names = common.service_names()
+        chosen = st.selectbox(t("ros.overview.request"), list(by_id), key="ros-resolve-choose",
+                              format_func=lambda i: f"{names.get(by_id[i]['service_code'], by_id[i]['service_code'])}: "
+                                                    f"{by_id[i]['detail'][:80]}")
+        with st.form(f"ros-resolve-trigger-{chosen}"):       # one form per request; resolved, it leaves the list
             resolution = st.text_input(t("ros.overview.resolution"), help=t("ros.overview.resolution_help"))
             if st.form_submit_button(t("ros.overview.resolve_button")):
                 if common.write(ros.resolve_trigger, chosen, resolution, success=t("ui.saved")):

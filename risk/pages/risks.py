@@ -6,7 +6,7 @@ from data.formatting import day
 from data.i18n import t
 from data.pages import common
 from risk import exports, ros
-from risk.pages.widgets import level_text, service_filter
+from risk.pages.widgets import level_text, service_filter, service_name
 
 
 def acceptance_text(row: dict) -> str:
@@ -44,7 +44,7 @@ if not rows:
 else:
     st.caption(t("ros.risks.count", count=len(rows), above=sum(1 for r in rows if r["above_acceptance"])))
     frame = pd.DataFrame(rows)
-    frame["service_code"] = frame["service_code"].replace("", t("ros.department"))
+    frame["service_code"] = frame["service_code"].map(service_name)
     for column in ("inherent_level", "current_level", "residual_level"):
         frame[column] = frame[column].map(level_text)
     frame["treatment"] = frame["treatment"].map(lambda v: t(f"ros.treatment.{v}"))
@@ -64,7 +64,7 @@ else:
             "treatment": t("ros.field.treatment"), "measures": t("ros.field.measures"),
             "open_measures": st.column_config.NumberColumn(t("ros.risks.open_measures"), format="%d"),
             "acceptance": t("ros.field.acceptance"),
-            "next_review": common.date_column(t("ros.field.next_review")), "review_overdue": "",
+            "next_review": common.date_column(t("ros.field.next_review")), "review_overdue": t("ros.field.review_overdue"),
             "status": t("ros.field.status"), "assessment": t("ros.field.assessment"),
         })
     selection = common.cached(exports.risks_workbook, service, tuple(levels), owner, tuple(statuses), above_only,

@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 from data.crud import service_choices
 from data.i18n import t
 from data.pages import common
+from risk import matrix as matrices
 
 LEVEL_COLOURS = {"green": "#63BE7B", "yellow": "#FFD966", "red": "#F8696B"}
 LEVEL_INDEX = {"green": 0, "yellow": 1, "red": 2}
@@ -54,3 +55,13 @@ def service_name(code: str | None) -> str:
     if not code:
         return t("ros.department")
     return dict(common.cached(service_choices)).get(code, code)
+
+
+def level_select(container, label: str, kind: str, default: int, key: str | None = None,
+                 matrix_id: int | None = None, **kwargs) -> int:
+    """A likelihood or consequence level chosen by number and name ("3 – Mulig"), never a bare number field:
+    the levels of the matrix `matrix_id` (the current one when None). `kind`: "likelihood" or "consequence"."""
+    labels = common.cached(matrices.level_labels, matrix_id)[kind]
+    options = list(range(1, len(labels) + 1))
+    return container.selectbox(label, options, index=min(max(int(default), 1), len(options)) - 1, key=key,
+                               format_func=lambda level: f"{level} – {labels[level - 1]}", **kwargs)

@@ -390,6 +390,7 @@ def controller_rows(session: Session, breach_id: int, now: datetime | None = Non
     now = now or utcnow()
     breach = get_breach(session, breach_id)
     due = deadline(breach)
+    service_names = dict(session.execute(select(Service.code, Service.name)).all())
     rows = []
     for controller, org in session.execute(
             select(BreachController, Organisation).join(Organisation, Organisation.id == BreachController.organisation_id)
@@ -397,7 +398,8 @@ def controller_rows(session: Session, breach_id: int, now: datetime | None = Non
         rows.append({
             "organisation_id": org.id, "org_number": org.org_number, "name": org.name,
             "municipality_number": org.municipality_number, "kind": org.kind,
-            "contact_email": controller.contact_email, "services": ", ".join(controller.services),
+            "contact_email": controller.contact_email,
+            "services": ", ".join(service_names.get(code, code) for code in controller.services),
             "appendices": ", ".join(controller.appendices), "digiorden": controller.digiorden,
             "deadline": due, "sent_at": controller.sent_at, "sent_by": controller.sent_by,
             "state": controller_state(controller.sent_at, due, now),

@@ -40,7 +40,8 @@ EVENTS = [
 ]
 
 DOCUMENTS = [
-    # kind, title, owner, version, approver, approved days ago, review months, NSM principles, ISO controls
+    # kind, title, owner, version, approver, approved days ago, review months, NSM principles, ISO controls;
+    # the security officer registers them all, so the leader approves (two people sign)
     ("policy", "Informasjonssikkerhetspolicy for Digitale fellestjenester", "sikkerhet", "3.0", "leder", 120, 12,
      ["1.1", "2.1"], ["A.5.1", "A.5.2"]),
     ("policy", "Personvernpolicy for tjenestene på Fiks-plattformen", "sikkerhet", "2.1", "leder", 200, 12,
@@ -49,7 +50,7 @@ DOCUMENTS = [
      "sikkerhet", "1.4", "leder", 400, 12, ["4.1", "4.2"], ["A.5.24", "A.5.25", "A.5.26"]),
     ("procedure", "Prosedyre for risikovurdering (ROS) av tjenestene", "sikkerhet", "2.0", "leder", 90, 12,
      ["1.1", "1.3"], ["A.5.7", "6.1.2"]),
-    ("routine", "Rutine for tilgangsstyring og periodisk gjennomgang av tilganger", "arkitekt", "1.2", "sikkerhet",
+    ("routine", "Rutine for tilgangsstyring og periodisk gjennomgang av tilganger", "arkitekt", "1.2", "leder",
      160, 6, ["2.6"], ["A.5.15", "A.5.18"]),
     ("routine", "Rutine for oppfølging av leverandører og underleverandører", "produkt", "1.0", None, 0, 12,
      ["1.2", "2.2"], ["A.5.19", "A.5.21"]),

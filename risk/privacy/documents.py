@@ -2,7 +2,8 @@
 27002 and 27701 and measured against NSM's basic principles): policies, procedures and routines with their
 owner, version, approval and next review, and the NSM principles and ISO/IEC 27001 controls each serves.
 
-Rules: the owner is a user of the app; the approver is never the owner (two people sign what matters);
+Rules: the owner is a user of the app; the approver is never the owner, nor whoever registered the document or
+prepared (saved) the version to approve, even when someone else owns it (two people sign what matters);
 a policy is approved by the leader, a procedure or routine by the leader or the security officer; an
 approval sets the next review (the approval day plus the document's review interval unless given); a new
 version of an approved document waits for a new approval; approving the same version again records a review.
@@ -28,7 +29,7 @@ from data.i18n import t
 from data.registers.models import User
 from data.registers.users import get_user
 from data.textsearch import equals_folded
-from risk import nsm
+from risk import nsm, signoff
 from risk.privacy.models import MsDocument, MsDocumentApproval
 from risk.privacy.schemas import ApproveIn, DocumentIn, DocumentKind, DocumentStatus, id_key
 
@@ -81,6 +82,8 @@ def save_document(session: Session, actor: Actor, payload, document_id: int | No
     values.update(kind=data.kind.value, owner=owner.username, nsm_principles=principles)
     for field, value in values.items():
         setattr(document, field, value)
+    if document_id is None or session.is_modified(document):
+        document.prepared_by = actor.username      # who prepared what waits for approval (never its approver)
     if document.approved_version is not None and document.doc_version != document.approved_version:
         document.status = DocumentStatus.DRAFT.value
     elif document.approved_version is not None:
@@ -90,12 +93,18 @@ def save_document(session: Session, actor: Actor, payload, document_id: int | No
 
 
 def _require_approver(actor: Actor, document: MsDocument) -> None:
+    """Who may approve: a policy the leader, a procedure or routine the leader or the security officer; never
+    its owner, nor whoever registered it or prepared the version to approve, even when someone else owns it."""
     if document.kind == DocumentKind.POLICY.value:
         actor.require("risk.approve")
     elif not (actor.can("risk.approve") or actor.can("risk.write")):
         actor.require("risk.approve")
     if actor.username.strip().casefold() == document.owner.strip().casefold():
         raise PermissionDenied(t("priv.doc.own_approval", title=document.title))
+    what = t("priv.doc.what", title=document.title)
+    permission = "risk.approve" if actor.can("risk.approve") else "risk.write"
+    signoff.require_other_person(actor, permission, what, prepared=document.prepared_by,
+                                 registered=document.created_by)
 
 
 def approve_document(session: Session, actor: Actor, document_id: int, payload,
@@ -161,7 +170,7 @@ def document_rows(session: Session, kind: str | None = None, overdue_only: bool 
             "state": review_state(document.next_review, document.status, on),
             "days_overdue": (on - document.next_review).days
             if document.next_review and document.next_review < on else 0,
-            "version": document.version,
+            "version": document.version, "created_by": document.created_by, "prepared_by": document.prepared_by,
         })
     return rows
 
@@ -201,3 +210,12 @@ def owner_choices(session: Session) -> list[tuple[str, str]]:
 
 def can_approve(actor: Actor, kind: str) -> bool:
     return actor.can("risk.approve") or (kind != DocumentKind.POLICY.value and actor.can("risk.write"))
+
+
+def may_approve(actor: Actor, row: dict) -> bool:
+    """Whether `actor` may approve the document of `row` (a document_rows row): the right role, and neither its
+    owner nor whoever registered it or prepared its version (what approve_document checks)."""
+    if not can_approve(actor, row["kind"]) or row["owner"].strip().casefold() == actor.username.strip().casefold():
+        return False
+    permission = "risk.approve" if actor.can("risk.approve") else "risk.write"
+    return signoff.may_approve(actor, permission, prepared=row["prepared_by"], registered=row["created_by"])

@@ -141,11 +141,12 @@ _DOC = {
                  "Control ids from ISO/IEC 27001 Annex A, separated by commas, e.g. A.5.24, A.8.15. The app ships "
                  "no control catalogue; the ids are kept as text."),
     "approve": ("Godkjenn eller registrer revisjon", "Approve or record a review"),
-    "approve_help": ("Den som godkjenner kan ikke være dokumentets eier. Policyer godkjennes av leder; prosedyrer "
-                     "og rutiner av leder eller sikkerhetsansvarlig. Samme versjon godkjent på nytt er en revisjon.",
-                     "The approver cannot be the document's owner. Policies are approved by the leader; "
-                     "procedures and routines by the leader or the security officer. The same version approved "
-                     "again is a review."),
+    "approve_help": ("Den som godkjenner kan ikke være dokumentets eier, og heller ikke den som registrerte det "
+                     "eller sist endret det. Policyer godkjennes av leder; prosedyrer og rutiner av leder eller "
+                     "sikkerhetsansvarlig. Samme versjon godkjent på nytt er en revisjon.",
+                     "The approver cannot be the document's owner, nor whoever registered it or changed it last. "
+                     "Policies are approved by the leader; procedures and routines by the leader or the security "
+                     "officer. The same version approved again is a review."),
     "approve_button": ("Godkjenn", "Approve"),
     "next_review_help": ("Tomt: godkjenningsdatoen pluss dokumentets revisjonsintervall.",
                          "Empty: the approval date plus the document's review interval."),
@@ -160,6 +161,11 @@ _DOC = {
                     "A document called “{title}” already exists. Nothing was saved."),
     "own_approval": ("Du eier «{title}» og kan ikke godkjenne det selv. Ingenting er lagret.",
                      "You own “{title}” and cannot approve it yourself. Nothing was saved."),
+    "what": ("dokumentet «{title}»", "the document “{title}”"),
+    "approve_none": ("Ingen dokumenter venter på at du godkjenner dem. Den som eier, registrerte eller sist endret et "
+                     "dokument, kan ikke godkjenne det selv.",
+                     "No documents wait for your approval. Whoever owns, registered or last changed a document "
+                     "cannot approve it themselves."),
     "future_approval": ("Godkjenningsdatoen {date} er fram i tid. Ingenting er lagret.",
                         "The approval date {date} is in the future. Nothing was saved."),
     "review_before_approval": ("Neste revisjon ({date}) må være etter godkjenningsdatoen. Ingenting er lagret.",

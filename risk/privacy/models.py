@@ -175,7 +175,8 @@ class MsDocument(Versioned, Base):
     next_review: Mapped[date | None] = mapped_column(Date, index=True)
     nsm_principles: Mapped[list] = mapped_column(JSON, default=list)   # NSM principle ids, e.g. ["1.1", "2.3"]
     iso_controls: Mapped[list] = mapped_column(JSON, default=list)     # ISO/IEC 27001 Annex A ids, e.g. ["A.5.24"]
-    created_by: Mapped[str] = mapped_column(String(120), default="")
+    created_by: Mapped[str] = mapped_column(String(120), default="")                 # who registered it
+    prepared_by: Mapped[str] = mapped_column(String(120), default="")   # who saved the version to approve last
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     approvals: Mapped[list[MsDocumentApproval]] = relationship(

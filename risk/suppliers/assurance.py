@@ -213,7 +213,8 @@ def finding_to_risk(session: Session, actor: Actor, finding_id: int, payload) ->
     data = validate(FindingToRiskIn, payload)
     finding = crud.get_or_raise(session, Finding, finding_id, "supl.finding.not_found")
     if finding.ros_risk_id is not None:
-        raise BackofficeError(t("supl.error.already_risk", service=finding.ros_service_code or "-",
+        service_name = session.scalar(select(Service.name).where(Service.code == finding.ros_service_code))
+        raise BackofficeError(t("supl.error.already_risk", service=service_name or finding.ros_service_code or "–",
                                 id=finding.ros_risk_id))
     report = finding.report
     supplier = session.get(Supplier, report.supplier_id)

@@ -16,6 +16,8 @@ from risk.threats import modelling as threats
 from risk.threats import threatdragon
 from risk.threats.models import Threat, ThreatModel
 
+LEADER = Actor(username="leder", roles=frozenset({"leader"}), full_name="Lise Leder")
+
 SVARUT = {
     "boundaries": ["Internett", "KS driftssone (SvarUt)", "Kommunens nett"],
     "nodes": [
@@ -90,7 +92,8 @@ def _build(session: Session, actor: Actor, code: str, spec: dict, title: str, de
         threat = session.scalar(select(Threat).where(Threat.model_id == model.id, Threat.element_name == element,
                                                      Threat.category == letter))
         if threat is not None:
-            threats.decide_threat(session, actor, threat.id, {"status": status, "mitigation": mitigation})
+            decider = LEADER if status == "accepted" else actor   # accepting a threat is the leader's call
+            threats.decide_threat(session, decider, threat.id, {"status": status, "mitigation": mitigation})
     for element, letter in spec["to_ros"]:
         threat = session.scalar(select(Threat).where(Threat.model_id == model.id, Threat.element_name == element,
                                                      Threat.category == letter))

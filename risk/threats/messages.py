@@ -66,6 +66,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "threat.status.open": ("Åpen", "Open"),
     "threat.status.mitigated": ("Håndtert med tiltak", "Mitigated"),
     "threat.status.accepted": ("Akseptert", "Accepted"),
+    "threat.error.accept_is_leaders": (
+        "«{title}» er ikke satt til akseptert: å akseptere en trussel er å akseptere en risiko, og det gjør "
+        "avdelingsleder. Be lederen akseptere den her, eller gjør trusselen til en risiko i ROS-analysen og be "
+        "om aksept der.",
+        "“{title}” was not set to accepted: accepting a threat is accepting a risk, which the department leader "
+        "does. Ask the leader to accept it here, or turn the threat into a risk in the ROS and ask for "
+        "acceptance there."),
+    "threat.accept_is_leaders": ("Bare avdelingsleder kan sette en trussel til «Akseptert».",
+                                 "Only the department leader can set a threat to “Accepted”."),
     "threat.status.transferred": ("Overført", "Transferred"),
     "threat.status.not_applicable": ("Ikke relevant", "Not applicable"),
     "threat.status.avoided": ("Unngått", "Avoided"),

@@ -425,11 +425,17 @@ def _threat(session: Session, threat_id: int) -> Threat:
 
 def decide_threat(session: Session, actor: Actor, threat_id: int, payload,
                   expected_version: int | None = None) -> Threat:
-    """Set a threat's status (open, mitigated, accepted, transferred, not applicable) and mitigation."""
-    actor.require("risk.write")
-    threat = _threat(session, threat_id)
+    """Set a threat's status (open, mitigated, accepted, transferred, not applicable) and mitigation.
+    Accepting a threat is accepting a risk, which the leader does (DESIGN: two people sign): security may set
+    every other status, and asks for acceptance through the ROS ("Til risiko", then an acceptance request)."""
     data = validate(ThreatDecisionIn, payload)
+    accepting = data.status == "accepted"
+    if not (accepting and actor.can("risk.approve")):
+        actor.require("risk.write")
+    threat = _threat(session, threat_id)
     crud.ensure_version(threat, expected_version, threat.title)
+    if accepting and threat.status != "accepted" and not actor.can("risk.approve"):
+        raise BackofficeError(t("threat.error.accept_is_leaders", title=threat.title))
     threat.status, threat.mitigation = data.status, data.mitigation
     if data.severity:
         threat.severity = data.severity

@@ -4,11 +4,14 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
 from admin import cli, modules
 from data import db, demo
 from data.access import ROLES, Actor, system_actor
+from data.registers.models import Service
 from data.registers.users import actor_for, get_user, set_active
+from tests.leaks import leaks
 from tests.pages import errors_of, render
 
 ROLE_USER = {roles[0]: username for username, (_, roles) in demo.DEMO_USERS.items()}
@@ -21,16 +24,37 @@ def demo_db(demo_url):
     return demo_url
 
 
+# What shows codes by design: the audit log's raw record, the codes an administrator edits (services, roles),
+# account names and the tickets page's help on tagging by service code.
+SHOWS_CODES = {
+    "admin/pages/audit_log.py": ("Tabell", "Endringer (før/etter)"),
+    "admin/pages/services.py": ("Kode",),
+    "admin/pages/users.py": ("Brukernavn",),
+    "portfolio/pages/staffing.py": ("Kode",),
+    "data/support/pages/tickets.py": ("caption",),
+}
+
+
+@pytest.fixture
+def service_codes(demo_db):
+    """Service codes that would be a leak in the UI: not those that are also a word of a service's name."""
+    with db.session_scope() as session:
+        services = session.execute(select(Service.code, Service.name)).all()
+    words = {word for _, name in services for word in re.findall(r"\w+", name)}
+    return frozenset(code for code, _ in services if code not in words)
+
+
 def actor_of(role: str) -> Actor:
     with db.session_scope() as session:
         return actor_for(session, get_user(session, ROLE_USER[role]))
 
 
 @pytest.mark.parametrize(("path", "role"), PAGE_ROLES, ids=[f"{p}:{r}" for p, r in PAGE_ROLES])
-def test_page_renders_for_role(demo_db, path, role):
+def test_page_renders_for_role(demo_db, service_codes, path, role):
     app = render(path, actor_of(role))
     assert not app.exception, [e.value for e in app.exception]
     assert app.title, f"{path} shows no title"
+    assert leaks(app, service_codes, SHOWS_CODES.get(path, ())) == []   # names, labels and Norwegian formats
 
 
 # Each page once on PostgreSQL, as the first role that may see it (the matrix above runs on SQLite).

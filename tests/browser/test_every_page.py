@@ -1,5 +1,6 @@
 """Every page a user's menu offers, opened in Chromium: no exception, no error box, no console error, no
-request leaving the machine, and no serious or critical axe-core (WCAG 2.1 A/AA) violation.
+request leaving the machine, no Streamlit English or internal code shown, and no serious or critical axe-core
+(WCAG 2.1 A/AA) violation.
 
 `make test` visits every page once: all of the leader's, then those only the administrator has.
 `make test-browser` sets BACKOFFICE_BROWSER_USERS=all to visit every page as every demo user."""
@@ -43,6 +44,7 @@ def test_every_page_opens_clean_and_accessible(browser, app_url, axe_source, use
         ui.go(page, title)
         timings.append(time.monotonic() - started)
         failures += [f"{title}: {problem}" for problem in ui.problems_on_page(page)]
+        failures += [f"{title}: {leak}" for leak in ui.english_or_codes(page)]
         failures += [f"{title}: axe {v['impact']} {v['id']} ({v['help']}): {v['nodes']}"
                      for v in ui.axe_violations(page, axe_source)]
     failures += [f"console error: {text}" for text in visit.console_errors]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from playwright.sync_api import Page
 
+from data.pages import streamlit_texts
 from tests.browser.conftest import PASSWORD
 
 NAV_LINKS = "[data-testid=stSidebar] [data-testid=stPageLink-NavLink]"
@@ -85,3 +86,39 @@ def axe_violations(page: Page, axe_source: str, impacts=("serious", "critical"))
             nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + n.html.slice(0, 120))}));
     }""", AXE_TAGS)
     return [v for v in found if v["impact"] in impacts or v["id"] == "heading-order"]
+
+
+STREAMLIT_ENGLISH = sorted({*streamlit_texts.TEXTS, *streamlit_texts.LABELS, *streamlit_texts.PLOTLY,
+                            "Press Enter to submit form", "Choose an option"}, key=len, reverse=True)
+
+
+def english_or_codes(page: Page) -> list[str]:
+    """Streamlit's own English and internal codes shown by the page (texts, tooltips and labels read aloud),
+    outside tables (AppTest checks their display texts: tests/leaks.py) and icon ligatures."""
+    found = page.evaluate("""(english) => {
+        const root = document.querySelector('[data-testid=stMain]');
+        // tables: AppTest checks their display texts; hidden icons (aria-hidden) are ligatures nobody reads
+        const skip = '[data-testid=stDataFrame],[aria-hidden=true],[data-testid=stIconMaterial],[data-testid=stCode],script,style';
+        const texts = [];
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            if (node.parentElement && !node.parentElement.closest(skip)) texts.push(node.nodeValue.trim());
+        }
+        for (const element of root.querySelectorAll('[aria-label],[title],[placeholder]')) {
+            if (element.closest('[data-testid=stDataFrame]')) continue;
+            for (const name of ['aria-label', 'title', 'placeholder']) {
+                const value = element.getAttribute(name);
+                if (value) texts.push(value.trim());
+            }
+        }
+        const found = [];
+        const code = /(?<![\\w./:@-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\\w./@-])/;
+        for (const text of texts) {
+            if (!text) continue;
+            if (english.includes(text) || /^(Help for|Remove) | per file| icon$/.test(text)) found.push('English: ' + text);
+            else if (code.test(text)) found.push('code: ' + text.slice(0, 80));
+            else if (/^(None|nan|NaN|NaT|null|undefined)$/.test(text)) found.push('empty value: ' + text);
+        }
+        return [...new Set(found)];
+    }""", STREAMLIT_ENGLISH)
+    return found

@@ -103,3 +103,11 @@ def test_person_shares_must_add_up(session):
     staffing.ensure_standard_roles(session, LEAD)
     with pytest.raises(ValidationFailed, match="100 % til sammen"):
         person(session, "X", [("developer", 60), ("tester", 20)])
+
+
+def test_a_new_role_with_a_code_that_exists_is_refused_not_quietly_changed(session):
+    staffing.save_role(session, LEAD, {"code": "tester", "name": "Tester", "competence": "Testing"})
+    with pytest.raises(BackofficeError, match="finnes allerede en rolle med koden «tester» \\(Tester\\)"):
+        staffing.save_role(session, LEAD, {"code": "tester", "name": "Testleder", "competence": ""}, new=True)
+    role = staffing.save_role(session, LEAD, {"code": "tester", "name": "Testansvarlig", "competence": ""})
+    assert role.name == "Testansvarlig"                 # changing it by its code (the import's way) still works

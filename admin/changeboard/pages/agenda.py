@@ -126,7 +126,8 @@ if actor.can("changeboard.write"):
             outcomes = ["noted", "action"]
         else:
             outcomes = ["noted", "action", "reviewed"]
-        with st.form(f"decision-{meeting_date}-{chosen}", clear_on_submit=True):
+        decision_form = f"decision-{meeting_date}-{chosen}"   # one per point; drawn empty once its decision is saved
+        with st.form(common.form_key(decision_form)):
             outcome = st.radio(t("cb.col.outcome"), outcomes, horizontal=True,
                                format_func=lambda o: t(f"cb.outcome.{o}"))
             note = st.text_area(t("cb.col.note"), help=t("cb.minutes.note_help"))
@@ -138,7 +139,7 @@ if actor.can("changeboard.write"):
             payload = {"section": entry.section, "outcome": outcome, "item_id": entry.item_id,
                        "ticket_id": entry.ticket_id, "topic_id": entry.topic_id, "note": note,
                        "action_owner": owner, "due_date": due}
-            if common.save_once(f"decision-{meeting_date}", payload, agenda_mod.record_decision, meeting_date,
+            if common.save_once(decision_form, payload, agenda_mod.record_decision, meeting_date,
                                 payload, success=t("cb.minutes.saved")):
                 st.rerun()
 

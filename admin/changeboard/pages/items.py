@@ -200,13 +200,14 @@ if rows:
             if hits:
                 st.markdown(f"**{t('cb.override.title')}**")
                 st.caption(t("cb.override.help"))
-                with st.form(f"override-{chosen}"):
+                with st.form(common.form_key(f"override-{chosen}")):
                     window_id = st.selectbox(t("cb.override.window"), [h[0] for h in hits],
                                              format_func=dict(hits).get)
                     reason = st.text_area(t("cb.col.reason"))
                     decided = st.form_submit_button(t("cb.override.save"), type="primary")
-                if decided and common.write(cb.override_freeze, chosen, window_id, {"reason": reason},
-                                            success=t("cb.override.saved")):
+                override = {"window_id": window_id, "reason": reason}
+                if decided and common.save_once(f"override-{chosen}", override, cb.override_freeze, chosen,
+                                                window_id, {"reason": reason}, success=t("cb.override.saved")):
                     st.rerun()
 
         if item["outage"] or item["user_impact"]:

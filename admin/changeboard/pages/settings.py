@@ -148,7 +148,7 @@ with topic_tab:
     else:
         common.empty_state("cb.section.cross.empty")
     if actor.can("changeboard.write") or actor.can("risk.write") or actor.can("architecture.write"):
-        with st.form("topic", clear_on_submit=True):
+        with st.form(common.form_key("topic")):
             title = st.text_input(t("cb.col.title"))
             areas = [a.value for a in TopicArea]
             default_area = "security" if actor.can("risk.write") else "architecture" if actor.can(

@@ -24,8 +24,9 @@ COLUMNS = {
     "security_closed_at": common.datetime_column(t("sup.security.closed_at")),
 }
 if open_incidents:
-    st.dataframe(common.with_names(pd.DataFrame(open_incidents), ("service",), ("security_marked_by",))[["ticket_number", "subject", "service", "organisation", "opened_at",
-                                               "security_marked_by", "security_marked_at", "security_note"]],
+    st.dataframe(common.with_names(pd.DataFrame(open_incidents), ("service",), ("security_marked_by",))[
+                     ["ticket_number", "subject", "organisation", "service", "opened_at", "security_marked_by",
+                      "security_marked_at", "security_note"]],
                  hide_index=True, width="stretch", column_config=COLUMNS)
 else:
     st.success(t("sup.security.none"))
@@ -43,7 +44,7 @@ if open_incidents and actor.can("risk.write"):
     by_id = {r["id"]: r for r in open_incidents}
     chosen = st.selectbox(t("sup.tickets.choose"), list(by_id),
                           format_func=lambda i: f"#{by_id[i]['ticket_number']} · {by_id[i]['subject']}")
-    with st.form(f"follow-up-{chosen}", clear_on_submit=True):
+    with st.form(f"follow-up-{chosen}-{by_id[chosen]['version']}"):
         outcome = st.text_area(t("sup.field.security_outcome"), help=t("sup.security.outcome_help"))
         closed = st.form_submit_button(t("sup.security.close"), type="primary")
     if closed and common.write(support.close_security_followup, chosen, {"note": outcome},
@@ -54,8 +55,9 @@ st.header(t("sup.security.history"))
 history = [r for r in common.cached(statistics.ticket_rows, (), (), "", None, None, True)
            if r["security_closed_at"] is not None]
 if history:
-    st.dataframe(common.with_names(pd.DataFrame(history), ("service",))[["ticket_number", "subject", "service", "organisation", "security_note",
-                                        "security_outcome", "security_closed_at"]],
+    st.dataframe(common.with_names(pd.DataFrame(history), ("service",))[
+                     ["ticket_number", "subject", "organisation", "service", "security_note", "security_outcome",
+                      "security_closed_at"]],
                  hide_index=True, width="stretch", column_config=COLUMNS)
 else:
     common.empty_state("sup.security.no_history")

@@ -49,8 +49,8 @@ else:
     frame["service"] = frame["service"].map(lambda c: services.get(c, c))
     st.caption(t("sup.tickets.count", count=len(frame)))
     st.dataframe(
-        frame[["ticket_number", "subject", "status_label", "priority_label", "service", "organisation",
-               "requester_organisation", "opened_at", "resolved_at", "agent", "security_incident"]],
+        frame[["ticket_number", "subject", "organisation", "service", "status_label", "priority_label", "opened_at",
+               "resolved_at", "requester_organisation", "agent", "security_incident"]],
         hide_index=True, width="stretch",
         column_config={
             "ticket_number": st.column_config.NumberColumn(t("sup.field.ticket_number"), format="%d"),
@@ -112,13 +112,13 @@ if mappings:
     frame = pd.DataFrame(mappings)
     frame["kind"] = frame["kind"].map(lambda k: t(f"sup.mapping.{k}"))
     frame["service"] = frame["service"].map(lambda c: services.get(c, c))
-    st.dataframe(frame.drop(columns=["id"]), hide_index=True, width="stretch",
+    st.dataframe(frame[["value", "kind", "service", "organisation"]], hide_index=True, width="stretch",
                  column_config={"kind": t("sup.mapping.kind"), "value": t("sup.mapping.value"),
                                 "service": t("sup.field.service"), "organisation": t("sup.field.organisation")})
 else:
     common.empty_state("sup.mapping.empty")
 if can_write:
-    with st.form("mapping", clear_on_submit=True):
+    with st.form(common.form_key("mapping")):
         c1, c2, c3 = st.columns(3)
         kind = c1.selectbox(t("sup.mapping.kind"), [k.value for k in MappingKind],
                             format_func=lambda k: t(f"sup.mapping.{k}"))
@@ -128,8 +128,8 @@ if can_write:
         target_org = c3.selectbox(t("sup.field.organisation"), [None, *organisations],
                                   format_func=lambda i: t("ui.none") if i is None else organisations[i])
         added = st.form_submit_button(t("sup.mapping.add"))
-    if added and common.write(support.save_mapping, {"kind": kind, "value": value, "service_code": target_service,
-                                                     "organisation_id": target_org}, success=t("ui.saved")):
+    mapping = {"kind": kind, "value": value, "service_code": target_service, "organisation_id": target_org}
+    if added and common.save_once("mapping", mapping, support.save_mapping, mapping, success=t("ui.saved")):
         st.rerun()
     actions = st.columns(2)
     if mappings:

@@ -43,7 +43,8 @@ else:
     st.caption(t("do.ui.shown", shown=len(gaps), total=len(result["gaps"])))
     if not frame.empty:
         text = st.column_config.TextColumn
-        st.dataframe(frame, hide_index=True, width="stretch", column_config={
+        st.dataframe(frame[["item", "gap", "severity", "kind", "fix"]], hide_index=True, width="stretch",
+                     column_config={
             "severity": text(t("do.gaps.severity")), "kind": text(t("do.gaps.kind")),
             "item": text(t("do.gaps.item")), "gap": text(t("do.gaps.gap")), "fix": text(t("do.gaps.fix")),
         })
@@ -61,7 +62,8 @@ else:
     if incomplete:
         st.warning(t("do.records.incomplete_warning", count=incomplete, total=len(records)))
     frame = pd.DataFrame(records)
-    st.dataframe(frame, hide_index=True, width="stretch",
+    first = ["processing", "complete"]
+    st.dataframe(frame[first + [c for c in frame.columns if c not in first]], hide_index=True, width="stretch",
                  column_config={c: st.column_config.TextColumn(t(f"do.records.col.{c}"))
                                 for c in digiorden_analysis.RECORD_COLUMNS}
                  | {"complete": st.column_config.CheckboxColumn(t("do.records.col.complete"))})

@@ -42,6 +42,20 @@ def hosting_options():
     return [h.value for h in Hosting]
 
 
+def save(kind: str, fn, payload: dict, chosen: int | None, version: int | None, id_name: str) -> None:
+    """A new row (at most once per filled-in form, the form then drawn empty) or an edit of the chosen one."""
+    if chosen is None:
+        done = common.save_once(f"do-{kind}-new-{org_id}", payload, fn, org_id, payload, success=t("ui.saved"))
+    else:
+        done = common.write(fn, org_id, payload, **{id_name: chosen}, expected_version=version, success=t("ui.saved"))
+    if done:
+        st.rerun()
+
+
+def form_name(kind: str, chosen: int | None, version: int | None) -> str:
+    return common.form_key(f"do-{kind}-new-{org_id}") if chosen is None else f"do-{kind}-{chosen}-{version}"
+
+
 def delete_controls(confirm_label: str, delete, chosen: int, version: int, key_prefix: str) -> None:
     """A confirm box and a delete button for the chosen system, dataset, integration or vendor."""
     if common.confirmed_button(confirm_label, t("do.ui.delete"), key=f"{key_prefix}-del-{chosen}",
@@ -88,7 +102,7 @@ with tabs[0]:
                                   format_func=lambda i: t("do.ui.new") if i is None else systems_by_id[i]["name"])
             current = systems_by_id.get(chosen, {})
             vendor_names = [v["name"] for v in data["vendors"]]
-            with st.form(f"do-system-{chosen}-{current.get('version')}"):
+            with st.form(form_name("system", chosen, current.get("version"))):
                 c1, c2 = st.columns(2)
                 name = c1.text_input(t("do.col.name"), current.get("name", ""))
                 vendor = c2.selectbox(t("do.col.vendor"), [None] + vendor_names,
@@ -115,9 +129,7 @@ with tabs[0]:
                            "hosting": hosting_value, "owner": owner, "in_use_from": in_use_from,
                            "in_use_to": in_use_to, "security_measures": security, "description": description,
                            "areas": area_values}
-                if common.write(digiorden.save_system, org_id, payload, system_id=chosen,
-                                expected_version=current.get("version"), success=t("ui.saved")):
-                    st.rerun()
+                save("system", digiorden.save_system, payload, chosen, current.get("version"), "system_id")
             if chosen is not None:
                 delete_controls(t("do.map.confirm_delete_system", name=current["name"]), digiorden.delete_system, chosen,
                                 current["version"], "do-sys")
@@ -154,7 +166,7 @@ with tabs[1]:
             current = datasets_by_id.get(chosen, {})
             system_names = [s["name"] for s in data["systems"]]
             personal_options = [p.value for p in PersonalData]
-            with st.form(f"do-dataset-{chosen}-{current.get('version')}"):
+            with st.form(form_name("dataset", chosen, current.get("version"))):
                 c1, c2 = st.columns(2)
                 name = c1.text_input(t("do.col.name"), current.get("name", ""))
                 system = c2.selectbox(t("do.col.system"), system_names,
@@ -177,9 +189,7 @@ with tabs[1]:
                 payload = {"name": name, "system": system, "personal_data": personal,
                            "data_categories": categories_text, "data_subjects": subjects, "purpose": purpose,
                            "legal_basis": basis, "recipients": recipients, "retention": retention}
-                if common.write(digiorden.save_dataset, org_id, payload, dataset_id=chosen,
-                                expected_version=current.get("version"), success=t("ui.saved")):
-                    st.rerun()
+                save("dataset", digiorden.save_dataset, payload, chosen, current.get("version"), "dataset_id")
             if chosen is not None:
                 delete_controls(t("do.map.confirm_delete", name=current["name"]), digiorden.delete_dataset, chosen,
                                 current["version"], "do-ds")
@@ -216,7 +226,7 @@ with tabs[2]:
             current_target = (("service", current["to_service"]) if current.get("to_service")
                               else ("system", current["to_system"]) if current else targets[0])
             methods = [m.value for m in Method]
-            with st.form(f"do-integration-{chosen}-{current.get('version')}"):
+            with st.form(form_name("integration", chosen, current.get("version"))):
                 c1, c2 = st.columns(2)
                 source = c1.selectbox(t("do.col.from_system"), system_names,
                                       index=system_names.index(current["from_system"]) if current else 0)
@@ -231,9 +241,8 @@ with tabs[2]:
                 payload = {"from_system": source, "data_carried": data_carried, "method": method,
                            "to_system": target[1] if target[0] == "system" else None,
                            "to_service": target[1] if target[0] == "service" else None}
-                if common.write(digiorden.save_integration, org_id, payload, integration_id=chosen,
-                                expected_version=current.get("version"), success=t("ui.saved")):
-                    st.rerun()
+                save("integration", digiorden.save_integration, payload, chosen, current.get("version"),
+                     "integration_id")
             if chosen is not None:
                 delete_controls(t("do.map.confirm_delete_integration"), digiorden.delete_integration, chosen,
                                 current["version"], "do-int")
@@ -262,16 +271,15 @@ with tabs[3]:
             chosen = st.selectbox(t("do.map.choose_vendor"), [None] + list(vendors_by_id), key="do_vendor_pick",
                                   format_func=lambda i: t("do.ui.new") if i is None else vendors_by_id[i]["name"])
             current = vendors_by_id.get(chosen, {})
-            with st.form(f"do-vendor-{chosen}-{current.get('version')}"):
+            with st.form(form_name("vendor", chosen, current.get("version"))):
                 c1, c2 = st.columns(2)
                 name = c1.text_input(t("do.col.name"), current.get("name", ""))
                 org_number = c2.text_input(t("do.col.org_number"), current.get("org_number") or "",
                                            help=t("do.map.org_number_help"))
                 saved = st.form_submit_button(t("ui.save"), type="primary")
             if saved:
-                if common.write(digiorden.save_vendor, org_id, {"name": name, "org_number": org_number},
-                                vendor_id=chosen, expected_version=current.get("version"), success=t("ui.saved")):
-                    st.rerun()
+                save("vendor", digiorden.save_vendor, {"name": name, "org_number": org_number}, chosen,
+                     current.get("version"), "vendor_id")
             if chosen is not None:
                 delete_controls(t("do.map.confirm_delete_vendor", name=current["name"]), digiorden.delete_vendor, chosen,
                                 current["version"], "do-v")

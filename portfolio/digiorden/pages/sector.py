@@ -36,7 +36,8 @@ with tabs[0]:
                  title=t("do.sector.systems_chart"),
                  labels={"organisations": t("do.sector.organisations_axis"), "product": t("do.col.product")})
     st.plotly_chart(fig, width="stretch")
-    st.dataframe(frame, hide_index=True, width="stretch", column_config={
+    st.dataframe(frame[["product", "organisations", "vendor", "systems", "areas"]], hide_index=True, width="stretch",
+                 column_config={
         "product": text(t("do.col.product")), "vendor": text(t("do.col.vendor")),
         "organisations": count(t("do.sector.organisations_count"), format="%d"),
         "systems": count(t("do.kind.systems"), format="%d"), "areas": text(t("do.kind.areas")),
@@ -48,7 +49,8 @@ with tabs[1]:
     fig = px.bar(frame.iloc[::-1], x="organisations", y="vendor", orientation="h", title=t("do.sector.vendors_chart"),
                  labels={"organisations": t("do.sector.organisations_axis"), "vendor": t("do.col.vendor")})
     st.plotly_chart(fig, width="stretch")
-    st.dataframe(frame, hide_index=True, width="stretch", column_config={
+    st.dataframe(frame[["vendor", "organisations", "systems", "org_number"]], hide_index=True, width="stretch",
+                 column_config={
         "vendor": text(t("do.col.vendor")), "org_number": text(t("do.col.org_number")),
         "organisations": count(t("do.sector.organisations_count"), format="%d"),
         "systems": count(t("do.kind.systems"), format="%d"),
@@ -60,7 +62,7 @@ with tabs[2]:
     if not rows:
         common.empty_state("do.sector.no_concentration")
     else:
-        frame = pd.DataFrame([{k: r[k] for k in ("area_label", "vendors", "top_vendor", "top_share", "hhi")}
+        frame = pd.DataFrame([{k: r[k] for k in ("area_label", "top_share", "top_vendor", "vendors", "hhi")}
                               for r in rows])
         frame["top_share"] = frame["top_share"] * 100
         st.dataframe(frame, hide_index=True, width="stretch", column_config={
@@ -109,8 +111,8 @@ with tabs[4]:
     frame = pd.DataFrame(rows)
     frame["score_text"] = frame["score"].map(percent_text)
     frame["score"] = frame["score"].fillna(0) * 100
-    st.dataframe(frame[["name", "municipality_number", "population", "systems", "datasets", "integrations",
-                        "vendors", "score", "gaps"]], hide_index=True, width="stretch", column_config={
+    st.dataframe(frame[["name", "score", "gaps", "systems", "datasets", "integrations", "vendors", "population",
+                        "municipality_number"]], hide_index=True, width="stretch", column_config={
         "name": text(t("do.ui.organisation")), "municipality_number": text(t("do.about.municipality_number")),
         "population": count(t("do.sector.population"), format="localized"),
         "systems": count(t("do.kind.systems"), format="%d"), "datasets": count(t("do.kind.datasets"), format="%d"),

@@ -78,6 +78,7 @@ months = pd.DataFrame(common.cached(accounts.by_month, code, year))
 for column in ("revenue_ore", "cost_ore", "result_ore", "cumulative_result_ore"):
     months[column] = months[column] / 100
 months["month"] = months["month"].map(month_label)
+months = months[["month", "result_ore", "revenue_ore", "cost_ore", "cumulative_result_ore"]]
 st.dataframe(months, hide_index=True, width="stretch", column_config={
     "month": t("acct.col.month"), "revenue_ore": common.money_column(t("acct.item.revenue")),
     "cost_ore": common.money_column(t("acct.item.cost")), "result_ore": common.money_column(t("acct.item.result")),
@@ -89,6 +90,6 @@ with st.expander(t("acct.revenue_lines_title")):
         common.empty_state("inv.no_lines")
     else:
         lines["amount_ore"] = lines["amount_ore"] / 100
-        st.dataframe(lines.drop(columns=["organisation_id"]), hide_index=True, width="stretch", column_config={
+        st.dataframe(lines[["organisation", "org_number", "amount_ore", "lines"]], hide_index=True, width="stretch", column_config={
             "org_number": t("inv.col.org_number"), "organisation": t("inv.col.organisation"),
             "amount_ore": common.money_column(t("inv.col.amount")), "lines": t("inv.col.lines")})

@@ -42,6 +42,8 @@ if codes:
             if column.endswith("_ore"):
                 years[column] = years[column] / 100
         years["rate_percent"] = years["rate_percent"].astype(float)
+        years = years[["year", "closing_ore", "result_ore", "opening_ore", "interest_ore", "rate_percent",
+                       "set_aside_ore", "drawn_ore", "recovered_ore", "new_deficit_ore", "correction_ore", "year_end"]]
         st.header(t("fund.years_title", service=name))
         st.dataframe(years, hide_index=True, width="stretch", column_config={
             "year": st.column_config.NumberColumn(t("fund.col.year"), format="%d"),
@@ -64,7 +66,8 @@ if codes:
         st.header(t("fund.layers_title"))
         layers = pd.DataFrame([{"year": x.year, "original": x.original_ore / 100, "used": x.used_ore / 100,
                                 "remaining": x.remaining_ore / 100, "deadline": x.deadline,
-                                "status": t(f"fund.status.{x.status(today)}")} for x in statement.layers])
+                                "status": t(f"fund.status.{x.status(today)}")} for x in statement.layers],
+                              columns=["year", "remaining", "original", "used", "deadline", "status"])
         st.dataframe(layers, hide_index=True, width="stretch", column_config={
             "year": st.column_config.NumberColumn(t("fund.col.year"), format="%d"),
             "original": common.money_column(t("fund.col.original")), "used": common.money_column(t("fund.col.used")),
@@ -79,7 +82,8 @@ if codes:
     closings = common.cached(fund.year_end_rows, code)
     if closings:
         st.dataframe(common.with_names(pd.DataFrame(closings), persons=("closed_by", "reopened_by"))
-                     .assign(closing_ore=lambda f: f["closing_ore"] / 100),
+                     .assign(closing_ore=lambda f: f["closing_ore"] / 100)
+                     [["year", "closing_ore", "closed_at", "closed_by", "reopened_at", "reopened_by", "reopen_reason"]],
                      hide_index=True, width="stretch", column_config={
                          "year": st.column_config.NumberColumn(t("fund.col.year"), format="%d"),
                          "closing_ore": common.money_column(t("fund.col.closing")),
@@ -109,22 +113,33 @@ if codes:
 
     if actor.can("pricing.write"):
         st.header(t("fund.plan_title"))
-        must = statement.must_use_by(today.year + 1) if statement.years else 0
-        planned = common.cached(fundplan.planned_use, code, today.year + 1)
-        with st.form("fund-plan"):
-            year = st.number_input(t("fund.col.year"), min_value=2000, max_value=2100, value=today.year + 1, step=1)
-            amount = st.number_input(t("fund.plan_amount"), value=float((planned if planned is not None else must) / 100),
+        plans = common.cached(fundplan.plan_rows)
+        plan_year = int(st.number_input(t("fund.col.year"), min_value=2000, max_value=2100, value=today.year + 1,
+                                        step=1, key=f"fund-plan-year-{code}"))
+        must = statement.must_use_by(plan_year) if statement.years else 0
+        plan = next((p for p in plans if p["service"] == code and p["year"] == plan_year), None)
+        # no plan yet for the service and year: a new one, saved once; a plan: edited under its version
+        form = common.form_key(f"fund-plan-{code}-{plan_year}") if plan is None else \
+            f"fund-plan-{code}-{plan_year}-{plan['version']}"
+        with st.form(form):
+            amount = st.number_input(t("fund.plan_amount"),
+                                     value=float((plan["amount_ore"] if plan else must) / 100),
                                      step=10000.0, format="%.2f", help=t("fund.plan_help", amount=shared.kr(must)))
-            note = st.text_input(t("fund.plan_note"))
-            if st.form_submit_button(t("fund.plan_save"), type="primary"):
-                common.write(fundplan.set_plan, {"service": code, "year": int(year),
-                                                 "amount_ore": shared.to_ore(amount), "note": note},
-                             success=t("fund.plan_saved"))
+            note = st.text_input(t("fund.plan_note"), plan["note"] if plan else "")
+            saved = st.form_submit_button(t("fund.plan_save"), type="primary")
+        payload = {"service": code, "year": plan_year, "amount_ore": shared.to_ore(amount), "note": note}
+        if saved and plan is None and common.save_once(f"fund-plan-{code}-{plan_year}", payload, fundplan.set_plan,
+                                                       payload, success=t("fund.plan_saved")):
+            st.rerun()
+        if saved and plan is not None and common.write(fundplan.set_plan, payload, expected_version=plan["version"],
+                                                       success=t("fund.plan_saved")):
+            st.rerun()
     plans = common.cached(fundplan.plan_rows)
     if plans:
         st.header(t("fund.plans_title"))
-        plan_frame = common.with_names(pd.DataFrame(plans).drop(columns=["version"]), ("service",))
+        plan_frame = common.with_names(pd.DataFrame(plans), ("service",))
         plan_frame["amount_ore"] = plan_frame["amount_ore"] / 100
+        plan_frame = plan_frame[["service", "year", "amount_ore", "note"]]
         st.dataframe(plan_frame, hide_index=True, width="stretch", column_config={
             "service": t("acct.col.service"), "year": st.column_config.NumberColumn(t("fund.col.year"), format="%d"),
             "amount_ore": common.money_column(t("fund.plan_amount")), "note": t("fund.plan_note")})

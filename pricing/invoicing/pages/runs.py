@@ -22,8 +22,11 @@ def _lines_frame(lines: list[dict]) -> pd.DataFrame:
     frame["quantity"] = frame["quantity"].astype(float)
     frame["unit_price"] = frame["unit_price"].astype(float) / 100
     frame["amount_ore"] = frame["amount_ore"] / 100
-    columns = ["org_number", "organisation_name", "service_code", "appendix_reference", "period", "billed_from",
-               "billed_to", "kind", "description", "quantity", "unit", "unit_price", "amount_ore"]
+    names = common.service_names()
+    frame["service_code"] = frame["service_code"].map(lambda code: names.get(code, code))   # names, not codes
+    # who is billed (name, org number) and the amount first, so it shows without scrolling right
+    columns = ["organisation_name", "org_number", "amount_ore", "service_code", "period", "kind", "description",
+               "quantity", "unit", "unit_price", "billed_from", "billed_to", "appendix_reference"]
     return frame[columns]
 
 
@@ -55,6 +58,13 @@ def _show_lines(lines: list[dict], key: str) -> None:
 def _credit(session, actor, payload) -> tuple[int, int | None]:
     credit, again = invoicing.credit_and_rebill(session, actor, payload)
     return credit.number, again.number if again else None
+
+
+def _service_label(frame: pd.DataFrame) -> pd.DataFrame:
+    """The service column by name; a run or request for every service says so."""
+    names = common.service_names()
+    frame["service"] = frame["service"].map(lambda code: names.get(code, code) if code else t("ui.all"))
+    return frame
 
 
 def _show_problems(problems: list[dict]) -> None:
@@ -99,6 +109,8 @@ def _ehf_section(number: int) -> None:
         frame["kind"] = frame["kind"].map(lambda k: t(f"ehf.kind.{k}"))
         for column in ("excl_vat_ore", "vat_ore", "incl_vat_ore"):
             frame[column] = frame[column] / 100
+        frame = frame[["organisation", "org_number", "incl_vat_ore", "excl_vat_ore", "vat_ore", "document", "kind",
+                       "kid", "due_date", "credits", "file"]]
         st.dataframe(frame, hide_index=True, width="stretch", column_config={
             "document": st.column_config.NumberColumn(t("ehf.col.document"), format="%d"),
             "kind": t("ehf.col.kind"), "org_number": t("inv.col.org_number"), "organisation": t("inv.col.organisation"),
@@ -138,6 +150,8 @@ with tab_new:
                 frame["service"] = frame["service"].map(lambda code: codes.get(code, code))   # names, not codes
                 for column in ("fixed_ore", "usage_ore", "correction_ore", "total_ore"):
                     frame[column] = frame[column] / 100
+                frame = frame[["service", "total_ore", "organisations", "lines", "fixed_ore", "usage_ore",
+                               "correction_ore"]]
                 st.dataframe(frame, hide_index=True, width="stretch", column_config={
                     "service": t("inv.col.service"), "organisations": t("inv.col.organisations"),
                     "lines": t("inv.col.lines"), "fixed_ore": common.money_column(t("inv.col.fixed")),
@@ -163,10 +177,12 @@ with tab_waiting:
     if not waiting:
         common.empty_state("inv.awaiting_empty")
     else:
-        frame = common.with_names(pd.DataFrame(waiting), ("service",), ("prepared_by",))
+        frame = _service_label(common.with_names(pd.DataFrame(waiting), persons=("prepared_by",)))
         frame["kind"] = frame["kind"].map(lambda k: t(f"inv.request_kind.{k}"))
         frame["total_ore"] = frame["total_ore"] / 100
-        st.dataframe(frame.drop(columns=["status"]), hide_index=True, width="stretch", column_config={
+        frame = frame[["period", "service", "total_ore", "kind", "id", "lines", "credits_run", "reason", "prepared_by",
+                       "prepared_at"]]
+        st.dataframe(frame, hide_index=True, width="stretch", column_config={
             "id": st.column_config.NumberColumn(t("inv.col.request"), format="%d"), "kind": t("inv.col.run_kind"),
             "period": t("inv.col.period"), "service": t("inv.col.service"),
             "credits_run": st.column_config.NumberColumn(t("inv.col.credits"), format="%d"),
@@ -205,9 +221,11 @@ with tab_runs:
     if not rows:
         common.empty_state("inv.runs_empty")
     else:
-        frame = common.with_names(pd.DataFrame(rows), ("service",), ("prepared_by", "approved_by"))
+        frame = _service_label(common.with_names(pd.DataFrame(rows), persons=("prepared_by", "approved_by")))
         frame["kind"] = frame["kind"].map(lambda k: t(f"inv.run_kind.{k}"))
         frame["total_ore"] = frame["total_ore"] / 100
+        frame = frame[["period", "service", "total_ore", "number", "kind", "lines", "prepared_by", "prepared_at",
+                       "approved_by", "approved_at", "reason", "credits_run", "credited_by"]]
         st.dataframe(frame, hide_index=True, width="stretch", column_config={
             "number": st.column_config.NumberColumn(t("inv.col.run"), format="%d"), "period": t("inv.col.period"),
             "kind": t("inv.col.run_kind"), "service": t("inv.col.service"), "lines": t("inv.col.lines"),

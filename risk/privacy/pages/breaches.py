@@ -76,9 +76,10 @@ if can_write:
                                   format_func=lambda i: f"#{incident_by_id[i]['ticket_number']} · {incident_by_id[i]['subject']}")
             services = dict(common.cached(crud.service_choices))
             incident = incident_by_id[chosen]
-            with st.form(f"mark-{chosen}"):
+            form = common.form_key(f"mark-{chosen}")          # empty again once marked; a refusal keeps it
+            with st.form(form):
                 title = st.text_input(t("priv.field.title"), value=incident["subject"][:200])
-                aware = _moment("priv.field.aware_at", incident["security_marked_at"] or utcnow(), f"aware-{chosen}")
+                aware = _moment("priv.field.aware_at", incident["security_marked_at"] or utcnow(), f"{form}-aware")
                 picked = st.multiselect(t("priv.field.services"), list(services), format_func=services.get,
                                         default=[incident["service"]] if incident["service"] in services else [])
                 c1, c2 = st.columns(2)
@@ -88,10 +89,11 @@ if can_write:
                                      help=t("priv.field.narrow_by_digiorden_help"))
                 what = st.text_area(t("priv.field.what_happened"))
                 if st.form_submit_button(t("priv.breach.mark_button"), type="primary"):
-                    done = common.write(breaches.mark_breach, {
-                        "ticket_id": chosen, "title": title, "aware_at": aware, "service_codes": picked,
-                        "notify_within_hours": int(hours), "narrow_by_digiorden": narrow, "what_happened": what},
-                        success=t("priv.breach.marked"))
+                    payload = {"ticket_id": chosen, "title": title, "aware_at": aware, "service_codes": picked,
+                               "notify_within_hours": int(hours), "narrow_by_digiorden": narrow,
+                               "what_happened": what}
+                    done = common.save_once(f"mark-{chosen}", payload, breaches.mark_breach, payload,
+                                            success=t("priv.breach.marked"))
                     if done:
                         st.rerun()
 
@@ -155,20 +157,21 @@ with tab_controllers:
     unsent = [c for c in controllers if c["sent_at"] is None]
     if can_write and unsent and details["closed_at"] is None:
         names = {c["organisation_id"]: c["name"] for c in unsent}
-        with st.form(f"sent-{chosen}"):
+        form = common.form_key(f"sent-{chosen}")       # a notice is recorded once; then the form starts anew
+        with st.form(form):
             st.markdown(f"**{t('priv.breach.record_sent')}**")
             picked = st.multiselect(t("priv.field.recipients"), list(names), default=list(names),
                                     format_func=names.get)
-            sent_at = _moment("priv.field.sent_at", utcnow(), f"sent-{chosen}")
+            sent_at = _moment("priv.field.sent_at", utcnow(), f"{form}-at")
             note = st.text_input(t("priv.field.note"))
             if st.form_submit_button(t("priv.breach.record_sent_button"), type="primary"):
-                if common.write(breaches.record_sent, chosen, {"organisation_ids": picked, "sent_at": sent_at,
-                                                               "note": note}, success=t("ui.saved")):
+                sent = {"organisation_ids": picked, "sent_at": sent_at, "note": note}
+                if common.save_once(f"sent-{chosen}", sent, breaches.record_sent, chosen, sent, success=t("ui.saved")):
                     st.rerun()
 
 with tab_details:
     if can_write and details["closed_at"] is None:
-        with st.form(f"details-{chosen}"):
+        with st.form(f"details-{chosen}-{details['version']}"):
             title = st.text_input(t("priv.field.title"), value=details["title"])
             what = st.text_area(t("priv.field.what_happened"), value=details["what_happened"])
             c1, c2 = st.columns(2)
@@ -209,25 +212,28 @@ with tab_timeline:
                                     "text": st.column_config.TextColumn(t("priv.col.text"), width="large"),
                                     "recorded_by": t("priv.col.recorded_by")})
     if can_write:
-        with st.form(f"event-{chosen}", clear_on_submit=True):
+        form = common.form_key(f"event-{chosen}")      # empty again once saved; a refusal keeps the text
+        with st.form(form):
             st.markdown(f"**{t('priv.breach.add_event')}**")
-            at = _moment("priv.field.at", utcnow(), f"event-{chosen}")
+            at = _moment("priv.field.at", utcnow(), f"{form}-at")
             text = st.text_area(t("priv.field.event_text"))
             if st.form_submit_button(t("ui.save"), type="primary"):
-                if common.write(breaches.add_event, chosen, {"at": at, "text": text}, success=t("ui.saved")):
+                event = {"at": at, "text": text}
+                if common.save_once(f"event-{chosen}", event, breaches.add_event, chosen, event,
+                                    success=t("ui.saved")):
                     st.rerun()
 
 with tab_clock:
     st.caption(t("priv.breach.clock_help", hours=row["hours"]))
     if can_write and details["closed_at"] is None:
-        with st.form(f"aware-{chosen}"):
-            aware = _moment("priv.field.aware_at", details["aware_at"], f"aware-change-{chosen}")
+        with st.form(f"aware-{chosen}-{details['version']}"):
+            aware = _moment("priv.field.aware_at", details["aware_at"], f"aware-change-{chosen}-{details['version']}")
             reason = st.text_input(t("priv.field.reason"))
             if st.form_submit_button(t("priv.breach.change_aware"), type="primary"):
                 if common.write(breaches.change_aware_time, chosen, {"aware_at": aware, "reason": reason},
                                 expected_version=details["version"], success=t("ui.saved")):
                     st.rerun()
-        with st.form(f"close-{chosen}"):
+        with st.form(f"close-{chosen}-{details['version']}"):
             st.markdown(f"**{t('priv.breach.close')}**")
             note = st.text_area(t("priv.field.closing_note"))
             if st.form_submit_button(t("priv.breach.close_button")):

@@ -64,7 +64,8 @@ if can_write:
         chosen = st.selectbox(t("priv.doc.choose"), [None, *by_id], key="doc-edit",
                               format_func=lambda i: t("priv.doc.new") if i is None else by_id[i]["title"])
         current = by_id.get(chosen, {})
-        with st.form(f"doc-{chosen}"):
+        # a new document's form is drawn empty after it is saved; an edited one anew with its saved values
+        with st.form(common.form_key("doc-new") if chosen is None else f"doc-{chosen}-{current['version']}"):
             kind_in = st.selectbox(t("priv.doc.col.kind"), KINDS, index=KINDS.index(current.get("kind", "routine")),
                                    format_func=lambda k: t(f"priv.doc.kind.{k}"))
             title = st.text_input(t("priv.doc.col.title"), value=current.get("title", ""))
@@ -81,32 +82,40 @@ if can_write:
             controls = st.text_input(t("priv.doc.col.iso"), value=current.get("iso_controls", ""),
                                      help=t("priv.doc.iso_help"))
             if st.form_submit_button(t("ui.save"), type="primary"):
-                if common.write(documents.save_document, {
-                        "kind": kind_in, "title": title, "purpose": purpose, "location": location,
-                        "owner": owner or "", "doc_version": version, "review_months": int(months),
-                        "nsm_principles": nsm_ids, "iso_controls": controls},
-                        chosen, current.get("version"), success=t("ui.saved")):
+                payload = {"kind": kind_in, "title": title, "purpose": purpose, "location": location,
+                           "owner": owner or "", "doc_version": version, "review_months": int(months),
+                           "nsm_principles": nsm_ids, "iso_controls": controls}
+                if chosen is None:
+                    saved = common.save_once("doc-new", payload, documents.save_document, payload,
+                                             success=t("ui.saved"))
+                else:
+                    saved = common.write(documents.save_document, payload, chosen, current["version"],
+                                         success=t("ui.saved"))
+                if saved:
                     st.rerun()
 
-approvable = [r for r in all_rows if documents.can_approve(actor, r["kind"])
-              and r["owner"].casefold() != actor.username.casefold()]
-if approvable:
+# only what this user may sign: not documents they own, registered or prepared (two people sign)
+if any(documents.can_approve(actor, r["kind"]) for r in all_rows):
+    ids = {r["id"]: r for r in all_rows if documents.may_approve(actor, r)}
     with st.expander(t("priv.doc.approve")):
         st.caption(t("priv.doc.approve_help"))
-        ids = {r["id"]: r for r in approvable}
-        chosen = st.selectbox(t("priv.doc.choose"), list(ids), key="doc-approve",
-                              format_func=lambda i: f"{ids[i]['title']} (v{ids[i]['doc_version']})")
-        with st.form(f"approve-{chosen}"):
-            c1, c2 = st.columns(2)
-            approved_on = c1.date_input(t("priv.doc.col.approved_on"), value=documents.today(), format="DD.MM.YYYY")
-            next_review = c2.date_input(t("priv.doc.col.next_review"), value=None, format="DD.MM.YYYY",
-                                        help=t("priv.doc.next_review_help"))
-            note = st.text_input(t("priv.field.note"))
-            if st.form_submit_button(t("priv.doc.approve_button"), type="primary"):
-                if common.write(documents.approve_document, chosen, {"approved_on": approved_on,
-                                                                     "next_review": next_review, "note": note},
-                                ids[chosen]["version"], success=t("ui.saved")):
-                    st.rerun()
+        if not ids:
+            st.info(t("priv.doc.approve_none"))
+        else:
+            chosen = st.selectbox(t("priv.doc.choose"), list(ids), key="doc-approve",
+                                  format_func=lambda i: f"{ids[i]['title']} (v{ids[i]['doc_version']})")
+            with st.form(f"approve-{chosen}-{ids[chosen]['version']}"):      # anew once approved
+                c1, c2 = st.columns(2)
+                approved_on = c1.date_input(t("priv.doc.col.approved_on"), value=documents.today(),
+                                            format="DD.MM.YYYY")
+                next_review = c2.date_input(t("priv.doc.col.next_review"), value=None, format="DD.MM.YYYY",
+                                            help=t("priv.doc.next_review_help"))
+                note = st.text_input(t("priv.field.note"))
+                if st.form_submit_button(t("priv.doc.approve_button"), type="primary"):
+                    if common.write(documents.approve_document, chosen, {"approved_on": approved_on,
+                                                                         "next_review": next_review, "note": note},
+                                    ids[chosen]["version"], success=t("ui.saved")):
+                        st.rerun()
 
 if by_id:
     with st.expander(t("priv.doc.history")):

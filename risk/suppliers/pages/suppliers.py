@@ -10,6 +10,7 @@ from data.crud import service_choices
 from data.i18n import t
 from data.pages import common
 from data.registers.models import Component
+from risk.pages.widgets import level_select
 from risk.suppliers import assurance, exports, register
 from risk.suppliers.schemas import FindingStatus, Opinion, ReportStandard, ReportType, Severity
 
@@ -74,7 +75,8 @@ with tab_register:
         choice = st.selectbox(t("supl.register.choose"), ["new"] + list(by_id), key="sup-choose",
                               format_func=lambda i: t("supl.register.new") if i == "new" else by_id[i]["name"])
         existing = by_id.get(choice) if choice != "new" else None
-        with st.form(f"sup-form-{choice}-{existing['version'] if existing else 0}"):
+        # a new supplier's form is drawn empty after it is saved; an edited one anew with its saved values
+        with st.form(common.form_key("sup-new") if existing is None else f"sup-form-{choice}-{existing['version']}"):
             c1, c2 = st.columns(2)
             name = c1.text_input(t("supl.col.name"), existing["name"] if existing else "")
             org_number = c2.text_input(t("supl.col.org_number"), existing["org_number"] or "" if existing else "",
@@ -96,12 +98,14 @@ with tab_register:
             notes = st.text_area(t("supl.col.notes"), existing["notes"] if existing else "")
             saved = st.form_submit_button(t("ui.save"), type="primary")
         if saved:
-            result = common.write(register.save_supplier, {
-                "name": name, "org_number": org_number, "country": country, "data_location": location,
-                "delivers": delivers, "processes_personal_data": personal, "contact": contact, "notes": notes,
-                "services": chosen_services, "components": chosen_components},
-                supplier_id=existing["id"] if existing else None,
-                expected_version=existing["version"] if existing else None, success=t("ui.saved"))
+            payload = {"name": name, "org_number": org_number, "country": country, "data_location": location,
+                       "delivers": delivers, "processes_personal_data": personal, "contact": contact, "notes": notes,
+                       "services": chosen_services, "components": chosen_components}
+            if existing is None:
+                result = common.save_once("sup-new", payload, register.save_supplier, payload, success=t("ui.saved"))
+            else:
+                result = common.write(register.save_supplier, payload, supplier_id=existing["id"],
+                                      expected_version=existing["version"], success=t("ui.saved"))
             if result:
                 st.session_state["sup-notify"] = [
                     {"service": n.service, "organisations": [
@@ -167,7 +171,9 @@ with tab_assurance:
             frame = pd.DataFrame(findings)
             st.dataframe(frame.assign(severity=frame["severity"].map(lambda s: t(f"supl.severity.{s}")),
                                       status=frame["status"].map(lambda s: t(f"supl.finding_status.{s}")),
-                                      in_ros=frame["ros_risk_id"].notna())[
+                                      in_ros=frame["ros_risk_id"].notna(),
+                                      ros_service_code=frame["ros_service_code"].map(
+                                          lambda c: common.service_names().get(c, c) if c else None))[
                 ["title", "severity", "status", "supplier_response", "in_ros", "ros_service_code"]],
                 hide_index=True, width="stretch", column_config={
                     "title": st.column_config.TextColumn(t("supl.col.finding"), width="large"),
@@ -180,7 +186,7 @@ with tab_assurance:
 
         if can_write:
             c1, c2 = st.columns(2)
-            with c1, st.form(f"sup-cert-{supplier_id}", clear_on_submit=True):
+            with c1, st.form(common.form_key(f"sup-cert-{supplier_id}")):      # empty again once saved
                 st.markdown(f"**{t('supl.certificate.add')}**")
                 standard = st.text_input(t("supl.col.standard"), "ISO/IEC 27001")
                 scope = st.text_area(t("supl.col.scope"))
@@ -189,11 +195,12 @@ with tab_assurance:
                 expires_on = st.date_input(t("supl.col.expires_on"), date.today() + timedelta(days=365),
                                            format="DD.MM.YYYY")
                 if st.form_submit_button(t("supl.certificate.add"), type="primary"):
-                    if common.write(assurance.save_certificate, supplier_id, {
-                            "standard": standard, "scope": scope, "issuer": issuer, "issued_on": issued_on,
-                            "expires_on": expires_on}, success=t("ui.saved")):
+                    certificate = {"standard": standard, "scope": scope, "issuer": issuer, "issued_on": issued_on,
+                                   "expires_on": expires_on}
+                    if common.save_once(f"sup-cert-{supplier_id}", certificate, assurance.save_certificate,
+                                        supplier_id, certificate, success=t("ui.saved")):
                         st.rerun()
-            with c2, st.form(f"sup-report-{supplier_id}", clear_on_submit=True):
+            with c2, st.form(common.form_key(f"sup-report-{supplier_id}")):    # empty again once saved
                 st.markdown(f"**{t('supl.report.add')}**")
                 r_standard = st.selectbox(t("supl.col.standard"), [s.value for s in ReportStandard],
                                           format_func=lambda s: t(f"supl.standard.{s}"))
@@ -208,20 +215,22 @@ with tab_assurance:
                 received_on = st.date_input(t("supl.col.received_on"), date.today(), format="DD.MM.YYYY")
                 reviewed_on = st.date_input(t("supl.col.reviewed_on"), None, format="DD.MM.YYYY")
                 if st.form_submit_button(t("supl.report.add"), type="primary"):
-                    if common.write(assurance.save_report, supplier_id, {
-                            "standard": r_standard, "report_type": r_type, "period_start": period_start,
-                            "period_end": period_end, "auditor": auditor, "opinion": opinion,
-                            "received_on": received_on, "reviewed_on": reviewed_on}, success=t("ui.saved")):
+                    report = {"standard": r_standard, "report_type": r_type, "period_start": period_start,
+                              "period_end": period_end, "auditor": auditor, "opinion": opinion,
+                              "received_on": received_on, "reviewed_on": reviewed_on}
+                    if common.save_once(f"sup-report-{supplier_id}", report, assurance.save_report, supplier_id,
+                                        report, success=t("ui.saved")):
                         st.rerun()
             unreviewed = [r for r in reports if r["reviewed_on"] is None]
             if unreviewed:
                 by_report = {r["id"]: r for r in unreviewed}
-                with st.form(f"sup-review-{supplier_id}"):
-                    st.markdown(f"**{t('supl.report.mark_reviewed')}**")
-                    which = st.selectbox(t("supl.reports"), list(by_report), format_func=lambda i: t(
-                        "supl.report.label", standard=t(f"supl.standard.{by_report[i]['standard']}"),
-                        start=by_report[i]["period_start"].strftime("%d.%m.%Y"),
-                        end=by_report[i]["period_end"].strftime("%d.%m.%Y")))
+                st.markdown(f"**{t('supl.report.mark_reviewed')}**")
+                which = st.selectbox(t("supl.reports"), list(by_report), key=f"sup-review-choose-{supplier_id}",
+                                     format_func=lambda i: t(
+                                         "supl.report.label", standard=t(f"supl.standard.{by_report[i]['standard']}"),
+                                         start=by_report[i]["period_start"].strftime("%d.%m.%Y"),
+                                         end=by_report[i]["period_end"].strftime("%d.%m.%Y")))
+                with st.form(f"sup-review-{which}-{by_report[which]['version']}"):    # anew once saved
                     when = st.date_input(t("supl.col.reviewed_on"), date.today(), format="DD.MM.YYYY")
                     if st.form_submit_button(t("supl.report.mark_reviewed"), type="primary"):
                         if common.write(assurance.mark_reviewed, which, when,
@@ -229,7 +238,7 @@ with tab_assurance:
                             st.rerun()
             if reports:
                 by_report = {r["id"]: r for r in reports}
-                with st.form(f"sup-finding-{supplier_id}", clear_on_submit=True):
+                with st.form(common.form_key(f"sup-finding-{supplier_id}")):     # empty again once saved
                     st.markdown(f"**{t('supl.finding.add')}**")
                     report_id = st.selectbox(t("supl.reports"), list(by_report), format_func=lambda i: t(
                         "supl.report.label", standard=t(f"supl.standard.{by_report[i]['standard']}"),
@@ -242,13 +251,14 @@ with tab_assurance:
                     f_status = st.selectbox(t("supl.col.status"), [s.value for s in FindingStatus],
                                             format_func=lambda s: t(f"supl.finding_status.{s}"))
                     if st.form_submit_button(t("supl.finding.add"), type="primary"):
-                        if common.write(assurance.save_finding, report_id, {
-                                "title": f_title, "description": f_description, "severity": f_severity,
-                                "status": f_status}, success=t("ui.saved")):
+                        finding = {"title": f_title, "description": f_description, "severity": f_severity,
+                                   "status": f_status}
+                        if common.save_once(f"sup-finding-{supplier_id}", {"report": report_id, **finding},
+                                            assurance.save_finding, report_id, finding, success=t("ui.saved")):
                             st.rerun()
             open_ones = {f["id"]: f for f in findings if f["ros_risk_id"] is None}
             if open_ones and supplier["service_codes"]:
-                with st.form(f"sup-to-risk-{supplier_id}"):
+                with st.form(common.form_key(f"sup-to-risk-{supplier_id}")):     # empty again once added
                     st.markdown(f"**{t('supl.finding.to_risk')}**")
                     st.caption(t("supl.finding.to_risk_help"))
                     finding_id = st.selectbox(t("supl.col.finding"), list(open_ones),
@@ -259,13 +269,14 @@ with tab_assurance:
                     deadline = st.date_input(t("supl.col.deadline"), date.today() + timedelta(days=90),
                                              format="DD.MM.YYYY")
                     s1, s2 = st.columns(2)
-                    likelihood = s1.number_input(t("supl.col.likelihood"), 1, 5, 3)
-                    consequence = s2.number_input(t("supl.col.consequence"), 1, 5, 3)
+                    likelihood = level_select(s1, t("supl.col.likelihood"), "likelihood", 3)
+                    consequence = level_select(s2, t("supl.col.consequence"), "consequence", 3)
                     if st.form_submit_button(t("supl.finding.to_risk"), type="primary"):
-                        if common.write(assurance.finding_to_risk, finding_id, {
-                                "service_code": target, "owner": owner, "deadline": deadline,
-                                "likelihood": likelihood, "consequence": consequence},
-                                success=t("supl.finding.risk_added")):
+                        to_risk = {"service_code": target, "owner": owner, "deadline": deadline,
+                                   "likelihood": likelihood, "consequence": consequence}
+                        if common.save_once(f"sup-to-risk-{supplier_id}", {"finding": finding_id, **to_risk},
+                                            assurance.finding_to_risk, finding_id, to_risk,
+                                            success=t("supl.finding.risk_added")):
                             st.rerun()
 
 # --- the sub-processor list for the municipalities -------------------------------------------------

@@ -6,6 +6,7 @@ import streamlit as st
 
 from data.i18n import t
 from data.pages import common
+from risk.pages.widgets import level_select
 from risk.threats import diagram as threat_diagram
 from risk.threats import modelling as threats
 from risk.threats import threatdragon
@@ -17,6 +18,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 actor = common.require_actor()
 common.header("page.threat_models", "threat.intro")
 can_diagram = threats.can_edit_diagram(actor)
+may_accept = actor.can("risk.approve")
 can_decide = actor.can("risk.write")
 
 overview = common.cached(threats.model_rows)
@@ -48,13 +50,14 @@ detail = common.cached(threats.model_detail, service)
 if detail is None:
     common.empty_state("threat.empty", service=services[service]["service_name"])
     if can_diagram:
-        with st.form(f"new-model-{service}"):
+        with st.form(common.form_key(f"new-model-{service}")):
             title = st.text_input(t("threat.field.title"),
                                   t("threat.default_title", service=services[service]["service_name"]))
             description = st.text_area(t("threat.field.description"))
             if st.form_submit_button(t("threat.create_model"), type="primary"):
-                if common.write(threats.save_model, service, {"title": title, "description": description},
-                                success=t("ui.saved")):
+                new_model = {"title": title, "description": description}
+                if common.save_once(f"new-model-{service}", new_model, threats.save_model, service, new_model,
+                                    success=t("ui.saved")):
                     st.rerun()
         upload = st.file_uploader(t("threat.td_upload"), type=["json"], key=f"td-new-{service}")
         if upload is not None and st.button(t("threat.td_import"), type="primary", key=f"td-new-btn-{service}"):
@@ -99,13 +102,13 @@ def _label(element):
     return element["name"] if _NAME_COUNTS.get(element["name"], 0) < 2 else f"{element['name']} (#{element['id']})"
 
 
-def save_element(current, payload) -> None:
-    """Add an element or flow, or update `current`, then redraw."""
+def save_element(current, payload, name: str) -> None:
+    """Add an element or flow (once per filled form `name`), or update `current`, then redraw."""
     if current:
         done = common.write(threats.update_element, current["id"], payload,
                             expected_version=current["version"], success=t("ui.saved"))
     else:
-        done = common.write(threats.add_element, service, payload, success=t("ui.saved"))
+        done = common.save_once(name, payload, threats.add_element, service, payload, success=t("ui.saved"))
     if done:
         st.rerun()
 
@@ -189,7 +192,9 @@ with tab_elements:
                               key=f"el-choice-{service}")
         current = by_id.get(choice)
         kinds = list(NODE_KINDS) + ["trust_boundary"]
-        with st.form(f"element-{service}-{choice}-{current['version'] if current else 0}"):
+        # a new element's form is drawn empty after it is saved; an edited one anew with its saved values
+        with st.form(common.form_key(f"element-{service}-new") if current is None
+                     else f"element-{service}-{choice}-{current['version']}"):
             c1, c2 = st.columns(2)
             kind = c1.selectbox(t("threat.field.kind"), kinds, index=kinds.index(current["kind"]) if current else 1,
                                 format_func=lambda k: t(f"threat.kind.{k}"), disabled=current is not None)
@@ -213,7 +218,7 @@ with tab_elements:
                        "boundary_id": zone, "holds_logs": holds_logs and (current or {"kind": kind})["kind"]
                        == "data_store", "stores_credentials": stores_credentials, "out_of_scope": out_of_scope,
                        "out_of_scope_reason": reason}
-            save_element(current, payload)
+            save_element(current, payload, f"element-{service}-new")
         if current:
             delete_controls(current, "threat.delete_element", "del")
 
@@ -274,7 +279,8 @@ with tab_flows:
                                   key=f"flow-choice-{service}")
             current = by_id.get(choice)
             node_ids = [n["id"] for n in nodes]
-            with st.form(f"flow-{service}-{choice}-{current['version'] if current else 0}"):
+            with st.form(common.form_key(f"flow-{service}-new") if current is None
+                         else f"flow-{service}-{choice}-{current['version']}"):
                 c1, c2 = st.columns(2)
                 name = c1.text_input(t("threat.field.name"), current["name"] if current else "")
                 protocol = c2.text_input(t("threat.field.protocol"), current["protocol"] if current else "")
@@ -301,7 +307,7 @@ with tab_flows:
                            "data_carried": data_carried, "protocol": protocol, "encrypted": encrypted,
                            "crosses_boundary": crosses, "public_network": public, "bidirectional": both_ways,
                            "out_of_scope": out_of_scope}
-                save_element(current, payload)
+                save_element(current, payload, f"flow-{service}-new")
             if current:
                 delete_controls(current, "threat.delete_flow", "fdel")
 
@@ -352,7 +358,7 @@ with tab_threats:
         st.download_button(t("ui.download_excel"), common.cached(threats_workbook, service),
                            f"trusler-{service}.xlsx", mime=XLSX, icon=":material/download:")
 
-        if can_decide and rows:
+        if (can_decide or may_accept) and rows:
             st.markdown(f"**{t('threat.decide')}**")
             threat_by_id = {th["id"]: th for th in threat_list}
             chosen = st.selectbox(t("threat.choose_threat"), [th["id"] for th in rows], index=None,
@@ -364,9 +370,12 @@ with tab_threats:
                     st.caption(current["description"])
                 with st.form(f"decide-{chosen}-{current['version']}"):
                     c1, c2 = st.columns(2)
-                    status = c1.selectbox(t("threat.col.status"), list(THREAT_STATUSES),
-                                          index=list(THREAT_STATUSES).index(current["status"]),
-                                          format_func=lambda s: t(f"threat.status.{s}"))
+                    # accepting is the leader's (a risk acceptance); the leader's one decision here is to accept
+                    statuses = [s for s in THREAT_STATUSES if s == current["status"]
+                                or (s == "accepted" and may_accept) or (s != "accepted" and can_decide)]
+                    status = c1.selectbox(t("threat.col.status"), statuses, index=statuses.index(current["status"]),
+                                          format_func=lambda s: t(f"threat.status.{s}"),
+                                          help=None if may_accept else t("threat.accept_is_leaders"))
                     choices = list(SEVERITIES) if current["severity"] else ["", *SEVERITIES]
                     severity = c2.selectbox(t("threat.col.severity"), choices,
                                             index=choices.index(current["severity"]),
@@ -382,27 +391,28 @@ with tab_threats:
                     st.info(t("threat.in_ros", id=current["ros_risk_id"], owner=current["risk_owner"],
                               deadline=current["risk_deadline"].strftime("%d.%m.%Y")
                               if current["risk_deadline"] else "-"))
-                else:
+                elif can_decide:
                     st.markdown(f"**{t('threat.to_risk')}**")
                     st.caption(t("threat.to_risk_help"))
                     defaults = threats.DEFAULT_SCORES.get(current["severity"], (3, 3))
-                    with st.form(f"to-risk-{chosen}"):
+                    with st.form(common.form_key(f"to-risk-{chosen}")):
                         c1, c2 = st.columns(2)
                         owner = c1.text_input(t("threat.field.risk_owner"))
                         deadline = c2.date_input(t("threat.field.risk_deadline"), date.today() + timedelta(days=90),
                                                  format="DD.MM.YYYY")
-                        likelihood = c1.slider(t("threat.field.likelihood"), 1, 5, defaults[0])
-                        consequence = c2.slider(t("threat.field.consequence"), 1, 5, defaults[1])
+                        likelihood = level_select(c1, t("threat.field.likelihood"), "likelihood", defaults[0])
+                        consequence = level_select(c2, t("threat.field.consequence"), "consequence", defaults[1])
                         if st.form_submit_button(t("threat.to_risk_button"), type="primary"):
-                            risk_id = common.write(threats.threat_to_risk, chosen, {
-                                "owner": owner, "deadline": deadline, "likelihood": likelihood,
-                                "consequence": consequence})
+                            to_risk = {"owner": owner, "deadline": deadline, "likelihood": likelihood,
+                                       "consequence": consequence}
+                            risk_id = common.save_once(f"to-risk-{chosen}", to_risk, threats.threat_to_risk, chosen,
+                                                       to_risk)
                             if risk_id:
-                                st.success(t("threat.risk_created", id=risk_id))
+                                st.toast(t("threat.risk_created", id=risk_id), icon=":material/check_circle:")
                                 st.rerun()
     if can_decide:
         with st.expander(t("threat.add_manual")):
-            with st.form(f"manual-{service}"):
+            with st.form(common.form_key(f"manual-{service}")):      # empty again once added
                 c1, c2 = st.columns(2)
                 element = c1.selectbox(t("threat.col.element"), [None] + [e["id"] for e in elements
                                                                          if e["kind"] != "trust_boundary"],
@@ -414,9 +424,10 @@ with tab_threats:
                 severity = st.selectbox(t("threat.col.severity"), list(SEVERITIES), index=1,
                                         format_func=lambda s: t(f"threat.severity.{s}"))
                 if st.form_submit_button(t("threat.add_manual_button")):
-                    if common.write(threats.add_manual_threat, service, {
-                            "element_id": element, "category": category, "title": title,
-                            "description": description, "severity": severity}, success=t("ui.saved")):
+                    manual = {"element_id": element, "category": category, "title": title,
+                              "description": description, "severity": severity}
+                    if common.save_once(f"manual-{service}", manual, threats.add_manual_threat, service, manual,
+                                        success=t("ui.saved")):
                         st.rerun()
 
 # --- Threat Dragon --------------------------------------------------------------------------------------

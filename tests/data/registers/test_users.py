@@ -216,3 +216,22 @@ def test_product_owner_rights_reach_only_owned_services_except_for_the_local_ope
     operator = system_actor("cli:test")
     assert operator.can("agreements.write", "digisos") and operator.can("agreements.write", "svarut")
     assert not make_actor("leader").can("agreements.write", "svarut")
+
+
+def test_a_sign_in_is_audited_under_its_own_name_and_leaves_the_pages_caches_warm(session, kari):
+    from sqlalchemy import select
+
+    from data.audit import AuditEntry
+    from data.pages.common import write_mark
+
+    mark = write_mark()
+    assert authenticate(session, "kari", "feil-passord").actor is None
+    assert authenticate(session, "kari", "riktig-passord").actor is not None
+    session.commit()
+    actions = list(session.scalars(select(AuditEntry.action).where(AuditEntry.table_name == "app_user")
+                                   .order_by(AuditEntry.seq.desc()).limit(2)))
+    assert actions == ["sign_in", "sign_in_failed"]
+    assert write_mark() == mark                      # nothing a cached page shows has changed
+    set_roles(session, ADMIN, "kari", ["finance", "security"])
+    session.commit()
+    assert write_mark() > mark                       # a real change still refreshes every page

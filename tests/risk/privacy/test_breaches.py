@@ -99,7 +99,7 @@ def test_several_services_give_one_row_per_organisation(session, orgs):
     breach = _mark(session, incident(session), service_codes=["svarut", "digisos"])
     rows = {r["municipality_number"]: r for r in breaches.controller_rows(session, breach.id)}
     assert sorted(rows) == ["0301", "5001", "5501"]
-    assert rows["0301"]["services"] == "digisos, svarut"
+    assert rows["0301"]["services"] == "Digisos, SvarUt"
 
 
 def test_digiorden_narrows_where_the_map_shows_who_integrates(session, orgs):

@@ -155,7 +155,7 @@ def test_a_finding_becomes_a_risk_in_the_services_draft_ros_once(session):
     assert risk.inherent_consequences == {"confidentiality": 4, "integrity": 4, "availability": 4}
     assert risk.source.startswith("Revisjonsrapport fra Drift AS: ISAE 3402 01.01.2025–31.12.2025")
     assert (finding.ros_risk_id, finding.ros_service_code) == (risk_id, "minside")
-    with pytest.raises(BackofficeError, match=f"allerede lagt inn som risiko \\(nr. {risk_id}\\) i ROS for minside"):
+    with pytest.raises(BackofficeError, match=f"allerede lagt inn som risiko \\(nr. {risk_id}\\) i ROS for MinSide"):
         assurance.finding_to_risk(session, SECURITY, finding.id, payload)
     session.flush()
     tables = [e.table_name for e in session.scalars(select(AuditEntry).where(AuditEntry.actor == "siri")

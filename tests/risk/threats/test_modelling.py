@@ -13,6 +13,7 @@ from risk.threats.models import Threat, ThreatElement
 from tests.conftest import make_actor
 
 SECURITY = make_actor("security", username="siri")
+LEADER = make_actor("leader", username="lise")
 ARCHITECT = make_actor("architect", username="arne")
 
 
@@ -81,7 +82,7 @@ def test_regeneration_keeps_decisions_adds_new_and_marks_removed(session):
     rows = {(r["element"], r["category"]): r for r in threats.model_detail(session, "svarut")["threats"]}
     threats.decide_threat(session, SECURITY, rows[("API", "E")]["id"],
                           {"status": "mitigated", "mitigation": "Minste privilegium og egne tjenestekontoer."})
-    threats.decide_threat(session, SECURITY, rows[("Database", "I")]["id"],
+    threats.decide_threat(session, LEADER, rows[("Database", "I")]["id"],
                           {"status": "accepted", "mitigation": "", "severity": "low"})
     threats.decide_threat(session, SECURITY, rows[("Spørring", "D")]["id"],
                           {"status": "not_applicable", "mitigation": ""})
@@ -256,3 +257,20 @@ def test_table_edits_are_checked_first_and_saved_together(session):
     assert session.get(ThreatElement, ids["Spørring"]).encrypted is False
     names = {r["element"] for r in threats.model_detail(session, "svarut")["threats"]}
     assert "Saksdatabase" in names and "Database" not in names
+
+
+def test_accepting_a_threat_is_the_leaders_call(session):
+    small_model(session)
+    threats.generate_threats(session, SECURITY, "svarut")
+    threat_id = threats.model_detail(session, "svarut")["threats"][0]["id"]
+    with pytest.raises(BackofficeError, match="å akseptere en trussel er å akseptere en risiko"):
+        threats.decide_threat(session, SECURITY, threat_id, {"status": "accepted", "mitigation": ""})
+    assert session.get(Threat, threat_id).status == "open"
+    with pytest.raises(PermissionDenied):                  # the leader accepts, and decides nothing else
+        threats.decide_threat(session, LEADER, threat_id, {"status": "mitigated", "mitigation": "Kryptert"})
+    threats.decide_threat(session, LEADER, threat_id, {"status": "accepted", "mitigation": "Lav sannsynlighet"})
+    threat = session.get(Threat, threat_id)
+    assert (threat.status, threat.decided_by) == ("accepted", LEADER.username)
+    threats.decide_threat(session, SECURITY, threat_id, {"status": "accepted", "mitigation": "Lav sannsynlighet, "
+                                                         "loggen kopieres daglig"})   # an accepted one stays editable
+    assert session.get(Threat, threat_id).mitigation.endswith("daglig")

@@ -61,15 +61,35 @@ def test_security_officer_decides_a_threat_on_the_page(demo_data):
         target = next(r for r in threats.model_detail(session, "svarut")["threats"] if r["status"] == "open")
     chooser.select(target["id"]).run()
     status = next(s for s in app.selectbox if s.label == "Status")
-    status.select("accepted")
+    assert "accepted" not in status.options and "Akseptert" not in status.options   # the leader's call
+    status.select("mitigated")
+    next(a for a in app.text_area if a.label == "Tiltak").input("Signert forsendelse og tilgangskontroll")
     form_button = next(b for b in app.button if b.label == "Lagre" and b.form_id.startswith("decide-"))
     form_button.click()
     app.run()
     assert not errors_of(app), errors_of(app)
     with db.session_scope() as session:
         rows = {r["id"]: r for r in threats.model_detail(session, "svarut")["threats"]}
-        assert rows[target["id"]]["status"] == "accepted"
+        assert rows[target["id"]]["status"] == "mitigated"
         assert rows[target["id"]]["decided_by"] == "sikkerhet"
+
+
+def test_the_leader_accepts_a_threat_on_the_page_and_decides_nothing_else(demo_data):
+    app = render("risk/threats/pages/diagrams.py", make_actor("leader", username="leder"))
+    app.selectbox[0].select("svarut").run()
+    chooser = next(s for s in app.selectbox if s.label == "Trussel")
+    with db.session_scope() as session:
+        target = next(r for r in threats.model_detail(session, "svarut")["threats"] if r["status"] == "open")
+    chooser.select(target["id"]).run()
+    status = next(s for s in app.selectbox if s.label == "Status")
+    assert status.options == ["Åpen", "Akseptert"]
+    status.select("accepted")
+    next(b for b in app.button if b.label == "Lagre" and b.form_id.startswith("decide-")).click()
+    app.run()
+    assert not errors_of(app), errors_of(app)
+    with db.session_scope() as session:
+        row = {r["id"]: r for r in threats.model_detail(session, "svarut")["threats"]}[target["id"]]
+        assert (row["status"], row["decided_by"]) == ("accepted", "leder")
 
 
 def test_nsm_page_shows_the_change_since_last_year(demo_data):

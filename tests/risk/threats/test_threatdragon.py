@@ -13,6 +13,7 @@ from risk.threats.schemas import ThreatToRiskIn
 from tests.conftest import make_actor
 
 SECURITY = make_actor("security", username="siri")
+LEADER = make_actor("leader", username="lise")
 ARCHITECT = make_actor("architect", username="arne")
 MODELS = ("payment-online.json", "three-tier-web-app.json", "v2-threat-model.json")
 
@@ -140,7 +141,7 @@ def test_a_generated_model_exports_and_comes_back(session):
     threatdragon.import_model(session, SECURITY, "digisos", json.dumps(digisos_threat_dragon()))
     threats.generate_threats(session, SECURITY, "digisos")
     row = next(th for th in threats.model_detail(session, "digisos")["threats"] if th["origin"] == "generated")
-    threats.decide_threat(session, SECURITY, row["id"], {"status": "accepted", "mitigation": "Lav risiko"})
+    threats.decide_threat(session, LEADER, row["id"], {"status": "accepted", "mitigation": "Lav risiko"})
     first = _snapshot(session, "digisos")
     threatdragon.import_model(session, SECURITY, "svarut", threatdragon.export_json(session, "digisos"))
     assert _snapshot(session, "svarut")[1] == first[1]
@@ -368,7 +369,7 @@ def test_a_decision_made_here_exports_the_nearest_status_and_comes_back_exact(se
 def test_a_newer_threat_dragon_gets_the_exact_status(session):
     threatdragon.import_model(session, SECURITY, "svarut", json.dumps(_vocabulary_model("2.7.0")))
     spoofing = next(th for th in threats.model_detail(session, "svarut")["threats"] if th["threat_type"] == "Spoofing")
-    threats.decide_threat(session, SECURITY, spoofing["id"], {"status": "accepted"})
+    threats.decide_threat(session, LEADER, spoofing["id"], {"status": "accepted"})
     raw_id = json.loads(session.get(Threat, spoofing["id"]).td_threat)["id"]
     written = _first(threatdragon.export_model(session, "svarut"), raw_id)
     assert written["status"] == "Accepted" and "backofficeStatus" not in written
