@@ -1,6 +1,7 @@
 """Alembic wiring: upgrade the database, and tell whether it is up to date."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -26,7 +27,14 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def head_revisions() -> set[str]:
-    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
+    return set(_heads())
+
+
+@functools.cache
+def _heads() -> frozenset[str]:
+    """The migrations' heads, read once per process (reading the scripts took 30 ms, and the app asks on every
+    click; the migrations of a running process do not change)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 def current_revisions(eng: Engine | None = None) -> set[str]:

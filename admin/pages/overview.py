@@ -7,7 +7,8 @@ from streamlit.errors import StreamlitAPIException
 
 from admin import approvals, modules
 from admin import overview as dashboard_data
-from data.i18n import t
+from data import db
+from data.i18n import get_language, set_language, t
 from data.pages import common
 
 actor = common.require_actor()
@@ -93,52 +94,66 @@ if figures:
 
 
 def chart(figure, page: str) -> None:
-    # "overlay": one bar per category and trace here, nothing is stacked
-    figure.update_layout(height=340, margin={"l": 10, "r": 10, "t": 50, "b": 10}, barmode="overlay")
     st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
     link(page, t("dash.open_page", page=page_title(page)))
 
 
-drawn = []
-if charts.adoption:
-    frame = pd.DataFrame(charts.adoption)
-    figure = px.line(frame, x="day", y="municipalities", markers=True, title=t("dash.chart_adoption"),
-                     labels={"day": t("dash.axis_quarter"), "municipalities": t("dash.axis_municipalities")})
-    figure.update_yaxes(rangemode="tozero")
-    drawn.append((figure, dashboard_data.PAGE_ADOPTION))
-if charts.coverage:
-    frame = pd.DataFrame(charts.coverage)
-    frame["coverage_pct"] = frame["coverage_pct"].round(1)
-    figure = px.bar(frame, x="coverage_pct", y="service", orientation="h",
-                    title=t("dash.chart_coverage", year=charts.coverage_year),
-                    labels={"coverage_pct": t("dash.axis_coverage"), "service": t("dash.service")})
-    figure.update_traces(marker_color=["#b3261e" if v < 100 else "#1f6f43" for v in frame["coverage_pct"]])
-    figure.add_vline(x=100, line_dash="dash", line_color="#333333", annotation_text=t("dash.full_coverage"),
-                     annotation_position="top")
-    figure.update_xaxes(range=[0, max(110.0, float(frame["coverage_pct"].max()) + 5)])
-    drawn.append((figure, dashboard_data.PAGE_ACCOUNTS))
-if charts.risks:
-    frame = pd.DataFrame(charts.risks)
-    figure = px.bar(frame, x="risks", y="service", orientation="h", title=t("dash.chart_risks"),
-                    labels={"risks": t("dash.axis_risks"), "service": t("dash.service")})
-    figure.update_traces(marker_color="#b3261e")
-    figure.update_xaxes(dtick=1, rangemode="tozero")
-    drawn.append((figure, dashboard_data.PAGE_RISKS))
-if charts.capacity:
-    frame = pd.DataFrame(charts.capacity)
-    frame["balance"] = frame["balance"].round(1)
-    frame["state"] = [t("dash.surplus") if v >= 0 else t("dash.deficit") for v in frame["balance"]]
-    figure = px.bar(frame, x="month", y="balance", color="state", title=t("dash.chart_capacity"),
-                    color_discrete_map={t("dash.surplus"): "#1f6f43", t("dash.deficit"): "#b3261e"},
-                    labels={"month": t("dash.axis_month"), "balance": t("dash.axis_balance"), "state": ""})
-    figure.add_hline(y=0, line_color="#333333")
-    drawn.append((figure, dashboard_data.PAGE_CAPACITY))
-if charts.support:
-    frame = pd.DataFrame(charts.support)
-    figure = px.bar(frame, x="tickets", y="service", orientation="h",
-                    title=t("dash.chart_support", days=charts.support_days),
-                    labels={"tickets": t("dash.axis_tickets"), "service": t("dash.service")})
-    drawn.append((figure, dashboard_data.PAGE_SUPPORT))
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _figures(mark: int, language: str, url: str) -> tuple:
+    """The dashboard's charts, built once per data change and language and shared by every visit (plotly express
+    builds and checks each figure: 0.2 s a visit), then only read: their layout and Norwegian formats are set
+    here, so drawing them changes nothing."""
+    set_language(language)
+    _, charts = common.cached(dashboard_data.dashboard)
+    drawn = []
+    if charts.adoption:
+        frame = pd.DataFrame(charts.adoption)
+        figure = px.line(frame, x="day", y="municipalities", markers=True, title=t("dash.chart_adoption"),
+                         labels={"day": t("dash.axis_quarter"), "municipalities": t("dash.axis_municipalities")})
+        figure.update_yaxes(rangemode="tozero")
+        drawn.append((figure, dashboard_data.PAGE_ADOPTION))
+    if charts.coverage:
+        frame = pd.DataFrame(charts.coverage)
+        frame["coverage_pct"] = frame["coverage_pct"].round(1)
+        figure = px.bar(frame, x="coverage_pct", y="service", orientation="h",
+                        title=t("dash.chart_coverage", year=charts.coverage_year),
+                        labels={"coverage_pct": t("dash.axis_coverage"), "service": t("dash.service")})
+        figure.update_traces(marker_color=["#b3261e" if v < 100 else "#1f6f43" for v in frame["coverage_pct"]])
+        figure.add_vline(x=100, line_dash="dash", line_color="#333333", annotation_text=t("dash.full_coverage"),
+                         annotation_position="top")
+        figure.update_xaxes(range=[0, max(110.0, float(frame["coverage_pct"].max()) + 5)])
+        drawn.append((figure, dashboard_data.PAGE_ACCOUNTS))
+    if charts.risks:
+        frame = pd.DataFrame(charts.risks)
+        figure = px.bar(frame, x="risks", y="service", orientation="h", title=t("dash.chart_risks"),
+                        labels={"risks": t("dash.axis_risks"), "service": t("dash.service")})
+        figure.update_traces(marker_color="#b3261e")
+        figure.update_xaxes(dtick=1, rangemode="tozero")
+        drawn.append((figure, dashboard_data.PAGE_RISKS))
+    if charts.capacity:
+        frame = pd.DataFrame(charts.capacity)
+        frame["balance"] = frame["balance"].round(1)
+        frame["state"] = [t("dash.surplus") if v >= 0 else t("dash.deficit") for v in frame["balance"]]
+        figure = px.bar(frame, x="month", y="balance", color="state", title=t("dash.chart_capacity"),
+                        color_discrete_map={t("dash.surplus"): "#1f6f43", t("dash.deficit"): "#b3261e"},
+                        labels={"month": t("dash.axis_month"), "balance": t("dash.axis_balance"), "state": ""})
+        figure.add_hline(y=0, line_color="#333333")
+        drawn.append((figure, dashboard_data.PAGE_CAPACITY))
+    if charts.support:
+        frame = pd.DataFrame(charts.support)
+        figure = px.bar(frame, x="tickets", y="service", orientation="h",
+                        title=t("dash.chart_support", days=charts.support_days),
+                        labels={"tickets": t("dash.axis_tickets"), "service": t("dash.service")})
+        drawn.append((figure, dashboard_data.PAGE_SUPPORT))
+    for figure, _ in drawn:
+        # "overlay": one bar per category and trace here, nothing is stacked
+        figure.update_layout(height=340, margin={"l": 10, "r": 10, "t": 50, "b": 10}, barmode="overlay")
+        common.norwegian_chart(figure)
+        figure._backoffice_norwegian = True   # common's plotly_chart leaves it as it is
+    return tuple(drawn)
+
+
+drawn = _figures(common.write_mark(), get_language(), db.settings().database_url)
 
 if drawn:
     st.header(t("dash.charts"))
