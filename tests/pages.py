@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
+from data import db
 from data.access import Actor
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,3 +34,19 @@ def shown(element) -> pd.DataFrame:
     if display:
         return pa.ipc.open_stream(display).read_pandas()
     return element.value
+
+
+def row_count(model, *where) -> int:
+    """How many rows of `model` (matching `where`) the database holds now."""
+    with db.session_scope() as session:
+        return session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def in_form(elements, label: str, form: str):
+    """The widget labelled `label` in the form whose key starts with `form`."""
+    return next(e for e in elements if e.label == label and e.form_id.startswith(form))
+
+
+def press_in_form(app, label: str, form: str) -> AppTest:
+    in_form(app.button, label, form).click().run()
+    return app

@@ -3,7 +3,7 @@ same form saved twice makes one row, a refused save keeps what was typed. Real p
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from admin.changeboard import changes as cb
 from admin.changeboard import demo as changeboard_demo
@@ -14,25 +14,13 @@ from data.registers.users import actor_for, create_user, get_user
 from data.support import demo as support_demo
 from tests.admin.test_send_cli import approve_two
 from tests.conftest import make_actor
-from tests.pages import errors_of, render
+from tests.pages import errors_of, in_form, press_in_form, render, row_count
 
 ALREADY_SAVED = "Dette er allerede lagret med de samme opplysningene. Endre noe i skjemaet for å lagre en ny."
 ADMIN = make_actor("admin", username="admin")
 
 
-def rows(model, *where) -> int:
-    with db.session_scope() as session:
-        return session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-def field(elements, label: str, form: str):
-    """The widget labelled `label` in the form whose key starts with `form`."""
-    return next(e for e in elements if e.label == label and e.form_id.startswith(form))
-
-
-def press(app, label: str, form: str):
-    field(app.button, label, form).click().run()
-    return app
+rows, field, press = row_count, in_form, press_in_form
 
 
 # --- users, services, my account --------------------------------------------------------------------------

@@ -3,7 +3,7 @@ form saved twice makes one row, a refused save keeps what was typed. Real pages 
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from agreements import agreements, appendices, change_requests
 from agreements.models import (
@@ -17,24 +17,12 @@ from agreements.models import (
 )
 from data import db
 from tests.agreements.helpers import OWNER, add_appendix, municipality, sign_main
-from tests.pages import errors_of, render
+from tests.pages import errors_of, in_form, press_in_form, render, row_count
 
 ALREADY_SAVED = "Dette er allerede lagret med de samme opplysningene. Endre noe i skjemaet for å lagre en ny."
 
 
-def rows(model, *where) -> int:
-    with db.session_scope() as session:
-        return session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-def field(elements, label: str, form: str):
-    """The widget labelled `label` in the form whose key starts with `form`."""
-    return next(e for e in elements if e.label == label and e.form_id.startswith(form))
-
-
-def press(app, label: str, form: str):
-    field(app.button, label, form).click().run()
-    return app
+rows, field, press = row_count, in_form, press_in_form
 
 
 @pytest.fixture

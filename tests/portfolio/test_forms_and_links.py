@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from data import db
 from data.access import system_actor
@@ -12,7 +12,7 @@ from portfolio import approvals, projects, scenarios
 from portfolio.models import Baseline, Person, Project, ProjectDocument, Scenario
 from portfolio.projects import GATES
 from tests.conftest import make_actor
-from tests.pages import ROOT, errors_of, render
+from tests.pages import ROOT, errors_of, render, row_count
 from tests.portfolio.helpers import LEAD, LEADER, project
 
 SAVED_BEFORE = "Dette er allerede lagret med de samme opplysningene. Endre noe i skjemaet for å lagre en ny."
@@ -21,9 +21,7 @@ SCENARIOS = "portfolio/pages/scenarios.py"
 STAFFING = "portfolio/pages/staffing.py"
 
 
-def count(model) -> int:
-    with db.session_scope() as s:
-        return s.scalar(select(func.count()).select_from(model))
+count = row_count
 
 
 def field(app, label: str, kind: str = "text_input", index: int = 0):

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from data import db
@@ -28,7 +28,7 @@ from pricing.models import (
     PriceListVat,
 )
 from tests.conftest import make_actor
-from tests.pages import ROOT, errors_of, render, shown
+from tests.pages import ROOT, errors_of, render, row_count, shown
 from tests.pricing.helpers import adopters, orgs, simple_cost_base
 from tests.pricing.invoicing.test_pages import small_case  # noqa: F401  (the fixture)
 
@@ -45,9 +45,7 @@ def _save(block):
     return next(b for b in block.button if b.label == "Lagre")
 
 
-def _count(model, *where) -> int:
-    with db.session_scope() as session:
-        return session.scalar(select(func.count()).select_from(model).where(*where))
+_count = row_count
 
 
 def _page(path: str, actor: Actor = FINANCE):

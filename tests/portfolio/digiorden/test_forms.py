@@ -2,21 +2,19 @@
 a refused save keeps what was typed; an edit saves the chosen row and draws it fresh with the saved values."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from data import db
 from portfolio.digiorden.models import DoDataset, DoSystem, DoVendor
 from tests.conftest import make_actor
-from tests.pages import errors_of, render
+from tests.pages import errors_of, render, row_count
 
 MAP = "portfolio/digiorden/pages/map.py"
 ARCHITECT = make_actor("architect", username="arne")
 SAVED_BEFORE = "Dette er allerede lagret med de samme opplysningene. Endre noe i skjemaet for å lagre en ny."
 
 
-def count(model) -> int:
-    with db.session_scope() as s:
-        return s.scalar(select(func.count()).select_from(model))
+count = row_count
 
 
 def inputs(app, label: str):
