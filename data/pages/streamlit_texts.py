@@ -22,6 +22,7 @@ TEXTS = {
     "Number is above the allowed range.": "Tallet er høyere enn det som er tillatt.",
     "Number is below the allowed range.": "Tallet er lavere enn det som er tillatt.",
     "Invalid input.": "Ugyldig verdi.",
+    "Skip to main content": "Gå til hovedinnholdet",
 }
 
 # Labels read by screen readers and shown as tooltips (aria-label, title).
@@ -53,6 +54,10 @@ LABELS = {
     "Link to heading": "Lenke til overskriften",
     "Show/hide columns": "Vis eller skjul kolonner",
     "Help": "Hjelp",
+    "Sidebar": "Sidemeny",
+    "Collapse sidebar": "Skjul sidemenyen",
+    "Expand sidebar": "Vis sidemenyen",
+    "Main menu": "Hovedmeny",
 }
 
 # "200MB per file • CSV" and the like: (regular expression, replacement) on the whole text.

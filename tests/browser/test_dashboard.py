@@ -39,6 +39,9 @@ def test_leader_reads_the_dashboard(browser, app_url, language, figures, charts)
     else:
         assert any(value.startswith("NOK ") for value in values), values
         assert "Municipalities using the services" in titles
+        # the labels swapped into bokmål before the switch are English again (data/pages/streamlit_texts.py)
+        labels = page.evaluate("() => [...document.querySelectorAll('[aria-label]')].map(e => e.getAttribute('aria-label'))")
+        assert "Fullscreen" in labels and not {"Fullskjerm", "Søk", "Last ned som CSV"} & set(labels), labels
     assert ui.problems_on_page(page) == []
     assert visit.console_errors == []
     assert visit.outside_requests == []

@@ -93,10 +93,10 @@ STREAMLIT_ENGLISH = sorted({*streamlit_texts.TEXTS, *streamlit_texts.LABELS, *st
 
 
 def english_or_codes(page: Page) -> list[str]:
-    """Streamlit's own English and internal codes shown by the page (texts, tooltips and labels read aloud),
-    outside tables (AppTest checks their display texts: tests/leaks.py) and icon ligatures."""
+    """Streamlit's own English and internal codes shown anywhere on the page, menu included (texts, tooltips and
+    labels read aloud), outside tables (AppTest checks their display texts: tests/leaks.py) and icon ligatures."""
     found = page.evaluate("""(english) => {
-        const root = document.querySelector('[data-testid=stMain]');
+        const root = document.body;
         // tables: AppTest checks their display texts; hidden icons (aria-hidden) are ligatures nobody reads
         const skip = '[data-testid=stDataFrame],[aria-hidden=true],[data-testid=stIconMaterial],[data-testid=stCode],script,style';
         const texts = [];
