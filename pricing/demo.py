@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data.access import Actor
-from data.registers.models import Organisation, Service
+from data.crud import service_choices
+from data.registers.models import Organisation
 from pricing import capital, costbase, digifin, fundplan, pricelists, selfcost, sources
 from pricing.models import CostItem
 
@@ -121,7 +122,7 @@ def load(session: Session, _actor: Actor, rng: random.Random) -> None:
 
 
 def _cost_bases(session: Session, rng: random.Random) -> None:
-    names = dict(session.execute(select(Service.code, Service.name)).all())
+    names = dict(service_choices(session))
     for index, year in enumerate(YEARS):
         growth = Decimal("1.03") ** index
         for code, name, key, figures, items in POOLS:

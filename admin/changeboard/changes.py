@@ -27,7 +27,7 @@ from admin.changeboard.models import (
 )
 from admin.changeboard.schemas import ChangeItemIn, FreezeIn, LoadLimitIn, OverrideIn, TemplateIn
 from data.access import Actor
-from data.crud import delete_row, for_edit, get_or_raise, new_or_for_edit
+from data.crud import delete_row, for_edit, get_or_raise, new_or_for_edit, service_choices
 from data.db import utcnow
 from data.errors import BackofficeError, validate
 from data.formatting import OSLO, day
@@ -499,7 +499,7 @@ def conflicts_between(session: Session, start: date, end: date) -> list[Conflict
     changes = planned_changes(session, start, end)
     overrides = {(r[0], r[1]) for r in session.execute(select(FreezeOverride.item_id, FreezeOverride.freeze_window_id))}
     conflicts = find_conflicts(changes, freezes_between(session, start, end), limit_lookup(session), overrides)
-    names = dict(session.execute(select(Service.code, Service.name)).all())
+    names = dict(service_choices(session))
     for conflict in conflicts:   # a person reads the conflict: the service by its name, not its code
         if conflict.kind == "same_day":
             conflict.detail["service"] = names.get(conflict.detail["service"], conflict.detail["service"])

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from agreements.appendices import active_appendices
 from data.access import Actor
 from data.appspec import Kpi
-from data.crud import for_edit, get_or_raise
+from data.crud import for_edit, get_or_raise, service_choices
 from data.db import utcnow
 from data.errors import BackofficeError, validate
 from data.formatting import OSLO, day, number
@@ -390,7 +390,7 @@ def controller_rows(session: Session, breach_id: int, now: datetime | None = Non
     now = now or utcnow()
     breach = get_breach(session, breach_id)
     due = deadline(breach)
-    service_names = dict(session.execute(select(Service.code, Service.name)).all())
+    service_names = dict(service_choices(session))
     rows = []
     for controller, org in session.execute(
             select(BreachController, Organisation).join(Organisation, Organisation.id == BreachController.organisation_id)

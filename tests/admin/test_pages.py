@@ -4,12 +4,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
 
 from admin import cli, modules
 from data import db, demo
 from data.access import ROLES, Actor, system_actor
-from data.registers.models import Service
+from data.crud import service_choices
 from data.registers.users import actor_for, get_user, set_active
 from tests.leaks import leaks
 from tests.pages import errors_of, render
@@ -39,7 +38,7 @@ SHOWS_CODES = {
 def service_codes(demo_db):
     """Service codes that would be a leak in the UI: not those that are also a word of a service's name."""
     with db.session_scope() as session:
-        services = session.execute(select(Service.code, Service.name)).all()
+        services = service_choices(session)
     words = {word for _, name in services for word in re.findall(r"\w+", name)}
     return frozenset(code for code, _ in services if code not in words)
 
