@@ -4,13 +4,15 @@ from __future__ import annotations
 import streamlit as st
 
 from admin import modules
+from admin import overview as landing_page
 from data import bootstrap, db, schema
 from data.i18n import t
-from data.pages import common
+from data.pages import common, warm_up
 from data.registers.models import User
 from data.registers.users import actor_for, must_change_password
 
 bootstrap.install(modules.ROOMS)  # once per process; every rerun after that finds it done
+warm_up.start(reads=(landing_page.dashboard, landing_page.setup_steps))  # once per process, in the background
 st.set_page_config(page_title="Backoffice", page_icon=str(common.ICON), layout="wide")  # local: nothing leaves the machine
 common.set_document_language(common.apply_language())
 

@@ -17,8 +17,7 @@ common.header("page.overview", "overview.intro")
 # The leader's approvals queue comes first: what waits for the leader's signature, oldest first.
 if approvals.can_see(actor):
     st.header(t("approvals.title"))
-    with common.session() as session:
-        queue = approvals.pending(session, actor)
+    queue = common.cached(approvals.pending, actor)   # every write moves the cache's mark: a decision shows at once
     for area in queue.unavailable:
         st.warning(t("approvals.unavailable", area=area))
     if not queue.items:

@@ -333,10 +333,10 @@ def test_simultaneous_wrong_passwords_are_all_counted_and_lock_the_account(fresh
 def test_an_error_while_a_page_reads_is_a_plain_message_in_the_app(db_url, monkeypatch):
     from tests.conftest import make_actor
 
-    def locked(session, actor):
+    def locked():
         raise _locked()
 
-    monkeypatch.setattr("admin.approvals.pending", locked)  # what the first page (the overview) reads first
+    monkeypatch.setattr("admin.approvals._pages", locked)  # read by the first thing the first page (the overview) shows
     app = render("app.py", make_actor("leader", username="lise"))
     assert not app.exception
     [message] = errors_of(app)
