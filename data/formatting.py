@@ -147,6 +147,12 @@ def month_label(value: date) -> str:
     return _babel_date(value, "MMM y", locale=_locale())
 
 
+def quarter_label(value: date) -> str:
+    """The quarter a day falls in, for a chart: `4. kv. 2025` (nb) or `Q4 2025` (en)."""
+    quarter = (value.month - 1) // 3 + 1
+    return f"{quarter}. kv. {value.year}" if get_language() == "nb" else f"Q{quarter} {value.year}"
+
+
 def day_month_label(value: date) -> str:
     """A day for a chart axis: `5. jan.` (nb) or `5 Jan` (en)."""
     return _babel_date(value, "d. MMM" if get_language() == "nb" else "d MMM", locale=_locale())

@@ -1,15 +1,14 @@
 from urllib.parse import urlencode
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from admin import approvals, modules
 from admin import overview as dashboard_data
-from data import db
-from data.i18n import get_language, set_language, t
-from data.pages import common
+from data.formatting import date_text, decimal_text, integer, month_label, percent_text, quarter_label
+from data.i18n import t
+from data.pages import common, svg_charts
 
 actor = common.require_actor()
 common.header("page.overview", "overview.intro")
@@ -92,74 +91,48 @@ if figures:
                 link(figure.page, page_title(figure.page))
 
 
-def chart(figure, page: str) -> None:
-    st.plotly_chart(figure, width="stretch", config={"displaylogo": False})
-    link(page, t("dash.open_page", page=page_title(page)))
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _figures(mark: int, language: str, url: str) -> tuple:
-    """The dashboard's charts, built once per data change and language and shared by every visit (plotly express
-    builds and checks each figure: 0.2 s a visit), then only read: their layout and Norwegian formats are set
-    here, so drawing them changes nothing."""
-    set_language(language)
-    _, charts = common.cached(dashboard_data.dashboard)
+def _charts(charts) -> list[tuple[str, str]]:
+    """The dashboard's charts as (SVG, page to open): drawn on the server in a few milliseconds, where five Plotly
+    charts cost the browser 0.3 s on this, the first page after sign-in (data/pages/svg_charts.py says more)."""
     drawn = []
     if charts.adoption:
-        frame = pd.DataFrame(charts.adoption)
-        figure = px.line(frame, x="day", y="municipalities", markers=True, title=t("dash.chart_adoption"),
-                         labels={"day": t("dash.axis_quarter"), "municipalities": t("dash.axis_municipalities")})
-        figure.update_yaxes(rangemode="tozero")
-        drawn.append((figure, dashboard_data.PAGE_ADOPTION))
+        points = [svg_charts.Bar(quarter_label(p["day"]), p["municipalities"],
+                                 t("dash.municipalities_on", count=integer(p["municipalities"]), day=date_text(p["day"])))
+                  for p in charts.adoption]
+        drawn.append((svg_charts.line(t("dash.chart_adoption"), t("dash.axis_municipalities"), points, integer),
+                      dashboard_data.PAGE_ADOPTION))
     if charts.coverage:
-        frame = pd.DataFrame(charts.coverage)
-        frame["coverage_pct"] = frame["coverage_pct"].round(1)
-        figure = px.bar(frame, x="coverage_pct", y="service", orientation="h",
-                        title=t("dash.chart_coverage", year=charts.coverage_year),
-                        labels={"coverage_pct": t("dash.axis_coverage"), "service": t("dash.service")})
-        figure.update_traces(marker_color=["#b3261e" if v < 100 else "#1f6f43" for v in frame["coverage_pct"]])
-        figure.add_vline(x=100, line_dash="dash", line_color="#333333", annotation_text=t("dash.full_coverage"),
-                         annotation_position="top")
-        figure.update_xaxes(range=[0, max(110.0, float(frame["coverage_pct"].max()) + 5)])
-        drawn.append((figure, dashboard_data.PAGE_ACCOUNTS))
+        bars = [svg_charts.Bar(r["service"], r["coverage_pct"], percent_text(r["coverage_pct"], 1, ratio=False),
+                               svg_charts.BAD if r["coverage_pct"] < 100 else svg_charts.GOOD) for r in charts.coverage]
+        drawn.append((svg_charts.horizontal_bars(t("dash.chart_coverage", year=charts.coverage_year),
+                                                 t("dash.axis_coverage"), bars, 100.0, t("dash.full_coverage")),
+                      dashboard_data.PAGE_ACCOUNTS))
     if charts.risks:
-        frame = pd.DataFrame(charts.risks)
-        figure = px.bar(frame, x="risks", y="service", orientation="h", title=t("dash.chart_risks"),
-                        labels={"risks": t("dash.axis_risks"), "service": t("dash.service")})
-        figure.update_traces(marker_color="#b3261e")
-        figure.update_xaxes(dtick=1, rangemode="tozero")
-        drawn.append((figure, dashboard_data.PAGE_RISKS))
+        bars = [svg_charts.Bar(r["service"], r["risks"], integer(r["risks"]), svg_charts.BAD) for r in charts.risks]
+        drawn.append((svg_charts.horizontal_bars(t("dash.chart_risks"), t("dash.axis_risks"), bars),
+                      dashboard_data.PAGE_RISKS))
     if charts.capacity:
-        frame = pd.DataFrame(charts.capacity)
-        frame["balance"] = frame["balance"].round(1)
-        frame["state"] = [t("dash.surplus") if v >= 0 else t("dash.deficit") for v in frame["balance"]]
-        figure = px.bar(frame, x="month", y="balance", color="state", title=t("dash.chart_capacity"),
-                        color_discrete_map={t("dash.surplus"): "#1f6f43", t("dash.deficit"): "#b3261e"},
-                        labels={"month": t("dash.axis_month"), "balance": t("dash.axis_balance"), "state": ""})
-        figure.add_hline(y=0, line_color="#333333")
-        drawn.append((figure, dashboard_data.PAGE_CAPACITY))
+        bars = [svg_charts.Bar(month_label(r["month"]), r["balance"], decimal_text(r["balance"], 1).replace("-", "−"),
+                               svg_charts.GOOD if round(r["balance"], 1) >= 0 else svg_charts.BAD)
+                for r in charts.capacity]
+        drawn.append((svg_charts.columns(t("dash.chart_capacity"), t("dash.capacity_unit"), bars),
+                      dashboard_data.PAGE_CAPACITY))
     if charts.support:
-        frame = pd.DataFrame(charts.support)
-        figure = px.bar(frame, x="tickets", y="service", orientation="h",
-                        title=t("dash.chart_support", days=charts.support_days),
-                        labels={"tickets": t("dash.axis_tickets"), "service": t("dash.service")})
-        drawn.append((figure, dashboard_data.PAGE_SUPPORT))
-    for figure, _ in drawn:
-        # "overlay": one bar per category and trace here, nothing is stacked
-        figure.update_layout(height=340, margin={"l": 10, "r": 10, "t": 50, "b": 10}, barmode="overlay")
-        common.norwegian_chart(figure)
-        figure._backoffice_norwegian = True   # common's plotly_chart leaves it as it is
-    return tuple(drawn)
+        bars = [svg_charts.Bar(r["service"], r["tickets"], integer(r["tickets"])) for r in charts.support]
+        drawn.append((svg_charts.horizontal_bars(t("dash.chart_support", days=charts.support_days),
+                                                 t("dash.axis_tickets"), bars),
+                      dashboard_data.PAGE_SUPPORT))
+    return drawn
 
 
-drawn = _figures(common.write_mark(), get_language(), db.settings().database_url)
-
+drawn = _charts(common.cached(dashboard_data.dashboard)[1])
 if drawn:
     st.header(t("dash.charts"))
     for start in range(0, len(drawn), 2):
-        for column, (figure, page) in zip(st.columns(2), drawn[start:start + 2], strict=False):
+        for column, (picture, page) in zip(st.columns(2), drawn[start:start + 2], strict=False):
             with column:
-                chart(figure, page)
+                st.markdown(picture, unsafe_allow_html=True)
+                link(page, t("dash.open_page", page=page_title(page)))
 
 if not figures and not drawn:
     common.empty_state("dash.no_figures")

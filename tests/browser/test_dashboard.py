@@ -25,13 +25,15 @@ def test_leader_reads_the_dashboard(browser, app_url, language, figures, charts)
     visit = ui.open_tab(browser, app_url, "leder", language)
     page = visit.page
     page.get_by_role("heading", name=charts).wait_for()
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 5")
+    page.wait_for_function("() => document.querySelectorAll('figure.bo-chart svg[role=img]').length >= 5")
     assert page.get_by_role("heading", name=figures).is_visible()
     values = page.locator("[data-testid=stMetricValue]").all_inner_texts()
     assert len(values) == 8, values
     assert not [v for v in values if "…" in v or not v.strip()], values
     assert page.evaluate(CUT_OFF) == []
-    titles = page.locator(".js-plotly-plot .gtitle").all_text_contents()   # SVG text: no innerText
+    titles = page.locator("figure.bo-chart figcaption").all_inner_texts()
+    widths = page.evaluate("() => [...document.querySelectorAll('figure.bo-chart svg')].map(s => s.getBoundingClientRect().width)")
+    assert len(widths) == 5 and min(widths) > 400, widths   # two charts side by side, each drawn at full size
     assert len(titles) == 5, titles
     if language == "nb":
         assert any(value.endswith("mill. kr") for value in values), values

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from data.formatting import (
+    quarter_label,
     date_text,
     datetime_text,
     day,
@@ -70,5 +71,17 @@ def test_table_texts_in_english():
         assert percent_text(0.81) == "81.0 %"
         assert month_label(date(2027, 5, 1)) == "May 2027"
         assert kroner(None) == "–"
+    finally:
+        set_language(before)
+
+
+def test_quarter_labels_in_both_languages():
+    before = get_language()
+    try:
+        set_language("nb")
+        assert [quarter_label(date(2025, m, 28)) for m in (1, 3, 4, 12)] == [
+            "1. kv. 2025", "1. kv. 2025", "2. kv. 2025", "4. kv. 2025"]
+        set_language("en")
+        assert quarter_label(date(2026, 9, 30)) == "Q3 2026"
     finally:
         set_language(before)
