@@ -280,6 +280,8 @@ def resign_appendix(session: Session, actor: Actor, appendix_id: int, payload,
         raise RuleError(t("agr.rule.terminate_unsigned_appendix"), "status")
     if data.start_date <= old.start_date:
         raise RuleError(t("agr.rule.resign_after_start", date=day(old.start_date)), "start_date")
+    if old.end_date is not None and data.start_date > old.end_date:
+        raise RuleError(t("agr.rule.resign_before_end", date=day(old.end_date)), "start_date")
     new_end = old.end_date
     old.end_date = data.start_date - timedelta(days=1)
     session.flush()

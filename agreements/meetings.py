@@ -21,7 +21,7 @@ here, and its narrower bands are merged into five classes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import case, func, select
@@ -76,6 +76,22 @@ def size_class(population: int | None) -> str | None:
 
 def size_label(code: str) -> str:
     return t(f"agr.size.{code}")
+
+
+# How often a service's user meeting is held is not sourced: the department's description
+# (../shared/department/000_bc5c35d95b8900cd.txt, section 8.2 "Brukermøter og brukerråd") says who meets in
+# the user meeting and that it elects 5–8 representatives to the council, not how often it meets. So the first
+# meeting of a service is not put a year off (there is no series to follow yet) but on the first weekday four
+# weeks ahead: time to send the notice. Later meetings follow the series, one a year (ONE_PER_YEAR).
+FIRST_MEETING_AHEAD = timedelta(weeks=4)
+
+
+def first_meeting_date(today: date) -> date:
+    """The default day of a service's first user meeting: the first weekday (Monday–Friday) four weeks ahead."""
+    day_ = today + FIRST_MEETING_AHEAD
+    while day_.weekday() >= 5:    # Saturday, Sunday
+        day_ += timedelta(days=1)
+    return day_
 
 
 # --- what may come in ------------------------------------------------------------------------------

@@ -280,6 +280,8 @@ def row_errors(exc: ValidationError, row: int | None = None, labels: dict[str, s
         elif kind == "enum":
             expected = err.get("ctx", {}).get("expected", "")
             message = t("agr.bad_choice", value=err.get("input"), choices=expected)
+        elif kind == "value_error" and "email address" in err.get("msg", ""):   # EmailStr's own English text
+            message = t("agr.bad_email", value=err.get("input"))
         elif kind in ("greater_than_equal", "less_than_equal"):
             ctx = err.get("ctx", {})
             message = t("agr.out_of_range", value=err.get("input"),

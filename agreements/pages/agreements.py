@@ -8,6 +8,7 @@ from agreements.models import AgreementStatus, PriceModel
 from agreements.pages.widgets import (
     call,
     flash,
+    org_label,
     organisation_names,
     pick_service,
     service_names,
@@ -255,20 +256,27 @@ with tab_versions:
                         flash(f"issue-{code_v}", t("agr.versions.issued", count=len(listed)))
                         st.rerun()
             if pending:
-                with c2, st.form(common.form_key(f"resign-{code_v}")):
+                resign_form = common.form_key(f"resign-{code_v}")
+                with c2, st.form(resign_form):
                     st.markdown(f"**{t('agr.resign.record')}**")
                     by_app = {p["appendix_id"]: p for p in pending}
-                    which = st.selectbox(t("agr.col.organisation"), list(by_app),
-                                         format_func=lambda i: by_app[i]["organisation"])
+                    # chosen by the user, under a key and a label with the organisation number: a list changed by
+                    # someone else since the page was drawn never moves the choice to another organisation
+                    which = st.selectbox(t("agr.col.organisation"), list(by_app), index=None, key=f"{resign_form}-org",
+                                         format_func=lambda i: org_label(by_app[i]["organisation"],
+                                                                         by_app[i]["org_number"]))
                     signed_on = st.date_input(t("agr.col.appendix_signed"), date.today(), format="DD.MM.YYYY")
                     starts = st.date_input(t("agr.col.start_date"), date.today(), format="DD.MM.YYYY")
                     if st.form_submit_button(t("agr.resign.record"), type="primary"):
-                        resigned = {"appendix_version": by_app[which]["new_version"], "signed_date": signed_on,
-                                    "start_date": starts}
-                        if common.save_once(f"resign-{code_v}", {"appendix_id": which, **resigned},
-                                            appendices.resign_appendix, which, resigned, success=t("ui.saved"),
-                                            writer=call):
-                            st.rerun()
+                        if which is None:
+                            st.error(t("agr.appendix.choose_org_first"))
+                        else:
+                            resigned = {"appendix_version": by_app[which]["new_version"], "signed_date": signed_on,
+                                        "start_date": starts}
+                            if common.save_once(f"resign-{code_v}", {"appendix_id": which, **resigned},
+                                                appendices.resign_appendix, which, resigned, success=t("ui.saved"),
+                                                writer=call):
+                                st.rerun()
 
 # --- import and export ---------------------------------------------------------------------------
 with tab_transfer:
@@ -356,19 +364,27 @@ with tab_dpa:
                             len(common.cached(processing.must_sign, code_d)))))
                         st.rerun()
             if dpa_versions and dpa_rows:
-                orgs_d = {r["organisation_id"]: r["organisation"] for r in dpa_rows}
-                with c2, st.form(common.form_key(f"dpa-sign-{code_d}")):
+                orgs_d = {r["organisation_id"]: org_label(r["organisation"], r["org_number"]) for r in dpa_rows}
+                sign_form = common.form_key(f"dpa-sign-{code_d}")
+                with c2, st.form(sign_form):
                     st.markdown(f"**{t('agr.dpa.record_signature')}**")
-                    first = [r["organisation_id"] for r in to_sign] + list(orgs_d)
-                    signer = st.selectbox(t("agr.col.organisation"), list(dict.fromkeys(first)), format_func=orgs_d.get)
-                    sign_label = st.selectbox(t("agr.dpa.col.label"), [v["label"] for v in dpa_versions])
+                    first = [r["organisation_id"] for r in to_sign] + list(orgs_d)   # those who must sign first
+                    # chosen by the user, under a key and a label with the organisation number: a list changed by
+                    # someone else since the page was drawn never moves the choice to another organisation
+                    signer = st.selectbox(t("agr.col.organisation"), list(dict.fromkeys(first)), index=None,
+                                          key=f"{sign_form}-org", format_func=orgs_d.get)
+                    sign_label = st.selectbox(t("agr.dpa.col.label"), [v["label"] for v in dpa_versions],
+                                              key=f"{sign_form}-label")
                     sign_on = st.date_input(t("agr.dpa.col.signed_date"), date.today(), format="DD.MM.YYYY")
                     if st.form_submit_button(t("agr.dpa.record_signature"), type="primary"):
-                        signature = {"service_code": code_d, "organisation_id": signer, "label": sign_label,
-                                     "signed_date": sign_on}
-                        if common.save_once(f"dpa-sign-{code_d}", signature, processing.record_signature, signature,
-                                            success=t("ui.saved"), writer=call):
-                            st.rerun()
+                        if signer is None:
+                            st.error(t("agr.appendix.choose_org_first"))
+                        else:
+                            signature = {"service_code": code_d, "organisation_id": signer, "label": sign_label,
+                                         "signed_date": sign_on}
+                            if common.save_once(f"dpa-sign-{code_d}", signature, processing.record_signature,
+                                                signature, success=t("ui.saved"), writer=call):
+                                st.rerun()
             if dpa_rows:
                 by_appendix = {r["appendix_id"]: r for r in dpa_rows}
                 st.markdown(f"**{t('agr.dpa.record_own')}**")

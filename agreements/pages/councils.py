@@ -6,7 +6,7 @@ import streamlit as st
 from agreements import change_requests, councils, meetings
 from agreements.exports import contacts_workbook, notice_csv, notice_letters_html
 from agreements.models import ChangeRequestStatus, MemberRole
-from agreements.pages.widgets import call, pick_service, service_names, xlsx_button
+from agreements.pages.widgets import call, org_label, pick_service, service_names, xlsx_button
 from data.formatting import number
 from data.i18n import t
 from data.pages import common
@@ -26,6 +26,25 @@ ROLES = [r.value for r in MemberRole]
 
 def role_label(role: str) -> str:
     return t(f"agr.role.{role}")
+
+
+def cell(value) -> str:
+    """A ballot cell as text: a row added with "+" has None or NaN in the cells left empty."""
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+
+
+def ballot_members(rows: list[dict], organisations: dict[str, int], term_from, term_to) -> list[dict] | None:
+    """The filled-in rows of a ballot as members; None, with a plain error, when a row names no organisation."""
+    by_role = {role_label(r): r for r in ROLES}
+    picked = [r for r in rows if cell(r.get("person_name"))]
+    without = [cell(r["person_name"]) for r in picked if cell(r.get("organisation")) not in organisations]
+    if without:
+        st.error(t("agr.council.choose_organisation", names=", ".join(without)))
+        return None
+    return [{"person_name": cell(r["person_name"]), "email": cell(r.get("email")) or None,
+             "organisation_id": organisations[cell(r["organisation"])],
+             "role": by_role.get(cell(r.get("role")), "member"), "term_from": term_from, "term_to": term_to}
+            for r in picked]
 
 
 tab_meeting, tab_user_meetings, tab_council, tab_meetings = st.tabs([
@@ -76,7 +95,9 @@ with tab_user_meetings:
                                     "elected": st.column_config.NumberColumn(t("agr.um.elected"), format="%d")})
     if can_edit:
         with st.expander(t("agr.um.new"), icon=":material/event:", expanded=not held):
-            next_um = common.next_in_series([m["meeting_date"] for m in held or []], date.today(), every_days=365)
+            # one meeting a year after the first (agreements/meetings.py); the first on meetings.first_meeting_date
+            next_um = (common.next_in_series([m["meeting_date"] for m in held], date.today(), every_days=365)
+                       if held else meetings.first_meeting_date(date.today()))
             with st.form(common.form_key(f"um-new-{code}")):
                 n1, n2 = st.columns(2)
                 um_date = n1.date_input(t("agr.um.date"), next_um, format="DD.MM.YYYY")
@@ -146,8 +167,8 @@ with tab_user_meetings:
         if can_edit:
             with st.expander(t("agr.um.election"), icon=":material/how_to_vote:"):
                 st.caption(t("agr.um.election_help"))
-                invited_orgs = {f"{r['name']} ({r['org_number']})" if r["org_number"] else r["name"]:
-                                int(r["organisation_id"]) for r in invitees.to_dict("records")}
+                invited_orgs = {org_label(r["name"], r["org_number"]): int(r["organisation_id"])
+                                for r in invitees.to_dict("records")}
                 ballot = pd.DataFrame({"person_name": [""] * 8, "email": [""] * 8, "organisation": [None] * 8,
                                        "role": [role_label("chair")] + [role_label("member")] * 5
                                        + [role_label("deputy")] * 2})
@@ -169,15 +190,11 @@ with tab_user_meetings:
                 vote_to = v2.date_input(t("agr.field.term_to"), None, format="DD.MM.YYYY",
                                         key=f"{common.form_key(election)}-to")
                 if ballot_form.form_submit_button(t("agr.council.elect"), type="primary"):
-                    by_role = {role_label(r): r for r in ROLES}
-                    picked = [r for r in voted.to_dict("records") if str(r.get("person_name") or "").strip()]
-                    payload = {"term_from": vote_from, "term_to": vote_to, "members": [
-                        {"person_name": r["person_name"], "email": r.get("email") or None,
-                         "organisation_id": invited_orgs.get(r.get("organisation"), 0),
-                         "role": by_role.get(r.get("role"), "member"), "term_from": vote_from, "term_to": vote_to}
-                        for r in picked]}
-                    if common.save_once(election, payload, meetings.hold_election, chosen_meeting, payload,
-                                        success=t("agr.council.elected"), writer=call):
+                    voters = ballot_members(voted.to_dict("records"), invited_orgs, vote_from, vote_to)
+                    payload = {"term_from": vote_from, "term_to": vote_to, "members": voters}
+                    if voters is not None and common.save_once(election, payload, meetings.hold_election,
+                                                               chosen_meeting, payload,
+                                                               success=t("agr.council.elected"), writer=call):
                         st.rerun()
 
 # --- the council --------------------------------------------------------------------------------
@@ -229,7 +246,8 @@ with tab_council:
                            "in_user_meeting": st.column_config.CheckboxColumn(t("agr.council.in_user_meeting"))})
 
     if can_edit:
-        meeting_orgs = {c.organisation_id: c.name for c in common.cached(councils.user_meeting, code)}
+        meeting_orgs = {c.organisation_id: org_label(c.name, c.org_number)
+                        for c in common.cached(councils.user_meeting, code)}
         with st.expander(t("agr.council.settings"), icon=":material/settings:"):
             with st.form(f"council-{code}-{council_info['version'] if council_info else 0}"):
                 name = st.text_input(t("agr.council.name"), council_info["name"] if council_info else
@@ -244,11 +262,14 @@ with tab_council:
             if not meeting_orgs:
                 common.empty_state("agr.user_meeting.empty", service=service_name)
             else:
-                with st.form(common.form_key(f"member-{code}")):
+                member_form = common.form_key(f"member-{code}")
+                with st.form(member_form):
                     f1, f2 = st.columns(2)
                     person = f1.text_input(t("agr.field.person_name"))
                     email = f2.text_input(t("agr.field.email"))
-                    org_id = f1.selectbox(t("agr.col.organisation"), list(meeting_orgs), format_func=meeting_orgs.get)
+                    # keyed: an organisation joining the user meeting meanwhile does not move the choice
+                    org_id = f1.selectbox(t("agr.col.organisation"), list(meeting_orgs), format_func=meeting_orgs.get,
+                                          key=f"{member_form}-org")
                     role = f2.selectbox(t("agr.field.role"), ROLES, index=1, format_func=role_label)
                     term_from = f1.date_input(t("agr.field.term_from"), date.today(), format="DD.MM.YYYY")
                     term_to = f2.date_input(t("agr.field.term_to"), None, format="DD.MM.YYYY")
@@ -293,15 +314,11 @@ with tab_council:
                 elect_to = e2.date_input(t("agr.field.term_to"), None, format="DD.MM.YYYY",
                                          key=f"{common.form_key(council_election)}-to")
                 if election_form.form_submit_button(t("agr.council.elect"), type="primary"):
-                    by_label = {role_label(r): r for r in ROLES}
-                    chosen = [r for r in edited.to_dict("records") if str(r.get("person_name") or "").strip()]
-                    payload = {"term_from": elect_from, "term_to": elect_to, "members": [
-                        {"person_name": r["person_name"], "email": r.get("email") or None,
-                         "organisation_id": org_labels.get(r.get("organisation"), 0),
-                         "role": by_label.get(r.get("role"), "member"), "term_from": elect_from,
-                         "term_to": elect_to} for r in chosen]}
-                    if common.save_once(council_election, payload, councils.elect_council, code, payload,
-                                        success=t("agr.council.elected"), writer=call):
+                    new_members = ballot_members(edited.to_dict("records"), org_labels, elect_from, elect_to)
+                    payload = {"term_from": elect_from, "term_to": elect_to, "members": new_members}
+                    if new_members is not None and common.save_once(council_election, payload, councils.elect_council,
+                                                                code, payload, success=t("agr.council.elected"),
+                                                                writer=call):
                         st.rerun()
 
 # --- meetings -------------------------------------------------------------------------------------

@@ -40,6 +40,12 @@ def organisation_names(only_ids: set[int] | None = None) -> dict[int, str]:
                 if only_ids is None or i in only_ids}
 
 
+def org_label(name: str, org_number: str | None) -> str:
+    """An organisation as pickers and ballots name it: with its number, for two are called Herøy (a picker
+    tells its options apart by these labels)."""
+    return f"{name} ({org_number})" if org_number else name
+
+
 def status_label(status: str | None) -> str:
     return t(f"agr.status.{status}") if status else ""
 
