@@ -76,7 +76,10 @@ if can_write:
                 new_ros = {"scope": scope, "service_code": new_service, "component_code": component, "title": title,
                            "assessed_on": assessed_on, "matrix_id": matrix_id, "context": context,
                            "participants": participants}
-                created = common.save_once("ros-new", new_ros, ros.create_assessment, new_ros,
+                # "the current matrix" is one choice whether it is offered by id or, before the first ROS
+                # creates it, as None: a second press of the same form must not count as a new one
+                same_form = {**new_ros, "matrix_id": None if matrix_id in (None, *current_ids) else matrix_id}
+                created = common.save_once("ros-new", same_form, ros.create_assessment, new_ros,
                                            success=t("ros.new.created"))
                 if created:
                     st.session_state["ros-selected"] = created.id

@@ -32,6 +32,9 @@ def cmd_import(args) -> int:
     content = _read(args.file)
     counts = run_command(args, lambda s, a: threatdragon.import_model(s, a, args.service, content))
     print(t("threat.cli.imported", service=args.service, **counts))
+    awaiting = threatdragon.awaiting_leader_lines(counts)
+    for index, line in enumerate(awaiting):
+        print(line if index == 0 else f"  - {line}")
     if args.generate:
         result = run_command(args, lambda s, a: threats.generate_threats(s, a, args.service))
         print(t("threat.cli.generated", **result))

@@ -333,6 +333,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "td.error.threat_type": ("Ukjent trusseltype «{type}» på {where}. Bruk STRIDE-typene.",
                              "Unknown threat type “{type}” on {where}. Use the STRIDE types."),
     "td.error.threat_status": ("Ukjent trusselstatus «{status}» på {where}.", "Unknown threat status “{status}” on {where}."),
+    "td.awaiting_leader.one": (
+        "Én trussel er merket «Akseptert» i filen, men er lagret som «Åpen». Bare avdelingslederen kan akseptere "
+        "en trussel, så lederen må ta stilling til aksept her i appen:",
+        "One threat is marked “Accepted” in the file but was saved as “Open”. Only the department leader can "
+        "accept a threat, so the leader must decide on acceptance here in the app:"),
+    "td.awaiting_leader.many": (
+        "{count} trusler er merket «Akseptert» i filen, men er lagret som «Åpen». Bare avdelingslederen kan "
+        "akseptere en trussel, så lederen må ta stilling til aksept her i appen:",
+        "{count} threats are marked “Accepted” in the file but were saved as “Open”. Only the department leader "
+        "can accept a threat, so the leader must decide on acceptance here in the app:"),
+    "td.awaiting_leader.item": ("«{title}» på «{element}» i modellen «{model}»",
+                                "“{title}” on “{element}” in the model “{model}”"),
+    "td.awaiting_leader.close": ("Lukk", "Close"),
     "td.error.threats_need_security": (
         "Filen inneholder trusler med status. Bare sikkerhetsrådgiveren kan importere trusler; ingenting er endret.",
         "The file contains threats with statuses. Only the security officer may import threats; nothing was changed."),

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from data import textguard
 from data.access import Actor
+from data.db import utcnow
 from data.errors import BackofficeError, PermissionDenied, RowError, ValidationFailed
 from data.i18n import t
 from data.registers.models import Service
@@ -418,13 +419,18 @@ def _zone_of(item: dict, zone: dict[str, str | None], ids: set[str]) -> str | No
     return zone.get(item["id"])
 
 
-def import_model(session: Session, actor: Actor, service_code: str, content: bytes | str) -> dict[str, int]:
+def import_model(session: Session, actor: Actor, service_code: str, content: bytes | str) -> dict:
     """Import a Threat Dragon v2 file into the service's threat model (all or nothing).
 
     Elements are matched on Threat Dragon's cell ids: matched ones are updated, new ones added and
     those no longer in the file removed (their threats are kept, marked as element gone). Threats
     are matched on their ids, so importing the same file twice changes nothing. The file's own cells,
     threats and top-level fields are kept as they came, to be exported unchanged.
+
+    Accepting a threat is the leader's call (`modelling.decide_threat`), and a file is no way around it:
+    a threat the file records as accepted that is not already accepted here is stored as open unless the
+    importing actor may accept ("risk.approve"). Returns the counts (elements, flows, boundaries, threats,
+    removed) and `awaiting_leader`: each such threat as {"model", "element", "title"}, for the report.
     """
     require_diagram(actor)
     parsed = parse(content)
@@ -505,6 +511,8 @@ def import_model(session: Session, actor: Actor, service_code: str, content: byt
             box_id = _zone_of(item, zone, ids)
             element.boundary_id = by_external[box_id].id if box_id else None
     threats = {th.key: th for th in session.scalars(select(Threat).where(Threat.model_id == model.id))}
+    may_accept = actor.can("risk.approve")
+    awaiting_leader: list[dict[str, str]] = []
     for item in parsed["elements"]:
         element = by_external[item["id"]]
         for parsed_threat in item["threats"]:
@@ -513,6 +521,14 @@ def import_model(session: Session, actor: Actor, service_code: str, content: byt
                 threat = Threat(model_id=model.id, key=parsed_threat["key"])
                 session.add(threat)
                 threats[parsed_threat["key"]] = threat
+            status = parsed_threat["status"]
+            newly_accepted = status == "accepted" and threat.status != "accepted"
+            if newly_accepted and not may_accept:     # the leader decides acceptance, in the app
+                status = "open"
+                awaiting_leader.append({"model": model.title, "element": element.name,
+                                        "title": parsed_threat["title"] or parsed_threat["threat_type"]})
+            elif newly_accepted:                      # the leader's import is the leader's decision
+                threat.decided_by, threat.decided_at = actor.username, utcnow()
             threat.origin = parsed_threat["origin"] if parsed_threat["origin"] in ("generated", "manual") \
                 else "imported"
             threat.element_id, threat.element_name, threat.element_kind = element.id, element.name, element.kind
@@ -520,7 +536,7 @@ def import_model(session: Session, actor: Actor, service_code: str, content: byt
             threat.category, threat.title = parsed_threat["category"], parsed_threat["title"]
             threat.threat_type, threat.model_type = parsed_threat["threat_type"], parsed_threat["model_type"]
             threat.description, threat.mitigation = parsed_threat["description"], parsed_threat["mitigation"]
-            threat.status, threat.severity = parsed_threat["status"], parsed_threat["severity"]
+            threat.status, threat.severity = status, parsed_threat["severity"]
             threat.rank = CATEGORY_WEIGHT.get(threat.category, OTHER_WEIGHT) + SEVERITY_ORDER[threat.severity] + \
                 (3 if element.crosses_boundary else 0)
             threat.td_extra = ""
@@ -539,7 +555,19 @@ def import_model(session: Session, actor: Actor, service_code: str, content: byt
         session.delete(element)
         counts["removed"] += 1
     session.flush()
-    return counts
+    return {**counts, "awaiting_leader": awaiting_leader}
+
+
+def awaiting_leader_lines(result: dict) -> list[str]:
+    """The import report's part on acceptance: one line saying why, then each threat the file recorded as
+    accepted that was stored as open for the leader to decide (model, element, title); [] when none."""
+    held = result.get("awaiting_leader") or []
+    if not held:
+        return []
+    lines = [t("td.awaiting_leader.one") if len(held) == 1 else t("td.awaiting_leader.many", count=len(held))]
+    lines += [t("td.awaiting_leader.item", model=h["model"], element=h["element"], title=h["title"] or "–")
+              for h in held]
+    return lines
 
 
 # --- export ------------------------------------------------------------------------------------------

@@ -207,3 +207,24 @@ def test_a_new_dpia_and_a_new_matrix_revision_are_saved_once(db_url):
     assert form == f"ros-matrix-{current.id}"
     assert (_in_form(matrix.text_input, form, "Hvorfor endres matrisen?").value,
             _in_form(matrix.number_input, form, "Rød fra risikotall").value) == ("", 12)
+
+
+def test_the_first_new_ros_on_an_empty_database_is_saved_once(db_url):
+    """No matrix yet: the form offers "the current default matrix", which the first save creates. Pressing
+    "Opprett" again with the same values then offers that matrix by its id; it is still the same form."""
+    with session_scope() as session:
+        assert session.scalar(select(func.count()).select_from(RiskMatrix)) == 0
+        assert session.scalar(select(func.count()).select_from(RosAssessment)) == 0
+    app = _open(PAGE, SECURITY)
+    assert _in_form(app.selectbox, "ros-new", "Risikomatrise").value is None     # nothing stored to choose yet
+    for _press in range(2):
+        _in_form(app.text_input, "ros-new", "Tittel").input("ROS SvarUt")
+        _in_form(app.selectbox, "ros-new", "Tjeneste").set_value("svarut")
+        _in_form(app.button, "ros-new", "Opprett").click().run()
+        assert errors_of(app) == []
+    with session_scope() as session:
+        assert session.scalar(select(func.count()).select_from(RosAssessment)) == 1
+        [created] = session.scalars(select(RosAssessment)).all()
+        [matrix] = session.scalars(select(RiskMatrix)).all()
+        assert (created.title, created.service_code, created.matrix_id) == ("ROS SvarUt", "svarut", matrix.id)
+    assert ALREADY_SAVED in [i.value for i in app.info]

@@ -14,6 +14,7 @@ from risk.threats.exports import threats_workbook
 from risk.threats.models import NODE_KINDS, SEVERITIES, STRIDE, THREAT_STATUSES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_REPORT = "_td-report-{service}"     # the last Threat Dragon import's report, shown until closed
 
 actor = common.require_actor()
 common.header("page.threat_models", "threat.intro")
@@ -61,9 +62,9 @@ if detail is None:
                     st.rerun()
         upload = st.file_uploader(t("threat.td_upload"), type=["json"], key=f"td-new-{service}")
         if upload is not None and st.button(t("threat.td_import"), type="primary", key=f"td-new-btn-{service}"):
-            counts = common.write(threatdragon.import_model, service, upload.getvalue())
-            if counts:
-                st.success(t("threat.td_imported", **counts))
+            report = common.write(threatdragon.import_model, service, upload.getvalue())
+            if report:
+                st.session_state[IMPORT_REPORT.format(service=service)] = report
                 st.rerun()
     st.stop()
 
@@ -78,6 +79,19 @@ threat_list = detail["threats"]
 st.header(model["title"])
 if model["description"]:
     st.caption(model["description"])
+import_report = st.session_state.get(IMPORT_REPORT.format(service=service))
+if import_report:
+    st.success(t("threat.td_imported", **import_report))
+    awaiting = threatdragon.awaiting_leader_lines(import_report)
+    if awaiting:
+        st.warning(awaiting[0], icon=":material/gavel:")
+        held = pd.DataFrame(import_report["awaiting_leader"], columns=["model", "element", "title"])
+        st.dataframe(held.replace("", "–"), hide_index=True, width="stretch",
+                     column_config={"model": t("threat.col.model"), "element": t("threat.col.element"),
+                                    "title": t("threat.col.title")})
+    if st.button(t("td.awaiting_leader.close"), key=f"td-report-close-{service}"):
+        st.session_state.pop(IMPORT_REPORT.format(service=service), None)
+        st.rerun()
 cols = st.columns(4)
 cols[0].metric(t("threat.metric.elements"), len(nodes))
 cols[1].metric(t("threat.metric.flows"), len(flows),
@@ -441,7 +455,7 @@ with tab_exchange:
         confirm = st.checkbox(t("threat.td_confirm"), key=f"td-confirm-{service}")
         if upload is not None and st.button(t("threat.td_import"), type="primary", disabled=not confirm,
                                             key=f"td-btn-{service}"):
-            counts = common.write(threatdragon.import_model, service, upload.getvalue())
-            if counts:
-                st.success(t("threat.td_imported", **counts))
+            report = common.write(threatdragon.import_model, service, upload.getvalue())
+            if report:
+                st.session_state[IMPORT_REPORT.format(service=service)] = report
                 st.rerun()

@@ -53,3 +53,27 @@ def test_nsm_list_and_export(db_url, tmp_path, capsys):
     target = tmp_path / "nsm.xlsx"
     assert main(["risk", "nsm", "export", str(assessment_id), str(target)]) == 0
     assert target.stat().st_size > 5000
+
+
+def test_the_import_report_names_acceptances_left_to_the_leader(db_url, shared_data, tmp_path, capsys):
+    from tests.risk.threats.test_threatdragon import _with_accepted
+
+    source = tmp_path / "demo.json"
+    source.write_text(json.dumps(_with_accepted(shared_data)), encoding="utf-8")
+    assert main(["users", "add", "siri", "--role", "security", "--password", "et-langt-passord"]) == 0
+    assert main(["--as", "siri", "users", "set-password", "siri", "--password", "et-eget-langt-passord"]) == 0
+    capsys.readouterr()
+    assert main(["--as", "siri", "risk", "threats", "import", str(source), "--service", "svarut"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1:] == [
+        "2 trusler er merket «Akseptert» i filen, men er lagret som «Åpen». Bare avdelingslederen kan akseptere "
+        "en trussel, så lederen må ta stilling til aksept her i appen:",
+        "  - «Credential theft» på «Database» i modellen «Demo Threat Model»",
+        "  - «Message tampering» på «Message Queue» i modellen «Demo Threat Model»"]
+    # the local operator holds the leader's role too: its import keeps the file's acceptances
+    assert main(["risk", "threats", "import", str(source), "--service", "digisos"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1
+    with db.session_scope() as session:
+        accepted = {code: sorted(th["title"] for th in threats.model_detail(session, code)["threats"]
+                                 if th["status"] == "accepted") for code in ("svarut", "digisos")}
+    assert accepted == {"svarut": [], "digisos": ["Credential theft", "Message tampering"]}

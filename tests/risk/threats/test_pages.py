@@ -149,3 +149,29 @@ def test_threat_page_shows_other_models_and_unrated_severity(demo_data):
     severity = next(s for s in app.selectbox if s.label == "Alvorlighet")
     assert severity.value == ""
     assert chooser.format_func(linddun["id"]).startswith(f"#{linddun['id']} Disclosure of information (LINDDUN)")
+
+
+def test_an_import_names_the_threats_whose_acceptance_waits_for_the_leader(db_url, shared_data):
+    from tests.risk.threats.test_threatdragon import ACCEPTED_IN_FILE, _with_accepted
+
+    content = json.dumps(_with_accepted(shared_data)).encode()
+    app = render("risk/threats/pages/diagrams.py", make_actor("security", username="siri"))
+    app.selectbox[0].select("minside").run()
+    next(u for u in app.file_uploader if u.label == "Threat Dragon-fil (JSON)").set_value(
+        ("demo.json", content, "application/json")).run()
+    next(b for b in app.button if b.label == "Importer").click().run()
+    assert not errors_of(app), errors_of(app)
+    assert [s.value for s in app.success] == [
+        "Importert: 7 elementer, 10 dataflyter, 3 tillitsgrenser og 14 trusler. 0 elementer fjernet."]
+    assert [w.value for w in app.warning] == [
+        "2 trusler er merket «Akseptert» i filen, men er lagret som «Åpen». Bare avdelingslederen kan akseptere "
+        "en trussel, så lederen må ta stilling til aksept her i appen:"]
+    listed = next(d.value for d in app.dataframe if list(d.value.columns) == ["model", "element", "title"])
+    assert listed.to_dict("records") == [
+        {"model": "Demo Threat Model", "element": "Database", "title": "Credential theft"},
+        {"model": "Demo Threat Model", "element": "Message Queue", "title": "Message tampering"}]
+    with db.session_scope() as session:
+        statuses = {th["title"]: th["status"] for th in threats.model_detail(session, "minside")["threats"]}
+    assert [statuses[title] for title in ACCEPTED_IN_FILE] == ["open", "open"]
+    next(b for b in app.button if b.label == "Lukk").click().run()     # the report stays until it is closed
+    assert not app.warning and not app.success

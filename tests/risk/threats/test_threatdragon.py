@@ -15,6 +15,9 @@ from tests.conftest import make_actor
 SECURITY = make_actor("security", username="siri")
 LEADER = make_actor("leader", username="lise")
 ARCHITECT = make_actor("architect", username="arne")
+# Importing takes the security officer's (or architect's) right, keeping a file's "Accepted" the leader's: an
+# actor holding both, like the local operator of the CLI, imports a file exactly as it is.
+LEADER_AND_SECURITY = make_actor("leader", "security", username="lise")
 MODELS = ("payment-online.json", "three-tier-web-app.json", "v2-threat-model.json")
 
 
@@ -143,7 +146,7 @@ def test_a_generated_model_exports_and_comes_back(session):
     row = next(th for th in threats.model_detail(session, "digisos")["threats"] if th["origin"] == "generated")
     threats.decide_threat(session, LEADER, row["id"], {"status": "accepted", "mitigation": "Lav risiko"})
     first = _snapshot(session, "digisos")
-    threatdragon.import_model(session, SECURITY, "svarut", threatdragon.export_json(session, "digisos"))
+    threatdragon.import_model(session, LEADER_AND_SECURITY, "svarut", threatdragon.export_json(session, "digisos"))
     assert _snapshot(session, "svarut")[1] == first[1]
     # accepted is kept through our own fields even though Threat Dragon itself only knows Open/Mitigated/N/A
     origins = {th["origin"] for th in threats.model_detail(session, "svarut")["threats"]}
@@ -291,7 +294,7 @@ def _threats(session, code):
 
 def test_threat_dragons_whole_vocabulary_is_kept_and_read_right(session):
     document = _vocabulary_model()
-    counts = threatdragon.import_model(session, SECURITY, "svarut", json.dumps(document))
+    counts = threatdragon.import_model(session, LEADER_AND_SECURITY, "svarut", json.dumps(document))
     assert counts["threats"] == sum(len(v) for v in threatdragon.TD_TYPES.values()) + 1
     found = threats.model_detail(session, "svarut")["threats"]
     by_id = {json.loads(session.get(Threat, th["id"]).td_threat)["id"]: th for th in found}
@@ -322,7 +325,7 @@ def test_threat_dragons_whole_vocabulary_is_kept_and_read_right(session):
 @pytest.mark.parametrize("version", ["2.3.0", "2.6.2", "2.7.0"])
 def test_the_vocabulary_model_exports_as_it_came_in(session, version):
     document = _vocabulary_model(version)
-    threatdragon.import_model(session, SECURITY, "svarut", json.dumps(document))
+    threatdragon.import_model(session, LEADER_AND_SECURITY, "svarut", json.dumps(document))
     exported = threatdragon.export_model(session, "svarut")
     assert exported == document
     assert exported["release_version"] == "2.6.2" and exported["released_at"] == "2026-05-10"
@@ -334,7 +337,7 @@ def test_the_vocabulary_model_exports_as_it_came_in(session, version):
     assert set(statuses) == set(STATUSES)
     # a second import changes nothing and exports the same again
     counts = threatdragon.import_model(session, SECURITY, "svarut", json.dumps(exported))
-    assert counts["removed"] == 0
+    assert counts["removed"] == 0 and counts["awaiting_leader"] == []    # accepted here already: kept
     assert threatdragon.export_model(session, "svarut") == document
 
 
@@ -376,7 +379,7 @@ def test_a_newer_threat_dragon_gets_the_exact_status(session):
 
 
 def test_edits_made_here_are_written_over_threat_dragons_cell(session):
-    threatdragon.import_model(session, SECURITY, "svarut", json.dumps(_vocabulary_model()))
+    threatdragon.import_model(session, LEADER_AND_SECURITY, "svarut", json.dumps(_vocabulary_model()))
     detail = threats.model_detail(session, "svarut")
     flow = next(e for e in detail["elements"] if e["external_id"] == "f2")
     threats.update_element(session, SECURITY, flow["id"], {**flow, "name": "Lagre søknad kryptert", "encrypted": True},
@@ -400,3 +403,101 @@ def test_other_models_threats_become_ros_risks_on_their_own_dimension(session):
     cia = session.get(Threat, next(th["id"] for th in found if th["threat_type"] == "Availability"
                                    and th["model_type"] == "CIA"))
     assert threats.ros_payload(cia, data)["inherent"]["consequences"] == {"availability": 4}
+
+
+# --- accepting is the leader's call, also through a file (brief E) ------------------------------------------
+
+ACCEPTED_IN_FILE = ("Credential theft", "Message tampering")
+
+
+def _with_accepted(shared_data, version: str | None = None) -> dict:
+    """Threat Dragon's own demo model, with two of its threats set to Accepted in Threat Dragon."""
+    document = json.loads((shared_data / "threat-dragon" / "v2-threat-model.json").read_bytes())
+    if version:
+        document["version"] = version
+    for diagram in document["detail"]["diagrams"]:
+        for cell in diagram["cells"]:
+            for threat in (cell.get("data") or {}).get("threats") or []:
+                if threat["title"] in ACCEPTED_IN_FILE:
+                    threat["status"] = "Accepted"
+    return document
+
+
+def _status_of(document: dict, title: str) -> str:
+    return next(th["status"] for d in document["detail"]["diagrams"] for c in d["cells"]
+                for th in (c.get("data") or {}).get("threats") or [] if th["title"] == title)
+
+
+def test_a_files_acceptance_waits_for_the_leader_when_the_security_officer_imports(db_url, shared_data):
+    from data import audit
+    from data.db import session_scope
+
+    with session_scope(actor=SECURITY) as session:
+        result = threatdragon.import_model(session, SECURITY, "svarut", json.dumps(_with_accepted(shared_data)))
+        assert result["threats"] == 14
+        assert result["awaiting_leader"] == [
+            {"model": "Demo Threat Model", "element": "Database", "title": "Credential theft"},
+            {"model": "Demo Threat Model", "element": "Message Queue", "title": "Message tampering"}]
+        assert threatdragon.awaiting_leader_lines(result) == [
+            "2 trusler er merket «Akseptert» i filen, men er lagret som «Åpen». Bare avdelingslederen kan akseptere "
+            "en trussel, så lederen må ta stilling til aksept her i appen:",
+            "«Credential theft» på «Database» i modellen «Demo Threat Model»",
+            "«Message tampering» på «Message Queue» i modellen «Demo Threat Model»"]
+        found = _threats(session, "svarut")
+        assert [(found[title]["status"], found[title]["decided_by"]) for title in ACCEPTED_IN_FILE] == \
+            [("open", ""), ("open", "")]
+        assert not any(th["status"] == "accepted" for th in found.values())
+        assert found["Unauthorised access"]["status"] == "mitigated"       # every other status as the file has it
+        held_id = found["Credential theft"]["id"]
+    with session_scope() as session:        # audited as usual: the officer's import stored the threat as open
+        entry = next(e for e in audit.search(session, table="threat", row_id=str(held_id)))
+        assert (entry.actor, entry.action) == ("siri", "insert")
+        assert json.loads(entry.changes)["status"]["after"] == "open"
+    with session_scope(actor=SECURITY) as session:
+        # the same file again: still not accepted, still named for the leader
+        again = threatdragon.import_model(session, SECURITY, "svarut", json.dumps(_with_accepted(shared_data)))
+        assert [h["title"] for h in again["awaiting_leader"]] == list(ACCEPTED_IN_FILE)
+        assert _threats(session, "svarut")["Credential theft"]["status"] == "open"
+        # export tells Threat Dragon what holds here: open until the leader accepts
+        assert _status_of(threatdragon.export_model(session, "svarut"), "Credential theft") == "Open"
+    with session_scope(actor=LEADER) as session:
+        threats.decide_threat(session, LEADER, held_id, {"status": "accepted", "mitigation": "Lav sannsynlighet"})
+        # accepted here now: exported as Accepted, as the file had it
+        assert _status_of(threatdragon.export_model(session, "svarut"), "Credential theft") == "Accepted"
+    with session_scope(actor=SECURITY) as session:
+        # accepted here by the leader: the officer's next import of the same file keeps it and names nothing new
+        third = threatdragon.import_model(session, SECURITY, "svarut", json.dumps(_with_accepted(shared_data)))
+        assert [h["title"] for h in third["awaiting_leader"]] == ["Message tampering"]
+        found = _threats(session, "svarut")
+        assert (found["Credential theft"]["status"], found["Credential theft"]["decided_by"]) == ("accepted", "lise")
+
+
+def test_the_leaders_import_keeps_a_files_acceptance(session, shared_data):
+    document = _with_accepted(shared_data, version="2.7.0")
+    result = threatdragon.import_model(session, LEADER_AND_SECURITY, "svarut", json.dumps(document))
+    assert result["awaiting_leader"] == [] and threatdragon.awaiting_leader_lines(result) == []
+    found = _threats(session, "svarut")
+    assert [(found[title]["status"], found[title]["decided_by"]) for title in ACCEPTED_IN_FILE] == \
+        [("accepted", "lise"), ("accepted", "lise")]
+    exported = threatdragon.export_model(session, "svarut")
+    assert [_status_of(exported, title) for title in ACCEPTED_IN_FILE] == ["Accepted", "Accepted"]
+    assert exported == document                                       # exported as it came in
+
+
+def test_an_acceptance_carried_in_our_own_field_waits_for_the_leader_too(session):
+    """A file we exported for an old Threat Dragon says Mitigated, with our exact "accepted" beside it."""
+    threatdragon.import_model(session, SECURITY, "digisos", json.dumps(digisos_threat_dragon()))
+    threats.generate_threats(session, SECURITY, "digisos")
+    row = next(th for th in threats.model_detail(session, "digisos")["threats"] if th["origin"] == "generated")
+    threats.decide_threat(session, LEADER, row["id"], {"status": "accepted", "mitigation": "Lav risiko"})
+    exported = threatdragon.export_model(session, "digisos")
+    written = [th for c in exported["detail"]["diagrams"][0]["cells"] for th in c.get("data", {}).get("threats", [])
+               if th["title"] == row["title"]]
+    assert [(th["status"], th["backofficeStatus"]) for th in written] == [("Mitigated", "accepted")]
+    result = threatdragon.import_model(session, SECURITY, "svarut", json.dumps(exported))
+    assert result["awaiting_leader"] == [{"model": "Digisos – søknad om økonomisk sosialhjelp",
+                                          "element": row["element"], "title": row["title"]}]
+    assert threatdragon.awaiting_leader_lines(result)[0].startswith("Én trussel er merket «Akseptert» i filen")
+    copy = {th["title"]: th for th in threats.model_detail(session, "svarut")["threats"]}
+    assert copy[row["title"]]["status"] == "open"
+    assert not any(th["status"] == "accepted" for th in copy.values())
