@@ -70,11 +70,12 @@ st.caption(t("signin.lockout_rule", count=MAX_FAILED_SIGN_INS, minutes=int(LOCK_
 if st.session_state.get(ERROR):
     st.error(st.session_state.pop(ERROR))
 
-# The overview after sign-in draws charts, tables, figures, links and widgets, whose browser code is large
-# (Plotly is 4.7 MB to load and compile) and loaded one piece after the other the first time each is drawn: one of
-# each here, unseen and out of the tab order and the accessibility tree (visibility: hidden), loads them while the
-# user types. The chart and table took about a second off the first page after sign-in; without the figure, radio,
-# toggle, button and link pieces the browser still fetched those five after sign-in, each waiting for the last.
+# The pages after sign-in draw tables, figures, links, widgets and (most of them) Plotly charts, whose browser code
+# is large (Plotly is 4.7 MB to load and compile) and is fetched piece by piece, each waiting for the last, the
+# first time a page draws it. One of each here, unseen and out of the tab order and the accessibility tree
+# (visibility: hidden), loads them while the user types: the table and chart took about a second off the first
+# page after sign-in when it drew Plotly charts, and without the other five the browser still fetched them after
+# sign-in, one after another.
 with st.container(key="warm-up"):
     st.plotly_chart(go.Figure(), key="warm-up-chart", config={"staticPlot": True})
     st.dataframe(pd.DataFrame({"–": []}), key="warm-up-table")
