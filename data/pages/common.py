@@ -43,6 +43,7 @@ from data.formatting import (
 )
 from data.i18n import get_language, set_language, t
 from data.pages import streamlit_texts
+from data.pages.svg_charts import nice_step
 from data.registers.models import User
 
 ACTOR_KEY = "actor"
@@ -479,12 +480,6 @@ def _as_dates(values) -> pd.Series | None:
     return None
 
 
-def _nice_step(span: float, ticks: int = 5) -> float:
-    raw = span / ticks
-    power = 10 ** math.floor(math.log10(raw))
-    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
-
-
 def _numbers(values) -> list[float]:
     out = []
     if values is None or isinstance(values, str | dict):
@@ -567,7 +562,7 @@ def _month_ticks(fig: go.Figure, name: str, dates: pd.Series) -> None:
 
 
 def _million_ticks(fig: go.Figure, name: str, low: float, high: float) -> None:
-    step = _nice_step(high - low or abs(high) or 1.0)
+    step = nice_step(high - low or abs(high) or 1.0, ticks=5)
     start = math.floor(low / step) * step
     values = [start + i * step for i in range(int(math.ceil((high - start) / step)) + 1)]
     decimals = 0 if step >= 1_000_000 and step % 1_000_000 == 0 else 1

@@ -125,7 +125,7 @@ def line(title: str, unit: str, points: list[Bar], axis_text: Callable[[float], 
         return ""
     left, right, top, plot = 44.0, 50.0, 12.0, 190.0
     highest = max(point.value for point in points) or 1.0
-    step = _nice_step(highest)
+    step = nice_step(highest)
     ceiling = math.ceil(highest / step) * step
     span = WIDTH - left - right
     gap = span / max(1, len(points) - 1)
@@ -155,8 +155,8 @@ def line(title: str, unit: str, points: list[Bar], axis_text: Callable[[float], 
     return _figure(title, unit, points, top + plot + 30, body)
 
 
-def _nice_step(highest: float, ticks: int = 4) -> float:
-    """A round gridline step (1, 2, 2.5 or 5 times a power of ten) giving about `ticks` lines up to `highest`."""
-    raw = highest / ticks
+def nice_step(span: float, ticks: int = 4) -> float:
+    """A round axis step (1, 2, 2.5 or 5 times a power of ten) giving about `ticks` steps over `span` (> 0)."""
+    raw = span / ticks
     power = 10 ** math.floor(math.log10(raw))
     return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
