@@ -8,6 +8,7 @@ from data.cli import run_command
 from data.errors import BackofficeError
 from data.formatting import money
 from data.i18n import t
+from data.registers.models import Service
 from pricing import capital, costbase, exports, pricelists, selfcost
 
 
@@ -85,6 +86,35 @@ def cmd_approve(args) -> int:
 def cmd_submit(args) -> int:
     calc = run_command(args, lambda s, a: pricelists.submit(s, a, {"calculation_id": args.calculation}).number)
     print(t("price.cli_submitted", number=calc))
+    return 0
+
+
+def cmd_send_back(args) -> int:
+    def send_back(session, actor):
+        calc = pricelists.send_back(session, actor, {"calculation_id": args.calculation, "comment": args.reason})
+        return calc.number, session.get(Service, calc.service_id).name, calc.year
+
+    number, service, year = run_command(args, send_back)
+    print(t("price.cli_sent_back", number=number, service=service, year=year))
+    return 0
+
+
+def cmd_calculations(args) -> int:
+    """`prices calculations`: id (what submit, approve and send-back take), status and self-cost; under a draft
+    a leader sent back, who sent it back, when and why."""
+    def read(session, actor):
+        return pricelists.calculations_with_returns(session, actor, args.year, args.service), \
+            exports.person_names(session)
+
+    rows, people = run_command(args, read)
+    if not rows:
+        print(t("price.cli_calculations_empty"))
+    for row in rows:
+        label = t("price.calc_label", number=row["number"], status=t(f"price.status.{row['status']}"))
+        print(f"{row['id']:>5}  {row['year']}  {row['service_name']:<20} {label:<40} {money(row['self_cost_ore'])}")
+        if row["sent_back_reason"]:
+            who = people.get(row["sent_back_by"], row["sent_back_by"])
+            print(f"       {pricelists.sent_back_line(who, row['sent_back_at'], row['sent_back_reason'])}")
     return 0
 
 
@@ -202,6 +232,14 @@ def register(sub) -> None:
     p = prices.add_parser("submit", help=t("price.cli_help_submit"))
     p.add_argument("calculation", type=int)
     p.set_defaults(func=cmd_submit)
+    p = prices.add_parser("send-back", help=t("price.cli_help_send_back"))
+    p.add_argument("calculation", type=int)
+    p.add_argument("--reason", required=True, help=t("price.cli_help_reason"))
+    p.set_defaults(func=cmd_send_back)
+    p = prices.add_parser("calculations", help=t("price.cli_help_calculations"))
+    p.add_argument("--year", type=int)
+    p.add_argument("--service")
+    p.set_defaults(func=cmd_calculations)
     p = prices.add_parser("list", help=t("price.cli_help_list"))
     p.add_argument("--year", type=int)
     p.add_argument("--service")

@@ -1,6 +1,7 @@
 """Deterministic demo data: cost bases 2024–2027, investments, imputed rates, a Digifin loan for
 Digisos, and price calculations for SvarUt, Digisos, MinSide and Fiks IO approved for 2024–2026
-(2027 waits as drafts for the leader)."""
+(2027 are drafts; finance has sent Digisos 2027 to the leader for approval, so it waits in the leader's
+approvals queue)."""
 from __future__ import annotations
 
 import random
@@ -21,6 +22,7 @@ LEADER = Actor(username="leder", roles=frozenset({"leader"}), full_name="Lise Le
 SERVICES = ("svarut", "digisos", "minside", "fiks-io")
 YEARS = (2024, 2025, 2026, 2027)
 APPROVED_YEARS = (2024, 2025, 2026)
+SUBMITTED = ("digisos", 2027)      # finance (okonomi) has sent this draft to the leader; it awaits approval
 SWAP_RATES = {2023: "3.45", 2024: "3.62", 2025: "3.85", 2026: "3.70", 2027: "3.60"}
 
 # Direct budget per service and cost type, in kroner (2024); later years grow 3 % a year.
@@ -183,6 +185,8 @@ def _calculations(session: Session, _rng: random.Random) -> None:
             if year in APPROVED_YEARS:
                 pricelists.approve(session, LEADER, {"calculation_id": calc.id,
                                                      "comment": f"Vedtatt i ledermøtet {year - 1}"})
+            elif (service, year) == SUBMITTED:
+                pricelists.submit(session, FINANCE, {"calculation_id": calc.id})
 
 
 def _needs_units(service: str) -> bool:

@@ -14,7 +14,7 @@ from data.i18n import t
 from data.registers.models import Service
 from pricing import digifin
 from pricing.models import CostItem, DigifinLoan, PriceCalculation, PriceList
-from pricing.pricelists import price_history
+from pricing.pricelists import OPEN_STATUSES, price_history
 
 
 def price_kpis(session: Session, _actor: Actor, today: date | None = None) -> list[Kpi]:
@@ -22,8 +22,8 @@ def price_kpis(session: Session, _actor: Actor, today: date | None = None) -> li
     in_force = session.scalar(select(func.count(func.distinct(PriceList.service_id))).where(PriceList.year == year))
     next_year = session.scalar(select(func.count(func.distinct(PriceList.service_id)))
                                .where(PriceList.year == year + 1))
-    drafts = session.scalar(select(func.count()).select_from(PriceCalculation)
-                            .where(PriceCalculation.status == "draft"))
+    drafts = session.scalar(select(func.count()).select_from(PriceCalculation)      # drafts and those submitted
+                            .where(PriceCalculation.status.in_(OPEN_STATUSES)))
     latest = (select(PriceList.service_id, func.max(PriceList.number).label("number"))
               .where(PriceList.year == year).group_by(PriceList.service_id).subquery())
     self_cost = session.scalar(

@@ -114,6 +114,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "the calculation approves it."),
     "price.cli_submitted": ("Kalkyle {number} er sendt til godkjenning.", "Calculation {number} is sent for approval."),
     "price.cli_help_submit": ("send en kalkyle til godkjenning (økonomi)", "send a calculation for approval (finance)"),
+    "price.cli_help_send_back": ("send en kalkyle som venter på godkjenning, tilbake til økonomi som utkast, med "
+                                 "begrunnelse (leder)",
+                                 "send a calculation awaiting approval back to finance as a draft, with the reason "
+                                 "(leader)"),
+    "price.cli_help_reason": ("hva som må endres", "what must change"),
+    "price.cli_sent_back": ("Kalkyle {number} for {service} {year} er sendt tilbake til økonomi som utkast.",
+                            "Calculation {number} for {service} {year} was sent back to finance as a draft."),
+    "price.cli_help_calculations": ("vis kalkylene (id, status, selvkost) og hvorfor en kalkyle ble sendt tilbake",
+                                    "show the calculations (id, status, self-cost) and why one was sent back"),
+    "price.cli_calculations_empty": ("Ingen kalkyler med dette utvalget.", "No calculations with this selection."),
     "price.model.organisation": ("Fast årspris per virksomhet", "Fixed annual fee per organisation"),
     "price.model.inhabitant": ("Per innbygger", "Per inhabitant"),
     "price.model.unit": ("Per enhet", "Per unit"),
@@ -622,7 +632,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "tilbake.",
                            "Calculation {number} for {service} {year} does not await approval and cannot be sent "
                            "back."),
-    "price.sent_back_note": ("Sendt tilbake av {who}: {reason}", "Sent back by {who}: {reason}"),
+    # a calculation a leader sent back: shown to finance while it is a draft (pricing/pages/calculations.py, CLI)
+    "price.sent_back_box": ("Sendt tilbake av {who} {when}: {reason}", "Sent back by {who} on {when}: {reason}"),
+    "price.sent_back_box_undated": ("Sendt tilbake av {who}: {reason}", "Sent back by {who}: {reason}"),
+    "price.sent_back_next": ("Lag en ny kalkyle med endringene, eller send denne til godkjenning igjen.",
+                             "Make a new calculation with the changes, or send this one for approval again."),
     # Digifin page
     "price.loans_empty": ("Ingen Digifin-lån registrert.", "No Digifin loans registered."),
     "price.choose_loan": ("Vis lån", "Show loan"),
@@ -645,8 +659,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "price.kpi.next_help": ("Prislister for neste år som allerede er godkjent.",
                             "Price lists for next year already approved."),
     "price.kpi.drafts": ("Kalkyler til godkjenning", "Calculations awaiting approval"),
-    "price.kpi.drafts_help": ("Utkast fra økonomi som venter på en leder.", "Drafts from finance waiting for a "
-                                                                            "leader."),
+    "price.kpi.drafts_help": ("Kalkyler fra økonomi som en leder kan godkjenne: utkast og de som er sendt til "
+                              "godkjenning.",
+                              "Calculations from finance a leader may approve: drafts and those sent for approval."),
     "price.kpi.self_cost": ("Selvkost i gjeldende prislister {year}", "Self-cost in price lists in force {year}"),
     "price.kpi.budget": ("Budsjett {year} (teller i selvkost)", "Budget {year} (counts toward self-cost)"),
     "price.kpi.budget_help": ("Sum av budsjetterte kostnader som teller i selvkost.",

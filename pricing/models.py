@@ -176,6 +176,11 @@ class PriceCalculation(Versioned, Base):
     submitted_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     population_year: Mapped[int | None] = mapped_column(Integer, nullable=True)   # whose 1 January figures
+    # a leader sent it back to finance as a draft: who, when and what must change (cleared when it is submitted
+    # again; the audit log keeps every earlier return)
+    sent_back_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    sent_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    sent_back_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class PriceList(Base):

@@ -18,8 +18,9 @@ For invoicing (issue 6) and anyone else who needs the price in force:
     price.population_year                                # whose 1 January figures the list uses
 
 Four eyes: finance writes a calculation and may submit it (status "awaiting_approval", `submitted_by/at`);
-a leader who neither wrote nor submitted it approves it. The price list records both people
-(`prepared_by/at`: who submitted it, or wrote it if it was approved as a draft; `approved_by/at`).
+a leader who neither wrote nor submitted it approves it, or sends it back to finance as a draft with the reason
+in fields of its own (`sent_back_by/at/reason`, cleared when it is submitted again). The price list records both
+people (`prepared_by/at`: who submitted it, or wrote it if it was approved as a draft; `approved_by/at`).
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from data.access import Actor
 from data.crud import get_or_raise
 from data.db import utcnow
 from data.errors import BackofficeError, ConflictError, validate
+from data.formatting import day
 from data.i18n import t
 from data.locking import lock, refusing_duplicates, unique_key
 from data.registers.models import Organisation, OrganisationPopulation, Service
@@ -144,7 +146,8 @@ def _approved_already(session: Session, calc: PriceCalculation, just: bool) -> C
 
 def submit(session: Session, actor: Actor, payload) -> PriceCalculation:
     """Finance asks a leader to approve a draft calculation: it waits in the leader's queue (status
-    "awaiting_approval", who asked and when). Submitting again is refused plainly."""
+    "awaiting_approval", who asked and when). A calculation a leader sent back may be submitted again: the
+    return's fields are cleared (the audit log keeps them). Submitting twice is refused plainly."""
     actor.require("pricing.write")
     data = validate(SubmitIn, payload)
     calc = get_or_raise(session, PriceCalculation, data.calculation_id, "price.calculation_not_found")
@@ -153,12 +156,14 @@ def submit(session: Session, actor: Actor, payload) -> PriceCalculation:
         raise BackofficeError(t(f"price.not_draft.{calc.status}", number=calc.number, service=service.name,
                                 year=calc.year, who=calc.submitted_by or "-"))
     calc.status, calc.submitted_by, calc.submitted_at = "awaiting_approval", actor.username, utcnow()
+    calc.sent_back_by, calc.sent_back_at, calc.sent_back_reason = None, None, None
     return calc
 
 
 def send_back(session: Session, actor: Actor, payload) -> PriceCalculation:
     """A leader sends a calculation submitted for approval back to finance as a draft, saying what must
-    change (`comment`, required; written first in the calculation's note, so finance sees it beside it)."""
+    change (`comment`, required). Who, when and why are kept in the calculation's own fields
+    (`sent_back_by/at/reason`) until finance submits it again; finance's note is left as it is."""
     actor.require("pricing.approve")
     data = validate(ApprovalIn, payload)
     if not data.comment.strip():
@@ -168,9 +173,8 @@ def send_back(session: Session, actor: Actor, payload) -> PriceCalculation:
     if calc.status != "awaiting_approval":
         service = session.get(Service, calc.service_id)
         raise BackofficeError(t("price.not_awaiting", number=calc.number, service=service.name, year=calc.year))
-    returned = t("price.sent_back_note", who=actor.username, reason=data.comment.strip())
-    calc.note = f"{returned}\n{calc.note}" if calc.note else returned
     calc.status, calc.submitted_by, calc.submitted_at = "draft", None, None
+    calc.sent_back_by, calc.sent_back_at, calc.sent_back_reason = actor.username, utcnow(), data.comment.strip()
     return calc
 
 
@@ -303,8 +307,42 @@ def drafts_awaiting(session: Session, only_submitted: bool = False) -> list[dict
                        PriceCalculation.number.desc()))
     return [{"id": c.id, "service": code, "year": c.year, "number": c.number, "status": c.status,
              "self_cost_ore": c.self_cost_ore, "created_by": c.created_by, "created_at": c.created_at,
-             "submitted_by": c.submitted_by, "submitted_at": c.submitted_at, "note": c.note}
+             "submitted_by": c.submitted_by, "submitted_at": c.submitted_at, "note": c.note,
+             "sent_back_by": c.sent_back_by, "sent_back_at": c.sent_back_at, "sent_back_reason": c.sent_back_reason}
             for c, code in session.execute(query)]
+
+
+def sent_back_line(who: str, at: datetime | None, reason: str) -> str:
+    """What finance reads about a return: "Sendt tilbake av <person> <date>: <reason>" (`who` is the person's
+    name; the date is left out where the time is not known: returns from before revision 0410)."""
+    if at is None:
+        return t("price.sent_back_box_undated", who=who or "–", reason=reason)
+    return t("price.sent_back_box", who=who or "–", when=day(at), reason=reason)
+
+
+def calculations_with_returns(session: Session, actor: Actor, year: int | None = None,
+                              service: str | None = None) -> list[dict]:
+    """Every calculation (newest year first), its status and self-cost and, for a draft a leader sent back,
+    who sent it back, when and why (`sent_back_by/at/reason`): what finance needs to act on (the CLI's
+    `prices calculations`). Finance and the leader read calculations (as on the calculations page)."""
+    if not actor.can("pricing.approve"):
+        actor.require("pricing.write")
+    query = (select(PriceCalculation, Service.code, Service.name)
+             .join(Service, Service.id == PriceCalculation.service_id)
+             .order_by(PriceCalculation.year.desc(), Service.code, PriceCalculation.number.desc()))
+    if year:
+        query = query.where(PriceCalculation.year == year)
+    if service:
+        query = query.where(Service.code == service)
+    rows = []
+    for c, code, name in session.execute(query):
+        returned = c.status == "draft" and bool(c.sent_back_reason)      # a return only matters while a draft
+        rows.append({"id": c.id, "service": code, "service_name": name, "year": c.year, "number": c.number,
+                     "status": c.status, "self_cost_ore": c.self_cost_ore, "submitted_by": c.submitted_by,
+                     "sent_back_by": c.sent_back_by if returned else None,
+                     "sent_back_at": c.sent_back_at if returned else None,
+                     "sent_back_reason": c.sent_back_reason if returned else None})
+    return rows
 
 
 def bills_by_organisation(session: Session, year: int) -> tuple[list[str], list[dict]]:

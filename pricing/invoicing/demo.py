@@ -1,6 +1,10 @@
 """Demo invoicing: every complete quarter of 2024–2026 prepared by finance and approved by the leader
 (after the agreements, metering and price-list demos), one credit-and-rebill, and next year's planned use
-of the fund (half of each fund with a surplus)."""
+of the fund (half of each fund with a surplus).
+
+The last complete quarter is billed service by service, and one service's run (WAITING_SERVICE) is prepared by
+finance but not yet approved: it waits in the leader's approvals queue, with the amount computed from the demo's
+appendices and price lists. The next quarter is still finance's to prepare in the app."""
 from __future__ import annotations
 
 from datetime import date
@@ -10,28 +14,29 @@ from sqlalchemy import select
 from data.access import Actor
 from data.errors import BackofficeError
 from data.registers.models import Organisation, Service
-from pricing import fundplan
+from pricing import fundplan, pricelists
 from pricing.demo import FINANCE, LEADER
 from pricing.invoicing import fund, settings
 from pricing.invoicing import runs as invoicing
 from pricing.invoicing.models import InvoiceLine
 
 YEARS = (2024, 2025, 2026)
+WAITING_SERVICE = "fiks-io"     # its run for the last complete quarter waits for the leader's approval
 
 
 def load(session, _actor: Actor, _rng, today: date | None = None) -> None:
     today = today or date.today()
+    complete = [period for year in YEARS for period in invoicing.periods_of_year(year, "quarter")
+                if period.end < today]
     first = None
-    for year in YEARS:
-        for period in invoicing.periods_of_year(year, "quarter"):
-            if period.end >= today:
-                break
-            payload = {"period": period.label, "reason": f"Kvartalsfakturering {period.label}"}
-            try:
-                invoicing.prepare_run(session, FINANCE, payload)
-                run = invoicing.approve_run(session, LEADER, payload)
-            except BackofficeError:
-                continue
+    for period in complete[:-1]:
+        run = _bill(session, {"period": period.label, "reason": f"Kvartalsfakturering {period.label}"})
+        first = first or run
+    if complete:
+        last = complete[-1]
+        for code in sorted(pricelists.approved_prices(session, last.year)):
+            payload = {"period": last.label, "service": code, "reason": f"Kvartalsfakturering {last.label}"}
+            run = _bill(session, payload, approve=code != WAITING_SERVICE)
             first = first or run
     if first is not None and first.lines:
         # a wrong start date found after approval: credit one organisation and bill it again
@@ -47,6 +52,16 @@ def load(session, _actor: Actor, _rng, today: date | None = None) -> None:
             fundplan.set_plan(session, FINANCE, {"service": code, "year": today.year + 1,
                                                  "amount_ore": statement.balance_ore // 2,
                                                  "note": "Halvparten av fondet tilbake til brukerne i neste års pris"})
+
+
+def _bill(session, payload: dict, approve: bool = True):
+    """Finance prepares the run and, with `approve`, the leader approves it; None when there is nothing to bill
+    (or it is billed or waiting already: loading the demo twice bills nothing twice)."""
+    try:
+        invoicing.prepare_run(session, FINANCE, payload)
+        return invoicing.approve_run(session, LEADER, payload) if approve else None
+    except BackofficeError:
+        return None
 
 
 # EHF (issue 21): clearly demo values. Not the department's real organisation number or bank account: the

@@ -109,9 +109,14 @@ with tabs[0]:
         with common.session() as session:
             calc = selfcost.get_calculation(session, chosen)
             inputs, result, status = calc.inputs, calc.result, calc.status
+            sent_back = (calc.sent_back_by, calc.sent_back_at, calc.sent_back_reason)
             comparison = selfcost.side_by_side(session, calc)
             workbook = exports.calculation_workbook(session, calc)
             bills = exports.bills_workbook(calc)
+        people = common.people()       # persons by name, not user names
+        if status == "draft" and sent_back[2]:      # a leader sent it back: why, first of all
+            returned = pricelists.sent_back_line(people.get(sent_back[0], sent_back[0]), sent_back[1], sent_back[2])
+            st.warning(f"{returned}\n\n{t('price.sent_back_next')}", icon=":material/undo:")
         view.show_summary(result)
         if inputs["volume_source"] == "manual":
             st.caption(t("price.source.manual_note"))
@@ -156,7 +161,8 @@ with tabs[0]:
                            f"priskalkyle-{service}-{int(year)}-{by_id[chosen]['number']}.xlsx", mime=shared.XLSX,
                            icon=":material/download:", type="primary")
         if status == "awaiting_approval":
-            st.info(t("price.awaiting_info", who=by_id[chosen]["submitted_by"] or "–",
+            submitter = by_id[chosen]["submitted_by"]
+            st.info(t("price.awaiting_info", who=people.get(submitter, submitter) or "–",
                       when=day(by_id[chosen]["submitted_at"])))
         if status == "draft" and can_edit:
             if common.confirmed_button(t("price.confirm_submit"), t("price.submit"), key=f"submit-{chosen}",

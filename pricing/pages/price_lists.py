@@ -123,6 +123,10 @@ def _decide(draft: dict) -> None:
         who = common.people().get(draft["submitted_by"], draft["submitted_by"]) or "–"
         st.info(t("price.awaiting_info", who=who, when=day(draft["submitted_at"])))
     else:
+        if draft["sent_back_reason"]:       # a leader sent it back: why, before anyone approves it as it is
+            who = common.people().get(draft["sent_back_by"], draft["sent_back_by"])
+            st.warning(pricelists.sent_back_line(who, draft["sent_back_at"], draft["sent_back_reason"]),
+                       icon=":material/undo:")
         st.info(t("price.queue_draft_info"))
     approve_col, back_col = st.columns(2)
     with approve_col:

@@ -294,7 +294,8 @@ def test_the_leader_sends_the_queued_calculation_back_with_a_reason(submitted):
     with db.session_scope() as session:
         calc = session.get(PriceCalculation, second)
         assert (calc.status, calc.submitted_by) == ("draft", None)
-        assert calc.note == "Sendt tilbake av leader: Bruk 2025-tallene for befolkning\nMed ny fordeling"
+        assert (calc.sent_back_by, calc.sent_back_reason) == ("leader", "Bruk 2025-tallene for befolkning")
+        assert calc.note == "Med ny fordeling"                   # the reason has fields of its own
         assert _count(PriceList) == 0
         assert [r["id"] for r in pricelists.drafts_awaiting(session, only_submitted=True)] == [first]
 
