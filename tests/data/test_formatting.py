@@ -5,7 +5,6 @@ import pandas as pd
 import pytest
 
 from data.formatting import (
-    quarter_label,
     date_text,
     datetime_text,
     day,
@@ -17,6 +16,7 @@ from data.formatting import (
     month_label,
     number,
     percent_text,
+    quarter_label,
 )
 from data.i18n import get_language, set_language
 
