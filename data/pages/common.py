@@ -135,8 +135,14 @@ def set_document_language(language: str) -> None:
     Streamlit's own English texts are shown in bokmål (data/pages/streamlit_texts.py). Streamlit serves its
     page with lang="en" and has no option for either; one small script does both."""
     code = "nb" if language == "nb" else "en"
-    st.html(f"<script>document.documentElement.lang = '{code}';</script>{streamlit_texts.script(code)}",
-            unsafe_allow_javascript=True)
+    st.html(f"<script>document.documentElement.lang = '{code}';</script>{streamlit_texts.script(code)}"
+            f"<style>{WRAP_METRICS}</style>", unsafe_allow_javascript=True)
+
+
+# Streamlit cuts a figure card's label and value to one line with an ellipsis ("Integrasjoner mot platt…",
+# "02.12.2026 kl. 1…"): they wrap instead, so nothing a user reads is cut off.
+WRAP_METRICS = ("[data-testid=stMetricLabel] *, [data-testid=stMetricValue], [data-testid=stMetricValue] * "
+                "{white-space: normal !important; text-overflow: clip !important; overflow: visible !important}")
 
 
 def sidebar_navigation(sections: dict[str, list]) -> None:

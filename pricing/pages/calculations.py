@@ -79,7 +79,7 @@ with tabs[0]:
         common.empty_state("price.calculations_empty", service=codes.get(service, service), year=int(year))
     else:
         frame = pd.DataFrame(rows)
-        frame["status"] = frame["status"].map(lambda s: t(f"price.status.{s}"))
+        frame["status"] = frame["status"].map(lambda s: t(f"price.status.{s}").capitalize())   # a table cell
         frame["basis"] = frame["basis"].map(lambda b: t(f"price.basis.{b}"))
         frame = common.with_names(frame, persons=("created_by", "submitted_by"))
         frame["self_cost_ore"] = frame["self_cost_ore"] / 100

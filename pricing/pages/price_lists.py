@@ -161,7 +161,7 @@ if actor.can("pricing.approve"):
         else:
             frame = common.with_names(pd.DataFrame(drafts), ("service",), ("created_by", "submitted_by"))
             frame["self_cost_ore"] = frame["self_cost_ore"] / 100
-            frame["status"] = frame["status"].map(lambda s: t(f"price.status.{s}"))
+            frame["status"] = frame["status"].map(lambda s: t(f"price.status.{s}").capitalize())   # a table cell
             frame = frame[["service", "year", "self_cost_ore", "number", "status", "submitted_by", "submitted_at",
                            "created_by", "created_at", "note"]]
             st.dataframe(frame, hide_index=True, width="stretch", column_config={

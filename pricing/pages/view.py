@@ -134,7 +134,8 @@ def show_sensitivity(result: dict) -> None:
 
 
 def show_summary(result: dict) -> None:
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2 = st.columns(2)   # two a row: an exact amount in kroner and øre is too wide for a quarter of the page
+    c3, c4 = st.columns(2)
     c1.metric(t("price.sum.self_cost"), kr(result["self_cost_ore"]), border=True)
     c2.metric(t("price.sum.revenue"), kr(result["expected_revenue_ore"]), border=True)
     c3.metric(t("price.sum.rounding"), kr(result["rounding_difference_ore"]), border=True)

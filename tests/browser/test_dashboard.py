@@ -8,13 +8,6 @@ from tests.browser import ui
 
 pytestmark = pytest.mark.xdist_group("browser")  # one worker serves the app; see conftest.py
 
-# Streamlit cuts a metric's value or label with CSS (`text-overflow: ellipsis`), so the text itself stays whole:
-# what the user sees cut is an element whose content is wider than its box.
-CUT_OFF = """() => Array.from(document.querySelectorAll(
-    '[data-testid=stMetricValue], [data-testid=stMetricValue] *, [data-testid=stMetricLabel] *, '
-    + '[data-testid=stMetricDelta] *'))
-  .filter(e => e.scrollWidth > e.clientWidth + 1)
-  .map(e => e.innerText)"""
 
 
 @pytest.mark.parametrize(("language", "figures", "charts"), [
@@ -30,7 +23,7 @@ def test_leader_reads_the_dashboard(browser, app_url, language, figures, charts)
     values = page.locator("[data-testid=stMetricValue]").all_inner_texts()
     assert len(values) == 8, values
     assert not [v for v in values if "…" in v or not v.strip()], values
-    assert page.evaluate(CUT_OFF) == []
+    assert ui.cut_off(page) == []
     titles = page.locator("figure.bo-chart figcaption").all_inner_texts()
     widths = page.evaluate("() => [...document.querySelectorAll('figure.bo-chart svg')].map(s => s.getBoundingClientRect().width)")
     assert len(widths) == 5 and min(widths) > 400, widths   # two charts side by side, each drawn at full size

@@ -45,6 +45,7 @@ def test_every_page_opens_clean_and_accessible(browser, app_url, axe_source, use
         timings.append(time.monotonic() - started)
         failures += [f"{title}: {problem}" for problem in ui.problems_on_page(page)]
         failures += [f"{title}: {leak}" for leak in ui.english_or_codes(page)]
+        failures += [f"{title}: cut off: {text!r}" for text in ui.cut_off(page)]
         failures += [f"{title}: axe {v['impact']} {v['id']} ({v['help']}): {v['nodes']}"
                      for v in ui.axe_violations(page, axe_source)]
     failures += [f"console error: {text}" for text in visit.console_errors]

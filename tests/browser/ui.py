@@ -66,6 +66,20 @@ def go(page: Page, title: str) -> None:
     idle(page)
 
 
+# Streamlit cuts a metric's value or label with CSS (`text-overflow: ellipsis`), so the text itself stays whole:
+# what the user sees cut is an element whose content is wider than its box.
+_CUT_OFF = """() => Array.from(document.querySelectorAll(
+    '[data-testid=stMetricValue], [data-testid=stMetricValue] *, [data-testid=stMetricLabel] *, '
+    + '[data-testid=stMetricDelta] *'))
+  .filter(e => e.scrollWidth > e.clientWidth + 1)
+  .map(e => e.innerText)"""
+
+
+def cut_off(page: Page) -> list[str]:
+    """The figure cards' labels and values the user sees cut off (data/pages/common.py WRAP_METRICS)."""
+    return page.evaluate(_CUT_OFF)
+
+
 def problems_on_page(page: Page) -> list[str]:
     """Exceptions and error boxes the page shows."""
     found = [f"exception: {text[:200]}" for text in page.locator("[data-testid=stException]").all_inner_texts()]

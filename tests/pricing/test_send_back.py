@@ -116,7 +116,7 @@ def test_finance_sees_who_sent_it_back_when_and_why_by_name(sent_back):
                      "Lag en ny kalkyle med endringene, eller send denne til godkjenning igjen."]
     assert not any("Sendt tilbake av lars" in w.value for w in app.warning)      # the person, not the user name
     table = app.dataframe[0].value
-    assert list(table["note"]) == ["Med ny fordeling"] and list(table["status"]) == ["utkast"]
+    assert list(table["note"]) == ["Med ny fordeling"] and list(table["status"]) == ["Utkast"]
     english = render("pricing/pages/calculations.py", LEADER, language="en", timeout=60)   # the leader sees it too
     english.number_input(key="calc-year").set_value(2026).run(timeout=60)
     assert errors_of(english) == []
