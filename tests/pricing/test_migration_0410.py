@@ -4,7 +4,6 @@ starts with the return line ("Sendt tilbake av <user>: <reason>", or the English
 rest of its note; calculations submitted again, approved or with a note of finance's own are left as they are.
 Downgrading writes the line back. On both databases."""
 import json
-import os
 from datetime import UTC, datetime
 
 import pytest
@@ -16,22 +15,6 @@ from data import db, schema
 pytestmark = pytest.mark.both_databases
 
 RETURNED_AT = datetime(2026, 10, 14, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def empty_url(db_url, tmp_path):
-    if db_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'old.sqlite'}"
-        return
-    name = f"migration_0410_{os.getpid()}"
-    admin = sa.create_engine(db_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        connection.execute(sa.text(f"CREATE DATABASE {name}"))
-    yield db_url.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
 
 
 def _calculation(calc_id: int, status: str, note: str) -> dict:

@@ -3,7 +3,6 @@ billed months are filled from the live lines (the first holder keeps a month bil
 named in a warning), the run counter starts at the highest number, a year closed twice keeps its first
 closing. On both databases."""
 import logging
-import os
 from datetime import UTC, date, datetime
 
 import pytest
@@ -12,22 +11,6 @@ import sqlalchemy as sa
 from data import db, schema
 
 pytestmark = pytest.mark.both_databases
-
-
-@pytest.fixture
-def empty_url(db_url, tmp_path):
-    if db_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'old.sqlite'}"
-        return
-    name = f"migration_0370_{os.getpid()}"
-    admin = sa.create_engine(db_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        connection.execute(sa.text(f"CREATE DATABASE {name}"))
-    yield db_url.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
 
 
 def _line(line_id, run_id, kind, first, last, appendix_id=7, credits=None, amount=1000):

@@ -3,7 +3,6 @@ stated per organisation kind: the calculation's components become the municipali
 kind among its adopters is recorded as paying by them (what happened before), so the stored calculation
 still recalculates to its stored result; the price list's preparer is the calculation's author, and a run's
 preparer its approver (one step before four eyes). On both databases."""
-import os
 from datetime import UTC, date, datetime
 
 import pytest
@@ -16,22 +15,6 @@ pytestmark = pytest.mark.both_databases
 
 OLD_MODEL = {"components": [{"basis": "inhabitant", "share": "100", "tiers": [], "tier_mode": "graduated",
                              "minimum_fee_ore": 100_000, "unit_label": ""}]}
-
-
-@pytest.fixture
-def empty_url(db_url, tmp_path):
-    if db_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'old.sqlite'}"
-        return
-    name = f"migration_0380_{os.getpid()}"
-    admin = sa.create_engine(db_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        connection.execute(sa.text(f"CREATE DATABASE {name}"))
-    yield db_url.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    admin.dispose()
 
 
 def _old_calculation() -> tuple[dict, dict]:
