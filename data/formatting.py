@@ -147,6 +147,11 @@ def month_label(value: date) -> str:
     return _babel_date(value, "MMM y", locale=_locale())
 
 
+def month_name_label(value: date) -> str:
+    """A month written out: `mars 2026` (nb) or `March 2026` (en)."""
+    return _babel_date(value, "LLLL y", locale=_locale())
+
+
 def quarter_label(value: date) -> str:
     """The quarter a day falls in, for a chart: `4. kv. 2025` (nb) or `Q4 2025` (en)."""
     quarter = (value.month - 1) // 3 + 1

@@ -16,7 +16,7 @@ def approvals(session: Session, _actor: Actor) -> list[Approval]:
     names = dict(service_choices(session))
     items = []
     for row in runs.requests_awaiting(session):
-        title = f"{t('inv.request_kind.' + row['kind'])} {row['period']}"
+        title = f"{t('inv.request_kind.' + row['kind'])} {runs.period_label(row['period'])}"
         if row["credits_run"]:
             title += f" (#{row['credits_run']})"
         if row["service"]:

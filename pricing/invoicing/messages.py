@@ -2,6 +2,7 @@
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # invoice basis: errors
+    "inv.period_quarter": ("{quarter}. kvartal {year}", "Q{quarter} {year}"),
     "inv.bad_period": ("Ugyldig periode «{period}». Skriv en måned (2025-03), et kvartal (2025-Q1) eller et år (2025).",
                        "Invalid period '{period}'. Write a month (2025-03), a quarter (2025-Q1) or a year (2025)."),
     "inv.no_price_list": ("{service} har ingen godkjent prisliste for {year}: {count} tjenestevedlegg er ikke "

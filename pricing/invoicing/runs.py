@@ -67,6 +67,7 @@ from data.access import Actor
 from data.crud import not_found, scalar_or_raise
 from data.db import utcnow
 from data.errors import BackofficeError, ConflictError, validate
+from data.formatting import month_name_label
 from data.i18n import t
 from data.locking import lock, refusing_duplicates, unique_key
 from data.registers.models import Organisation, Service
@@ -118,6 +119,21 @@ def parse_period(text: str) -> Period:
         return Period(f"{year}-Q{quarter}", year, date(year, first, 1),
                       date(year, last, calendar.monthrange(year, last)[1]), 3)
     return Period(str(year), year, date(year, 1, 1), date(year, 12, 31), 12)
+
+
+def period_label(code: str) -> str:
+    """A period as a reader says it: `2026-Q3` -> `3. kvartal 2026` (`Q3 2026`), `2026-03` -> `mars 2026`
+    (`March 2026`), `2026` -> `2026`. The code stays what users type and what exports carry; anything that is
+    not a period is shown as it is."""
+    try:
+        period = parse_period(code)
+    except BackofficeError:
+        return code
+    if period.months == 3:
+        return t("inv.period_quarter", quarter=(period.start.month - 1) // 3 + 1, year=period.year)
+    if period.months == 1:
+        return month_name_label(period.start)
+    return str(period.year)
 
 
 def periods_of_year(year: int, kind: str = "quarter") -> list[Period]:

@@ -134,7 +134,7 @@ def test_invoice_run_waits_until_approved(session, people):
         invoicing_helpers.appendix(session, org, date(2024, 1, 1))
     invoicing.prepare_run(session, FINANCE, {"period": "2025-03"})
     [row] = of_kind(session, "invoice_run")
-    assert (row["title"], row["asked_by_name"], row["page"]) == ("Fakturering 2025-03", "Ola Økonomi",
+    assert (row["title"], row["asked_by_name"], row["page"]) == ("Fakturering mars 2025", "Ola Økonomi",
                                                                  "pricing/invoicing/pages/runs.py")
     assert row["detail"].endswith("Linjer: 3")
     invoicing.approve_run(session, LEADER, {"period": "2025-03"})

@@ -197,6 +197,7 @@ def test_security_officer_asks_and_leader_grants_a_risk_acceptance(browser, app_
 def test_finance_prepares_leader_approves_and_finance_downloads_an_invoice_run(browser, app_url, app_db, timed):
     billed = app_db(select(InvoiceRun.period).where(InvoiceRun.kind == "regular"))
     period = next_quarter(max(billed))                     # the next period not billed
+    said = f"{period[-1]}. kvartal {period[:4]}"          # how the leader's queue and the run lists say it
     reason = f"Kvartalsfakturering {period} ({token()})"
 
     finance = ui.open_tab(browser, app_url, "okonomi")
@@ -224,18 +225,18 @@ def test_finance_prepares_leader_approves_and_finance_downloads_an_invoice_run(b
     # the leader approves it from the queue's link (the prepared run chosen already)
     leader = ui.open_tab(browser, app_url, "leder")
     lead = leader.page
-    link = lead.get_by_role("link", name=re.compile(f"Fakturering {period}.*Fakturagrunnlag"))
+    link = lead.get_by_role("link", name=re.compile(f"Fakturering {said}.*Fakturagrunnlag"))
     expect(link).to_be_visible(timeout=SLOW)
     click(lead, link)
     expect(lead).to_have_url(re.compile(r"/fakturagrunnlag\?request=\d+"))
     waiting = tab(lead, "Venter på godkjenning")
     expect(waiting.get_by_role("combobox", name="Velg forberedt kjøring")).to_have_value(
-        re.compile(f"Fakturering {period} \\(Øystein Økonomi\\)"))
-    checked = waiting.get_by_role("checkbox", name=re.compile(f"Jeg har kontrollert grunnlaget for {period}"))
+        re.compile(f"Fakturering {said} \\(Øystein Økonomi\\)"))
+    checked = waiting.get_by_role("checkbox", name=re.compile(f"Jeg har kontrollert grunnlaget for {said}"))
     assert kroner(checked.get_attribute("aria-label")) == total
     tick(lead, checked)
     click(lead, waiting.get_by_role("button", name="Godkjenn kjøringen"))
-    approved = waiting.get_by_text(re.compile(f"Fakturakjøring \\d+ for {period} er godkjent"))
+    approved = waiting.get_by_text(re.compile(f"Fakturakjøring \\d+ for {said} er godkjent"))
     expect(approved).to_be_visible(timeout=SLOW)
     number = int(re.search(r"Fakturakjøring (\d+)", approved.inner_text()).group(1))
     clean(lead)
@@ -243,7 +244,7 @@ def test_finance_prepares_leader_approves_and_finance_downloads_an_invoice_run(b
     # finance downloads the invoice basis of the approved run
     ui.go(page, "Fakturagrunnlag")       # the page again: the runs as they are now
     runs = tab(page, "Godkjente kjøringer")
-    choose(page, runs.get_by_role("combobox", name="Velg en kjøring"), re.compile(f"^{number}: {period}"))
+    choose(page, runs.get_by_role("combobox", name="Velg en kjøring"), re.compile(f"^{number}: {said}"))
     download_button = runs.get_by_role("button", name="Last ned Excel")
     expect(download_button).to_be_visible(timeout=SLOW)
     with page.expect_download() as download:

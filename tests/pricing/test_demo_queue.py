@@ -32,7 +32,8 @@ def test_the_demo_queue_holds_a_price_list_and_an_invoice_run_for_the_leader(dem
     last = max(billed)
     runs = [i for i in items if i["kind"] == "invoice_run"]
     assert [(i["title"], i["asked_by"], i["asked_by_name"], i["page"]) for i in runs] == [
-        (f"Fakturering {last} – Fiks IO", "okonomi", "Øystein Økonomi", "pricing/invoicing/pages/runs.py")]
+        (f"Fakturering {last[-1]}. kvartal {last[:4]} – Fiks IO", "okonomi", "Øystein Økonomi",
+         "pricing/invoicing/pages/runs.py")]
     (request,) = invoicing.requests_awaiting(demo_session)
     assert request["total_ore"] > 0 and request["lines"] > 0
     # the rest of that quarter is billed, service by service; Fiks IO's run is the one waiting

@@ -179,6 +179,7 @@ with tab_waiting:
     else:
         frame = _service_label(common.with_names(pd.DataFrame(waiting), persons=("prepared_by",)))
         frame["kind"] = frame["kind"].map(lambda k: t(f"inv.request_kind.{k}"))
+        frame["period"] = frame["period"].map(invoicing.period_label)
         frame["total_ore"] = frame["total_ore"] / 100
         frame = frame[["period", "service", "total_ore", "kind", "id", "lines", "credits_run", "reason", "prepared_by",
                        "prepared_at"]]
@@ -195,18 +196,18 @@ with tab_waiting:
                               index=list(by_id).index(int(wanted)) if wanted.isdigit() and int(wanted) in by_id
                               else None,
                               format_func=lambda i: f"{i}: {t('inv.request_kind.' + by_id[i]['kind'])} "
-                                                    f"{by_id[i]['period']} "
+                                                    f"{invoicing.period_label(by_id[i]['period'])} "
                                                     f"({common.people().get(by_id[i]['prepared_by'], by_id[i]['prepared_by'])})")
         if picked is not None:
             cols = st.columns(2)
             with cols[0]:
                 if may_approve and common.confirmed_button(
-                        t("inv.confirm_approve", period=by_id[picked]["period"],
+                        t("inv.confirm_approve", period=invoicing.period_label(by_id[picked]["period"]),
                           amount=shared.kr(by_id[picked]["total_ore"])), t("inv.approve"),
                         key=f"inv-approve-{picked}", type="primary", icon=":material/verified:"):
                     number = common.write(_approve, by_id[picked], success=t("inv.approved_toast"))
                     if number not in (None, True):
-                        st.success(t("inv.cli_approved", number=number, period=by_id[picked]["period"]))
+                        st.success(t("inv.cli_approved", number=number, period=invoicing.period_label(by_id[picked]["period"])))
             with cols[1]:
                 if (may_approve or may_prepare) and common.confirmed_button(
                         t("inv.confirm_withdraw"), t("inv.withdraw"), key=f"inv-withdraw-{picked}",
@@ -223,6 +224,7 @@ with tab_runs:
     else:
         frame = _service_label(common.with_names(pd.DataFrame(rows), persons=("prepared_by", "approved_by")))
         frame["kind"] = frame["kind"].map(lambda k: t(f"inv.run_kind.{k}"))
+        frame["period"] = frame["period"].map(invoicing.period_label)
         frame["total_ore"] = frame["total_ore"] / 100
         frame = frame[["period", "service", "total_ore", "number", "kind", "lines", "prepared_by", "prepared_at",
                        "approved_by", "approved_at", "reason", "credits_run", "credited_by"]]
@@ -236,7 +238,7 @@ with tab_runs:
             "credited_by": st.column_config.NumberColumn(t("inv.col.credited_by"), format="%d")})
         by_number = {r["number"]: r for r in rows}
         number = st.selectbox(t("inv.choose_run"), list(by_number), index=None, key="inv-run",
-                              format_func=lambda n: f"{n}: {by_number[n]['period']} "
+                              format_func=lambda n: f"{n}: {invoicing.period_label(by_number[n]['period'])} "
                                                     f"({t('inv.run_kind.' + by_number[n]['kind'])})")
         if number is not None:
             lines = common.cached(invoicing.line_rows, number)
