@@ -71,11 +71,11 @@ if st.session_state.get(ERROR):
     st.error(st.session_state.pop(ERROR))
 
 # The pages after sign-in draw tables, figures, links, widgets and (most of them) Plotly charts, whose browser code
-# is large (Plotly is 4.7 MB to load and compile) and is fetched piece by piece, each waiting for the last, the
-# first time a page draws it. One of each here, unseen and out of the tab order and the accessibility tree
+# is large (Plotly is 4.7 MB to load and compile) and is fetched the first time a page draws it, in waves, each
+# found only once the last had drawn. One of each here, unseen and out of the tab order and the accessibility tree
 # (visibility: hidden), loads them while the user types: the table and chart took about a second off the first
 # page after sign-in when it drew Plotly charts, and without the other five the browser still fetched them after
-# sign-in, one after another.
+# sign-in, in three waves.
 with st.container(key="warm-up"):
     st.plotly_chart(go.Figure(), key="warm-up-chart", config={"staticPlot": True})
     st.dataframe(pd.DataFrame({"–": []}), key="warm-up-table")

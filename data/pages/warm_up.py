@@ -1,7 +1,7 @@
 """What a Streamlit server otherwise does in its first user's first page, done once in the background as the
 server starts: loading Babel's locale data (0.2 s), importing plotly express and pandas' table styler (0.3 s)
 and building a first chart, and running the landing page's reads once so that SQLAlchemy has compiled their
-queries. Without it the first sign-in after a restart took 0.8 s longer on the server than the next one.
+queries. Without it the first sign-in after a restart took 0.6–0.8 s longer on the server than the next one.
 
 It is a warm-up only: nothing it computes is kept or shown, and a failure is logged and ignored. It does not
 run under pytest (the test process switches databases under it).
