@@ -103,7 +103,7 @@ def cmd_calculations(args) -> int:
     """`prices calculations`: id (what submit, approve and send-back take), status and self-cost; under a draft
     a leader sent back, who sent it back, when and why."""
     def read(session, actor):
-        return pricelists.calculations_with_returns(session, actor, args.year, args.service), \
+        return selfcost.calculations(session, actor, args.year, args.service), \
             exports.person_names(session)
 
     rows, people = run_command(args, read)

@@ -320,31 +320,6 @@ def sent_back_line(who: str, at: datetime | None, reason: str) -> str:
     return t("price.sent_back_box", who=who or "–", when=day(at), reason=reason)
 
 
-def calculations_with_returns(session: Session, actor: Actor, year: int | None = None,
-                              service: str | None = None) -> list[dict]:
-    """Every calculation (newest year first), its status and self-cost and, for a draft a leader sent back,
-    who sent it back, when and why (`sent_back_by/at/reason`): what finance needs to act on (the CLI's
-    `prices calculations`). Finance and the leader read calculations (as on the calculations page)."""
-    if not actor.can("pricing.approve"):
-        actor.require("pricing.write")
-    query = (select(PriceCalculation, Service.code, Service.name)
-             .join(Service, Service.id == PriceCalculation.service_id)
-             .order_by(PriceCalculation.year.desc(), Service.code, PriceCalculation.number.desc()))
-    if year:
-        query = query.where(PriceCalculation.year == year)
-    if service:
-        query = query.where(Service.code == service)
-    rows = []
-    for c, code, name in session.execute(query):
-        returned = c.status == "draft" and bool(c.sent_back_reason)      # a return only matters while a draft
-        rows.append({"id": c.id, "service": code, "service_name": name, "year": c.year, "number": c.number,
-                     "status": c.status, "self_cost_ore": c.self_cost_ore, "submitted_by": c.submitted_by,
-                     "sent_back_by": c.sent_back_by if returned else None,
-                     "sent_back_at": c.sent_back_at if returned else None,
-                     "sent_back_reason": c.sent_back_reason if returned else None})
-    return rows
-
-
 def bills_by_organisation(session: Session, year: int) -> tuple[list[str], list[dict]]:
     """What each organisation pays in `year` for every service with a list in force (expected volumes of
     the approved calculations), against the same volumes under the year before's lists.

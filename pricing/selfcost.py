@@ -413,7 +413,9 @@ def delete_calculation(session: Session, actor: Actor, calc_id: int) -> None:
 
 
 def calculation_rows(session: Session, service: str | None = None, year: int | None = None) -> list[dict]:
-    query = (select(PriceCalculation, Service.code, PriceList.number.label("list_number"))
+    """Every calculation (newest year first) with its price list, if approved, and, for a draft a leader sent back,
+    who sent it back, when and why (`sent_back_by/at/reason`: a return only matters while it is a draft)."""
+    query = (select(PriceCalculation, Service.code, Service.name, PriceList.number.label("list_number"))
              .join(Service, Service.id == PriceCalculation.service_id)
              .outerjoin(PriceList, PriceList.calculation_id == PriceCalculation.id)
              .order_by(PriceCalculation.year.desc(), Service.code, PriceCalculation.number.desc()))
@@ -421,12 +423,26 @@ def calculation_rows(session: Session, service: str | None = None, year: int | N
         query = query.where(Service.code == service)
     if year:
         query = query.where(PriceCalculation.year == year)
-    return [{"id": c.id, "service": code, "year": c.year, "number": c.number, "status": c.status,
-             "basis": c.basis, "self_cost_ore": c.self_cost_ore, "expected_revenue_ore": c.expected_revenue_ore,
-             "adopters": len(c.inputs.get("adopters", [])), "created_by": c.created_by, "created_at": c.created_at,
-             "submitted_by": c.submitted_by, "submitted_at": c.submitted_at, "population_year": c.population_year,
-             "note": c.note, "price_list": list_number}
-            for c, code, list_number in session.execute(query)]
+    rows = []
+    for c, code, name, list_number in session.execute(query):
+        returned = c.status == "draft" and bool(c.sent_back_reason)
+        rows.append({
+            "id": c.id, "service": code, "service_name": name, "year": c.year, "number": c.number,
+            "status": c.status, "basis": c.basis, "self_cost_ore": c.self_cost_ore,
+            "expected_revenue_ore": c.expected_revenue_ore, "adopters": len(c.inputs.get("adopters", [])),
+            "created_by": c.created_by, "created_at": c.created_at, "submitted_by": c.submitted_by,
+            "submitted_at": c.submitted_at, "population_year": c.population_year, "note": c.note,
+            "price_list": list_number, "sent_back_by": c.sent_back_by if returned else None,
+            "sent_back_at": c.sent_back_at if returned else None,
+            "sent_back_reason": c.sent_back_reason if returned else None})
+    return rows
+
+
+def calculations(session: Session, actor: Actor, year: int | None = None, service: str | None = None) -> list[dict]:
+    """`calculation_rows` for those who read calculations: finance and the leader (the CLI's `prices calculations`)."""
+    if not actor.can("pricing.approve"):
+        actor.require("pricing.write")
+    return calculation_rows(session, service, year)
 
 
 def default_model(basis: str = "inhabitant") -> PriceModel:

@@ -125,7 +125,7 @@ def _charts(charts) -> list[tuple[str, str]]:
     return drawn
 
 
-drawn = _charts(common.cached(dashboard_data.dashboard)[1])
+drawn = _charts(charts)
 if drawn:
     st.header(t("dash.charts"))
     for start in range(0, len(drawn), 2):

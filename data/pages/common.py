@@ -582,8 +582,8 @@ def _norwegian_plotly(draw):
     @functools.wraps(draw)
     def plotly_chart(*args, **kwargs):
         figure = next((a for a in args if isinstance(a, go.Figure)), kwargs.get("figure_or_data"))
-        if isinstance(figure, go.Figure) and not getattr(figure, "_backoffice_norwegian", False):
-            norwegian_chart(figure)   # (a figure shared between visits is made Norwegian once, where it is built)
+        if isinstance(figure, go.Figure):
+            norwegian_chart(figure)
         config = streamlit_texts.plotly_config(get_language(), kwargs.get("config"))
         if config is not None:
             kwargs["config"] = config

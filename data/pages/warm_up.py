@@ -1,7 +1,7 @@
-"""What a Streamlit server otherwise does in its first user's first page, done once in the background as the
-server starts: loading Babel's locale data (0.2 s), importing plotly express and pandas' table styler (0.3 s)
-and building a first chart, and running the landing page's reads once so that SQLAlchemy has compiled their
-queries. Without it the first sign-in after a restart took 0.6–0.8 s longer on the server than the next one.
+"""What a Streamlit server otherwise does in its first user's first pages, done once in the background as the
+server starts: loading Babel's locale data (0.2 s), importing plotly express and pandas' table styler (0.3 s,
+for the pages with charts and styled tables) and building a first chart, and running the landing page's reads
+once so that SQLAlchemy has compiled their queries. Without it the first sign-in after a restart took 0.6–0.8 s longer on the server than the next one.
 
 It is a warm-up only: nothing it computes is kept or shown, and a failure is logged and ignored. It does not
 run under pytest (the test process switches databases under it).
@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from data import db
+from data.formatting import day, number
+from data.i18n import LANGUAGES, set_language
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -40,14 +42,11 @@ def _warm(reads: tuple[Callable, ...]) -> None:
         import pandas as pd
         import pandas.io.formats.style  # noqa: F401  (tables with a Styler: jinja2)
         import plotly.express as px
-        from babel.dates import format_date
-        from babel.numbers import format_decimal
 
-        from data.formatting import _LOCALES
-
-        for locale in _LOCALES.values():
-            format_decimal(1234.5, format="#,##0.00", locale=locale)
-            format_date(date.today(), format="long", locale=locale)
+        for language in LANGUAGES:   # Babel loads each locale's data the first time it formats in it
+            set_language(language)
+            number(1234.5, 2)
+            day(date.today())
         frame = pd.DataFrame({"value": [1.0, 2.0], "name": ["a", "b"]})
         px.bar(frame, x="value", y="name", orientation="h", color="name")
         px.line(frame, x="name", y="value", markers=True)
